@@ -234,7 +234,7 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
     if isinstance(logo, str):
         path = folder / logo
         if logo.startswith("/") or not inside(folder, path):
-            c.add("E804", ("branding", "logo"), path=logo)
+            c.add("E804", ("branding", "logo"), target=logo)
         elif not path.is_file():
             c.add("E603", ("branding", "logo"), src=logo)
         else:
@@ -303,10 +303,10 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
             opath = folder / "overlays" / f"{oname}.{lang}.md"
             orel = f"{folder.relative_to(root).as_posix()}/overlays/{oname}.{lang}.md"
             if "/" in oname or "\\" in oname or ".." in oname or not inside(folder, opath):
-                c.add("E804", path + ("overlay",), path=oname)
+                c.add("E804", path + ("overlay",), target=oname)
                 break
             if not opath.is_file():
-                c.add("E1006", path + ("overlay",), path=orel)
+                c.add("E1006", path + ("overlay",), file=orel)
                 continue
             text, probs = read_text(opath, orel)
             c.problems.extend(probs)

@@ -225,7 +225,7 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
         _check_private(masked, lineno, add)
 
     if callout_line:
-        add("E809", callout_line, 1, line=callout_line)
+        add("E809", callout_line, 1, opened=callout_line)
 
     secs = tuple(Section(sid, title, core, line, "\n".join(body_lines), rel)
                  for sid, title, core, line, body_lines in sections)

@@ -57,14 +57,14 @@ def _check_image(link: Link, rel: str, root: Path) -> list[Problem]:
     if not link.text.strip():
         out.append(make("E604", rel, link.line, link.col, src=src))
     if src.lower().startswith(EXTERNAL):
-        return out + [make("E804", rel, link.line, link.col, path=src,
+        return out + [make("E804", rel, link.line, link.col, target=src,
                            hint="images must be files in the repository: the site and PDFs work offline")]
     pure = PurePosixPath(src)
     if pure.is_absolute() or src.startswith("\\") or (len(src) > 1 and src[1] == ":"):
-        return out + [make("E804", rel, link.line, link.col, path=src)]
+        return out + [make("E804", rel, link.line, link.col, target=src)]
     path = (root / rel).parent / src
     if not inside(root, path):
-        return out + [make("E804", rel, link.line, link.col, path=src)]
+        return out + [make("E804", rel, link.line, link.col, target=src)]
     if not path.is_file():
         out.append(make("E603", rel, link.line, link.col, src=src))
     return out

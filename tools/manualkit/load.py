@@ -152,7 +152,7 @@ def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, di
             try:
                 path.resolve().relative_to(root.resolve())
             except ValueError:
-                problems.append(make("E804", rel, 0, 0, path=rel))
+                problems.append(make("E804", rel, 0, 0, target=rel))
                 continue
         fm = FILE_RE.match(path.name)
         if not fm or len(path.relative_to(root / "manual").parts) != 2:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from .problems import Problem, make
@@ -143,4 +143,7 @@ def render(text: str, ctx: dict[str, Any]) -> str:
     """Fill in the variables. The caller has checked every name with :func:`scan` first."""
     if "{{" not in text:
         return text
-    return _ENV.from_string(text).render(ctx)
+    try:
+        return _ENV.from_string(text).render(ctx)
+    except TemplateError:  # already reported by the checker; such a manual is never built
+        return text

@@ -1,0 +1,132 @@
+"""Shared test helpers: write small manuals from dicts, copy fixture manuals, run the CLI."""
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``{relative path: text}`` under root (dedented text, bytes written as is)."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+MANUAL_YML = """\
+id: mini
+title: {nb: Minimanual, en: Mini manual}
+version: 1.0.0
+default_language: nb
+languages: [nb, en]
+parts:
+  - id: basics
+    title: {nb: Grunnlag, en: Basics}
+    modules:
+      - intro
+variables:
+  service:
+    child_welfare: {nb: barnevernstjenesten, en: the child welfare service}
+"""
+
+INTRO_NB = """\
+---
+id: intro
+title: Innledning
+type: chapter
+component: general
+status: draft
+---
+
+Kort innledning.
+
+## Første del {#first}
+
+Tekst om {{ service.child_welfare }}.
+"""
+
+INTRO_EN = """\
+---
+id: intro
+title: Introduction
+translation:
+  from: nb
+  source_hash: {hash}
+---
+
+Short introduction.
+
+## First part {#first}
+
+Text about {{ service.child_welfare }}.
+"""
+
+
+def intro_hash() -> str:
+    from manualkit.model import body_hash
+    return body_hash(INTRO_NB.split("---\n", 2)[2])
+
+
+def minimal_files() -> dict[str, str]:
+    return {
+        "manual/manual.yml": MANUAL_YML,
+        "manual/basics/intro.nb.md": INTRO_NB,
+        "manual/basics/intro.en.md": INTRO_EN.replace("{hash}", intro_hash()),
+    }
+
+
+def copy_locales(root: Path) -> None:
+    (root / "locales").mkdir(parents=True, exist_ok=True)
+    for name in ("nb.yml", "en.yml", "frame.yml"):
+        if not (root / "locales" / name).exists():
+            shutil.copy(REPO / "locales" / name, root / "locales" / name)
+
+
+@pytest.fixture
+def tree(tmp_path: Path):
+    """A function that writes the minimal valid manual plus ``changes`` and returns its root."""
+    def make(changes: dict[str, str | bytes | None] | None = None) -> Path:
+        files: dict = minimal_files()
+        files.update(changes or {})
+        write_tree(tmp_path, {k: v for k, v in files.items() if v is not None})
+        copy_locales(tmp_path)
+        return tmp_path
+    return make
+
+
+@pytest.fixture
+def fixture_copy(tmp_path: Path):
+    """Copy a fixture manual from tests/fixtures/<name> into a fresh folder."""
+    def make(name: str) -> Path:
+        dest = tmp_path / name
+        shutil.copytree(FIXTURES / name, dest)
+        copy_locales(dest)
+        return dest
+    return make
+
+
+def run_cli(*args: str) -> tuple[int, str, str]:
+    from manualkit.cli import main
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        import manualkit.commands as commands
+        old = commands.OUT
+        commands.OUT = out
+        try:
+            code = main(list(args))
+        finally:
+            commands.OUT = old
+    return code, out.getvalue(), err.getvalue()

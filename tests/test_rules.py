@@ -1,0 +1,155 @@
+"""Every checker rule: a small broken manual that triggers it, with the exact file and line."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import INTRO_NB, MANUAL_YML, intro_hash, INTRO_EN
+from manualkit.project import load_project
+
+NB = "manual/basics/intro.nb.md"
+EN = "manual/basics/intro.en.md"
+YML = "manual/manual.yml"
+
+
+def nb(meta_extra: str = "", body: str = "", *, replace: tuple[str, str] | None = None) -> str:
+    text = INTRO_NB.replace("status: draft\n", "status: draft\n" + meta_extra) + body
+    if replace:
+        text = text.replace(*replace)
+    return text
+
+
+def en(text_replace: tuple[str, str] | None = None, body: str = "") -> str:
+    text = INTRO_EN.replace("{hash}", intro_hash()) + body
+    if text_replace:
+        text = text.replace(*text_replace)
+    return text
+
+
+def valid_fnr() -> str:
+    from manualkit.body import fnr_is_valid
+    for n in range(10000, 99999):
+        cand = "010190" + str(n)
+        if fnr_is_valid(cand):
+            return cand
+    raise AssertionError
+
+
+CASES = [
+    # code, files to change, path, line
+    ("E101", {NB: b"---\nid: intro\ntitle: \xff\n---\n"}, NB, 3),
+    ("E102", {NB: ""}, NB, 1),
+    ("E103", {NB: "Bare tekst uten metadata.\n"}, NB, 1),
+    ("E104", {NB: "---\nid: intro\ntitle: Innledning\n"}, NB, 1),
+    ("E105", {NB: nb(replace=("title: Innledning", "title: [Innledning"))}, NB, 4),
+    ("E106", {NB: nb("status: review\n")}, NB, 7),
+    ("E107", {NB: nb(replace=("title: Innledning", "title: !!python/object/apply:os.system [ls]"))}, NB, 3),
+    ("E110", {NB: "---\n- id\n- title\n---\n\nTekst.\n"}, NB, 2),
+    ("E201", {NB: nb(replace=("type: chapter\n", ""))}, NB, 2),
+    ("E202", {NB: nb("core: kanskje\n")}, NB, 7),
+    ("E203", {NB: nb(replace=("type: chapter", "type: chapterr"))}, NB, 4),
+    ("E204", {YML: MANUAL_YML.replace("id: mini", "id: Mini Manual")}, YML, 1),
+    ("E205", {NB: nb("tittel: Innledning\n")}, NB, 7),
+    ("E206", {YML: MANUAL_YML.replace("default_language: nb", "default_language: no")}, YML, 4),
+    ("E207", {YML: MANUAL_YML.replace("version: 1.0.0", "version: '1.0'")}, YML, 3),
+    ("E301", {YML: MANUAL_YML.replace("      - intro\n", "      - intro\n      - missing\n")}, YML, 11),
+    ("E302", {"manual/basics/extra.nb.md": nb(replace=("id: intro", "id: extra"))}, "manual/basics/extra.nb.md", 1),
+    ("E303", {YML: MANUAL_YML.replace("      - intro\n", "      - intro\n      - intro\n")}, YML, 11),
+    ("E304", {NB: nb(replace=("id: intro", "id: introduction"))}, NB, 2),
+    ("E305", {NB: None, EN: en()}, EN, 1),
+    ("E306", {"manual/basics/notes.md": "notater\n"}, "manual/basics/notes.md", 0),
+    ("E307", {"manual/basics/intro.de.md": "---\nid: intro\n---\n"}, "manual/basics/intro.de.md", 0),
+    ("E308", {NB: None, EN: None, "manual/other/intro.nb.md": nb()}, "manual/other/intro.nb.md", 1),
+    ("E401", {NB: nb(body="\n## Uten id\n\nTekst.\n"), EN: en(body="\n## Without id\n\nText.\n")}, NB, 15),
+    ("E402", {NB: nb(body="\n## Igjen {#first}\n")}, NB, 15),
+    ("E403", {EN: en(("{#first}", "{#premier}"))}, EN, 11),
+    ("E404", {NB: nb(body="\n#### For dypt\n")}, NB, 15),
+    ("E405", {NB: nb(body="\n# Tittel\n")}, NB, 15),
+    ("E406", {NB: nb(replace=("type: chapter", "type: session")).replace("status: draft", "status: draft\nduration_minutes: 60")}, NB, 9),
+    ("E407", {NB: nb(replace=("{#first}", "{#First_Part}")), EN: en(("{#first}", "{#First_Part}"))}, NB, 11),
+    ("E408", {NB: nb(replace=("{#first}", "{#first .big}")), EN: en(("{#first}", "{#first .big}"))}, NB, 11),
+    ("E501", {EN: en(("title: Introduction", "title: Introduction\nstatus: draft"))}, EN, 4),
+    ("W502", {EN: None}, NB, 1),
+    ("W503", {EN: en((intro_hash(), "0123456789ab"))}, EN, 6),
+    ("W504", {EN: en((f"  source_hash: {intro_hash()}\n", ""))}, EN, 4),
+    ("E505", {EN: en(("from: nb", "from: en"))}, EN, 5),
+    ("E601", {NB: nb(body="\nSe [kapittelet om noe](ref:nowhere).\n")}, NB, 15),
+    ("E602", {NB: nb(body="\nSe [delen](ref:intro#nowhere).\n")}, NB, 15),
+    ("E603", {NB: nb(body="\n![Et bilde](images/none.png)\n")}, NB, 15),
+    ("E604", {NB: nb(body="\n![](images/logo.png)\n"), "manual/basics/images/logo.png": b"\x89PNG"}, NB, 15),
+    ("E605", {NB: nb(replace=("type: chapter", "type: session"), meta_extra="duration_minutes: 60\nhandouts: [intro]\n",
+                     body="\n## Mål {#goals}\n\n## Materiell {#materials}\n\n## Plan {#plan}\n\n## Hjemme {#home-practice}\n")}, NB, 8),
+    ("E606", {NB: nb(body="\nSe [den andre filen](other.md).\n")}, NB, 15),
+    ("E701", {NB: nb(body="\nKontakt {{ service.unknown }}.\n")}, NB, 15),
+    ("E702", {NB: nb(body="\nKontakt {{ service. }}.\n")}, NB, 15),
+    ("E704", {NB: nb(body="\n{% if service %}ja{% endif %}\n")}, NB, 15),
+    ("E801", {NB: nb(body="\n<script>alert(1)</script>\n")}, NB, 15),
+    ("E802", {NB: nb(body="\n[Åpne skjemaet](javascript:alert(1))\n")}, NB, 15),
+    ("E803", {NB: nb(body="\n```{=typst}\n#pagebreak()\n```\n")}, NB, 15),
+    ("E804", {NB: nb(body="\n![Passordfil](../../../etc/passwd)\n")}, NB, 15),
+    ("E805", {NB: nb(body=f"\nFødselsnummer {valid_fnr()} i teksten.\n")}, NB, 15),
+    ("E806", {NB: nb(body="\nSkriv til ola.nordmann@example.no.\n")}, NB, 15),
+    ("E807", {NB: nb(body="\nRing 12 34 56 78 i dag.\n")}, NB, 15),
+    ("E808", {NB: nb(body="\n::: fancy\nTekst.\n:::\n")}, NB, 15),
+    ("E809", {NB: nb(body="\n::: note\nTekst uten slutt.\n")}, NB, 15),
+    ("E810", {NB: nb(body="\n::: note\n::: tip\nTekst.\n:::\n:::\n")}, NB, 16),
+    ("W901", {NB: nb(body="\nLes [her](ref:intro).\n")}, NB, 15),
+    ("E902", {NB: nb(body="\n| a | b |\n| c | d |\n")}, NB, 15),
+    ("W903", {NB: nb(replace=("type: chapter", "type: handout"),
+                     body="\nKommunikasjonsutfordringer mellom familiemedlemmer representerer betydningsfulle utviklingsmuligheter "
+                          "forutsatt tilstrekkelig refleksjonskompetanse og systematisk tilrettelagte samhandlingsarenaer.\n")}, NB, 8),
+]
+
+
+@pytest.mark.parametrize("code,changes,path,line", CASES, ids=[c[0] for c in CASES])
+def test_rule_triggers_at_file_and_line(tree, code, changes, path, line):
+    root = tree(changes)
+    project = load_project(root, ["base"])
+    hits = [p for p in project.problems if p.code == code]
+    assert hits, f"{code} not reported; got: {[(p.code, p.path, p.line, p.message) for p in project.problems]}"
+    assert (path, line) in [(h.path, h.line) for h in hits], hits
+    assert all(h.message and h.hint for h in hits)
+
+
+def test_minimal_manual_is_clean(tree):
+    project = load_project(tree(), None)
+    assert project.problems == []
+
+
+def test_every_rule_has_a_case():
+    from manualkit.rules import RULES
+    covered = {c[0] for c in CASES}
+    adaptation_rules = {code for code in RULES if code.startswith(("E10", "W10"))} | {"W703"}
+    assert set(RULES) - covered - adaptation_rules == set()
+
+
+def test_exact_messages_for_common_mistakes(tree):
+    root = tree({NB: nb("tittel: Innledning\n", replace=("type: chapter", "type: chapterr"))})
+    texts = {p.code: p for p in load_project(root, ["base"]).problems}
+    assert texts["E205"].message == "unknown key 'tittel' in the front matter"
+    assert texts["E205"].hint == "did you mean 'title'?"
+    assert texts["E203"].message == "'type' cannot be 'chapterr'"
+    assert texts["E203"].hint == "allowed values: chapter, session, handout, appendix (did you mean 'chapter'?)"
+
+
+def test_norway_problem_is_explained(tree):
+    root = tree({YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, no]")})
+    hits = [p for p in load_project(root, ["base"]).problems if p.code == "E206"]
+    assert hits[0].message == "'languages[2]' was read as false because YAML reads the bare word 'no' as yes/no"
+    assert hits[0].hint == 'put it in quotes: "no"'
+
+
+def test_bom_and_crlf_are_accepted(tree):
+    text = ("\ufeff" + INTRO_NB).replace("\n", "\r\n").encode("utf-8")
+    root = tree({NB: text})
+    assert load_project(root, ["base"]).problems == []
+
+
+def test_all_problems_are_reported_at_once(tree):
+    root = tree({NB: nb("tittel: x\n", body="\n<script>x</script>\nRing 12 34 56 78.\n"), EN: None})
+    codes = sorted(p.code for p in load_project(root, ["base"]).problems)
+    assert codes == ["E205", "E801", "E801", "E807", "W502"]  # <script> and </script>
+
+
+def test_phone_rule_leaves_trial_registration_and_years_alone(tree):
+    root = tree({NB: nb(body="\nStudien NCT04957394 gikk fra 2019 2020 til 2023.\n")})
+    assert [p.code for p in load_project(root, ["base"]).problems if p.code.startswith("E")] == []
