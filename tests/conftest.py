@@ -110,8 +110,11 @@ def tree(tmp_path: Path):
 @pytest.fixture
 def fixture_copy(tmp_path: Path):
     """Copy a fixture manual from tests/fixtures/<name> into a fresh folder."""
+    count = iter(range(1000))
+
     def make(name: str) -> Path:
-        dest = tmp_path / name
+        n = next(count)
+        dest = tmp_path / (name if n == 0 else f"{name}-{n}")
         shutil.copytree(FIXTURES / name, dest)
         copy_locales(dest)
         return dest

@@ -68,3 +68,15 @@ def test_alias_bomb_is_refused(tmp_path):
     copy_locales(tmp_path)
     codes = [p.code for p in load_project(tmp_path, None).problems]
     assert "E108" in codes
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=yaml_docs, glossary=yaml_docs)
+def test_random_adaptation_and_glossary(tmp_path_factory, doc, glossary):
+    root = tmp_path_factory.mktemp("fa")
+    files = minimal_files()
+    files["adaptations/x/adaptation.yml"] = doc.replace("modules", "changes")
+    files["locales/glossary.yml"] = glossary.replace("modules", "terms")
+    write_tree(root, files)
+    copy_locales(root)
+    _check(root)

@@ -192,14 +192,14 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
     seen: set[str] = set()
     raw_changes = data.get("changes") if isinstance(data.get("changes"), list) else []
     for i, raw in enumerate(raw_changes):
+        cid = raw.get("id") if isinstance(raw, dict) else None
+        if isinstance(cid, str) and cid in seen:
+            c.add("E1008", ("changes", i, "id"), id=cid)
+            continue
+        seen.add(cid)
         ch = _load_change(root, folder, rel, raw, i, c, vocab, langs)
-        if ch is None:
-            continue
-        if ch.id in seen:
-            c.add("E1008", ("changes", i, "id"), id=ch.id)
-            continue
-        seen.add(ch.id)
-        changes.append(ch)
+        if ch is not None:
+            changes.append(ch)
     name = data.get("name")
     return Adaptation(
         id=aid, path=rel, folder=f"adaptations/{folder.name}",

@@ -85,7 +85,8 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     c = Checker(rel_yml, marks)
     if not c.mapping(data, (), _manual_fields(), where=" in manual.yml"):
         return None, problems + c.problems
-    langs = tuple(str(x) for x in data.get("languages") or () if isinstance(x, str))
+    raw_langs = data.get("languages") if isinstance(data.get("languages"), list) else []
+    langs = tuple(str(x) for x in raw_langs if isinstance(x, str))
     c.languages = langs
     # re-check the per-language texts now that the languages are known
     c.problems.clear()
@@ -268,7 +269,7 @@ def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryT
     seen: set[str] = set()
     entry = {"term": Field("str", required=True, example="hjelpetiltak"),
              "definition": Field("str", required=True, example="Tiltak som ...")}
-    for i, t in enumerate(data.get("terms") or []):
+    for i, t in enumerate(data.get("terms") if isinstance(data.get("terms"), list) else []):
         fields = {"id": Field("id", required=True, example="hjelpetiltak")}
         fields.update({lang: Field("map", required=True, example="{term: ..., definition: ...}") for lang in langs})
         if not c.mapping(t, ("terms", i), fields, where=" in a glossary term"):

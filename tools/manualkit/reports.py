@@ -47,7 +47,7 @@ def ledger_rows(project: Project, variant: str, lang: str) -> list[dict[str, str
 def _render(rows: list[dict[str, str]], columns: tuple[str, ...], fmt: str, title: str) -> str:
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n")
+        w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
         return buf.getvalue()
@@ -116,8 +116,8 @@ def diff_variants(project: Project, a: str, b: str, lang: str) -> str:
     for mid in order:
         if mid == "about-this-version":
             continue
-        lt = lmods[mid].markdown() if mid in lmods else ""
-        rt = rmods[mid].markdown() if mid in rmods else ""
+        lt = _as_document(lmods[mid]) if mid in lmods else ""
+        rt = _as_document(rmods[mid]) if mid in rmods else ""
         if lt == rt:
             continue
         part = (rmods.get(mid) or lmods.get(mid)).part
@@ -127,6 +127,14 @@ def diff_variants(project: Project, a: str, b: str, lang: str) -> str:
     if not out:
         return f"No differences between {a} and {b} ({lang}).\n"
     return "\n".join(out) + "\n"
+
+
+def _as_document(mod) -> str:
+    """A module as a person reads it in a diff: its title and facts, then the text."""
+    facts = [f"# {mod.title}", f"type: {mod.type}, core: {'yes' if mod.core else 'no'}"]
+    if mod.duration_minutes:
+        facts.append(f"duration_minutes: {mod.duration_minutes}")
+    return "\n".join(facts) + "\n\n" + mod.markdown()
 
 
 def accept(root: Path, variant: str, change_id: str, out: TextIO) -> int:

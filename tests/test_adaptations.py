@@ -1,0 +1,299 @@
+"""The adaptation layer: every operation, every error at its line, drift, ledger and diff."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, write_tree
+from manualkit.project import load_project
+
+ADAPT = "adaptations/testby/adaptation.yml"
+
+FRAME = """\
+    frame:
+      when: implementation
+      planned: planned-proactive
+      decided_by: [programme-manager]
+      modified: content
+      level: organisation
+      nature: tailoring
+      fidelity: consistent
+      goals: [improve-fit]
+      reasons: {text: Lokale forhold, level: organisation}
+    description: {nb: En endring, en: A change}
+    approved_by: Programansvarlig (eksempel)
+    date: 2026-11-01
+"""
+
+HEAD = """\
+id: testby
+name: {nb: Testby kommune, en: Testby municipality}
+base_version: 1.0.0
+languages: [nb, en]
+changes:
+"""
+
+
+def change(cid: str, body: str, frame: str = FRAME) -> str:
+    return f"  - id: {cid}\n" + textwrap.indent(textwrap.dedent(body), "    ") + frame
+
+
+@pytest.fixture
+def testby(fixture_copy):
+    """The bilingual fixture with its adaptation.yml replaced by the given changes."""
+    def make(*changes: str, head: str = HEAD, overlays: dict[str, str] | None = None) -> Path:
+        root = fixture_copy("bilingual")
+        files = {ADAPT: head + "".join(changes)}
+        for name, (nb, en) in (overlays or {}).items():
+            files[f"adaptations/testby/overlays/{name}.nb.md"] = nb
+            files[f"adaptations/testby/overlays/{name}.en.md"] = en
+        write_tree(root, files)
+        return root
+    return make
+
+
+def resolved(root: Path, lang: str = "nb", variant: str = "testby"):
+    project = load_project(root, ["base", variant])
+    return project, project.resolutions[variant].manuals[lang]
+
+
+def section_ids(rm, module: str) -> list[str]:
+    return [s.id for s in rm.module(module).sections]
+
+
+NEW_SECTION = ("## Lokalt {#local}\n\nLokal tekst.\n", "## Local {#local}\n\nLocal text.\n")
+
+
+def test_fixture_adaptation_applies(fixture_copy):
+    root = fixture_copy("bilingual")
+    project, rm = resolved(root)
+    assert project.errors == []
+    records = next(s for s in rm.module("safety").sections if s.id == "records")
+    assert "I Testby skrives notatet i fagsystemet" in records.text
+    assert records.origin == "adaptations/testby/overlays/local-records.nb.md"
+    assert records.change == "local-records"
+    assert rm.module("session-play").duration_minutes == 45
+    base = project.resolutions["base"].manuals["nb"]
+    assert "Testby" not in "".join(m.markdown() for m in base.modules())
+    assert base.module("session-play").duration_minutes == 60
+
+
+@pytest.mark.parametrize("where,expected", [("before", ["local", "plan", "records"]), ("after", ["plan", "local", "records"])])
+def test_insert_section(testby, where, expected):
+    root = testby(change("ins", f"operation: insert-section\ntarget: safety#plan\nwhere: {where}\noverlay: local\n"),
+                  overlays={"local": NEW_SECTION})
+    project, rm = resolved(root)
+    assert project.errors == [], project.errors
+    assert section_ids(rm, "safety") == expected
+    _, rm_en = resolved(root, "en")
+    assert "Local text." in rm_en.module("safety").markdown()
+
+
+def test_append_remove_move_set_title(testby):
+    root = testby(
+        change("app", "operation: append\ntarget: welcome\noverlay: local\n"),
+        change("rm", "operation: remove-section\ntarget: welcome#further\n"),
+        change("mv", "operation: move-section\ntarget: safety#records\nwhere: first\n"),
+        change("title", "operation: set\ntarget: safety\nfield: title\nvalue: {nb: Trygghet, en: Security}\n"),
+        overlays={"local": NEW_SECTION})
+    project, rm = resolved(root)
+    assert [p for p in project.problems if p.is_error] == []
+    assert section_ids(rm, "welcome") == ["about", "local"]
+    assert section_ids(rm, "safety") == ["records", "plan"]
+    assert rm.module("safety").title == "Trygghet"
+
+
+def test_add_and_remove_module(testby):
+    root = testby(
+        change("add", "operation: add-module\ntarget: local-routines\npart: basics\nwhere: after\nanchor: welcome\n"
+               "title: {nb: Lokale rutiner, en: Local routines}\noverlay: local\n"),
+        change("drop", "operation: remove-module\ntarget: untranslated\n"),
+        overlays={"local": NEW_SECTION})
+    project, rm = resolved(root)
+    assert project.errors == [], project.errors
+    assert [m.id for m in rm.parts[0].modules] == ["about-this-version", "welcome", "local-routines", "safety"]
+    assert rm.module("untranslated") is None
+    assert rm.module("local-routines").title == "Lokale rutiner"
+
+
+def _errors(root: Path) -> list[tuple[str, str, int]]:
+    return [(p.code, p.path, p.line) for p in load_project(root, ["base", "testby"]).problems if p.code != "W1010"]
+
+
+def test_unknown_target_module_and_section(testby):
+    root = testby(change("a", "operation: remove-section\ntarget: safety#nothing\n"),
+                  change("b", "operation: append\ntarget: nothing\noverlay: local\n"), overlays={"local": NEW_SECTION})
+    problems = load_project(root, ["base", "testby"]).problems
+    got = [(p.code, p.path, p.line, p.message) for p in problems if p.code == "E1001"]
+    assert got == [
+        ("E1001", ADAPT, 8, "change 'a': the section 'safety#nothing' does not exist in the base manual"),
+        ("E1001", ADAPT, 24, "change 'b': the module 'nothing' does not exist in the base manual"),
+    ]
+
+
+def test_core_section_needs_fidelity_inconsistent_record(testby):
+    root = testby(change("core", "operation: remove-section\ntarget: safety#plan\n"))
+    assert ("E1002", ADAPT, 8) in _errors(root)
+    ok_frame = FRAME.replace("fidelity: consistent", "fidelity: inconsistent") + "    justification: Lokal begrunnelse\n"
+    root = testby(change("core", "operation: remove-section\ntarget: session-play#plan\n", ok_frame))
+    assert [e for e in _errors(root) if e[0].startswith("E")] == []
+
+
+def test_inconsistent_without_justification(testby):
+    frame = FRAME.replace("fidelity: consistent", "fidelity: inconsistent")
+    root = testby(change("core", "operation: remove-section\ntarget: safety#plan\n", frame))
+    problems = load_project(root, ["base", "testby"]).problems
+    hit = next(p for p in problems if p.code == "E201")
+    assert (hit.path, hit.line, hit.message) == (ADAPT, 6, "'changes[0].justification' is missing")
+
+
+def test_two_changes_on_one_section(testby):
+    ch1 = change("first", "operation: replace-section\ntarget: safety#records\noverlay: local\n")
+    ch2 = change("second", "operation: move-section\ntarget: safety#records\nwhere: first\n")
+    root = testby(ch1, ch2, overlays={"local": ("## Ny {#records}\n\nNy.\n", "## New {#records}\n\nNew.\n")})
+    assert ("E1004", ADAPT, 25) in _errors(root)
+    ch2 = change("second", "operation: move-section\ntarget: safety#records\nwhere: first\nbuilds_on: first\n")
+    root = testby(ch1, ch2, overlays={"local": ("## Ny {#records}\n\nNy.\n", "## New {#records}\n\nNew.\n")})
+    assert [e for e in _errors(root) if e[0] == "E1004"] == []
+
+
+def test_file_level_errors(testby):
+    head = HEAD.replace("id: testby", "id: testbyen").replace("base_version: 1.0.0", "base_version: 2.0.0") \
+        .replace("languages: [nb, en]", "languages: [nb, en, de]")
+    ch = change("x", "operation: replace-section\ntarget: safety#records\noverlay: only-nb\n")
+    dup = change("x", "operation: remove-section\ntarget: welcome#further\n")
+    root = testby(ch, dup, head=head)
+    write_tree(root, {"adaptations/testby/overlays/only-nb.nb.md": "## Ny {#records}\n\nNy.\n"})
+    errors = _errors(root)
+    for expected in [("E1009", ADAPT, 1), ("E1005", ADAPT, 3), ("E307", ADAPT, 4), ("E1008", ADAPT, 23),
+                     ("E1006", ADAPT, 9)]:
+        assert expected in errors, (expected, errors)
+    msg = next(p for p in load_project(root, ["base"]).problems if p.code == "E1006").message
+    assert msg == "the overlay file adaptations/testby/overlays/only-nb.en.md is missing"
+
+
+def test_overlay_path_may_not_leave_the_folder(testby):
+    root = testby(change("x", "operation: replace-section\ntarget: safety#records\noverlay: ../../../manual/basics/safety\n"))
+    assert ("E804", ADAPT, 9) in _errors(root)
+
+
+def test_missing_fields_and_unknown_vocabulary(testby):
+    frame = FRAME.replace("nature: tailoring", "nature: tailorin").replace("decided_by: [programme-manager]", "decided_by: [researchers]")
+    root = testby(change("x", "operation: insert-section\ntarget: safety#plan\noverlay: local\n", frame), overlays={"local": NEW_SECTION})
+    problems = {(p.code, p.line): p for p in load_project(root, ["base"]).problems}
+    assert problems[("E1007", 6)].message == "change 'x' needs 'where: before' or 'where: after'"
+    assert problems[("E203", 16)].hint.endswith("(did you mean 'tailoring'?)")
+    assert problems[("E203", 13)].message == "'changes[0].frame.decided_by[0]' cannot be 'researchers'"
+    assert problems[("E203", 13)].hint.endswith("(did you mean 'researcher'?)")
+
+
+def test_reference_to_removed_module_is_an_error_for_that_variant(testby):
+    root = testby(change("drop", "operation: remove-module\ntarget: handout-play\n"))
+    problems = [p for p in load_project(root, ["base", "testby"]).problems if p.code == "E601"]
+    assert {(p.path, p.line) for p in problems} == {("manual/training/session-play.nb.md", 18),
+                                                     ("manual/training/session-play.en.md", 15)}
+    assert problems[0].message.endswith("does not exist (in variant testby)")
+
+
+def test_placeholder_in_variant_warns_with_line(fixture_copy):
+    root = fixture_copy("bilingual")
+    hit = next(p for p in load_project(root, None).problems if p.code == "W703")
+    assert (hit.path, hit.line) == (ADAPT, 9)
+    assert hit.message == "the variable 'service.phone' is still a placeholder in variant testby: telefonnummeret"
+
+
+def test_placeholder_renders_visibly(fixture_copy):
+    _, rm = resolved(fixture_copy("bilingual"))
+    assert "**[fyll inn: telefonnummeret]**" in rm.module("handout-play").markdown()
+
+
+def test_drift_is_detected_shown_and_accepted(fixture_copy):
+    root = fixture_copy("bilingual")
+    assert run_cli("--root", str(root), "adaptations", "accept", "testby", "local-records")[0] == 0
+    safety = root / "manual/basics/safety.nb.md"
+    safety.write_text(safety.read_text().replace("Skriv kort og saklig", "Skriv kort, saklig og respektfullt"))
+    drift = [p for p in load_project(root, None).problems if p.code == "W1003"]
+    assert [(p.path, p.line) for p in drift] == [(ADAPT, 17)]
+    assert "+Skriv kort, saklig og respektfullt etter hvert besøk." in drift[0].hint
+    assert "-Skriv kort og saklig etter hvert besøk." in drift[0].hint
+    code, out, _ = run_cli("--root", str(root), "adaptations", "accept", "testby", "local-records")
+    assert code == 0 and out.startswith("local-records: recorded base hash ")
+    assert [p for p in load_project(root, None).problems if p.code == "W1003"] == []
+
+
+def test_missing_base_hash_warns(testby):
+    root = testby(change("x", "operation: remove-section\ntarget: welcome#further\n"))
+    hit = next(p for p in load_project(root, None).problems if p.code == "W1010")
+    assert (hit.line, hit.hint) == (6, "run: manual adaptations accept testby x")
+
+
+LEDGER_MD = """\
+# FRAME adaptation ledger: Testby municipality (2 changes)
+
+| change | operation | target | when | planned | decided_by | modified | level | nature | fidelity | goals | reason | reason_level | approved_by | date |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| local-records | replace-section | safety#records | Implementation | Planned/proactive | Programme manager | Content | Organisation | Tailoring/tweaking/refining | Fidelity-consistent | Improve fit with recipients | Local records system | Organisation | Programansvarlig (eksempel) | 2026-11-01 |
+| shorter-session | set | session-play | Pre-implementation (planning/pilot) | Planned/proactive | Intervention team | Content | Target group | Shortening/condensing | Unknown | Improve feasibility | Kortere besøk passer familiene bedre | Recipient | Teamleder (eksempel) | 2026-11-02 |
+"""
+
+
+def test_ledger_markdown_exact(fixture_copy):
+    root = fixture_copy("bilingual")
+    code, out, _ = run_cli("--root", str(root), "adaptations", "testby", "--format", "md", "--lang", "en")
+    assert code == 0
+    assert out == LEDGER_MD
+
+
+DIFF = """\
+--- base/basics/safety.nb.md
++++ testby/basics/safety.nb.md
+@@ -6,5 +6,5 @@
+ Sikkerhetsplanen lages sammen med foreldrene og gjennomgås ved hvert besøk.
+ 
+-## Dokumentasjon {#records}
++## Dokumentasjon i Testby {#records}
+ 
+-Skriv kort og saklig etter hvert besøk.
++I Testby skrives notatet i fagsystemet samme dag som besøket.
+"""
+
+
+def test_diff_exact(fixture_copy):
+    root = fixture_copy("bilingual")
+    code, out, _ = run_cli("--root", str(root), "diff", "base", "testby")
+    assert code == 0
+    assert DIFF in out
+    assert "-duration_minutes: 60\n+duration_minutes: 45\n" in out
+    assert "-Manualen brukes av barnevernstjenesten i kommunen. Les om\n+Manualen brukes av barnevernstjenesten i Testby kommune. Les om\n" in out
+
+
+def test_matrix_of_all_municipalities(fixture_copy):
+    root = fixture_copy("bilingual")
+    code, out, _ = run_cli("--root", str(root), "adaptations", "--all", "--format", "csv")
+    assert out.splitlines() == [
+        "municipality,change,operation,target,component,nature,fidelity",
+        "testby,local-records,replace-section,safety#records,home-visiting,tailoring,consistent",
+        "testby,shorter-session,set,session-play,parent-training,shortening,unknown",
+    ]
+
+
+def test_about_this_version_lists_inconsistent_changes_first(testby):
+    frame_bad = FRAME.replace("fidelity: consistent", "fidelity: inconsistent") + "    justification: Lange avstander\n"
+    root = testby(change("plain", "operation: remove-section\ntarget: welcome#further\n"),
+                  change("core", "operation: remove-section\ntarget: safety#plan\n", frame_bad))
+    _, rm = resolved(root)
+    about = rm.module("about-this-version").markdown()
+    assert about.index("{#change-core}") < about.index("{#change-plain}")
+    assert "**Begrunnelse:** Lange avstander" in about
+    base = load_project(root, ["base"]).resolutions["base"].manuals["en"].module("about-this-version").markdown()
+    assert "You are reading the base version of the Family Partner manual, version 1.0.0." in base
+
+
+def test_new_municipality_scaffold_is_valid(fixture_copy):
+    root = fixture_copy("bilingual")
+    code, out, _ = run_cli("--root", str(root), "new", "municipality", "nyby", "--name", "Nyby kommune")
+    assert code == 0, out
+    assert [p for p in load_project(root, None).problems if p.is_error] == []
+    assert "nyby" in load_project(root, None).variants
