@@ -6,6 +6,7 @@ link, image and heading with its line in the file, plus the problems found on th
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.
 PHONE_RE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)47[ \t-]?)?(?:\d{8}|\d{2}(?:[ \t]\d{2}){3}|\d{3}[ \t]\d{2}[ \t]\d{3})(?![\w])")
 FNR_RE = re.compile(r"(?<!\d)(\d{6})[ \t]?(\d{5})(?!\d)")
+_DIGITS = re.compile(r"\d{2}[ \t]?\d{2}[ \t]?\d{2}")
 WEAK_LINK_TEXTS = {"her", "klikk her", "trykk her", "les mer", "lenke", "denne lenken", "click here",
                    "here", "read more", "more", "link", "this link", "mer"}
 
@@ -147,12 +149,12 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
     for i, raw in enumerate(lines):
         lineno = first_line + i
         target = sections[-1][4] if sections else preamble
-        fm = FENCE_RE.match(raw)
+        head = raw.lstrip()[:3]
+        fm = FENCE_RE.match(raw) if head in ("```", "~~~") else None
         if fence is not None:
             target.append(raw)
             if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not fm.group(2).strip():
                 fence = None
-            _check_private(raw, lineno, add)
             continue
         if fm:
             fence = fm.group(1)
@@ -173,7 +175,7 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
         else:
             table_start = None
 
-        h = parse_heading(raw)
+        h = parse_heading(raw) if head.startswith("#") else None
         if h:
             level, title, hid, core, bad = h
             if level == 1:
@@ -199,14 +201,17 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
             continue
 
         target.append(raw)
-        masked, raw_inline = _mask_code_spans(raw)
-        for col, fmt in raw_inline:
-            add("E803", lineno, col + 1, format=fmt)
-
-        stripped = masked.strip()
-        if CALLOUT_CLOSE_RE.match(stripped) and callout_line:
-            callout_line = 0
+        if "`" in raw:
+            masked, raw_inline = _mask_code_spans(raw)
+            for col, fmt in raw_inline:
+                add("E803", lineno, col + 1, format=fmt)
         else:
+            masked = raw
+
+        stripped = masked.strip() if head == ":::" else ""
+        if stripped and CALLOUT_CLOSE_RE.match(stripped) and callout_line:
+            callout_line = 0
+        elif stripped:
             cm = CALLOUT_OPEN_RE.match(stripped)
             if cm:
                 kind = cm.group(1)
@@ -217,13 +222,16 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
                 kinds.append(kind)
                 callout_line = lineno
 
-        for m in HTML_RE.finditer(masked):
-            tag = m.group(0) if m.group(0) == "<!--" else f"<{m.group(1)}>"
-            add("E801", lineno, m.start() + 1, tag=tag)
-        for m in LINK_RE.finditer(masked):
-            links.append(Link(bool(m.group(1)), m.group(2), m.group(3), lineno, m.start() + 1))
-        _check_private(masked, lineno, add)
+        if "<" in masked:
+            for m in HTML_RE.finditer(masked):
+                tag = m.group(0) if m.group(0) == "<!--" else f"<{m.group(1)}>"
+                add("E801", lineno, m.start() + 1, tag=tag)
+        if "](" in masked:
+            for m in LINK_RE.finditer(masked):
+                links.append(Link(bool(m.group(1)), m.group(2), m.group(3), lineno, m.start() + 1))
 
+    if check:
+        _check_private(text, first_line, add)
     if callout_line:
         add("E809", callout_line, 1, opened=callout_line)
 
@@ -233,16 +241,25 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
     return body, problems
 
 
-def _check_private(text: str, lineno: int, add) -> None:
+def _check_private(text: str, first_line: int, add) -> None:
+    """Personal data anywhere in the text (code blocks included), by file line and column."""
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if ("@" in text or _DIGITS.search(text)) else []
+    if not starts:
+        return
+
+    def where(offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(starts, offset) - 1
+        return first_line + i, offset - starts[i] + 1
+
     for m in EMAIL_RE.finditer(text):
-        add("E806", lineno, m.start() + 1, value=m.group(0))
+        add("E806", *where(m.start()), value=m.group(0))
     masked = EMAIL_RE.sub(lambda m: " " * len(m.group(0)), text)
     for m in FNR_RE.finditer(masked):
         if fnr_is_valid(m.group(1) + m.group(2)):
-            add("E805", lineno, m.start() + 1)
+            add("E805", *where(m.start()))
             masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
     for m in PHONE_RE.finditer(masked):
-        add("E807", lineno, m.start() + 1, value=m.group(0).strip())
+        add("E807", *where(m.start()), value=m.group(0).strip())
 
 
 def join_sections(preamble: str, sections: tuple[Section, ...] | list[Section]) -> str:

@@ -30,7 +30,7 @@ def _gate(project: Project, strict: bool = False) -> list:
 
 def cmd_check(root: Path, args: Namespace) -> int:
     wanted = None if not args.variant else [BASE, args.variant] if args.variant != BASE else [BASE]
-    project = load_project(root, wanted)
+    project = load_project(root, wanted, render=False)
     if args.variant and project.manual is not None:
         _variants(project, args.variant)
     print_problems(project.problems, args.format, OUT)

@@ -42,7 +42,7 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def load_project(root: Path, variants: list[str] | None = None) -> Project:
+def load_project(root: Path, variants: list[str] | None = None, *, render: bool = True) -> Project:
     """Load, validate and resolve ``variants`` (all when None). All problems are collected."""
     root = Path(root).resolve()
     problems: list[Problem] = []
@@ -59,7 +59,7 @@ def load_project(root: Path, variants: list[str] | None = None) -> Project:
     project = Project(root, manual, adaptations, vocab, problems)
     wanted = variants or project.variants
     for variant in wanted:
-        res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab)
+        res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab, render=render)
         project.resolutions[variant] = res
         problems += res.problems
     project.problems = _sorted(problems)

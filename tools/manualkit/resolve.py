@@ -138,8 +138,13 @@ class Resolution:
     problems: list[Problem]
 
 
-def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None) -> Resolution:
-    """Resolve one variant (the base manual when ``adaptation`` is None) in all its languages."""
+def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None,
+            *, render: bool = True) -> Resolution:
+    """Resolve one variant (the base manual when ``adaptation`` is None) in all its languages.
+
+    With ``render=False`` (used by ``manual check``) every problem is still found, but the
+    variables are left unfilled in the text: nothing will be published from it.
+    """
     root = Path(manual.root)
     langs = adaptation.languages if adaptation else manual.languages
     order, mods = working_copy(manual, manual.languages)
@@ -155,7 +160,7 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
     manuals: dict[str, ResolvedManual] = {}
     for lang in langs:
         strings = manual.locales.get(lang) or manual.locales.get(manual.default_language) or {}
-        ctx = v.context(values, lang, string(strings, "labels.placeholder"))
+        ctx = v.context(values, lang, string(strings, "labels.placeholder")) if render else None
         changes = _resolved_changes(manual, adaptation, mods, lang, frame_vocab or {}) if adaptation else ()
         name = m.text_in(adaptation.name, lang, manual.default_language) if adaptation else string(strings, "labels.base_version")
         parts: list[ResolvedPart] = []
@@ -176,16 +181,20 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
     return Resolution(manuals, problems)
 
 
-def _render_module(w: WModule, lang: str, ctx: dict[str, Any]) -> ResolvedModule:
+def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:
     text = w.texts[lang]
-    secs = tuple(ResolvedSection(s.id, v.render(s.title, ctx), s.core, v.render(s.text, ctx), s.origin, s.change) for s in text.sections)
+    if ctx is None:
+        ctx_render = lambda t: t  # noqa: E731 - check mode: structure only
+    else:
+        ctx_render = lambda t: v.render(t, ctx)  # noqa: E731
+    secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change) for s in text.sections)
     meta = w.meta
     return ResolvedModule(
         id=w.id, part=w.part, type=meta["type"], component=meta["component"], core=bool(meta["core"]),
-        status=meta["status"], title=v.render(text.title, ctx), summary=v.render(text.summary, ctx),
+        status=meta["status"], title=ctx_render(text.title), summary=ctx_render(text.summary),
         duration_minutes=meta["duration_minutes"], handouts=tuple(meta["handouts"]), audience=tuple(meta["audience"]),
         lang=lang, text_lang=text.lang, fallback=text.fallback, stale=text.stale, origin=text.origin,
-        preamble=v.render(text.preamble, ctx), sections=secs, changes=tuple(w.changes), generated=w.generated)
+        preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated)
 
 
 def _check_variant_text(manual: m.Manual, a: Adaptation, order: dict[str, list[str]], mods: dict[str, WModule],

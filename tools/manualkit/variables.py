@@ -7,6 +7,7 @@ Jinja's comment syntax is moved out of the way because ``{#id}`` is a heading id
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -87,10 +88,30 @@ def _dotted(node: nodes.Node) -> str | None:
     return None
 
 
+_PLAIN = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
+
+
+def _plain_only(text: str) -> list[tuple[str, int]] | None:
+    """Names and line offsets when every tag is a plain ``{{ a.b }}``; None otherwise.
+
+    The common case needs no Jinja parse; anything unusual goes through Jinja's own parser
+    so that errors are worded and placed by it.
+    """
+    if "{%" in text:
+        return None
+    found = [(m.group(1), text.count("\n", 0, m.start())) for m in _PLAIN.finditer(text)]
+    if len(found) != text.count("{{") or text.count("}}") != len(found):
+        return None
+    return found
+
+
 def scan(text: str, rel: str, first_line: int) -> tuple[list[tuple[str, int]], list[Problem]]:
     """The variables a text uses, with file lines; problems for syntax and forbidden logic."""
     if "{{" not in text and "{%" not in text:
         return [], []
+    plain = _plain_only(text)
+    if plain is not None:
+        return [(name, first_line + off) for name, off in plain], []
     try:
         tree = _ENV.parse(text)
     except TemplateSyntaxError as exc:
@@ -139,11 +160,16 @@ def context(values: dict[str, Value], lang: str, placeholder_label: str) -> dict
     return ctx
 
 
+@functools.lru_cache(maxsize=4096)
+def _template(text: str):
+    return _ENV.from_string(text)
+
+
 def render(text: str, ctx: dict[str, Any]) -> str:
-    """Fill in the variables. The caller has checked every name with :func:`scan` first."""
+    """Fill in the variables in Jinja's sandbox. The caller has checked every name with :func:`scan`."""
     if "{{" not in text:
         return text
     try:
-        return _ENV.from_string(text).render(ctx)
+        return _template(text).render(ctx)
     except TemplateError:  # already reported by the checker; such a manual is never built
         return text
