@@ -153,3 +153,10 @@ def test_all_problems_are_reported_at_once(tree):
 def test_phone_rule_leaves_trial_registration_and_years_alone(tree):
     root = tree({NB: nb(body="\nStudien NCT04957394 gikk fra 2019 2020 til 2023.\n")})
     assert [p.code for p in load_project(root, ["base"]).problems if p.code.startswith("E")] == []
+
+
+def test_every_rule_is_documented():
+    from conftest import REPO
+    from manualkit.rules import RULES
+    doc = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert [code for code in RULES if f"| {code} |" not in doc] == []
