@@ -85,6 +85,7 @@ RULES: dict[str, Rule] = {
     "E604": Rule(E, "the image '{src}' has no alt text", "describe the picture: ![What the picture shows]({src})"),
     "E605": Rule(E, "'handouts' names '{id}', which is {what}", "name handout modules (type: handout) listed in manual.yml"),
     "E606": Rule(E, "the link '{target}' is not a cross-reference", "link other modules with ref:module-id or ref:module-id#section-id; external links start with https://"),
+    "W607": Rule(W, "the session lists the handout '{id}' but its text does not link it", "add a link such as [the handout](ref:{id}) under Materials"),
     # Variables
     "E701": Rule(E, "the variable '{name}' is not defined{variant}", "{suggest}"),
     "E702": Rule(E, "the variable syntax is wrong: {detail}", "write variables as {{{{ service.child_welfare }}}}; to show braces, avoid '{{{{'"),

@@ -116,10 +116,12 @@ def _check_session(manual: m.Manual, mod: m.Module) -> list[Problem]:
         out.append(make("E201", src.path, 2, 1, key="duration_minutes", example="duration_minutes: 60"))
     for i, hid in enumerate(mod.handouts):
         target = manual.modules.get(hid)
+        line, col = src.marks.at(("handouts", i))
         if target is None or target.type != "handout":
             what = "not a module of the manual" if target is None else f"a {target.type}, not a handout"
-            line, col = src.marks.at(("handouts", i))
             out.append(make("E605", src.path, line, col, id=hid, what=what))
+        elif src.body and not any(link.target.split("#")[0] == f"ref:{hid}" for link in src.body.links):
+            out.append(make("W607", src.path, line, col, id=hid))
     return out
 
 
