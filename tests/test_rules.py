@@ -155,6 +155,12 @@ def test_all_problems_are_reported_at_once(tree):
     assert codes == ["E205", "E801", "E801", "E807", "W502"]  # <script> and </script>
 
 
+def test_html_in_title_is_refused(tree):
+    root = tree({NB: nb(replace=("title: Innledning", "title: Innledning <img src=x onerror=alert(1)>"))})
+    hits = [(p.code, p.path, p.line) for p in load_project(root, ["base"]).problems]
+    assert ("E801", NB, 3) in hits
+
+
 def test_phone_rule_leaves_trial_registration_and_years_alone(tree):
     root = tree({NB: nb(body="\nStudien NCT04957394 gikk fra 2019 2020 til 2023.\n")})
     assert [p.code for p in load_project(root, ["base"]).problems if p.code.startswith("E")] == []

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .body import Body, parse_body
+from .body import Body, parse_body, unsafe_text
 from .links import inside
 from .problems import Problem, make
 from .schema import Checker, Field, key_name, suggest
@@ -176,6 +176,10 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
     }, where=" in adaptation.yml")
     if not ok:
         return None, problems + c.problems
+    for key in ("name",):
+        bad = unsafe_text(data.get(key))
+        if bad:
+            c.add("E801", (key,), tag=bad)
     aid = data.get("id") if isinstance(data.get("id"), str) else folder.name
     if aid != folder.name:
         c.add("E1009", ("id",), id=aid, folder=folder.name)
@@ -276,6 +280,10 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         c.add("E202", path + ("value",), key=key_name(path + ("value",)), expected="a whole number", got=repr(raw.get("value")), example="45")
     if op in NEEDS_OVERLAY and not raw.get("overlay"):
         need("an 'overlay' with the new text", "overlay: local-routines   # overlays/local-routines.nb.md and .en.md")
+    for key in ("title", "summary", "description", "justification", "approved_by"):
+        bad = unsafe_text(raw.get(key))
+        if bad:
+            c.add("E801", path + (key,), tag=bad)
     date = raw.get("date")
     if isinstance(date, str) and not DATE_RE.match(date):
         c.add("E203", path + ("date",), key=key_name(path + ("date",)), value=date, allowed="a date written 2026-11-01", suggest="")

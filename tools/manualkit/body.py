@@ -262,6 +262,20 @@ def _check_private(text: str, first_line: int, add) -> None:
         add("E807", *where(m.start()), value=m.group(0).strip())
 
 
+def unsafe_text(value: object) -> str | None:
+    """The first raw HTML tag or javascript: link in a metadata text (title, summary), if any."""
+    texts = value.values() if isinstance(value, dict) else [value]
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        m = HTML_RE.search(text)
+        if m:
+            return m.group(0) if m.group(0) == "<!--" else f"<{m.group(1)}>"
+        if "javascript:" in text.lower().replace(" ", ""):
+            return "javascript:"
+    return None
+
+
 def join_sections(preamble: str, sections: tuple[Section, ...] | list[Section]) -> str:
     parts = [preamble.rstrip("\n")] if preamble.strip() else []
     parts += [s.text.rstrip("\n") for s in sections]

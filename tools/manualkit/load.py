@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .body import parse_body
+from .body import parse_body, unsafe_text
 from .problems import Problem, make
 from .schema import Checker, Field, suggest
 from .textfile import read_text, read_yaml_file, split_front_matter
@@ -196,6 +196,10 @@ def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str
                 "from": Field("lang", required=True, example="nb"),
                 "source_hash": Field("str", example="run: manual translations mark"),
             }, where=" in translation")
+    for key in ("title", "summary"):
+        bad = unsafe_text(meta.get(key))
+        if bad:
+            c.add("E801", (key,), tag=bad)
     if isinstance(meta.get("id"), str) and meta["id"] != mid:
         c.add("E304", ("id",), id=meta["id"], stem=mid)
     problems += c.problems

@@ -53,7 +53,8 @@ def _version(binary: str) -> tuple[int, ...]:
 
 def markdown_to_typst(markdown: str, *, filters: tuple[str, ...] = ("manual.lua",), what: str = "the manual") -> str:
     """Convert Markdown (UTF-8 text) to a Typst body; ``what`` names the content in errors."""
-    cmd = [pandoc_binary(), "-f", READER, "-t", "typst", "--wrap=preserve"]
+    # --quiet: the reader's "duplicate identifier" notes are expected (the filter scopes ids)
+    cmd = [pandoc_binary(), "--quiet", "-f", READER, "-t", "typst", "--wrap=preserve"]
     cmd += [f"--lua-filter={FILTERS / name}" for name in filters]
     try:
         done = subprocess.run(cmd, input=markdown.encode("utf-8"), capture_output=True, timeout=600)
@@ -61,7 +62,7 @@ def markdown_to_typst(markdown: str, *, filters: tuple[str, ...] = ("manual.lua"
         raise BuildError(f"pandoc could not run for {what}: {exc}", hint=f"command: {' '.join(cmd)}") from None
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip() or f"exit status {done.returncode}"
-        raise BuildError(f"pandoc failed on {what}: {message}", hint=f"command: {' '.join(cmd[:6])} …")
+        raise BuildError(f"pandoc failed on {what}: {message}", hint=f"command: {' '.join(cmd[:7])} …")
     return done.stdout.decode("utf-8")
 
 

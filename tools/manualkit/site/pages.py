@@ -106,7 +106,10 @@ def module_facts(rm: ResolvedManual, mod: ResolvedModule, page: str, links: Page
 def module_page(rm: ResolvedManual, mod: ResolvedModule, page: str, links: PageLinks, media: Media, pdfs: Pdfs) -> str:
     """The staged Markdown of one module page."""
     s = rm.strings
-    blocks: list[str] = [_front_matter(mod.title, mod.summary), f"# {mod.title}"]
+    heading = f"# {mod.title}"
+    if mod.fallback and mod.text_lang != rm.lang:
+        heading += f' {{: lang="{mod.text_lang}" }}'
+    blocks: list[str] = [_front_matter(mod.title, mod.summary), heading]
     blocks += module_banners(rm, mod, page, links)
     if mod.summary:
         blocks.append(f"{mod.summary}\n{{: .module-summary }}")
