@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -30,27 +31,42 @@ def plain(text: str) -> str:
 
 
 def outside_code(text: str, fn: Callable[[str], str]) -> str:
-    """Apply ``fn`` to every line part that is not inside a fenced code block or inline code."""
-    out: list[str] = []
+    """Apply ``fn`` to the text outside fenced code blocks and inline code.
+
+    ``fn`` sees whole runs of lines, so a link whose text wraps onto the next line is one match.
+    """
+    if "`" not in text and "~~~" not in text:
+        return fn(text)
+    segments: list[tuple[bool, list[str]]] = []  # (is code, lines)
     fence: str | None = None
     for line in text.split("\n"):
         fm = FENCE_RE.match(line)
+        if fence is None and fm:
+            fence = fm.group(1)
+            segments.append((True, [line]))
+            continue
         if fence is not None:
+            segments[-1][1].append(line)
             if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not fm.group(2).strip():
                 fence = None
-            out.append(line)
             continue
-        if fm:
-            fence = fm.group(1)
-            out.append(line)
+        if not segments or segments[-1][0]:
+            segments.append((False, []))
+        segments[-1][1].append(line)
+    out: list[str] = []
+    for is_code, lines in segments:
+        chunk = "\n".join(lines)
+        if is_code:
+            out.append(chunk)
             continue
-        pieces, pos = [], 0
-        for m in CODE_SPAN_RE.finditer(line):
-            pieces.append(fn(line[pos:m.start()]))
-            pieces.append(m.group(0))
-            pos = m.end()
-        pieces.append(fn(line[pos:]))
-        out.append("".join(pieces))
+        spans: list[str] = []
+
+        def hide(m: re.Match[str]) -> str:
+            spans.append(m.group(0))
+            return f"\x00{len(spans) - 1}\x00"
+
+        done = fn(CODE_SPAN_RE.sub(hide, chunk))
+        out.append(re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], done))
     return "\n".join(out)
 
 
@@ -134,7 +150,8 @@ def callouts_to_admonitions(text: str, labels: dict[str, str]) -> str:
         if cm:
             kind = cm.group(1)
             label = labels.get(kind, kind).replace('"', "'")
-            out += ["", f'!!! {kind} "{label}"', ""]
+            indent = line[: len(line) - len(line.lstrip())]  # a callout inside a list item stays there
+            out += ["", f'{indent}!!! {kind} "{label}"', ""]
             inside = True
             continue
         out.append(keep(line))
@@ -176,19 +193,42 @@ def mark_headings(text: str, core_label: str, adapted: dict[str, str]) -> str:
     return "\n".join(out)
 
 
-def abbreviations(glossary: tuple[tuple[str, str, str], ...]) -> str:
-    """Abbreviation lines (``*[term]: definition``) so glossary terms are explained on hover."""
-    lines: list[str] = []
-    seen: set[str] = set()
+@lru_cache(maxsize=16)
+def _term_forms(glossary: tuple[tuple[str, str, str], ...]) -> dict[str, str]:
+    """Each glossary term (and its capitalised form) → its definition as plain text."""
+    forms: dict[str, str] = {}
     for term, definition, _other in glossary:
         term, definition = plain(term).strip(), " ".join(plain(definition).split())
         if not term or not definition or "]" in term:
             continue
         for form in (term, term[:1].upper() + term[1:]):
-            if form not in seen:
-                seen.add(form)
-                lines.append(f"*[{form}]: {definition}")
-    return "\n".join(lines)
+            forms.setdefault(form, definition)
+    return forms
+
+
+def _word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def occurs(form: str, text: str) -> bool:
+    """``form`` appears in ``text`` as a whole word (str.find is much faster than a regex per term)."""
+    start = text.find(form)
+    while start != -1:
+        end = start + len(form)
+        if (start == 0 or not _word_char(text[start - 1])) and (end == len(text) or not _word_char(text[end])):
+            return True
+        start = text.find(form, start + 1)
+    return False
+
+
+def abbreviations(glossary: tuple[tuple[str, str, str], ...], text: str) -> str:
+    """Abbreviation lines (``*[term]: definition``) so glossary terms in ``text`` are explained on hover.
+
+    Only terms that occur in the page are listed, one block each: Python-Markdown re-tests a
+    block after every abbreviation it takes out of it, so one long block costs O(n²).
+    """
+    forms = _term_forms(glossary)
+    return "\n\n".join(f"*[{form}]: {definition}" for form, definition in forms.items() if occurs(form, text))
 
 
 __all__ = ["plain", "outside_code", "PageLinks", "Media", "rewrite_links", "callouts_to_admonitions",

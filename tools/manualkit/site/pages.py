@@ -7,12 +7,11 @@ word the toolkit adds comes from locales/<lang>.yml.
 """
 from __future__ import annotations
 
+import json
 import posixpath
 from dataclasses import dataclass, field
 
-import yaml
-
-from ..resolve import ABOUT_ID, GLOSSARY_ID, ResolvedManual, ResolvedModule, string
+from ..resolve import ABOUT_ID, ResolvedManual, ResolvedModule, string
 from ..variables import escape_value
 from .markdown import (Media, PageLinks, abbreviations, callouts_to_admonitions, mark_headings, plain,
                        rewrite_links)
@@ -39,10 +38,11 @@ def _rel(from_page: str, dest: str) -> str:
 
 
 def _front_matter(title: str, description: str = "") -> str:
-    meta = {"title": plain(title)}
+    """YAML front matter; JSON strings are valid YAML and need no YAML emitter (which is slow)."""
+    lines = ["---", f"title: {json.dumps(plain(title), ensure_ascii=False)}"]
     if description:
-        meta["description"] = " ".join(plain(description).split())
-    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000) + "---\n"
+        lines.append(f"description: {json.dumps(' '.join(plain(description).split()), ensure_ascii=False)}")
+    return "\n".join(lines + ["---"]) + "\n"
 
 
 def banner(kind: str, text: str) -> str:
@@ -106,21 +106,21 @@ def module_facts(rm: ResolvedManual, mod: ResolvedModule, page: str, links: Page
 def module_page(rm: ResolvedManual, mod: ResolvedModule, page: str, links: PageLinks, media: Media, pdfs: Pdfs) -> str:
     """The staged Markdown of one module page."""
     s = rm.strings
-    heading = f"# {mod.title}"
-    if mod.fallback and mod.text_lang != rm.lang:
-        heading += f' {{: lang="{mod.text_lang}" }}'
+    # a page that falls back to another language marks its words with that language
+    other = f' lang="{mod.text_lang}"' if mod.fallback and mod.text_lang != rm.lang else ""
+    heading = f"# {mod.title}" + (f" {{:{other} }}" if other else "")
     blocks: list[str] = [_front_matter(mod.title, mod.summary), heading]
     blocks += module_banners(rm, mod, page, links)
     if mod.summary:
-        blocks.append(f"{mod.summary}\n{{: .module-summary }}")
+        blocks.append(" ".join(mod.summary.split()) + f"\n{{: .module-summary{other} }}")
     blocks += module_facts(rm, mod, page, links)
     pdf = pdfs.for_module(mod)
     if pdf:
         label = string(s, "labels.session_pdf" if mod.type == "session" else "labels.handout_pdf")
         blocks.append(f"**{_esc(string(s, 'labels.downloads'))}:** [{_esc(label)}]({_rel(page, pdf)})\n{{: .pdf-links }}")
     blocks.append(module_body(rm, mod, page, links, media))
-    if mod.id != GLOSSARY_ID and rm.glossary:
-        blocks.append(abbreviations(rm.glossary))
+    if not mod.generated and rm.glossary:
+        blocks.append(abbreviations(rm.glossary, "\n\n".join(blocks)))
     return "\n\n".join(b.strip("\n") for b in blocks if b.strip()) + "\n"
 
 
@@ -152,7 +152,8 @@ def home_page(rm: ResolvedManual, page: str, links: PageLinks, pdfs: Pdfs) -> st
     """index.<lang>.md: title, variant, base/adapted notice, introduction, parts and PDFs."""
     s = rm.strings
     version = f"{_esc(string(s, 'labels.version'))} {rm.version}"
-    blocks: list[str] = [_front_matter(rm.title), f"# {_esc(rm.title)}"]
+    # no front-matter title: Material then titles the home page with the site name alone
+    blocks: list[str] = [f"# {_esc(rm.title)}"]
     about = links.href(page, f"ref:{ABOUT_ID}")
     about_link = f"[{_esc(string(s, 'about.title'))}]({about})"
     if rm.is_base:
@@ -169,20 +170,22 @@ def home_page(rm: ResolvedManual, page: str, links: PageLinks, pdfs: Pdfs) -> st
     blocks.append(f"## {_esc(string(s, 'site.parts'))} {{#parts}}")
     core = _esc(string(s, "labels.core_component"))
     for part in rm.parts:
-        lines = [f"### {part.title} {{#part-{part.id}}}", ""]
+        if not part.modules:
+            continue
+        lines = [f"### {_esc(part.title)} {{#part-{part.id}}}", ""]
         for mod in part.modules:
             line = f"- [{mod.title}]({links.href(page, f'ref:{mod.id}')})"
             if mod.core:
                 line += f" ({core})"
             if mod.summary:
-                line += f" – {mod.summary}"
+                line += " – " + " ".join(mod.summary.split())
             lines.append(line)
         blocks.append("\n".join(lines))
     pdf_lines = _pdf_list(rm, page, pdfs)
     if pdf_lines:
         blocks.append(f"## {_esc(string(s, 'site.pdf_section'))} {{#pdf}}\n\n" + "\n".join(pdf_lines))
     if rm.glossary:
-        blocks.append(abbreviations(rm.glossary))
+        blocks.append(abbreviations(rm.glossary, "\n\n".join(blocks)))
     return "\n\n".join(b.strip("\n") for b in blocks if b.strip()) + "\n"
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from ..resolve import ResolvedManual, string
+from ..resolve import ResolvedManual, ResolvedPart, string
 from .colours import variant_css
 from .markdown import Media, PageLinks, plain
 from .pages import Pdfs, home_page, module_page
@@ -72,11 +72,29 @@ def _pdf_set(found: dict[str, Path], lang: str) -> Pdfs:
     return Pdfs(book if book in found else None, sessions, handouts)
 
 
+def with_statement(root: Path, rm: ResolvedManual) -> ResolvedManual:
+    """Add the accessibility statement (tilgjengelighetserklæring) as the last page, like the glossary.
+
+    Norwegian public sites must publish one; manualkit.a11y writes it from the last `manual a11y`
+    run (a variant never checked gets a page that says so).
+    """
+    try:
+        from ..a11y.statement import statement_module
+    except ImportError:  # the accessibility package is optional for the site
+        return rm
+    if not rm.parts:
+        return rm
+    last = rm.parts[-1]
+    parts = rm.parts[:-1] + (ResolvedPart(last.id, last.title, last.modules + (statement_module(root, rm),)),)
+    return replace(rm, parts=parts)
+
+
 def plan(root: Path, manuals: dict[str, ResolvedManual], pdf_dir: Path | None) -> tuple[dict[str, str | Path], Staged]:
     """Every file of the staged docs folder (text or a source file to copy), and the facts about it."""
     first = next(iter(manuals.values()))
     default = first.default_language if first.default_language in manuals else first.lang
     langs = tuple(sorted(manuals, key=lambda lg: (lg != default, first.languages.index(lg) if lg in first.languages else 99)))
+    manuals = {lang: with_statement(root, rm) for lang, rm in manuals.items()}
     files: dict[str, str | Path] = {}
     media = Media(root)
     staged = Staged(docs=Path(), variant=first.variant, languages=langs, default_language=default,
@@ -89,16 +107,19 @@ def plan(root: Path, manuals: dict[str, ResolvedManual], pdf_dir: Path | None) -
         files.update(found)
         pdfs = _pdf_set(found, lang)
         files[f"index.{lang}.md"] = home_page(rm, "index.md", links, pdfs)
+        staged.origins[f"index.{lang}.md"] = f"the home page, from manual/manual.yml and locales/{lang}.yml"
         for part in rm.parts:
             for mod in part.modules:
                 page = pages[mod.id]
                 staged_path = f"{part.id}/{mod.id}.{lang}.md"
                 files[staged_path] = module_page(rm, mod, page, links, media, pdfs)
-                staged.origins[staged_path] = f"module '{mod.id}' ({mod.origin})"
+                sources = list(dict.fromkeys([mod.origin] + [sec.origin for sec in mod.sections]))
+                staged.origins[staged_path] = f"module '{mod.id}', from {' and '.join(sources)}"
         staged.site_names[lang] = site_name(rm)
         staged.language_names[lang] = str(string(rm.strings, "language_name"))
         staged.home_labels[lang] = plain(string(rm.strings, "labels.home"))
-        staged.nav_parts[lang] = [(plain(part.title), [pages[mod.id] for mod in part.modules]) for part in rm.parts]
+        staged.nav_parts[lang] = [(plain(part.title), [pages[mod.id] for mod in part.modules])
+                                  for part in rm.parts if part.modules]
     files.update(media.files)
     for name in STATIC_ASSETS:
         files[f"{ASSET_DIR}/{name}"] = resources.files("manualkit.site").joinpath("assets", name).read_text(encoding="utf-8")
