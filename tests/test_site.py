@@ -568,3 +568,13 @@ def test_repository_manual_builds_for_every_variant(tmp_path):
             for part in rm.parts:
                 for mod in part.modules:
                     assert (out / f"{prefix}{part.id}/{mod.id}.html").is_file(), (variant, lang, mod.id)
+
+
+
+def test_no_sitemap_requests_404_and_404_page_links_go_home(built):
+    import re as _re
+    where = site(built, "testby")
+    for page in where.rglob("*.html"):
+        assert (page.parent / "sitemap.xml").is_file(), page
+    links = _re.findall(r'href="([^"]*)" hreflang="([a-z]+)"', (where / "404.html").read_text(encoding="utf-8"))
+    assert sorted(set(links)) == [("/", "nb"), ("/en/", "en")]

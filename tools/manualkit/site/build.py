@@ -95,6 +95,37 @@ def _readable(folder: Path) -> None:
     folder.chmod(0o777 & ~mask)
 
 
+EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+
+
+def _sitemaps_beside_pages(site_dir: Path) -> None:
+    """Answer Material's sitemap requests instead of leaving them to 404.
+
+    Material's script fetches ``sitemap.xml`` next to every ``<link rel=alternate>`` address to
+    learn which pages the other language has. mkdocs-static-i18n already points those links at
+    the same page in the other language, so the answer is not needed: an empty sitemap in each
+    folder with pages keeps behaviour unchanged and the server log (and ``manual a11y``) clean.
+    """
+    for folder in {p.parent for p in site_dir.rglob("*.html")}:
+        target = folder / "sitemap.xml"
+        if not target.exists():
+            target.write_text(EMPTY_SITEMAP, encoding="utf-8")
+
+
+_HREFLANG = re.compile(r'href="/[^"]*"( hreflang="([a-z]{2,3})")')
+
+
+def _fix_404_language_links(site_dir: Path, default_lang: str) -> None:
+    """The theme renders 404.html with the language links of the last page it built; point
+    them at each language's home page instead (404.html uses site-root paths)."""
+    page = site_dir / "404.html"
+    if page.is_file():
+        text = page.read_text(encoding="utf-8")
+        fixed = _HREFLANG.sub(lambda m: f'href="/{"" if m.group(2) == default_lang else m.group(2) + "/"}"{m.group(1)}', text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def build_site(project: Project, variant: str, out_dir: Path, *, pdf_dir: Path | None = None) -> Path:
     """Build build/<variant>/site (or ``out_dir``) for one variant, all its languages.
 
@@ -114,6 +145,8 @@ def build_site(project: Project, variant: str, out_dir: Path, *, pdf_dir: Path |
             staged = stage(project.root, manuals, work / "docs", pdf_dir)
             config = write_config(staged, project.root, work / "mkdocs.yml", site_dir)
             run_mkdocs(config, staged)
+            _sitemaps_beside_pages(site_dir)
+            _fix_404_language_links(site_dir, next(iter(manuals.values())).default_language)
             _readable(site_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
