@@ -10,6 +10,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Iterator
 
 from .problems import Problem, make
 from .schema import ID_RE
@@ -105,6 +106,26 @@ def _mask_code_spans(line: str) -> tuple[str, list[tuple[int, str]]]:
         return " " * len(m.group(0))
 
     return CODE_SPAN_RE.sub(repl, line), raws
+
+
+def fence_states(lines: list[str]) -> Iterator[tuple[str, bool]]:
+    """Each line with whether it belongs to a fenced code block (the fence lines included).
+
+    The one place that knows how fences open and close; the checker and both renderers use it,
+    so they agree on what is code.
+    """
+    fence: str | None = None
+    for line in lines:
+        fm = FENCE_RE.match(line) if line.lstrip()[:3] in ("```", "~~~") else None
+        if fence is not None:
+            yield line, True
+            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not fm.group(2).strip():
+                fence = None
+        elif fm:
+            fence = fm.group(1)
+            yield line, True
+        else:
+            yield line, False
 
 
 def parse_heading(line: str) -> tuple[int, str, str | None, bool, list[str]] | None:

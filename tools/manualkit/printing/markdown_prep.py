@@ -18,7 +18,7 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from ..body import ATTR_RE, CODE_SPAN_RE, FENCE_RE, HEADING_RE, LINK_RE
+from ..body import ATTR_RE, CODE_SPAN_RE, HEADING_RE, LINK_RE, fence_states
 from ..problems import BuildError
 from ..resolve import ResolvedModule
 from .pandoc import markdown_to_typst
@@ -86,16 +86,8 @@ def scoped_text(text: str, mid: str, origin: str) -> str:
     checker reads the text (fenced code stays as it is)."""
     folder = _folder(origin)
     out: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        opened = FENCE_RE.match(line)
-        if fence is not None:
-            if opened and opened.group(1)[0] == fence[0] and len(opened.group(1)) >= len(fence) and not opened.group(2):
-                fence = None
-            out.append(line)
-            continue
-        if opened:
-            fence = opened.group(1)
+    for line, code in fence_states(text.split("\n")):
+        if code:
             out.append(line)
             continue
         if line.startswith("#") and HEADING_RE.match(line):

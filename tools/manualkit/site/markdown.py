@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from ..body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, FENCE_RE, parse_heading
+from ..body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, fence_states, parse_heading
 from ..problems import BuildError
 
 LINK_TARGET_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?((?:\s+[\"'][^)]*[\"'])?\s*)\)")
@@ -38,20 +38,9 @@ def outside_code(text: str, fn: Callable[[str], str]) -> str:
     if "`" not in text and "~~~" not in text:
         return fn(text)
     segments: list[tuple[bool, list[str]]] = []  # (is code, lines)
-    fence: str | None = None
-    for line in text.split("\n"):
-        fm = FENCE_RE.match(line)
-        if fence is None and fm:
-            fence = fm.group(1)
-            segments.append((True, [line]))
-            continue
-        if fence is not None:
-            segments[-1][1].append(line)
-            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not fm.group(2).strip():
-                fence = None
-            continue
-        if not segments or segments[-1][0]:
-            segments.append((False, []))
+    for line, code in fence_states(text.split("\n")):
+        if not segments or segments[-1][0] != code:
+            segments.append((code, []))
         segments[-1][1].append(line)
     out: list[str] = []
     for is_code, lines in segments:
@@ -125,20 +114,12 @@ def callouts_to_admonitions(text: str, labels: dict[str, str]) -> str:
     """``::: kind`` … ``:::`` → ``!!! kind "Label"`` with the body indented by four spaces."""
     out: list[str] = []
     inside = False
-    fence: str | None = None
 
     def keep(line: str) -> str:
         return ("    " + line if line.strip() else "") if inside else line
 
-    for line in text.split("\n"):
-        fm = FENCE_RE.match(line)
-        if fence is not None:
-            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not fm.group(2).strip():
-                fence = None
-            out.append(keep(line))
-            continue
-        if fm:
-            fence = fm.group(1)
+    for line, code in fence_states(text.split("\n")):
+        if code:
             out.append(keep(line))
             continue
         stripped = line.strip()
@@ -164,16 +145,8 @@ def mark_headings(text: str, core_label: str, adapted: dict[str, str]) -> str:
     ``adapted`` maps a section id to the Markdown of its badge (a link to the change record).
     """
     out: list[str] = []
-    fence: str | None = None
-    for line in text.split("\n"):
-        fm = FENCE_RE.match(line)
-        if fence is not None:
-            if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not fm.group(2).strip():
-                fence = None
-            out.append(line)
-            continue
-        if fm:
-            fence = fm.group(1)
+    for line, code in fence_states(text.split("\n")):
+        if code:
             out.append(line)
             continue
         out.append(line)
