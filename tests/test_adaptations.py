@@ -297,3 +297,19 @@ def test_new_municipality_scaffold_is_valid(fixture_copy):
     assert code == 0, out
     assert [p for p in load_project(root, None).problems if p.is_error] == []
     assert "nyby" in load_project(root, None).variants
+
+
+def test_broken_adaptation_file_is_shown_not_hidden(fixture_copy):
+    root = fixture_copy("bilingual")
+    yml = root / ADAPT
+    yml.write_text(yml.read_text().replace("    target: safety#records\n", "    target: [safety#records\n"))
+    code, _, err = run_cli("--root", str(root), "build", "--variant", "testby")
+    assert code == 1
+    assert err.startswith("manual: variant 'testby' cannot be used: adaptations/testby/adaptation.yml has 1 error. "
+                          "The first: adaptations/testby/adaptation.yml:")
+    assert "hint: run: manual check --variant testby" in err
+    code, out, _ = run_cli("--root", str(root), "check", "--variant", "testby")
+    assert code == 1
+    assert "adaptations/testby/adaptation.yml:" in out and "error[E105]: the YAML cannot be read" in out
+    assert run_cli("--root", str(root), "adaptations", "accept", "testby", "all")[0] == 1
+    assert not (root / "build" / "testby").exists()

@@ -171,3 +171,13 @@ def test_every_rule_is_documented():
     from manualkit.rules import RULES
     doc = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     assert [code for code in RULES if f"| {code} |" not in doc] == []
+
+
+def test_unreadable_module_gives_one_problem_not_a_cascade(tree):
+    # intro is referenced from another module; a tab in its front matter must not also make it
+    # "missing", its references "broken" and its translation "a translation without source"
+    other = nb(replace=("id: intro", "id: other"), body="\nSe [innledningen](ref:intro#first).\n")
+    root = tree({NB: "---\nid: intro\n\ttitle: Innledning\n---\n", YML: MANUAL_YML.replace("      - intro\n", "      - intro\n      - other\n"),
+                 "manual/basics/other.nb.md": other})
+    problems = [(p.code, p.path, p.line) for p in load_project(root, None).problems if p.is_error]
+    assert problems == [("E105", NB, 3)]

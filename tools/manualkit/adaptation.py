@@ -136,12 +136,14 @@ def change_fields() -> dict[str, Field]:
     }
 
 
-def load_adaptations(root: Path, manual: m.Manual, only: str | None = None) -> tuple[list[Adaptation], list[Problem]]:
+def load_adaptations(root: Path, manual: m.Manual, only: str | None = None) -> tuple[list[Adaptation], list[Problem], list[str]]:
+    """Every municipality's adaptation; also the folder names whose adaptation.yml cannot be used."""
     problems: list[Problem] = []
     out: list[Adaptation] = []
+    broken: list[str] = []
     base = root / "adaptations"
     if not base.is_dir():
-        return out, problems
+        return out, problems, broken
     vocab, vprobs = load_frame_vocab(root)
     problems += vprobs
     for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
@@ -150,12 +152,15 @@ def load_adaptations(root: Path, manual: m.Manual, only: str | None = None) -> t
         rel = f"adaptations/{folder.name}/adaptation.yml"
         if not (folder / "adaptation.yml").is_file():
             problems.append(make("E109", rel, 0, 0, what=rel, fix=f"run: manual new municipality {folder.name}"))
+            broken.append(folder.name)
             continue
         a, probs = load_adaptation(root, folder, manual, vocab)
         problems += probs
         if a is not None:
             out.append(a)
-    return out, problems
+        else:
+            broken.append(folder.name)
+    return out, problems, broken
 
 
 def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> tuple[Adaptation | None, list[Problem]]:

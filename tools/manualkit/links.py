@@ -17,7 +17,8 @@ def split_ref(target: str) -> tuple[str, str]:
     return mod.strip("/"), sec
 
 
-def check_link(link: Link, rel: str, root: Path, index: dict[str, set[str]], variant: str = "") -> list[Problem]:
+def check_link(link: Link, rel: str, root: Path, index: dict[str, set[str] | None], variant: str = "") -> list[Problem]:
+    """Problems with one link; ``index`` maps module ids to their section ids (None: not known)."""
     out: list[Problem] = []
     target = link.target
     low = target.strip().lower().replace("\t", "")
@@ -33,7 +34,7 @@ def check_link(link: Link, rel: str, root: Path, index: dict[str, set[str]], var
         if mod not in index:
             hint = suggest(mod, sorted(index)) or "check the module id in manual/manual.yml"
             out.append(make("E601", rel, link.line, link.col, target=target, variant=where, suggest=hint))
-        elif sec and sec not in index[mod]:
+        elif sec and index[mod] is not None and sec not in index[mod]:
             hint = suggest(sec, sorted(index[mod])) or f"sections of {mod}: {', '.join(sorted(index[mod])) or 'none'}"
             out.append(make("E602", rel, link.line, link.col, target=target, module=mod, variant=where, suggest=hint))
         return out

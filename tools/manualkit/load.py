@@ -125,9 +125,9 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     if not langs:
         return None, problems
 
-    files, file_problems = _load_module_files(root, langs)
+    files, file_problems, unreadable = _load_module_files(root, langs)
     problems += file_problems
-    modules = _assemble_modules(root, parts, seen_modules, files, langs, default, marks, problems)
+    modules = _assemble_modules(root, parts, seen_modules, files, langs, default, marks, problems, unreadable)
 
     title = data.get("title")
     manual = m.Manual(
@@ -135,7 +135,7 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
         title=title if isinstance(title, dict) else {lang: str(title) for lang in langs},
         version=str(data.get("version", "0.0.0")), default_language=default, languages=langs,
         parts=tuple(parts), variables=data.get("variables") if isinstance(data.get("variables"), dict) else {},
-        modules=modules, variable_marks=marks,
+        modules=modules, variable_marks=marks, unreadable=frozenset(unreadable),
     )
     glossary, gprobs = load_glossary(root, langs)
     locales, lprobs = load_locales(root, langs, default)
@@ -144,8 +144,11 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     return manual, problems
 
 
-def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, dict[str, m.ModuleFile]], list[Problem]]:
+def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, dict[str, m.ModuleFile]], list[Problem],
+                                                                   set[tuple[str, str]]]:
+    """Every module file that can be read; and (module, language) of those that exist but cannot."""
     problems: list[Problem] = []
+    unreadable: set[tuple[str, str]] = set()
     out: dict[str, dict[str, m.ModuleFile]] = {}
     for path in sorted((root / "manual").rglob("*.md")):
         rel = path.relative_to(root).as_posix()
@@ -167,7 +170,9 @@ def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, di
         problems += probs
         if mf is not None:
             out.setdefault(mid, {})[lang] = mf
-    return out, problems
+        else:
+            unreadable.add((mid, lang))
+    return out, problems, unreadable
 
 
 def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str, ...]) -> tuple[m.ModuleFile | None, list[Problem]]:
@@ -215,12 +220,15 @@ def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str
 
 
 def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple], files: dict[str, dict[str, m.ModuleFile]],
-                      langs: tuple[str, ...], default: str, marks: Marks, problems: list[Problem]) -> dict[str, m.Module]:
+                      langs: tuple[str, ...], default: str, marks: Marks, problems: list[Problem],
+                      unreadable: set[tuple[str, str]]) -> dict[str, m.Module]:
+    # a file that exists but cannot be read has its own problem already: no "missing" on top
+    broken = {mid for mid, _lang in unreadable}
     modules: dict[str, m.Module] = {}
     part_of = {mid: p.id for p in parts for mid in p.modules}
     for p in parts:
         for mid in p.modules:
-            if mid not in files:
+            if mid not in files and mid not in broken:
                 line, col = marks.at(listed[mid])
                 problems.append(make("E301", "manual/manual.yml", line, col, module=mid,
                                      expected=f"manual/{p.id}/{mid}.{default}.md"))
@@ -233,6 +241,8 @@ def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple],
         if folder != part_of[mid]:
             problems.append(make("E308", some.path, 1, 1, module=mid, listed=part_of[mid], folder=folder))
         sources = [f for f in by_lang.values() if f.is_source]
+        if not sources and mid in broken:
+            continue
         if not sources:
             problems.append(make("E305", some.path, 1, 1, module=mid, lang=default,
                                  expected=f"manual/{part_of[mid]}/{mid}.{default}.md"))

@@ -94,6 +94,13 @@ class Manual:
     glossary: tuple[GlossaryTerm, ...] = ()
     locales: dict[str, dict[str, Any]] = field(default_factory=dict)
     variable_marks: Marks | None = field(default=None, repr=False, compare=False)
+    # (module, language) of files that exist but could not be read; their problem is reported,
+    # and the other checks treat such a module as present with unknown sections
+    unreadable: frozenset[tuple[str, str]] = frozenset()
+
+    @property
+    def unreadable_modules(self) -> set[str]:
+        return {mid for mid, _lang in self.unreadable if mid not in self.modules}
 
     def ordered_modules(self) -> list[Module]:
         return [self.modules[m] for p in self.parts for m in p.modules if m in self.modules]

@@ -145,6 +145,8 @@ class Applier:
                 return False
             return True
         mod = self.mods.get(ch.module)
+        if mod is None and ch.module in self.manual.unreadable_modules:
+            return False  # its file cannot be read: that problem is reported on the file itself
         if mod is None:
             self.err("E1001", ch, change=ch.id, what="module", target=ch.module,
                      suggest=suggest(ch.module, list(self.mods)) or "check the module id in manual/manual.yml")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from . import model as m
 from .adaptation import Adaptation, load_adaptations, load_frame_vocab
-from .problems import Problem
+from .problems import ManualkitError, Problem, UsageError
 from .resolve import BASE, Resolution, resolve
 from .validate import validate_manual
 
@@ -22,6 +22,7 @@ class Project:
     frame_vocab: dict
     problems: list[Problem]
     resolutions: dict[str, Resolution] = field(default_factory=dict)
+    broken_variants: list[str] = field(default_factory=list)  # adaptation folders that cannot be used
 
     @property
     def variants(self) -> list[str]:
@@ -30,6 +31,20 @@ class Project:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.is_error]
+
+    def require_variant(self, variant: str) -> None:
+        """Raise a message a person can act on when ``variant`` cannot be used."""
+        if variant in self.variants:
+            return
+        if variant in self.broken_variants:
+            mine = [p for p in self.errors if p.path.startswith(f"adaptations/{variant}/")]
+            first = f" The first: {mine[0].path}:{mine[0].line}: {mine[0].message}." if mine else ""
+            raise ManualkitError(f"variant '{variant}' cannot be used: adaptations/{variant}/adaptation.yml has "
+                                 f"{len(mine)} error{'' if len(mine) == 1 else 's'}.{first}",
+                                 hint=f"run: manual check --variant {variant}")
+        from .schema import suggest
+        raise UsageError(f"there is no variant '{variant}'",
+                         hint=suggest(variant, self.variants) or f"variants: {', '.join(self.variants)}")
 
     def adaptation(self, variant: str) -> Adaptation | None:
         return next((a for a in self.adaptations if a.id == variant), None)
@@ -54,11 +69,11 @@ def load_project(root: Path, variants: list[str] | None = None, *, render: bool 
         return Project(root, None, [], {}, _sorted(problems))
     problems += validate_manual(manual)
     vocab, vprobs = load_frame_vocab(root)
-    adaptations, aprobs = load_adaptations(root, manual)
+    adaptations, aprobs, broken = load_adaptations(root, manual)
     problems += aprobs + [p for p in vprobs if p not in aprobs]
-    project = Project(root, manual, adaptations, vocab, problems)
+    project = Project(root, manual, adaptations, vocab, problems, broken_variants=broken)
     wanted = variants or project.variants
-    for variant in wanted:
+    for variant in [v for v in wanted if v in project.variants]:
         res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab, render=render)
         project.resolutions[variant] = res
         problems += res.problems

@@ -141,9 +141,10 @@ def accept(root: Path, variant: str, change_id: str, out: TextIO) -> int:
     project = load_project(root, [BASE])
     if project.manual is None:
         raise ManualkitError("the manual cannot be read", hint="run: manual check")
+    if variant == BASE:
+        raise UsageError("the base manual has no adaptations to accept", hint="name a municipality")
+    project.require_variant(variant)
     a = project.adaptation(variant)
-    if a is None:
-        raise UsageError(f"there is no municipality '{variant}'", hint="municipalities: " + ", ".join(x.id for x in project.adaptations))
     changes = a.changes if change_id == "all" else [c for c in a.changes if c.id == change_id]
     if not changes:
         raise UsageError(f"{a.path} has no change '{change_id}'", hint="changes: " + ", ".join(c.id for c in a.changes))

@@ -17,7 +17,7 @@ from .body import parse_body
 from .links import check_link
 from .overlay import Applier, WModule, WSection, WText, load_snapshots, working_copy
 from .problems import Problem, make
-from .validate import base_variables, check_variables_used
+from .validate import base_variables, check_variables_used, section_index
 
 BASE = "base"
 ABOUT_ID = "about-this-version"
@@ -202,8 +202,8 @@ def _check_variant_text(manual: m.Manual, a: Adaptation, order: dict[str, list[s
     """Checks that depend on the variant: references, variables and placeholders after the overlay."""
     root = Path(manual.root)
     problems: list[Problem] = []
-    base_index = {mid: {h.id for h in mod.source.body.headings if h.id} if mod.source.body else set() for mid, mod in manual.modules.items()}
-    index: dict[str, set[str]] = {}
+    base_index = section_index(manual)
+    index: dict[str, set[str] | None] = {mid: None for mid in manual.unreadable_modules}
     for mid, w in mods.items():
         ids: set[str] = set()
         for text in w.texts.values():

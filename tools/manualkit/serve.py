@@ -105,9 +105,7 @@ def serve(root: Path, variant: str | None, lang: str | None, port: int, *, out: 
     variant = variant or BASE
     project = load_project(root, [BASE] if variant == BASE else [BASE, variant])
     if project.manual is not None:
-        if variant not in project.variants:
-            from .schema import suggest
-            raise UsageError(f"there is no variant '{variant}'", hint=suggest(variant, project.variants) or "variants: " + ", ".join(project.variants))
+        project.require_variant(variant)
         langs = project.adaptation(variant).languages if variant != BASE else project.manual.languages
         if lang and lang not in langs:
             raise UsageError(f"variant {variant} has no language '{lang}'", hint="languages: " + ", ".join(langs))

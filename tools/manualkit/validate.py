@@ -14,9 +14,9 @@ SESSION_TITLES = {"goals": "Mål for samlingen / Goals of the session", "materia
                   "plan": "Gjennomføring steg for steg / Step-by-step plan", "home-practice": "Hjemmeoppgave / Home practice"}
 
 
-def section_index(manual: m.Manual) -> dict[str, set[str]]:
-    """Module id → ids of its headings (from the source file)."""
-    out: dict[str, set[str]] = {}
+def section_index(manual: m.Manual) -> dict[str, set[str] | None]:
+    """Module id → ids of its headings (from the source file); None when the file is unreadable."""
+    out: dict[str, set[str] | None] = {mid: None for mid in manual.unreadable_modules}
     for mod in manual.modules.values():
         body = mod.source.body
         out[mod.id] = {h.id for h in body.headings if h.id} if body else set()
@@ -68,6 +68,8 @@ def _check_languages(manual: m.Manual, mod: m.Module) -> list[Problem]:
     src_core = {s.id for s in src.body.sections if s.core} if src.body else set()
     for lang in manual.languages:
         f = mod.files.get(lang)
+        if f is None and (mod.id, lang) in manual.unreadable:
+            continue
         if f is None:
             out.append(make("W502", src.path, 1, 1, module=mod.id, lang=lang,
                             expected=src.path.rsplit(".", 2)[0] + f".{lang}.md", source_lang=mod.source_lang))

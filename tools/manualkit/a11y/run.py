@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from ..problems import ManualkitError, UsageError
+from ..problems import ManualkitError
 from .findings import VariantResult
 from .report import print_result, write_results
 
@@ -79,10 +79,8 @@ def run_a11y(root: Path, variant: str | None, out: TextIO) -> int:
     if project.manual is None:
         raise ManualkitError("the manual cannot be loaded, so its variants are unknown",
                              hint="run 'manual check' and fix the errors it lists")
-    if variant is not None and variant not in project.variants:
-        from ..schema import suggest
-        raise UsageError(f"there is no variant '{variant}'",
-                         hint=suggest(variant, project.variants) or f"variants: {', '.join(project.variants)}")
+    if variant is not None:
+        project.require_variant(variant)
     require_browser()  # before any work: a clear message and the install hint, exit 1
     failed: list[str] = []
     for name in [variant] if variant else project.variants:
