@@ -33,11 +33,11 @@ from pathlib import Path
 
 import typst
 
-from manualkit.printing import documents
-from manualkit.printing.build import available_cores, prepare
-from manualkit.printing.pandoc import pandoc_binary
-from manualkit.printing.typst_compile import PDF_STANDARDS, TypstRunner
-from manualkit.project import load_project
+from manualkit.outputs.pdf import documents
+from manualkit.outputs.pdf.build import available_cores, prepare
+from manualkit.outputs.pdf.pandoc import pandoc_binary
+from manualkit.outputs.pdf.typst_compile import PDF_STANDARDS, TypstRunner
+from manualkit.core.project import load_project
 
 REPO = Path(__file__).resolve().parents[1]
 STAMP = 1704067200

@@ -27,10 +27,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 
-from manualkit.project import load_project  # noqa: E402
-from manualkit.site.build import mkdocs_command, mkdocs_env  # noqa: E402
-from manualkit.site.config import write_config  # noqa: E402
-from manualkit.site.stage import stage  # noqa: E402
+from manualkit.core.project import load_project  # noqa: E402
+from manualkit.outputs.site.build import mkdocs_command, mkdocs_env  # noqa: E402
+from manualkit.outputs.site.config import write_config  # noqa: E402
+from manualkit.outputs.site.stage import stage  # noqa: E402
 
 STEPS = ("resolve", "stage", "config", "mkdocs", "plain")
 

@@ -31,7 +31,7 @@ def module_text(i: int, lang: str, source_hash: str = "") -> str:
 def generate(root: Path, n: int) -> Path:
     import sys
     sys.path.insert(0, str(REPO / "tools"))
-    from manualkit.model import body_hash
+    from manualkit.core.model import body_hash
 
     if root.exists():
         shutil.rmtree(root)

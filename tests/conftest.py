@@ -76,7 +76,7 @@ Text about {{ service.child_welfare }}.
 
 
 def intro_hash() -> str:
-    from manualkit.model import body_hash
+    from manualkit.core.model import body_hash
     return body_hash(INTRO_NB.split("---\n", 2)[2])
 
 
@@ -122,10 +122,10 @@ def fixture_copy(tmp_path: Path):
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
-    from manualkit.cli import main
+    from manualkit.cli.main import main
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        import manualkit.commands as commands
+        import manualkit.cli.commands as commands
         old = commands.OUT
         commands.OUT = out
         try:

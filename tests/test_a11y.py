@@ -181,7 +181,7 @@ def test_statement_after_a_clean_run_and_before_any_run():
 
 def test_statement_module_reads_the_kept_record_of_its_variant(fixture_copy):
     from manualkit.a11y.statement import STATEMENT_ID, statement_module
-    from manualkit.project import load_project
+    from manualkit.core.project import load_project
 
     root = fixture_copy("bilingual")
     (root / "accessibility").mkdir()
@@ -279,7 +279,7 @@ def test_command_reports_each_violation_and_fails(fixture_copy):
 @needs_browser
 def test_command_passes_the_fixed_site_and_the_statement_says_so(fixture_copy):
     from manualkit.a11y.statement import statement_markdown
-    from manualkit.project import load_project
+    from manualkit.core.project import load_project
 
     root = fixture_copy("bilingual")
     _built(root, "fixed", pdf_ok=True)
@@ -297,8 +297,8 @@ def test_command_passes_the_fixed_site_and_the_statement_says_so(fixture_copy):
 @pytest.fixture(scope="module")
 def material_site(tmp_path_factory) -> Path:
     """The bilingual fixture manual built with the real site renderer (mkdocs-material)."""
-    from manualkit.project import load_project
-    from manualkit.site.build import build_site
+    from manualkit.core.project import load_project
+    from manualkit.outputs.site.build import build_site
 
     root = tmp_path_factory.mktemp("material") / "bilingual"
     shutil.copytree(FIXTURES / "bilingual", root)

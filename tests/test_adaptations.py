@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli, write_tree
-from manualkit.project import load_project
+from manualkit.core.project import load_project
 
 ADAPT = "adaptations/testby/adaptation.yml"
 

@@ -134,7 +134,7 @@ def test_new_module_refuses_unknown_part(tree):
 
 
 def test_internal_error_is_one_short_message(tree, monkeypatch):
-    import manualkit.commands as commands
+    import manualkit.cli.commands as commands
     root = tree()
     monkeypatch.setattr(commands, "load_project", lambda *a, **k: 1 / 0)
     code, out, err = run_cli("--root", str(root), "check")

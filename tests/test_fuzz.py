@@ -6,7 +6,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import minimal_files, write_tree, copy_locales
-from manualkit.project import load_project
+from manualkit.core.project import load_project
 
 NB = "manual/basics/intro.nb.md"
 YML = "manual/manual.yml"

@@ -223,7 +223,7 @@ def test_building_twice_gives_identical_files(built: Path) -> None:
 
 
 def test_timestamp_without_git_or_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from manualkit.printing.typst_compile import FIXED_EPOCH, build_timestamp
+    from manualkit.outputs.pdf.typst_compile import FIXED_EPOCH, build_timestamp
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert build_timestamp(tmp_path) == 1700000000
@@ -239,7 +239,7 @@ def test_timestamp_without_git_or_epoch(tmp_path: Path, monkeypatch: pytest.Monk
 def test_the_pinned_pandoc_is_the_wheels(built: Path) -> None:
     import subprocess
 
-    from manualkit.printing.pandoc import pandoc_binary
+    from manualkit.outputs.pdf.pandoc import pandoc_binary
 
     assert Path(pandoc_binary()).parent.parent.name == "pypandoc"
     version = subprocess.run([pandoc_binary(), "--version"], capture_output=True, text=True).stdout
@@ -273,13 +273,13 @@ def test_manual_pdf_refuses_an_unknown_or_wrong_id(built: Path) -> None:
 
 
 def _project(root: Path):
-    from manualkit.project import load_project
+    from manualkit.core.project import load_project
 
     return load_project(root)
 
 
 def test_a_handout_over_two_pages_is_a_warning_that_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from manualkit.printing.build import build_pdfs
+    from manualkit.outputs.pdf.build import build_pdfs
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = _copy_fixture(tmp_path / "long")
@@ -297,7 +297,7 @@ def test_a_handout_over_two_pages_is_a_warning_that_names_it(tmp_path: Path, mon
 @pytest.fixture
 def good_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A copy of the fixture with the base PDFs built once; returns (root, bytes of its book)."""
-    from manualkit.printing.build import build_pdfs
+    from manualkit.outputs.pdf.build import build_pdfs
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = _copy_fixture(tmp_path / "broken")
@@ -312,8 +312,8 @@ def _kept(root: Path, book: bytes) -> None:
 
 
 def test_a_missing_image_names_the_module_and_keeps_the_last_pdfs(good_build) -> None:
-    from manualkit.printing.build import build_pdfs
-    from manualkit.problems import BuildError
+    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.core.problems import BuildError
 
     root, book = good_build
     module = root / "manual" / "basics" / "welcome.nb.md"
@@ -329,9 +329,9 @@ def test_a_missing_image_names_the_module_and_keeps_the_last_pdfs(good_build) ->
 
 
 def test_a_broken_template_is_a_clear_error(good_build, monkeypatch: pytest.MonkeyPatch) -> None:
-    from manualkit.printing import documents
-    from manualkit.printing.build import build_pdfs
-    from manualkit.problems import BuildError
+    from manualkit.outputs.pdf import documents
+    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.core.problems import BuildError
 
     root, book = good_build
     real = documents.template
@@ -339,14 +339,14 @@ def test_a_broken_template_is_a_clear_error(good_build, monkeypatch: pytest.Monk
     with pytest.raises(BuildError) as info:
         build_pdfs(_project(root), "base", root / "build" / "base" / "pdf", log=io.StringIO())
     assert info.value.message.startswith("the book template failed for the book (base, nb): unclosed delimiter")
-    assert info.value.hint == "this is a bug in manualkit/printing/templates, not in your text"
+    assert info.value.hint == "this is a bug in manualkit/outputs/pdf/templates, not in your text"
     _kept(root, book)
 
 
 def test_a_pandoc_failure_names_the_module(good_build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from manualkit.printing import pandoc
-    from manualkit.printing.build import build_pdfs
-    from manualkit.problems import BuildError
+    from manualkit.outputs.pdf import pandoc
+    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.core.problems import BuildError
 
     root, book = good_build
     filters = tmp_path / "filters"
@@ -366,7 +366,7 @@ def test_a_pandoc_failure_names_the_module(good_build, tmp_path: Path, monkeypat
 
 
 def test_build_command_reports_a_failure_and_keeps_going(good_build, monkeypatch: pytest.MonkeyPatch) -> None:
-    from manualkit.printing import documents
+    from manualkit.outputs.pdf import documents
 
     root, book = good_build
     real = documents.template
@@ -381,7 +381,7 @@ def test_build_command_reports_a_failure_and_keeps_going(good_build, monkeypatch
 
 
 def test_parallel_pandoc_runs_give_the_same_fragments(built: Path) -> None:
-    from manualkit.printing.markdown_prep import _chunks, convert
+    from manualkit.outputs.pdf.markdown_prep import _chunks, convert
 
     modules = _project(built).resolutions["testby"].manuals["nb"].modules()
     assert _chunks(["aaaa", "bb", "bb", "aaaa"], 2) == [[0, 1], [2, 3]]

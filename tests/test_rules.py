@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from conftest import INTRO_NB, MANUAL_YML, intro_hash, INTRO_EN
-from manualkit.project import load_project
+from manualkit.core.project import load_project
 
 NB = "manual/basics/intro.nb.md"
 EN = "manual/basics/intro.en.md"
@@ -26,7 +26,7 @@ def en(text_replace: tuple[str, str] | None = None, body: str = "") -> str:
 
 
 def valid_fnr() -> str:
-    from manualkit.body import fnr_is_valid
+    from manualkit.core.body import fnr_is_valid
     for n in range(10000, 99999):
         cand = "010190" + str(n)
         if fnr_is_valid(cand):
@@ -121,7 +121,7 @@ def test_minimal_manual_is_clean(tree):
 
 
 def test_every_rule_has_a_case():
-    from manualkit.rules import RULES
+    from manualkit.core.rules import RULES
     covered = {c[0] for c in CASES}
     adaptation_rules = {code for code in RULES if code.startswith(("E10", "W10"))} | {"W703"}
     assert set(RULES) - covered - adaptation_rules == set()
@@ -168,7 +168,7 @@ def test_phone_rule_leaves_trial_registration_and_years_alone(tree):
 
 def test_every_rule_is_documented():
     from conftest import REPO
-    from manualkit.rules import RULES
+    from manualkit.core.rules import RULES
     doc = (REPO / "docs" / "rules.md").read_text(encoding="utf-8")
     assert [code for code in RULES if f"| {code} |" not in doc] == []
 

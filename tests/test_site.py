@@ -450,9 +450,9 @@ def test_print_stylesheet_and_accessibility_css(built):
 
 
 def test_failed_build_leaves_the_previous_site(tmp_path):
-    from manualkit.problems import BuildError
-    from manualkit.project import load_project
-    from manualkit.site.build import build_site
+    from manualkit.core.problems import BuildError
+    from manualkit.core.project import load_project
+    from manualkit.outputs.site.build import build_site
 
     root = make_tree(tmp_path / "m")
     out = root / "build/testby/site"
@@ -482,7 +482,7 @@ def test_failed_build_leaves_the_previous_site(tmp_path):
 
 
 def test_preview_rebuild_reports_problems_and_keeps_serving(tmp_path):
-    from manualkit.serve import Preview, start_url
+    from manualkit.cli.serve import Preview, start_url
 
     root = make_tree(tmp_path / "m")
     out = io.StringIO()
@@ -502,9 +502,9 @@ def test_preview_rebuild_reports_problems_and_keeps_serving(tmp_path):
 
 def test_plain_mkdocs_build_at_the_root_gives_the_base_manual(tmp_path):
     root = make_tree(tmp_path / "m")
-    hook = root / "tools/manualkit/site/mkdocs_hook.py"
+    hook = root / "tools/manualkit/outputs/site/mkdocs_hook.py"
     hook.parent.mkdir(parents=True)
-    shutil.copy(REPO / "tools/manualkit/site/mkdocs_hook.py", hook)
+    shutil.copy(REPO / "tools/manualkit/outputs/site/mkdocs_hook.py", hook)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     env.pop("MANUAL_VARIANT", None)
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=env,
@@ -520,9 +520,9 @@ def test_plain_mkdocs_build_at_the_root_gives_the_base_manual(tmp_path):
 def test_generated_config_overrides_only_what_differs(built):
     import yaml
 
-    from manualkit.project import load_project
-    from manualkit.site.config import variant_config
-    from manualkit.site.stage import stage
+    from manualkit.core.project import load_project
+    from manualkit.outputs.site.config import variant_config
+    from manualkit.outputs.site.stage import stage
 
     project = load_project(built, ["base", "testby"])
     work = built / "build/.config-test"
@@ -546,9 +546,9 @@ def test_generated_config_overrides_only_what_differs(built):
 
 
 def test_repository_manual_builds_for_every_variant(tmp_path):
-    from manualkit.output import format_text
-    from manualkit.project import load_project
-    from manualkit.site.build import build_site
+    from manualkit.cli.format import format_text
+    from manualkit.core.project import load_project
+    from manualkit.outputs.site.build import build_site
 
     root = tmp_path / "repo"
     for name in ("manual", "locales", "adaptations"):

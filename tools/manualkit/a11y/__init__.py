@@ -12,9 +12,9 @@ __all__ = ["run_a11y", "statement_markdown", "statement_module", "STATEMENT_ID"]
 
 def __getattr__(name: str):  # lazy: keep `import manualkit.a11y` free of playwright and pikepdf
     if name == "run_a11y":
-        from .run import run_a11y
+        from manualkit.a11y.run import run_a11y
         return run_a11y
     if name in ("statement_markdown", "statement_module", "STATEMENT_ID"):
-        from . import statement
+        from manualkit.a11y import statement
         return getattr(statement, name)
     raise AttributeError(name)

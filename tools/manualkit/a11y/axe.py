@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from .findings import AXE_TAGS, Finding
+from manualkit.a11y.findings import AXE_TAGS, Finding
 
 _SPACE = re.compile(r"\s+")
 _RUN = "options => axe.run(document, options)"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator
 from urllib.parse import urlsplit
 
-from ..problems import ManualkitError
+from manualkit.core.problems import ManualkitError
 
 INSTALL_HINT = ("install Debian's Chromium (as root: apt-get update && apt-get install -y chromium), "
                 "or set MANUALKIT_CHROMIUM to a Chromium or Chrome binary; Playwright's own browser "

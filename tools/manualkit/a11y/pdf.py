@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator
 
-from .findings import PdfResult
+from manualkit.a11y.findings import PdfResult
 
 _NEEDS_ALT = ("/Figure", "/Formula")
 

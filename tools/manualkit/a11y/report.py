@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from .findings import IMPACTS, Finding, VariantResult, record
+from manualkit.a11y.findings import IMPACTS, Finding, VariantResult, record
 
 RECORD_DIR = "accessibility"  # <root>/accessibility/<variant>.json: the last run, kept for the statement page
 _MORE_PAGES = 4

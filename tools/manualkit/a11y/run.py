@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
-from ..problems import ManualkitError
-from .findings import VariantResult
-from .report import print_result, write_results
+from manualkit.core.problems import ManualkitError
+from manualkit.a11y.findings import VariantResult
+from manualkit.a11y.report import print_result, write_results
 
 BUILD = "build"
 
@@ -28,7 +28,7 @@ def _tool_version(dist: str) -> str:
 
 
 def check_pdfs(result: VariantResult, build_dir: Path, root: Path) -> None:
-    from .pdf import check_pdf, pdf_language
+    from manualkit.a11y.pdf import check_pdf, pdf_language
 
     pdf_dir = build_dir / "pdf"
     files = sorted(pdf_dir.rglob("*.pdf")) if pdf_dir.is_dir() else []
@@ -44,7 +44,7 @@ def check_pdfs(result: VariantResult, build_dir: Path, root: Path) -> None:
 def check_variant(root: Path, variant: str, languages: list[str], *, pdfs: bool = True,
                   concurrency: int | None = None) -> VariantResult:
     """Check build/<variant>/site in the browser and build/<variant>/pdf with pikepdf."""
-    from .site import check_site
+    from manualkit.a11y.site import check_site
 
     build_dir = root / BUILD / variant
     result = VariantResult(variant=variant, checked_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -71,8 +71,8 @@ def _rel(path: Path, root: Path) -> str:
 
 def run_a11y(root: Path, variant: str | None, out: TextIO) -> int:
     """Check ``variant`` (every variant when None); print findings; write the JSON results."""
-    from ..project import load_project
-    from .browser import require_browser
+    from manualkit.core.project import load_project
+    from manualkit.a11y.browser import require_browser
 
     root = Path(root)
     project = load_project(root, None if variant is None else ["base"] + ([variant] if variant != "base" else []))

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from . import axe
-from .browser import Fence, launch, new_context
-from .findings import EXTERNAL_REQUEST, MISSING_RESOURCE, PAGE_ERROR, Finding, SiteResult
-from .server import base_path, serve_site
-from .states import SEARCH, STATES
+from manualkit.a11y import axe
+from manualkit.a11y.browser import Fence, launch, new_context
+from manualkit.a11y.findings import EXTERNAL_REQUEST, MISSING_RESOURCE, PAGE_ERROR, Finding, SiteResult
+from manualkit.a11y.server import base_path, serve_site
+from manualkit.a11y.states import SEARCH, STATES
 
 _SKIP_TOP = {"assets", "search"}
 _SEARCH_INDEX = ("/search/search_index.json",)

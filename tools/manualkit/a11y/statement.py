@@ -13,12 +13,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..variables import escape_value
-from .findings import STANDARD
-from .report import read_record
+from manualkit.core.variables import escape_value
+from manualkit.a11y.findings import STANDARD
+from manualkit.a11y.report import read_record
 
 if TYPE_CHECKING:
-    from ..resolve import ResolvedManual, ResolvedModule
+    from manualkit.core.resolve import ResolvedManual, ResolvedModule
 
 STATEMENT_ID = "accessibility-statement"
 _FALLBACK = ("nb", "en")
@@ -110,7 +110,7 @@ def statement_markdown(root: Path, rm: "ResolvedManual") -> str:
 
 def statement_module(root: Path, rm: "ResolvedManual") -> "ResolvedModule":
     """The statement as a generated module of ``rm`` (an appendix in the last part), like the glossary."""
-    from ..resolve import ResolvedModule, ResolvedSection
+    from manualkit.core.resolve import ResolvedModule, ResolvedSection
 
     record = read_record(root, rm.variant)
     origin = f"accessibility/{rm.variant}.json"

@@ -1,0 +1,186 @@
+"""The commands behind the CLI. Each returns an exit code; output goes to stdout/stderr."""
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from manualkit.core import model as m
+from manualkit.cli.format import print_problems, summary
+from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.project import Project, load_project
+from manualkit.core.resolve import BASE
+
+OUT = sys.stdout
+
+
+def _variants(project: Project, variant: str | None) -> list[str]:
+    if variant is None:
+        return project.variants
+    project.require_variant(variant)
+    return [variant]
+
+
+def _gate(project: Project, strict: bool = False) -> list:
+    return [p for p in project.problems if p.is_error or strict]
+
+
+def cmd_check(root: Path, args: Namespace) -> int:
+    wanted = None if not args.variant else [BASE, args.variant] if args.variant != BASE else [BASE]
+    project = load_project(root, wanted, render=False)
+    if args.variant and project.manual is not None and args.variant not in project.broken_variants:
+        _variants(project, args.variant)  # an unknown name; a broken variant's problems are listed below
+    print_problems(project.problems, args.format, OUT)
+    return 1 if _gate(project, args.strict) else 0
+
+
+def _load_ok(root: Path, variants: list[str] | None = None) -> Project:
+    project = load_project(root, variants)
+    if project.errors or project.manual is None:
+        print_problems(project.problems, "text", sys.stderr)
+        raise ManualkitError("the manual has errors, so nothing was built; the last good output in build/ is unchanged",
+                             hint="fix the errors above (manual check lists them)")
+    return project
+
+
+def cmd_build(root: Path, args: Namespace) -> int:
+    project = load_project(root)
+    if args.variant:
+        _variants(project, args.variant)
+    if project.errors or project.manual is None:
+        print_problems(project.problems, "text", sys.stderr)
+        raise ManualkitError("the manual has errors, so nothing was built; the last good output in build/ is unchanged",
+                             hint="fix the errors above (manual check lists them)")
+    warnings = [p for p in project.problems if not p.is_error]
+    if warnings:
+        print_problems(warnings, "text", OUT)
+    from manualkit.outputs.runner import build_all
+
+    failures = build_all(project, _variants(project, args.variant), root / "build", only=args.only, log=OUT)
+    return 1 if failures else 0
+
+
+def cmd_serve(root: Path, args: Namespace) -> int:
+    from manualkit.cli.serve import serve
+
+    return serve(root, args.variant, args.lang, args.port)
+
+
+def cmd_pdf(root: Path, args: Namespace) -> int:
+    project = _load_ok(root, [args.variant] if args.variant == BASE else [BASE, args.variant])
+    _variants(project, args.variant)
+    from manualkit.outputs.pdf.build import build_one
+
+    lang = args.lang or project.manual.default_language
+    if lang not in project.resolutions[args.variant].manuals:
+        raise UsageError(f"variant {args.variant} has no language '{lang}'",
+                         hint="languages: " + ", ".join(project.resolutions[args.variant].manuals))
+    path = build_one(project, args.variant, lang, root / "build", book=args.book, session=args.session, handout=args.handout)
+    OUT.write(f"wrote {path.relative_to(root)}\n")
+    return 0
+
+
+def cmd_a11y(root: Path, args: Namespace) -> int:
+    from manualkit.a11y.run import run_a11y
+
+    return run_a11y(root, args.variant, OUT)
+
+
+def cmd_status(root: Path, args: Namespace) -> int:
+    from manualkit.outputs.reports.status import status_rows, status_table
+    import json
+
+    project = load_project(root, [BASE])
+    if project.manual is None:
+        print_problems(project.problems, "text", sys.stderr)
+        return 1
+    rows = status_rows(project.manual)
+    if args.format == "json":
+        OUT.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    else:
+        OUT.write(status_table(project.manual, rows) + "\n")
+    return 0
+
+
+def cmd_translations(root: Path, args: Namespace) -> int:
+    from manualkit.editing.lines import set_translation_hash
+
+    project = load_project(root, [BASE])
+    manual = project.manual
+    if manual is None:
+        print_problems(project.problems, "text", sys.stderr)
+        return 1
+    if args.lang not in manual.languages:
+        raise UsageError(f"'{args.lang}' is not a language of the manual", hint="languages: " + ", ".join(manual.languages))
+    if args.module == "all":
+        targets = [mod for mod in manual.ordered_modules() if args.lang in mod.files and not mod.files[args.lang].is_source]
+    else:
+        mod = manual.modules.get(args.module)
+        if mod is None:
+            from manualkit.core.schema import suggest
+            raise UsageError(f"there is no module '{args.module}'", hint=suggest(args.module, list(manual.modules)) or "see manual/manual.yml")
+        f = mod.files.get(args.lang)
+        if f is None:
+            raise UsageError(f"module '{mod.id}' has no {args.lang} file", hint=f"create it first: manual/{mod.part}/{mod.id}.{args.lang}.md")
+        if f.is_source:
+            raise UsageError(f"{f.path} is the source, not a translation", hint="mark the translations into other languages")
+        targets = [mod]
+    changed = 0
+    for mod in targets:
+        f = mod.files[args.lang]
+        if set_translation_hash(root / f.path, mod.source.hash):
+            changed += 1
+            OUT.write(f"marked {f.path} as up to date with {mod.source.path} ({mod.source.hash})\n")
+    if not changed:
+        OUT.write("nothing to change: the translations already record the current source\n")
+    return 0
+
+
+def cmd_new(root: Path, args: Namespace) -> int:
+    from manualkit.editing.scaffold import new_module, new_municipality
+
+    if args.kind == "module":
+        written = new_module(root, args.id, args.part, args.type)
+    else:
+        written = new_municipality(root, args.id, args.name)
+    for p in written:
+        OUT.write(f"created {p}\n")
+    return 0
+
+
+def cmd_diff(root: Path, args: Namespace) -> int:
+    from manualkit.outputs.reports.ledger import diff_variants
+
+    project = _load_ok(root, list(dict.fromkeys([BASE, args.base, args.variant])))
+    _variants(project, args.base)
+    _variants(project, args.variant)
+    lang = args.lang or project.manual.default_language
+    OUT.write(diff_variants(project, args.base, args.variant, lang))
+    return 0
+
+
+def cmd_adaptations(root: Path, args: Namespace) -> int:
+    from manualkit.outputs.reports import ledger as reports
+
+    if args.variant == "accept":
+        if len(args.rest) != 2:
+            raise UsageError("accept needs a variant and a change id", hint="manual adaptations accept lillehammer local-contacts")
+        return reports.accept(root, args.rest[0], args.rest[1], OUT)
+    project = load_project(root, [BASE])
+    if project.manual is None:
+        print_problems(project.problems, "text", sys.stderr)
+        return 1
+    lang = args.lang or project.manual.default_language
+    if args.all:
+        OUT.write(reports.matrix(project, lang, args.format))
+        return 0
+    if not args.variant:
+        raise UsageError("name a municipality, or use --all", hint="variants: " + ", ".join(a.id for a in project.adaptations))
+    _variants(project, args.variant)
+    if args.variant == BASE:
+        raise UsageError("the base manual has no adaptations", hint="name a municipality")
+    OUT.write(reports.ledger(project, args.variant, lang, args.format))
+    return 0
+
+
+__all__ = ["summary", "m"]

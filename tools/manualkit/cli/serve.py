@@ -1,0 +1,134 @@
+"""`manual serve`: a live preview of one variant that rebuilds on every change and reloads the browser.
+
+It watches manual/, adaptations/, locales/ and mkdocs.yml. Each change runs the whole pipeline
+(load → check → resolve → site build) in the background; the browser reloads when it is done.
+A broken edit prints the problems in the terminal and the preview keeps showing the last good
+version. The preview is written to build/.serve/<variant>/site, never over `manual build`'s
+output. The web server is mkdocs' own live-reload server, bound to 127.0.0.1 only.
+"""
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from manualkit.cli.format import print_problems
+from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.project import load_project
+from manualkit.core.resolve import BASE
+
+WATCHED = ("manual", "adaptations", "locales", "mkdocs.yml")
+HOST = "127.0.0.1"
+
+_WAITING_PAGE = """<!doctype html>
+<html lang="nb"><head><meta charset="utf-8"><title>Forhåndsvisningen er ikke bygd ennå</title></head>
+<body><main><h1>Forhåndsvisningen er ikke bygd ennå</h1>
+<p>Manualen har feil. Terminalen der <code>manual serve</code> kjører, viser dem. Siden lastes inn
+på nytt av seg selv når feilene er rettet.</p>
+<p lang="en">The preview has not been built yet: the manual has problems, listed in the terminal that
+runs <code>manual serve</code>. This page reloads by itself when they are fixed.</p></main></body></html>
+"""
+
+
+class Preview:
+    """Builds the preview site; every build either succeeds or leaves the last good site in place."""
+
+    def __init__(self, root: Path, variant: str, out: TextIO = sys.stdout) -> None:
+        self.root = root
+        self.variant = variant
+        self.site = root / "build" / ".serve" / variant / "site"
+        self.out = out
+
+    def rebuild(self) -> bool:
+        """One build; problems go to the terminal. Never raises: the server must keep running."""
+        started = time.perf_counter()
+        try:
+            project = load_project(self.root, [BASE] if self.variant == BASE else [BASE, self.variant])
+            if project.manual is not None and self.variant not in project.variants:
+                self._say(f"not rebuilt: there is no variant '{self.variant}' any more (variants: {', '.join(project.variants)})")
+                return False
+            if project.manual is None or project.errors:
+                print_problems(project.problems, "text", self.out)
+                self._say("not rebuilt: fix the errors above; the preview shows the last good version")
+                return False
+            warnings = [p for p in project.problems if not p.is_error]
+            if warnings:
+                print_problems(warnings, "text", self.out)
+            from manualkit.outputs.site.build import build_site
+
+            build_site(project, self.variant, self.site, pdf_dir=self.root / "build" / self.variant / "pdf")
+        except ManualkitError as exc:
+            self._say(f"not rebuilt: {exc.message}")
+            if exc.hint:
+                self._say(f"    hint: {exc.hint}")
+            self._say("the preview shows the last good version")
+            return False
+        except Exception as exc:  # noqa: BLE001 - a bug must not stop the preview
+            self._say(f"not rebuilt: internal error ({type(exc).__name__}: {exc}); the preview shows the last good version")
+            return False
+        self._say(f"rebuilt {self.variant} in {time.perf_counter() - started:.1f} s")
+        return True
+
+    def ensure_placeholder(self) -> None:
+        if not (self.site / "index.html").is_file():
+            self.site.mkdir(parents=True, exist_ok=True)
+            (self.site / "index.html").write_text(_WAITING_PAGE, encoding="utf-8")
+
+    def _say(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+
+def start_url(port: int, lang: str | None, default_language: str) -> str:
+    base = f"http://{HOST}:{port}/"
+    return base if not lang or lang == default_language else f"{base}{lang}/index.html"
+
+
+def _check_port(port: int) -> None:
+    """Say so plainly when the port is taken, before anything starts."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError as exc:
+            raise ManualkitError(f"cannot serve on port {port}: {exc.strerror or exc}",
+                                 hint=f"another preview may be running; try: manual serve --port {port + 1}") from exc
+
+
+def serve(root: Path, variant: str | None, lang: str | None, port: int, *, out: TextIO = sys.stdout) -> int:
+    """Serve the preview until Ctrl-C. Returns the exit code."""
+    from mkdocs.livereload import LiveReloadServer
+
+    variant = variant or BASE
+    project = load_project(root, [BASE] if variant == BASE else [BASE, variant])
+    if project.manual is not None:
+        project.require_variant(variant)
+        langs = project.adaptation(variant).languages if variant != BASE else project.manual.languages
+        if lang and lang not in langs:
+            raise UsageError(f"variant {variant} has no language '{lang}'", hint="languages: " + ", ".join(langs))
+    default = project.manual.default_language if project.manual is not None else ""
+    _check_port(port)
+    preview = Preview(root, variant, out)
+    preview.rebuild()
+    preview.ensure_placeholder()
+    logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
+    server = LiveReloadServer(builder=preview.rebuild, host=HOST, port=port, root=str(preview.site))
+    for name in WATCHED:
+        if (root / name).exists():
+            server.watch(str(root / name))
+    out.write(f"serving {preview.variant} on {start_url(port, lang, default)} "
+              f"(watching {', '.join(n for n in WATCHED if (root / n).exists())}; Ctrl-C stops)\n")
+    out.flush()
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+__all__ = ["serve", "Preview", "start_url"]

@@ -1,0 +1,59 @@
+"""One problem type for everything the checker finds.
+
+A check returns a list of :class:`Problem`; it never raises for bad content. The wording of
+each rule (label and hint) lives in :mod:`manualkit.core.rules`, keyed by code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # relative to the repository root, with forward slashes
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    col: int  # 1-based; 0 when unknown
+    code: str
+    message: str
+    hint: str = field(default="", compare=False)
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+def make(code: str, path: str, line: int = 0, col: int = 0, *, hint: str | None = None,
+         **fmt: object) -> Problem:
+    """Build a problem from the rule table: the message and default hint come from the rule."""
+    from manualkit.core.rules import RULES
+
+    rule = RULES[code]
+    message = rule.message.format(**fmt)
+    if hint is None:
+        hint = rule.hint.format(**fmt) if rule.hint else ""
+    return Problem(path=path, line=line, col=col, code=code, message=message, hint=hint,
+                   severity=rule.severity)
+
+
+class ManualkitError(Exception):
+    """Root of the toolkit's errors. Carries a message a person can act on."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(ManualkitError):
+    """The command was called wrongly (exit 2)."""
+
+
+class BuildError(ManualkitError):
+    """A renderer failed (pandoc, Typst, mkdocs); the last good output was kept."""

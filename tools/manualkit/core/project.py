@@ -1,0 +1,91 @@
+"""The whole pipeline up to the resolved manuals, for every variant: load → validate → resolve.
+
+Pure: it reads files and returns data and problems; printing and building live elsewhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manualkit.core import model as m
+from manualkit.core.adaptation import Adaptation, load_adaptations, load_frame_vocab
+from manualkit.core.problems import ManualkitError, Problem, UsageError
+from manualkit.core.resolve import BASE, Resolution, resolve
+from manualkit.core.validate import validate_manual
+
+
+@dataclass
+class Project:
+    root: Path
+    manual: m.Manual | None
+    adaptations: list[Adaptation]
+    frame_vocab: dict
+    problems: list[Problem]
+    resolutions: dict[str, Resolution] = field(default_factory=dict)
+    broken_variants: list[str] = field(default_factory=list)  # adaptation folders that cannot be used
+
+    @property
+    def variants(self) -> list[str]:
+        return [BASE] + [a.id for a in self.adaptations]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    def require_variant(self, variant: str) -> None:
+        """Raise a message a person can act on when ``variant`` cannot be used."""
+        if variant in self.variants:
+            return
+        if variant in self.broken_variants:
+            mine = [p for p in self.errors if p.path.startswith(f"adaptations/{variant}/")]
+            first = f" The first: {mine[0].path}:{mine[0].line}: {mine[0].message}." if mine else ""
+            raise ManualkitError(f"variant '{variant}' cannot be used: adaptations/{variant}/adaptation.yml has "
+                                 f"{len(mine)} error{'' if len(mine) == 1 else 's'}.{first}",
+                                 hint=f"run: manual check --variant {variant}")
+        from manualkit.core.schema import suggest
+        raise UsageError(f"there is no variant '{variant}'",
+                         hint=suggest(variant, self.variants) or f"variants: {', '.join(self.variants)}")
+
+    def adaptation(self, variant: str) -> Adaptation | None:
+        return next((a for a in self.adaptations if a.id == variant), None)
+
+
+def find_root(start: Path) -> Path | None:
+    for p in [start, *start.parents]:
+        if (p / "manual" / "manual.yml").is_file():
+            return p
+    return None
+
+
+def load_project(root: Path, variants: list[str] | None = None, *, render: bool = True) -> Project:
+    """Load, validate and resolve ``variants`` (all when None). All problems are collected."""
+    root = Path(root).resolve()
+    problems: list[Problem] = []
+    from manualkit.core.load import load_manual
+
+    manual, probs = load_manual(root)
+    problems += probs
+    if manual is None:
+        return Project(root, None, [], {}, _sorted(problems))
+    problems += validate_manual(manual)
+    vocab, vprobs = load_frame_vocab(root)
+    adaptations, aprobs, broken = load_adaptations(root, manual)
+    problems += aprobs + [p for p in vprobs if p not in aprobs]
+    project = Project(root, manual, adaptations, vocab, problems, broken_variants=broken)
+    wanted = variants or project.variants
+    for variant in [v for v in wanted if v in project.variants]:
+        res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab, render=render)
+        project.resolutions[variant] = res
+        problems += res.problems
+    project.problems = _sorted(problems)
+    return project
+
+
+def _sorted(problems: list[Problem]) -> list[Problem]:
+    seen: set[Problem] = set()
+    out = []
+    for p in sorted(problems, key=lambda p: (p.path, p.line, p.col, p.code)):
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+    return out

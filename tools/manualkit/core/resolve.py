@@ -1,0 +1,291 @@
+"""Resolve: base manual + a municipality's overlay + variables → one ResolvedManual per language.
+
+Pure: plain data in, plain data out. The site and print renderers read only the result, so
+they can never disagree about content. Cross-references stay as ``ref:module#section`` for
+the renderers to turn into links of their own kind.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manualkit.core import model as m
+from manualkit.core import variables as v
+from manualkit.core.adaptation import Adaptation
+from manualkit.core.body import parse_body
+from manualkit.core.links import check_link
+from manualkit.core.overlay import Applier, WModule, WSection, WText, load_snapshots, working_copy
+from manualkit.core.problems import Problem, make
+from manualkit.core.validate import base_variables, check_variables_used, section_index
+
+BASE = "base"
+ABOUT_ID = "about-this-version"
+GLOSSARY_ID = "glossary"
+
+
+@dataclass(frozen=True)
+class ResolvedSection:
+    id: str
+    title: str
+    core: bool
+    text: str  # Markdown with variables filled in, starting with the '##' heading line
+    origin: str  # file the text comes from (base module or overlay)
+    change: str  # id of the change that put it there, or ""
+
+
+@dataclass(frozen=True)
+class ResolvedModule:
+    id: str
+    part: str
+    type: str
+    component: str
+    core: bool
+    status: str
+    title: str
+    summary: str
+    duration_minutes: int | None
+    handouts: tuple[str, ...]
+    audience: tuple[str, ...]
+    lang: str  # language asked for
+    text_lang: str  # language of the text (differs when it falls back)
+    fallback: bool
+    stale: bool
+    origin: str
+    preamble: str
+    sections: tuple[ResolvedSection, ...]
+    changes: tuple[str, ...] = ()
+    generated: bool = False
+
+    @property
+    def adapted(self) -> bool:
+        return bool(self.changes)
+
+    def markdown(self) -> str:
+        parts = [self.preamble.strip()] if self.preamble.strip() else []
+        parts += [s.text.strip() for s in self.sections]
+        return "\n\n".join(parts) + "\n"
+
+
+@dataclass(frozen=True)
+class ResolvedPart:
+    id: str
+    title: str
+    modules: tuple[ResolvedModule, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedChange:
+    id: str
+    operation: str
+    target: str
+    target_title: str
+    description: str
+    frame: dict[str, Any]
+    justification: str
+    approved_by: str
+    date: str
+
+    @property
+    def inconsistent(self) -> bool:
+        return self.frame.get("fidelity") == "inconsistent"
+
+
+@dataclass(frozen=True)
+class ResolvedManual:
+    manual_id: str
+    variant: str
+    variant_name: str
+    variant_status: str
+    lang: str
+    languages: tuple[str, ...]
+    default_language: str
+    title: str
+    version: str
+    parts: tuple[ResolvedPart, ...]
+    strings: dict[str, Any]
+    branding: dict[str, str] = field(default_factory=dict)
+    changes: tuple[ResolvedChange, ...] = ()
+    glossary: tuple[tuple[str, str, str], ...] = ()  # (term here, definition here, term in the other language)
+
+    @property
+    def is_base(self) -> bool:
+        return self.variant == BASE
+
+    @property
+    def draft(self) -> bool:
+        return any(mod.status != "approved" for mod in self.modules() if not mod.generated)
+
+    def modules(self) -> list[ResolvedModule]:
+        return [mod for p in self.parts for mod in p.modules]
+
+    def module(self, mid: str) -> ResolvedModule | None:
+        return next((mod for mod in self.modules() if mod.id == mid), None)
+
+
+def string(strings: dict[str, Any], dotted: str, **fmt: Any) -> str:
+    """A locale string by dotted key; a missing key shows as the key itself (the checker reports it)."""
+    node: Any = strings
+    for part in dotted.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    text = str(node) if node is not None else dotted
+    return text.format(**fmt) if fmt else text
+
+
+@dataclass(frozen=True)
+class Resolution:
+    manuals: dict[str, ResolvedManual]  # per language
+    problems: list[Problem]
+
+
+def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None,
+            *, render: bool = True) -> Resolution:
+    """Resolve one variant (the base manual when ``adaptation`` is None) in all its languages.
+
+    With ``render=False`` (used by ``manual check``) every problem is still found, but the
+    variables are left unfilled in the text: nothing will be published from it.
+    """
+    root = Path(manual.root)
+    langs = adaptation.languages if adaptation else manual.languages
+    order, mods = working_copy(manual, manual.languages)
+    problems: list[Problem] = []
+    values = base_variables(manual)
+    variant = adaptation.id if adaptation else BASE
+    if adaptation is not None:
+        applier = Applier(manual, adaptation, order, mods, load_snapshots(root, adaptation))
+        applier.apply_all()
+        problems += applier.problems
+        values = v.merge(values, v.flatten(adaptation.variables, manual.languages, adaptation.path, adaptation.marks, (), ("variables",)))
+        problems += _check_variant_text(manual, adaptation, order, mods, values)
+    manuals: dict[str, ResolvedManual] = {}
+    for lang in langs:
+        strings = manual.locales.get(lang) or manual.locales.get(manual.default_language) or {}
+        ctx = v.context(values, lang, string(strings, "labels.placeholder")) if render else None
+        changes = _resolved_changes(manual, adaptation, mods, lang, frame_vocab or {}) if adaptation else ()
+        name = m.text_in(adaptation.name, lang, manual.default_language) if adaptation else string(strings, "labels.base_version")
+        parts: list[ResolvedPart] = []
+        for p in manual.parts:
+            rmods = [_render_module(mods[mid], lang, ctx) for mid in order[p.id] if mid in mods]
+            parts.append(ResolvedPart(p.id, m.text_in(p.title, lang, manual.default_language), tuple(rmods)))
+        glossary = tuple(sorted(
+            ((t.term[lang], t.definition[lang], " / ".join(t.term[o] for o in manual.languages if o != lang)) for t in manual.glossary),
+            key=lambda row: row[0].lower()))
+        rm = ResolvedManual(
+            manual_id=manual.id, variant=variant, variant_name=name,
+            variant_status=adaptation.status if adaptation else "", lang=lang, languages=langs,
+            default_language=manual.default_language, title=m.text_in(manual.title, lang, manual.default_language),
+            version=manual.version, parts=tuple(parts), strings=strings,
+            branding=dict(adaptation.branding) if adaptation else {}, changes=changes, glossary=glossary)
+        rm = _with_generated(rm, lang, frame_vocab or {})
+        manuals[lang] = rm
+    return Resolution(manuals, problems)
+
+
+def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:
+    text = w.texts[lang]
+    if ctx is None:
+        ctx_render = lambda t: t  # noqa: E731 - check mode: structure only
+    else:
+        ctx_render = lambda t: v.render(t, ctx)  # noqa: E731
+    secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change) for s in text.sections)
+    meta = w.meta
+    return ResolvedModule(
+        id=w.id, part=w.part, type=meta["type"], component=meta["component"], core=bool(meta["core"]),
+        status=meta["status"], title=ctx_render(text.title), summary=ctx_render(text.summary),
+        duration_minutes=meta["duration_minutes"], handouts=tuple(meta["handouts"]), audience=tuple(meta["audience"]),
+        lang=lang, text_lang=text.lang, fallback=text.fallback, stale=text.stale, origin=text.origin,
+        preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated)
+
+
+def _check_variant_text(manual: m.Manual, a: Adaptation, order: dict[str, list[str]], mods: dict[str, WModule],
+                        values: dict[str, v.Value]) -> list[Problem]:
+    """Checks that depend on the variant: references, variables and placeholders after the overlay."""
+    root = Path(manual.root)
+    problems: list[Problem] = []
+    base_index = section_index(manual)
+    index: dict[str, set[str] | None] = {mid: None for mid in manual.unreadable_modules}
+    for mid, w in mods.items():
+        ids: set[str] = set()
+        for text in w.texts.values():
+            for s in text.sections:
+                ids.add(s.id)
+                body, _ = parse_body(s.text, s.origin, s.line, check=False)
+                ids |= {h.id for h in body.headings if h.id}
+        index[mid] = ids
+    seen: set[tuple] = set()
+    used_placeholders: set[str] = set()
+    for w in mods.values():
+        for text in w.texts.values():
+            chunks = [(text.preamble, text.origin, text.preamble_line, False)]
+            chunks += [(s.text, s.origin, s.line, bool(s.change)) for s in text.sections]
+            for chunk, origin, line, from_overlay in chunks:
+                from_overlay = from_overlay or origin.startswith("adaptations/")
+                body, _ = parse_body(chunk, origin, line, check=False)
+                for link in body.links:
+                    if link.image:
+                        continue
+                    new = check_link(link, origin, root, index, a.id)
+                    if not from_overlay:
+                        old = {(p.code, p.line) for p in check_link(link, origin, root, base_index)}
+                        new = [p for p in new if (p.code, p.line) not in old]
+                    for p in new:
+                        if (p.path, p.line, p.col, p.code) not in seen:
+                            seen.add((p.path, p.line, p.col, p.code))
+                            problems.append(p)
+                if from_overlay:
+                    for p in check_variables_used(chunk, origin, line, values, a.id):
+                        if (p.path, p.line, p.code, p.message) not in seen:
+                            seen.add((p.path, p.line, p.code, p.message))
+                            problems.append(p)
+                used, _ = v.scan(chunk, origin, line)
+                used_placeholders |= {name for name, _l in used if name in values and values[name].fill is not None}
+    for name in sorted(used_placeholders):
+        val = values[name]
+        line = val.line if val.origin == a.path else a.marks.key_at(("variables",))[0] or 1
+        problems.append(make("W703", a.path, line, 0, name=name, variant=f" in variant {a.id}",
+                             what=val.fill.get(manual.default_language, ""), where=a.path))
+    return problems
+
+
+def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule], lang: str, vocab: dict) -> tuple[ResolvedChange, ...]:
+    out = []
+    for ch in a.changes:
+        mod = manual.modules.get(ch.module)
+        if mod is not None:
+            f = mod.files.get(lang) or mod.source
+            title = f.title
+            if ch.section and f.body:
+                title += " – " + next((s.title for s in f.body.sections if s.id == ch.section), ch.section)
+        else:
+            title = m.text_in(ch.new_module.get("title"), lang, manual.default_language) or ch.module
+        out.append(ResolvedChange(ch.id, ch.operation, ch.target, v.escape_value(title), m.text_in(ch.description, lang, manual.default_language),
+                                  dict(ch.frame), ch.justification, ch.approved_by, ch.date))
+    out.sort(key=lambda c: (not c.inconsistent,))
+    return tuple(out)
+
+
+def frame_label(vocab: dict, category: str, key: Any, lang: str) -> str:
+    if isinstance(key, list):
+        return ", ".join(frame_label(vocab, category, k, lang) for k in key)
+    entry = vocab.get(category, {}).get(key)
+    return str(entry.get(lang, key)) if isinstance(entry, dict) else str(key)
+
+
+def _with_generated(rm: ResolvedManual, lang: str, vocab: dict) -> ResolvedManual:
+    from manualkit.core.generated import about_module, glossary_module
+
+    about = about_module(rm, lang, vocab)
+    parts = list(rm.parts)
+    if parts:
+        first = list(parts[0].modules)
+        pos = 1 if first and first[0].id == "about-this-manual" else 0
+        first.insert(pos, about)
+        parts[0] = ResolvedPart(parts[0].id, parts[0].title, tuple(first))
+        if rm.glossary:
+            last = parts[-1]
+            parts[-1] = ResolvedPart(last.id, last.title, last.modules + (glossary_module(rm, lang),))
+    return ResolvedManual(**{**rm.__dict__, "parts": tuple(parts)})
+
+
+__all__ = ["resolve", "Resolution", "ResolvedManual", "ResolvedModule", "ResolvedPart", "ResolvedSection",
+           "ResolvedChange", "string", "frame_label", "BASE", "ABOUT_ID", "GLOSSARY_ID", "WSection", "WText"]

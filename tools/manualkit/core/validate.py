@@ -1,0 +1,140 @@
+"""Validate: cross-checks on a loaded manual. Returns problems; never raises for content."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from manualkit.core import model as m
+from manualkit.core import readability
+from manualkit.core import variables
+from manualkit.core.links import check_link
+from manualkit.core.problems import Problem, make
+from manualkit.core.schema import suggest
+
+LIX_LIMIT = 40
+SESSION_TITLES = {"goals": "Mål for samlingen / Goals of the session", "materials": "Materiell / Materials",
+                  "plan": "Gjennomføring steg for steg / Step-by-step plan", "home-practice": "Hjemmeoppgave / Home practice"}
+
+
+def section_index(manual: m.Manual) -> dict[str, set[str] | None]:
+    """Module id → ids of its headings (from the source file); None when the file is unreadable."""
+    out: dict[str, set[str] | None] = {mid: None for mid in manual.unreadable_modules}
+    for mod in manual.modules.values():
+        body = mod.source.body
+        out[mod.id] = {h.id for h in body.headings if h.id} if body else set()
+    return out
+
+
+def validate_manual(manual: m.Manual) -> list[Problem]:
+    root = Path(manual.root)
+    problems: list[Problem] = []
+    index = section_index(manual)
+    base_values = base_variables(manual)
+    for mod in manual.ordered_modules():
+        problems += _check_languages(manual, mod)
+        if mod.type == "session":
+            problems += _check_session(manual, mod)
+        for f in mod.files.values():
+            if f.body is None:
+                continue
+            for link in f.body.links:
+                problems += check_link(link, f.path, root, index)
+            problems += check_variables_used(f.body_text, f.path, f.body_line, base_values)
+        if mod.type == "handout":
+            problems += _check_readability(mod)
+    return problems
+
+
+def base_variables(manual: m.Manual) -> dict[str, variables.Value]:
+    return variables.flatten(manual.variables, manual.languages, "manual/manual.yml", manual.variable_marks, (), ("variables",))
+
+
+def check_variables_used(text: str, rel: str, first_line: int, values: dict[str, variables.Value], variant: str = "") -> list[Problem]:
+    used, problems = variables.scan(text, rel, first_line)
+    where = f" for variant {variant}" if variant else ""
+    for name, line in used:
+        if name not in values:
+            groups = {n.rsplit(".", 1)[0] for n in values}
+            if name in groups:
+                hint = f"'{name}' is a group; name one of its values, e.g. {name}.{next(n for n in values if n.startswith(name + '.')).rsplit('.', 1)[1]}"
+            else:
+                hint = suggest(name, sorted(values)) or "define it under 'variables' in manual/manual.yml"
+            problems.append(make("E701", rel, line, 0, name=name, variant=where, suggest=hint))
+    return problems
+
+
+def _check_languages(manual: m.Manual, mod: m.Module) -> list[Problem]:
+    out: list[Problem] = []
+    src = mod.source
+    src_ids = [s.id for s in src.body.sections] if src.body else []
+    src_core = {s.id for s in src.body.sections if s.core} if src.body else set()
+    for lang in manual.languages:
+        f = mod.files.get(lang)
+        if f is None and (mod.id, lang) in manual.unreadable:
+            continue
+        if f is None:
+            out.append(make("W502", src.path, 1, 1, module=mod.id, lang=lang,
+                            expected=src.path.rsplit(".", 2)[0] + f".{lang}.md", source_lang=mod.source_lang))
+            continue
+        if f.is_source or f.body is None:
+            continue
+        if f.translated_from and f.translated_from != mod.source_lang:
+            line, col = f.marks.at(("translation", "from"))
+            out.append(make("E505", f.path, line, col, value=f.translated_from, source_lang=mod.source_lang))
+        ids = [s.id for s in f.body.sections]
+        if ids != src_ids:
+            missing = [i for i in src_ids if i not in ids]
+            extra = [i for i in ids if i not in src_ids]
+            detail = []
+            if missing:
+                detail.append("missing " + ", ".join(f"#{i}" for i in missing))
+            if extra:
+                detail.append("not in the source " + ", ".join(f"#{i}" for i in extra))
+            if not detail:
+                detail.append("the order differs (source: " + ", ".join(src_ids) + ")")
+            line = next((s.line for s in f.body.sections if s.id in extra), f.body_line)
+            out.append(make("E403", f.path, line, 1, source=src.path, detail="; ".join(detail)))
+        core = {s.id for s in f.body.sections if s.core}
+        if core != src_core and ids == src_ids:
+            out.append(make("E403", f.path, f.body_line, 1, source=src.path,
+                            detail="the .core marks differ (source: " + (", ".join(sorted(src_core)) or "none") + ")"))
+        if not f.source_hash:
+            line, col = f.marks.key_at(("translation",))
+            out.append(make("W504", f.path, line, col, module=mod.id, lang=lang))
+        elif f.source_hash != src.hash:
+            line, col = f.marks.at(("translation", "source_hash"))
+            out.append(make("W503", f.path, line, col, source=src.path, module=mod.id, lang=lang))
+    return out
+
+
+def _check_session(manual: m.Manual, mod: m.Module) -> list[Problem]:
+    out: list[Problem] = []
+    src = mod.source
+    for f in mod.files.values():
+        ids = {s.id for s in f.body.sections} if f.body else set()
+        for sid in m.SESSION_SECTIONS:
+            if sid not in ids:
+                out.append(make("E406", f.path, f.body_line, 1, id=sid, title=SESSION_TITLES[sid]))
+    if mod.duration_minutes is None:
+        line, col = src.marks.at(())
+        out.append(make("E201", src.path, 2, 1, key="duration_minutes", example="duration_minutes: 60"))
+    for i, hid in enumerate(mod.handouts):
+        target = manual.modules.get(hid)
+        line, col = src.marks.at(("handouts", i))
+        if target is None or target.type != "handout":
+            what = "not a module of the manual" if target is None else f"a {target.type}, not a handout"
+            out.append(make("E605", src.path, line, col, id=hid, what=what))
+        elif src.body and not any(link.target.split("#")[0] == f"ref:{hid}" for link in src.body.links):
+            out.append(make("W607", src.path, line, col, id=hid))
+    return out
+
+
+def _check_readability(mod: m.Module) -> list[Problem]:
+    out: list[Problem] = []
+    for f in mod.files.values():
+        if f.body is None:
+            continue
+        score = readability.lix(f.body_text)
+        if score > LIX_LIMIT:
+            longest = " | ".join(f'"{s}"' for s in readability.longest_sentences(f.body_text))
+            out.append(make("W903", f.path, f.body_line, 1, lix=score, limit=LIX_LIMIT, longest=longest))
+    return out

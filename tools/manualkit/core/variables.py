@@ -1,0 +1,175 @@
+"""Variables: ``{{ service.child_welfare }}`` in module text, filled per variant and language.
+
+Templates run in Jinja2's sandbox with strict undefined. Only plain dotted names are
+allowed: any other template logic (filters, calls, ``{% %}`` blocks) is refused before
+rendering, so content can never reach Python objects, files or the environment.
+Jinja's comment syntax is moved out of the way because ``{#id}`` is a heading id here.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2.sandbox import SandboxedEnvironment
+
+from manualkit.core.problems import Problem, make
+
+
+@dataclass(frozen=True)
+class Value:
+    """One variable: its text per language, or a placeholder that still must be filled in."""
+
+    texts: dict[str, str]
+    fill: dict[str, str] | None  # set when the value is a placeholder
+    origin: str  # file that defined it
+    line: int
+
+
+def environment() -> SandboxedEnvironment:
+    return SandboxedEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
+        comment_start_string="<#jinja-comment#", comment_end_string="#jinja-comment#>",
+        line_statement_prefix=None, line_comment_prefix=None,
+    )
+
+
+_ENV = environment()
+
+
+def _is_lang_map(d: dict, langs: tuple[str, ...]) -> bool:
+    return bool(d) and all(k in langs for k in d) and all(isinstance(v, (str, int, float)) for v in d.values())
+
+
+def flatten(tree: Any, langs: tuple[str, ...], origin: str, marks, prefix: tuple = (), key_base: tuple = ()) -> dict[str, Value]:
+    """Turn the nested ``variables`` mapping into dotted names → :class:`Value`."""
+    out: dict[str, Value] = {}
+    if not isinstance(tree, dict):
+        return out
+    for key, val in tree.items():
+        path = prefix + (str(key),)
+        kpath = key_base + (key,)
+        line = marks.at(kpath)[0] if marks is not None else 0
+        name = ".".join(path)
+        if isinstance(val, dict) and "fill" in val and len(val) == 1:
+            f = val["fill"]
+            fills = {lg: str(f.get(lg, next(iter(f.values()), ""))) for lg in langs} if isinstance(f, dict) else {lg: str(f) for lg in langs}
+            out[name] = Value({}, fills, origin, line)
+        elif isinstance(val, dict) and _is_lang_map(val, langs):
+            first = str(next(iter(val.values())))
+            out[name] = Value({lg: str(val.get(lg, first)) for lg in langs}, None, origin, line)
+        elif isinstance(val, dict):
+            out.update(flatten(val, langs, origin, marks, path, kpath))
+        elif isinstance(val, (str, int, float)) and not isinstance(val, bool):
+            out[name] = Value({lg: str(val) for lg in langs}, None, origin, line)
+    return out
+
+
+def merge(base: dict[str, Value], override: dict[str, Value]) -> dict[str, Value]:
+    """A municipality's values over the base defaults (per language where it gives only some)."""
+    out = dict(base)
+    for name, val in override.items():
+        old = base.get(name)
+        if old is not None and val.fill is None and old.fill is None and len(val.texts) < len(old.texts):
+            val = Value({**old.texts, **val.texts}, None, val.origin, val.line)
+        out[name] = val
+    return out
+
+
+def _dotted(node: nodes.Node) -> str | None:
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        inner = _dotted(node.node)
+        return f"{inner}.{node.attr}" if inner else None
+    return None
+
+
+_PLAIN = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
+
+
+def _plain_only(text: str) -> list[tuple[str, int]] | None:
+    """Names and line offsets when every tag is a plain ``{{ a.b }}``; None otherwise.
+
+    The common case needs no Jinja parse; anything unusual goes through Jinja's own parser
+    so that errors are worded and placed by it.
+    """
+    if "{%" in text:
+        return None
+    found = [(m.group(1), text.count("\n", 0, m.start())) for m in _PLAIN.finditer(text)]
+    if len(found) != text.count("{{") or text.count("}}") != len(found):
+        return None
+    return found
+
+
+def scan(text: str, rel: str, first_line: int) -> tuple[list[tuple[str, int]], list[Problem]]:
+    """The variables a text uses, with file lines; problems for syntax and forbidden logic."""
+    if "{{" not in text and "{%" not in text:
+        return [], []
+    plain = _plain_only(text)
+    if plain is not None:
+        return [(name, first_line + off) for name, off in plain], []
+    try:
+        tree = _ENV.parse(text)
+    except TemplateSyntaxError as exc:
+        return [], [make("E702", rel, first_line + (exc.lineno or 1) - 1, 0, detail=exc.message or "unreadable")]
+    used: list[tuple[str, int]] = []
+    problems: list[Problem] = []
+    for node in tree.body:
+        if not isinstance(node, nodes.Output):
+            problems.append(make("E704", rel, first_line + node.lineno - 1, 0, what="'{% ... %}' blocks"))
+            continue
+        for child in node.nodes:
+            if isinstance(child, nodes.TemplateData):
+                continue
+            name = _dotted(child)
+            if name is None:
+                what = type(child).__name__.lower()
+                problems.append(make("E704", rel, first_line + child.lineno - 1, 0, what=f"an expression ({what})"))
+            else:
+                used.append((name, first_line + child.lineno - 1))
+    return used, problems
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]{}#|~])")
+
+
+def escape_value(text: str) -> str:
+    """A variable value as literal text in Markdown: no markup, no HTML can come through."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def context(values: dict[str, Value], lang: str, placeholder_label: str) -> dict[str, Any]:
+    ctx: dict[str, Any] = {}
+    for name, val in values.items():
+        if val.fill is not None:
+            text = f"**[{escape_value(placeholder_label)}: {escape_value(val.fill[lang])}]**"
+        else:
+            text = escape_value(val.texts.get(lang, ""))
+        parts = name.split(".")
+        d = ctx
+        for p in parts[:-1]:
+            d = d.setdefault(p, {})
+            if not isinstance(d, dict):
+                break
+        else:
+            d[parts[-1]] = text
+    return ctx
+
+
+@functools.lru_cache(maxsize=4096)
+def _template(text: str):
+    return _ENV.from_string(text)
+
+
+def render(text: str, ctx: dict[str, Any]) -> str:
+    """Fill in the variables in Jinja's sandbox. The caller has checked every name with :func:`scan`."""
+    if "{{" not in text:
+        return text
+    try:
+        return _template(text).render(ctx)
+    except TemplateError:  # already reported by the checker; such a manual is never built
+        return text

@@ -1,0 +1,105 @@
+"""`manual new`: scaffold a module (all languages, listed in manual.yml) or a municipality."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from manualkit.editing.lines import add_module_to_part
+from manualkit.core.load import load_manual
+from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.schema import ID_RE, suggest
+
+
+def new_module(root: Path, mid: str, part: str, mtype: str) -> list[str]:
+    if not ID_RE.match(mid):
+        raise UsageError(f"'{mid}' is not a valid id", hint="use lower-case letters, digits and hyphens, e.g. local-routines")
+    manual, problems = load_manual(root)
+    if manual is None:
+        raise ManualkitError("manual/manual.yml cannot be read", hint="run: manual check")
+    parts = [p.id for p in manual.parts]
+    if part not in parts:
+        raise UsageError(f"there is no part '{part}'", hint=suggest(part, parts) or f"parts: {', '.join(parts)}")
+    if mid in manual.modules or any(mid in p.modules for p in manual.parts):
+        raise UsageError(f"a module '{mid}' exists already", hint="choose another id")
+    folder = root / "manual" / part
+    src = manual.default_language
+    written = []
+    session = mtype == "session"
+    for lang in manual.languages:
+        path = folder / f"{mid}.{lang}.md"
+        if path.exists():
+            raise UsageError(f"{path.relative_to(root)} exists already", hint="remove it or choose another id")
+    for lang in manual.languages:
+        path = folder / f"{mid}.{lang}.md"
+        title = "Ny modul" if lang == "nb" else "New module"
+        if lang == src:
+            meta = [f"id: {mid}", f"title: {title}", f"type: {mtype}", "component: general", "core: false", "status: draft"]
+            if session:
+                meta += ["duration_minutes: 60", "handouts: []"]
+        else:
+            meta = [f"id: {mid}", f"title: {title}", "translation:", f"  from: {src}"]
+        if session:
+            heads = ([("Mål for samlingen", "goals"), ("Materiell", "materials"), ("Gjennomføring steg for steg", "plan"),
+                      ("Hjemmeoppgave", "home-practice")] if lang == "nb" else
+                     [("Goals of the session", "goals"), ("Materials", "materials"), ("Step-by-step plan", "plan"), ("Home practice", "home-practice")])
+        else:
+            heads = [("Innledning" if lang == "nb" else "Introduction", "introduction")]
+        body = "\n\n".join(f"## {h} {{#{i}}}\n\n" + ("Skriv teksten her." if lang == "nb" else "Write the text here.") for h, i in heads)
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text("---\n" + "\n".join(meta) + "\n---\n\n" + body + "\n", encoding="utf-8")
+        written.append(path.relative_to(root).as_posix())
+    p_index = parts.index(part)
+    last = manual.parts[p_index].modules
+    if not last:
+        raise ManualkitError(f"part '{part}' has no modules to add after", hint=f"add '- {mid}' under its 'modules:' by hand")
+    line = manual.variable_marks.at(("parts", p_index, "modules", len(last) - 1))[0]
+    add_module_to_part(root / "manual" / "manual.yml", line, mid)
+    written.append(f"manual/manual.yml (added {mid} to part {part})")
+    return written
+
+
+MUNICIPALITY_TEMPLATE = """\
+# The local version of the Family Partner manual for {name}.
+# See docs/adapting.md. Every change is recorded with its FRAME coding.
+id: {id}
+name:
+  nb: {name}
+  en: {name_en}
+status: draft            # example | draft | confirmed
+base_version: {version}
+languages: [{languages}]
+
+branding:
+  primary_colour: "#00567a"
+
+variables:
+  municipality:
+    name:
+      nb: {name}
+      en: {name_en}
+  service:
+    child_welfare_phone:
+      fill: {{nb: telefonnummeret til barnevernstjenesten, en: the child welfare service's phone number}}
+
+changes: []
+"""
+
+
+def new_municipality(root: Path, mid: str, name: str | None) -> list[str]:
+    if not ID_RE.match(mid):
+        raise UsageError(f"'{mid}' is not a valid id", hint="use lower-case letters, digits and hyphens, e.g. ovre-eiker")
+    manual, _ = load_manual(root)
+    if manual is None:
+        raise ManualkitError("manual/manual.yml cannot be read", hint="run: manual check")
+    folder = root / "adaptations" / mid
+    if folder.exists():
+        raise UsageError(f"adaptations/{mid} exists already", hint="choose another id")
+    nice = name or mid.replace("-", " ").title() + " kommune"
+    (folder / "overlays").mkdir(parents=True)
+    (folder / "assets").mkdir()
+    text = MUNICIPALITY_TEMPLATE.format(id=mid, name=nice, name_en=nice.replace(" kommune", " municipality"),
+                                        version=manual.version, languages=", ".join(manual.languages))
+    (folder / "adaptation.yml").write_text(text, encoding="utf-8")
+    (folder / "overlays" / "README.md").write_text(
+        "Overlay texts: one file per change and language, e.g. local-routines.nb.md and local-routines.en.md.\n",
+        encoding="utf-8")
+    return [f"adaptations/{mid}/adaptation.yml", f"adaptations/{mid}/overlays/", f"adaptations/{mid}/assets/"]

@@ -1,0 +1,147 @@
+"""`manual build` and `manual pdf`: the PDFs of one variant, in every language.
+
+Per variant and language, in build/<variant>/pdf/<lang>/: manual.pdf (the book),
+sessions/<id>.pdf (a trainer's guide per session, its handouts appended) and handouts/<id>.pdf.
+All modules go through pandoc once per language; one Typst compiler serves the whole batch.
+Everything is written into a temporary folder that replaces the old one only on success.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from manualkit.core.problems import BuildError, UsageError
+from manualkit.core.project import Project
+from manualkit.core.resolve import ResolvedManual, ResolvedModule
+from manualkit.outputs.pdf import documents
+from manualkit.outputs.pdf.contacts import contact_rows, project_values
+from manualkit.outputs.pdf.markdown_prep import Fragments, convert
+from manualkit.outputs.pdf.typst_compile import TypstRunner, build_timestamp, iso_date, page_count
+
+MAX_HANDOUT_PAGES = 2
+
+
+@dataclass
+class _Language:
+    """The resolved manual of one language with its converted fragments and document data."""
+
+    rm: ResolvedManual
+    fragments: Fragments
+    meta: dict
+
+
+def available_cores() -> int:
+    """Cores this process may use (pandoc runs are spread over them)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def prepare(project: Project, variant: str, lang: str, modules: list[ResolvedModule] | None, stamp: int,
+            workers: int = 1) -> _Language:
+    """Convert ``modules`` (all when None) of one language and gather what its PDFs show."""
+    rm = project.resolutions[variant].manuals[lang]
+    wanted = rm.modules() if modules is None else modules
+    fragments = convert(wanted, what=f"the {variant} manual ({lang})", workers=workers)
+    manual = project.manual
+    if manual is None:
+        raise BuildError("the manual could not be read, so there is nothing to print", hint="run manual check")
+    values = project_values(manual, project.adaptation(variant))
+    contacts = contact_rows(values, lang, manual.default_language, rm.strings)
+    logo = rm.branding.get("logo") or ""
+    logo_ok = logo and (project.root / logo).is_file() and (project.root / logo).resolve().is_relative_to(project.root)
+    meta = documents.manual_meta(rm, contacts=contacts, date=iso_date(stamp), logo="/" + logo if logo_ok else None)
+    return _Language(rm, fragments, meta)
+
+
+def _handout_pages_warning(pdf: bytes, doc: documents.Document, mod: ResolvedModule, log: TextIO) -> None:
+    pages = page_count(pdf)
+    if pages > MAX_HANDOUT_PAGES:
+        log.write(f"warning: {doc.name} runs over {MAX_HANDOUT_PAGES} pages ({pages} pages): shorten "
+                  f"{mod.origin} so it fits on one A4 sheet, front and back\n")
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def build_pdfs(project: Project, variant: str, final_dir: Path, log: TextIO) -> Path:
+    """All PDFs of ``variant`` into ``final_dir`` (build/<variant>/pdf); the old ones stay on failure."""
+    from manualkit.outputs.runner import staged_output
+
+    stamp = build_timestamp(project.root)
+    runner = TypstRunner(project.root, stamp)
+    langs = list(project.resolutions[variant].manuals)
+    # pandoc is the slow step and runs as a subprocess: convert the languages side by side,
+    # each in as many parts as there are cores left for it
+    cores = available_cores()
+    with ThreadPoolExecutor(max_workers=max(1, min(len(langs), cores))) as pool:
+        jobs = list(pool.map(lambda lang: prepare(project, variant, lang, None, stamp, max(1, cores // len(langs))), langs))
+    with staged_output(final_dir) as tmp:
+        for lang, job in zip(langs, jobs):
+            rm = job.rm
+            out = tmp / lang
+            _write(out / "manual.pdf", runner.pdf(documents.book(rm, job.fragments, job.meta), log))
+            for mod in rm.modules():
+                if mod.type == "session":
+                    doc = documents.session_guide(rm, mod, job.fragments, job.meta)
+                    _write(out / "sessions" / f"{mod.id}.pdf", runner.pdf(doc, log))
+                elif mod.type == "handout":
+                    doc = documents.handout(rm, mod, job.fragments, job.meta)
+                    pdf = runner.pdf(doc, log)
+                    _handout_pages_warning(pdf, doc, mod, log)
+                    _write(out / "handouts" / f"{mod.id}.pdf", pdf)
+    return final_dir
+
+
+def _module(rm: ResolvedManual, mid: str, kind: str) -> ResolvedModule:
+    mod = rm.module(mid)
+    if mod is None or mod.type != kind:
+        from manualkit.core.schema import suggest
+
+        ids = [m.id for m in rm.modules() if m.type == kind]
+        what = f"'{mid}' is a {mod.type}, not a {kind}" if mod else f"there is no {kind} '{mid}'"
+        raise UsageError(f"{what} in variant {rm.variant}", hint=suggest(mid, ids) or f"{kind}s: {', '.join(ids) or 'none'}")
+    return mod
+
+
+def build_one(project: Project, variant: str, lang: str, out_root: Path, *, book: bool = False,
+              session: str | None = None, handout: str | None = None, log: TextIO | None = None) -> Path:
+    """One PDF, quickly, for a trainer: only the modules it needs go through pandoc."""
+    log = log or sys.stderr
+    rm = project.resolutions[variant].manuals[lang]
+    folder = out_root / variant / "pdf" / lang
+    stamp = build_timestamp(project.root)
+    if book:
+        job = prepare(project, variant, lang, None, stamp, workers=available_cores())
+        doc, target, mod = documents.book(job.rm, job.fragments, job.meta), folder / "manual.pdf", None
+    elif session:
+        mod = _module(rm, session, "session")
+        job = prepare(project, variant, lang, [mod] + [rm.module(h) for h in documents.session_handouts(rm, mod)], stamp)
+        doc, target = documents.session_guide(rm, mod, job.fragments, job.meta), folder / "sessions" / f"{mod.id}.pdf"
+    elif handout:
+        mod = _module(rm, handout, "handout")
+        job = prepare(project, variant, lang, [mod], stamp)
+        doc, target = documents.handout(rm, mod, job.fragments, job.meta), folder / "handouts" / f"{mod.id}.pdf"
+    else:
+        raise UsageError("say which PDF to make", hint="--book, --session ID or --handout ID")
+    pdf = TypstRunner(project.root, stamp).pdf(doc, log)
+    if handout and mod is not None:
+        _handout_pages_warning(pdf, doc, mod, log)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(pdf)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+__all__ = ["build_pdfs", "build_one", "BuildError"]

@@ -1,0 +1,72 @@
+"""The contact box on handouts: the municipality's services and how to reach them.
+
+Built from the project's variables (manual defaults, overridden by the municipality), by one
+convention instead of a hand-kept list: a variable whose last name part ends in ``phone``,
+``email``, ``address``, ``web`` or ``hours`` is a way of reaching someone, and the variable with
+the same name without that ending names who (``service.child_welfare_phone`` belongs to
+``service.child_welfare``). A value that is still a placeholder is shown as missing, never guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manualkit.core import variables as v
+from manualkit.core.adaptation import Adaptation
+from manualkit.core.model import Manual
+from manualkit.core.resolve import string
+from manualkit.core.validate import base_variables
+
+CONTACT_ENDINGS = ("phone", "email", "address", "web", "hours")
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    label: str | None  # who (None when no variable names them)
+    value: str  # how to reach them, or the placeholder text "[fyll inn: …]"
+    placeholder: bool
+
+
+def project_values(manual: Manual, adaptation: Adaptation | None) -> dict[str, v.Value]:
+    """The variable values of one variant, merged the same way resolve.py does it."""
+    values = base_variables(manual)
+    if adaptation is not None:
+        values = v.merge(values, v.flatten(adaptation.variables, manual.languages, adaptation.path,
+                                           adaptation.marks, (), ("variables",)))
+    return values
+
+
+def _text(val: v.Value, lang: str, fallback_lang: str) -> str:
+    return val.texts.get(lang) or val.texts.get(fallback_lang) or next(iter(val.texts.values()), "")
+
+
+def _who(name: str) -> str | None:
+    group, _, last = name.rpartition(".")
+    for ending in CONTACT_ENDINGS:
+        if last == ending:
+            return None
+        if last.endswith("_" + ending):
+            stem = last[: -len(ending) - 1]
+            return f"{group}.{stem}" if group else stem
+    return ""
+
+
+def contact_rows(values: dict[str, v.Value], lang: str, default_lang: str, strings: dict) -> list[ContactRow]:
+    placeholder = string(strings, "labels.placeholder")
+    rows: list[ContactRow] = []
+    for name, val in values.items():
+        who = _who(name)
+        if who == "":
+            continue  # not a contact variable
+        label = None
+        if who and who in values and values[who].fill is None:
+            label = " ".join(_text(values[who], lang, default_lang).split())
+            label = label[:1].upper() + label[1:]
+        if val.fill is not None:
+            fill = val.fill.get(lang) or val.fill.get(default_lang) or next(iter(val.fill.values()), "")
+            rows.append(ContactRow(label, f"[{placeholder}: {fill}]", True))
+        else:
+            rows.append(ContactRow(label, _text(val, lang, default_lang), False))
+    return rows
+
+
+__all__ = ["ContactRow", "contact_rows", "project_values", "CONTACT_ENDINGS"]

@@ -1,0 +1,208 @@
+"""Resolved modules → one Markdown document for pandoc, and pandoc's Typst back into fragments.
+
+What needs the module's context is done here, on the text, the way the checker reads it:
+ids are scoped by module (``## Plan {#plan}`` in module ``safety`` gets the label
+``safety--plan``: section ids are unique only within a module, and all modules of a book share
+one Typst label namespace), ``ref:module#section`` links become internal links to those labels,
+and image paths are made relative to the project root (an overlay's images lie beside the
+overlay, not beside the base module). The Lua filter then only has to turn small marker divs
+into Typst calls and style callouts and images, which keeps pandoc fast. Each module is
+bracketed by markers that come out as ``// fp:begin <id>`` / ``// fp:end <id>``, so one pandoc
+run serves every PDF.
+"""
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from manualkit.core.body import ATTR_RE, CODE_SPAN_RE, HEADING_RE, LINK_RE, fence_states
+from manualkit.core.problems import BuildError
+from manualkit.core.resolve import ResolvedModule
+from manualkit.outputs.pdf.pandoc import markdown_to_typst
+
+_MARK = re.compile(r"^// fp:(begin|end) (\S+)$", re.MULTILINE)
+_ESCAPED = re.compile(r"\\([\\`*_\[\]{}#|~<>!()+.\-])")
+_ATTR_UNSAFE = re.compile(r'["\n\r{}]')
+_ATTR_ID = re.compile(r"(^|\s)#([A-Za-z0-9_][\w.:-]*)")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def plain(text: str) -> str:
+    """Markdown-escaped text (a title with variables filled in) as the words a reader sees."""
+    return " ".join(html.unescape(_ESCAPED.sub(r"\1", text)).split())
+
+
+def _attr(value: str) -> str:
+    return _ATTR_UNSAFE.sub("_", value)
+
+
+def _folder(origin: str) -> str:
+    return posixpath.dirname(origin) if "/" in origin else "."
+
+
+def _target(target: str, image: bool, mid: str, folder: str) -> str:
+    """A link or image target as the PDF needs it: module-scoped ids, image paths from the root."""
+    if image:
+        if not target or _SCHEME.match(target) or target.startswith("/"):
+            return target
+        path = "/" + posixpath.normpath(posixpath.join(folder, target)).lstrip("/")
+        return f"<{path}>" if " " in path else path
+    if target.startswith("ref:"):
+        module, _, section = target[4:].partition("#")
+        return f"#{module}--{section}" if section else f"#{module}"
+    if target.startswith("#") and len(target) > 1:
+        return f"#{mid}--{target[1:]}"
+    return target
+
+
+def _rewrite_links(line: str, mid: str, folder: str) -> str:
+    out, pos = [], 0
+    for span in CODE_SPAN_RE.finditer(line):  # nothing inside `code` is a link
+        out.append(_links_in(line[pos:span.start()], mid, folder))
+        out.append(span.group(0))
+        pos = span.end()
+    out.append(_links_in(line[pos:], mid, folder))
+    return "".join(out)
+
+
+def _links_in(text: str, mid: str, folder: str) -> str:
+    if "](" not in text:
+        return text
+
+    def repl(m: re.Match[str]) -> str:
+        whole, start = m.group(0), m.start(3) - m.start(0)
+        new = _target(m.group(3), bool(m.group(1)), mid, folder)
+        return whole[:start] + new + whole[start + len(m.group(3)):]
+
+    return LINK_RE.sub(repl, text)
+
+
+def scoped_text(text: str, mid: str, origin: str) -> str:
+    """Scope heading ids and in-module links by the module, turn ``ref:`` links into internal
+    links and make image paths start at the project root (the Typst root), line by line as the
+    checker reads the text (fenced code stays as it is)."""
+    folder = _folder(origin)
+    out: list[str] = []
+    for line, code in fence_states(text.split("\n")):
+        if code:
+            out.append(line)
+            continue
+        if line.startswith("#") and HEADING_RE.match(line):
+            attr = ATTR_RE.search(line)
+            if attr:
+                inner = _ATTR_ID.sub(lambda m: f"{m.group(1)}#{mid}--{m.group(2)}", attr.group(1))
+                line = line[:attr.start(1)] + inner + line[attr.end(1):]
+        out.append(_rewrite_links(line, mid, folder))
+    return "\n".join(out)
+
+
+def _mark(kind: str, **attrs: str) -> list[str]:
+    """An empty div: a cheap marker for the Lua filter (a div holding the text would be copied
+    into Lua and back as a whole, which makes pandoc markedly slower)."""
+    extra = "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items())
+    return [f"::: {{.fp-{kind}{extra}}}", ":::", ""]
+
+
+def _after_heading(text: str, marker: list[str]) -> str:
+    head, _, rest = text.partition("\n")
+    return "\n".join([head, ""] + marker + [rest])
+
+
+def module_markdown(mod: ResolvedModule) -> str:
+    """One module: title heading, summary, preamble and sections, bracketed by markers."""
+    out = _mark("begin", module=mod.id) + [f"# {mod.title} {{#{mod.id}}}", ""] + _mark("info", module=mod.id)
+    if mod.summary.strip():
+        out += _mark("summary") + [mod.summary.strip(), ""] + _mark("end")
+    if mod.preamble.strip():
+        out += [scoped_text(mod.preamble.strip(), mod.id, mod.origin), ""]
+    for sec in mod.sections:
+        text = scoped_text(sec.text.strip(), mod.id, sec.origin)
+        if sec.core or sec.change:
+            flags = {"core": "1" if sec.core else "0", "adapted": "1" if sec.change else "0"}
+            out += _mark("section", **flags) + [_after_heading(text, _mark("tags", **flags)), ""] + _mark("end")
+        else:
+            out += [text, ""]
+    out += _mark("finish", module=mod.id)
+    return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Fragments:
+    """Typst text per module id, as pandoc and the filter made it."""
+
+    typst: dict[str, str]
+
+    def __getitem__(self, mid: str) -> str:
+        return self.typst[mid]
+
+
+def split_fragments(typst: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    start: tuple[str, int] | None = None
+    for found in _MARK.finditer(typst):
+        kind, mid = found[1], found[2]
+        if kind == "begin":
+            start = (mid, found.end())
+        elif start is not None and start[0] == mid:
+            out[mid] = typst[start[1]:found.start()].strip("\n") + "\n"
+            start = None
+    return out
+
+
+def _chunks(texts: list[str], count: int) -> list[list[int]]:
+    """Split module indexes into at most ``count`` runs of about equal text length, in order."""
+    target = sum(len(t) for t in texts) / max(1, count)
+    out: list[list[int]] = [[]]
+    size = 0
+    for index, text in enumerate(texts):
+        if size >= target and len(out) < count:
+            out.append([])
+            size = 0
+        out[-1].append(index)
+        size += len(text)
+    return [c for c in out if c]
+
+
+def _convert_run(modules: list[ResolvedModule], texts: list[str], what: str) -> str:
+    """One pandoc run; when it fails, run the modules one by one to name the one that breaks it."""
+    try:
+        return markdown_to_typst("\n".join(texts), what=what)
+    except BuildError as whole:
+        for mod, text in zip(modules, texts):
+            try:
+                markdown_to_typst(text, what=f"module '{mod.id}'")
+            except BuildError as exc:
+                raise BuildError(f"{exc.message} (text from {mod.origin})", hint=exc.hint) from None
+        raise whole
+
+
+def convert(modules: list[ResolvedModule], what: str, workers: int = 1) -> Fragments:
+    """All ``modules`` through pandoc: one run, or ``workers`` runs side by side on a part each.
+
+    pandoc uses one core and is the slowest step of a build; modules convert independently,
+    so a big manual is split into a few runs in parallel (each pandoc start costs ~50 ms, so
+    small documents use one run).
+    """
+    if not modules:
+        return Fragments({})
+    texts = [module_markdown(mod) for mod in modules]
+    runs = _chunks(texts, max(1, min(workers, len(modules) // 8)))
+    if len(runs) == 1:
+        typst = [_convert_run(modules, texts, what)]
+    else:
+        with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+            typst = list(pool.map(lambda run: _convert_run([modules[i] for i in run], [texts[i] for i in run], what), runs))
+    fragments: dict[str, str] = {}
+    for part in typst:
+        fragments.update(split_fragments(part))
+    missing = [mod.id for mod in modules if mod.id not in fragments]
+    if missing:
+        raise BuildError(f"pandoc's output for {what} lost module(s) {', '.join(missing)}",
+                         hint="a Lua filter in manualkit/outputs/pdf/filters is broken; this is a bug in the toolkit")
+    return Fragments(fragments)
+
+
+__all__ = ["convert", "module_markdown", "split_fragments", "plain", "Fragments"]

@@ -1,0 +1,127 @@
+"""Typst → PDF in process, with one reused compiler per batch, fixed time and clear errors.
+
+Every PDF is PDF/A-2a and PDF/UA-1 (tagged, title and language set, fonts embedded). Only
+Typst's built-in fonts are used (``ignore_system_fonts``), so every machine makes the same
+bytes; the timestamp is fixed too (SOURCE_DATE_EPOCH, else the last commit, else the newest
+source file), so the same input gives byte-identical PDFs.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TextIO
+
+from manualkit.core.problems import BuildError
+from manualkit.core.resolve import ResolvedModule
+from manualkit.outputs.pdf.documents import Document
+
+PDF_STANDARDS = ["a-2a", "ua-1"]
+FIXED_EPOCH = 1704067200  # 2024-01-01, when nothing better is known
+SOURCE_FOLDERS = ("manual", "adaptations", "locales")
+_WHERE = re.compile(r"__typst_py_bytes__\.typ:(\d+):(\d+)")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+_TYPST_WORDS = {"image", "alt", "xref", "callout", "section", "strong", "emph", "link", "tags", "core", "adapted",
+                "true", "false", "table", "figure", "align", "center", "block", "columns", "auto", "header"}
+
+
+def build_timestamp(root: Path) -> int:
+    """Seconds since 1970 for the PDFs' dates: reproducible, never "now"."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env.isdigit():
+        return int(env)
+    try:
+        done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                              capture_output=True, text=True, timeout=20)
+        if done.returncode == 0 and done.stdout.strip().isdigit():
+            return int(done.stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        pass  # no git, or not a repository: fall back to the sources themselves
+    newest = 0.0
+    for folder in SOURCE_FOLDERS:
+        for path in (root / folder).rglob("*"):
+            if path.is_file():
+                newest = max(newest, path.stat().st_mtime)
+    return int(newest) or FIXED_EPOCH
+
+
+def iso_date(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+def page_count(pdf: bytes) -> int:
+    """Number of pages, read from the page tree of the PDF Typst wrote (one /Pages node)."""
+    counts = [int(m[1]) for m in re.finditer(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf)]
+    counts += [int(m[1]) for m in re.finditer(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf)]
+    return max(counts, default=0)
+
+
+class TypstRunner:
+    """One Typst compiler for a batch of documents under one project root."""
+
+    def __init__(self, root: Path, timestamp: int) -> None:
+        import typst
+
+        self.root = Path(root)
+        self.timestamp = timestamp
+        self._typst = typst
+        self._compiler = typst.Compiler(root=str(self.root), font_paths=[], ignore_system_fonts=True)
+
+    def pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
+        try:
+            data, warnings = self._compiler.compile_with_warnings(
+                input=doc.source.encode("utf-8"), format="pdf", sys_inputs=doc.inputs,
+                pdf_standards=PDF_STANDARDS, timestamp=self.timestamp)
+        except self._typst.TypstError as exc:
+            raise self._error(doc, exc) from None
+        if log is not None:
+            for w in warnings:
+                log.write(f"warning: Typst, {doc.name}: {' '.join(str(getattr(w, 'message', w)).split())}\n")
+        if not isinstance(data, bytes):
+            raise BuildError(f"Typst returned no PDF for {doc.name}", hint="this is a bug in the toolkit")
+        return data
+
+    def _error(self, doc: Document, exc: Exception) -> BuildError:
+        message = " ".join(str(getattr(exc, "message", "") or exc).split())
+        diagnostic = str(getattr(exc, "diagnostic", "") or "")
+        hints = [str(h) for h in getattr(exc, "hints", []) or []]
+        found = _WHERE.search(diagnostic)
+        line = int(found[1]) if found else 0
+        lines = doc.source.split("\n")
+        code = lines[line - 1].strip() if 0 < line <= len(lines) else ""
+        mod = doc.module_at(line) if line else None
+        if mod is not None:
+            where = self._source_line(mod, code)
+            place = f"{where[0]}:{where[1]}" if where else mod.origin
+            text = f"Typst could not typeset module '{mod.id}' ({place}) in {doc.name}: {message}"
+            hint = "; ".join(hints + ([f"in the generated Typst: {code[:160]}"] if code else []))
+            return BuildError(text, hint=hint or "check the Markdown of that module near the place named")
+        if line and line <= doc.template_end:
+            return BuildError(f"the {doc.kind} template failed for {doc.name}: {message} (generated line {line}: {code[:120]})",
+                              hint="this is a bug in manualkit/outputs/pdf/templates, not in your text")
+        first = diagnostic.strip().splitlines()[:1]
+        return BuildError(f"Typst could not typeset {doc.name}: {message}", hint="; ".join(hints or first))
+
+    def _source_line(self, mod: ResolvedModule, code: str) -> tuple[str, int] | None:
+        """Best guess of the Markdown line behind a line of generated Typst (by shared words)."""
+        words = {w.lower() for w in _WORD.findall(code)} - _TYPST_WORDS
+        if not words:
+            return None
+        origins = dict.fromkeys([mod.origin] + [s.origin for s in mod.sections])
+        best: tuple[int, str, int] | None = None
+        for origin in origins:
+            path = self.root / origin
+            if not origin.endswith(".md") or not path.is_file():
+                continue
+            for number, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+                score = len(words & {w.lower() for w in _WORD.findall(text)})
+                if score and (best is None or score > best[0]):
+                    best = (score, origin, number)
+        if best is None or best[0] * 2 < min(len(words), 6):
+            return None
+        return best[1], best[2]
+
+
+__all__ = ["TypstRunner", "build_timestamp", "iso_date", "page_count", "PDF_STANDARDS"]

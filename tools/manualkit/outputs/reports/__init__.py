@@ -1,0 +1,1 @@
+"""Reports for researchers and editors, generated from resolved variants."""

@@ -1,0 +1,156 @@
+"""Build one variant's site: stage → generated config → `mkdocs build --strict` in a subprocess.
+
+mkdocs runs in its own process for every variant. mkdocs-static-i18n re-enters mkdocs' build
+for each language and keeps state on its plugin objects (search entries, saved configs), and
+Material keeps module-level caches; a fresh process per variant guarantees that nothing of one
+municipality leaks into the next. The cost is one interpreter start (~0.5 s), measured in
+benchmarks/site_build.py.
+
+The site is written into a temporary folder that replaces the old one only on success.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from manualkit.outputs.runner import staged_output
+from manualkit.cli.format import format_text
+from manualkit.core.problems import BuildError
+from manualkit.core.project import Project
+from manualkit.outputs.site.config import ROOT_CONFIG, write_config
+from manualkit.outputs.site.stage import Staged, stage
+
+TIMEOUT = 900  # seconds; the real manual builds in a few
+_LOG_RE = re.compile(r"^(WARNING|ERROR|CRITICAL)\s*-\s*(.*)$")
+_DOC_RE = re.compile(r"'([^']+\.[a-z]{2,3}\.md)'")
+
+
+def mkdocs_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"  # Material's end-of-life notice on every build
+    env.setdefault("PYTHONIOENCODING", "utf-8")
+    return env
+
+
+def mkdocs_command(config: Path) -> list[str]:
+    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config)]
+
+
+def explain(output: str, staged: Staged) -> list[str]:
+    """The lines of mkdocs' output a person needs, with staged pages named by module and file."""
+    lines: list[str] = []
+    raw = output.splitlines()
+    for line in raw:
+        m = _LOG_RE.match(line.strip())
+        if not m or "Aborted with" in line:
+            continue
+        text = m.group(2).strip()
+        for page in _DOC_RE.findall(text):
+            origin = staged.origins.get(page)
+            if origin:
+                text = text.replace(f"'{page}'", f"'{page}' ({origin})")
+        lines.append(f"{m.group(1).lower()}: {text}")
+    if not lines:  # a crash rather than a warning: show the end of the traceback
+        tail = [ln for ln in raw if ln.strip()][-6:]
+        lines = tail or ["mkdocs stopped without saying why"]
+    return lines
+
+
+def run_mkdocs(config: Path, staged: Staged) -> None:
+    """Run mkdocs on a generated config; a warning or an error becomes a BuildError."""
+    try:
+        proc = subprocess.run(mkdocs_command(config), cwd=config.parent, env=mkdocs_env(), timeout=TIMEOUT,
+                              capture_output=True, text=True, encoding="utf-8", errors="replace")
+    except subprocess.TimeoutExpired:
+        raise BuildError(f"the {staged.variant} site did not build: mkdocs ran for more than {TIMEOUT} s",
+                         hint="run 'manual build --variant " + staged.variant + " --only site' again; report it if it repeats") from None
+    if proc.returncode != 0:
+        details = "\n    ".join(explain(proc.stdout + "\n" + proc.stderr, staged))
+        raise BuildError(f"the {staged.variant} site did not build (mkdocs --strict):\n    {details}",
+                         hint="fix the text of the module named above, then build again")
+
+
+def check_buildable(project: Project, variant: str) -> None:
+    if project.manual is None or project.errors:
+        shown = "\n    ".join(format_text(p).replace("\n", "\n    ") for p in project.errors[:10])
+        more = f"\n    … and {len(project.errors) - 10} more" if len(project.errors) > 10 else ""
+        raise BuildError(f"the manual has errors, so the {variant} site was not built:\n    {shown}{more}",
+                         hint="run 'manual check' and fix the errors")
+    if not (project.root / ROOT_CONFIG).is_file():
+        raise BuildError(f"there is no {ROOT_CONFIG} in {project.root}: it holds the shared site settings",
+                         hint="copy mkdocs.yml from the toolkit repository to the folder that holds manual/")
+    if variant not in project.resolutions:
+        raise BuildError(f"variant '{variant}' was not resolved", hint="variants: " + ", ".join(project.variants))
+
+
+def _readable(folder: Path) -> None:
+    """tempfile.mkdtemp makes the folder private (0700); a published site must be readable by a web server."""
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
+
+
+EMPTY_SITEMAP = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+
+
+def _sitemaps_beside_pages(site_dir: Path) -> None:
+    """Answer Material's sitemap requests instead of leaving them to 404.
+
+    Material's script fetches ``sitemap.xml`` next to every ``<link rel=alternate>`` address to
+    learn which pages the other language has. mkdocs-static-i18n already points those links at
+    the same page in the other language, so the answer is not needed: an empty sitemap in each
+    folder with pages keeps behaviour unchanged and the server log (and ``manual a11y``) clean.
+    """
+    for folder in {p.parent for p in site_dir.rglob("*.html")}:
+        target = folder / "sitemap.xml"
+        if not target.exists():
+            target.write_text(EMPTY_SITEMAP, encoding="utf-8")
+
+
+_HREFLANG = re.compile(r'href="/[^"]*"( hreflang="([a-z]{2,3})")')
+
+
+def _fix_404_language_links(site_dir: Path, default_lang: str) -> None:
+    """The theme renders 404.html with the language links of the last page it built; point
+    them at each language's home page instead (404.html uses site-root paths)."""
+    page = site_dir / "404.html"
+    if page.is_file():
+        text = page.read_text(encoding="utf-8")
+        fixed = _HREFLANG.sub(lambda m: f'href="/{"" if m.group(2) == default_lang else m.group(2) + "/"}"{m.group(1)}', text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
+def build_site(project: Project, variant: str, out_dir: Path, *, pdf_dir: Path | None = None) -> Path:
+    """Build build/<variant>/site (or ``out_dir``) for one variant, all its languages.
+
+    PDFs are taken from ``pdf_dir`` (default: the ``pdf`` folder beside ``out_dir``) when the
+    print renderer has made them, copied into the site and linked.
+    """
+    check_buildable(project, variant)
+    manuals = project.resolutions[variant].manuals
+    out_dir = Path(out_dir)
+    pdf_dir = pdf_dir if pdf_dir is not None else out_dir.parent / "pdf"
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}-stage-*"):  # from a build that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-stage-", dir=out_dir.parent))
+    try:
+        with staged_output(out_dir) as site_dir:
+            staged = stage(project.root, manuals, work / "docs", pdf_dir)
+            config = write_config(staged, project.root, work / "mkdocs.yml", site_dir)
+            run_mkdocs(config, staged)
+            _sitemaps_beside_pages(site_dir)
+            _fix_404_language_links(site_dir, next(iter(manuals.values())).default_language)
+            _readable(site_dir)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return out_dir
+
+
+__all__ = ["build_site", "run_mkdocs", "mkdocs_command", "mkdocs_env", "check_buildable", "explain"]
