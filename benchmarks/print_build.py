@@ -101,7 +101,7 @@ def _timed(run) -> tuple[float, float]:
 
 
 def _ours(project, lang: str) -> None:
-    job = prepare(project, "base", lang, None, STAMP, workers=available_cores())  # as `manual pdf --book`
+    job = prepare(project.resolutions["base"], lang, None, STAMP, workers=available_cores())  # as `manual pdf --book`
     TypstRunner(project.root, STAMP).pdf(documents.book(job.rm, job.fragments, job.meta))
 
 

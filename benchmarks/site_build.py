@@ -54,7 +54,7 @@ def one_run(root: Path, variant: str) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix="site-bench-"))
     try:
         started = time.perf_counter()
-        staged = stage(root, project.resolutions[variant].manuals, work / "docs", root / "build" / variant / "pdf")
+        staged = stage(project.resolutions[variant], work / "docs", root / "build" / variant / "pdf")
         t["stage"] = time.perf_counter() - started
         started = time.perf_counter()
         config = write_config(staged, root, work / "mkdocs.yml", work / "site")

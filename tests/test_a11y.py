@@ -141,7 +141,7 @@ RECORD = {
 
 
 def test_statement_strings_have_the_same_keys_in_every_language():
-    from manualkit.a11y.statement import _all_strings
+    from manualkit.core.statement import _all_strings
 
     table = _all_strings()
     assert set(table) >= {"nb", "en"}
@@ -153,7 +153,7 @@ def test_statement_strings_have_the_same_keys_in_every_language():
 
 
 def test_statement_lists_the_date_the_exceptions_and_the_failing_pdfs():
-    from manualkit.a11y.statement import sections
+    from manualkit.core.statement import sections
 
     text = "\n".join(t for _, _, t in sections(RECORD, "nb", manual="Familiepartner", owner="Testby kommune"))
     assert "## Krav og standard {#requirements}" in text
@@ -167,7 +167,7 @@ def test_statement_lists_the_date_the_exceptions_and_the_failing_pdfs():
 
 
 def test_statement_after_a_clean_run_and_before_any_run():
-    from manualkit.a11y.statement import sections
+    from manualkit.core.statement import sections
 
     clean = dict(RECORD, passed=True, exceptions=[], pdfs={"checked": 4, "failing": []})
     text = "\n".join(t for _, _, t in sections(clean, "en", manual="Family Partner", owner="the Family Partner project"))
@@ -180,18 +180,18 @@ def test_statement_after_a_clean_run_and_before_any_run():
 
 
 def test_statement_module_reads_the_kept_record_of_its_variant(fixture_copy):
-    from manualkit.a11y.statement import STATEMENT_ID, statement_module
+    from manualkit.core.statement import STATEMENT_ID, statement_module
     from manualkit.core.project import load_project
 
     root = fixture_copy("bilingual")
     (root / "accessibility").mkdir()
     (root / "accessibility" / "testby.json").write_text(json.dumps(RECORD), encoding="utf-8")
     project = load_project(root, ["base", "testby"])
-    module = statement_module(root, project.resolutions["testby"].manuals["en"])
+    module = statement_module(project.resolutions["testby"].a11y_record, project.resolutions["testby"].manuals["en"])
     assert (module.id, module.title, module.type, module.generated) == (STATEMENT_ID, "Accessibility statement",
                                                                          "appendix", True)
     assert "At the last check, on 20 November 2026" in module.markdown()
-    base = statement_module(root, project.resolutions["base"].manuals["nb"])
+    base = statement_module(project.resolutions["base"].a11y_record, project.resolutions["base"].manuals["nb"])
     assert "Denne versjonen er ikke kontrollert ennå." in base.markdown()
     assert "si fra til Familiepartner-prosjektet" in base.markdown()
 
@@ -278,7 +278,7 @@ def test_command_reports_each_violation_and_fails(fixture_copy):
 
 @needs_browser
 def test_command_passes_the_fixed_site_and_the_statement_says_so(fixture_copy):
-    from manualkit.a11y.statement import statement_markdown
+    from manualkit.core.statement import statement_markdown
     from manualkit.core.project import load_project
 
     root = fixture_copy("bilingual")
@@ -287,8 +287,8 @@ def test_command_passes_the_fixed_site_and_the_statement_says_so(fixture_copy):
     assert code == 0, out
     assert "base: passed: 0 critical and 0 serious findings, every PDF passes" in out.splitlines()
     assert out.splitlines()[-1] == "accessibility check passed: no serious or critical findings, every PDF passes"
-    rm = load_project(root, ["base"]).resolutions["base"].manuals["nb"]
-    text = statement_markdown(root, rm)
+    variant = load_project(root, ["base"]).resolutions["base"]
+    text = statement_markdown(variant.a11y_record, variant.manuals["nb"])
     assert "fant den automatiske testen ingen alvorlige eller kritiske brudd på WCAG 2.1 AA på noen av de 2 sidene, " \
            "og alle de 2 PDF-filene besto." in text
     assert "Ingen kjente avvik ved siste kontroll." in text
@@ -305,7 +305,7 @@ def material_site(tmp_path_factory) -> Path:
     copy_locales(root)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")  # the shared site settings every variant inherits
     project = load_project(root, ["base", "testby"])
-    return build_site(project, "testby", root / "build" / "testby" / "site")
+    return build_site(project.resolutions["testby"], root / "build" / "testby" / "site")
 
 
 @needs_browser

@@ -279,7 +279,7 @@ def _project(root: Path):
 
 
 def test_a_handout_over_two_pages_is_a_warning_that_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.outputs.runner import build_output
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = _copy_fixture(tmp_path / "long")
@@ -287,7 +287,7 @@ def test_a_handout_over_two_pages_is_a_warning_that_names_it(tmp_path: Path, mon
     para = "Barn lærer når de leker, og lek gir ro og glede i hverdagen for hele familien. " * 8
     handout.write_text(handout.read_text(encoding="utf-8") + "".join(f"\n{para}\n" for _ in range(30)), encoding="utf-8")
     log = io.StringIO()
-    build_pdfs(_project(root), "base", root / "build" / "base" / "pdf", log=log)
+    build_output(_project(root).resolutions["base"], "pdf", root / "build", log)
     pages_made = len(pdf(root, "base/pdf/nb/handouts/handout-play.pdf").pages)
     assert pages_made > 2
     assert log.getvalue() == (f"warning: the handout 'handout-play' (base, nb) runs over 2 pages ({pages_made} pages): "
@@ -297,11 +297,11 @@ def test_a_handout_over_two_pages_is_a_warning_that_names_it(tmp_path: Path, mon
 @pytest.fixture
 def good_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A copy of the fixture with the base PDFs built once; returns (root, bytes of its book)."""
-    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.outputs.runner import build_output
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     root = _copy_fixture(tmp_path / "broken")
-    build_pdfs(_project(root), "base", root / "build" / "base" / "pdf", log=io.StringIO())
+    build_output(_project(root).resolutions["base"], "pdf", root / "build", io.StringIO())
     return root, (root / "build" / "base" / "pdf" / "nb" / "manual.pdf").read_bytes()
 
 
@@ -312,7 +312,7 @@ def _kept(root: Path, book: bytes) -> None:
 
 
 def test_a_missing_image_names_the_module_and_keeps_the_last_pdfs(good_build) -> None:
-    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.outputs.runner import build_output
     from manualkit.core.problems import BuildError
 
     root, book = good_build
@@ -320,7 +320,7 @@ def test_a_missing_image_names_the_module_and_keeps_the_last_pdfs(good_build) ->
     module.write_text(module.read_text(encoding="utf-8") + "\n![Et bilde som mangler](bilder/mangler.png)\n", encoding="utf-8")
     line = module.read_text(encoding="utf-8").split("\n").index("![Et bilde som mangler](bilder/mangler.png)") + 1
     with pytest.raises(BuildError) as info:
-        build_pdfs(_project(root), "base", root / "build" / "base" / "pdf", log=io.StringIO())
+        build_output(_project(root).resolutions["base"], "pdf", root / "build", io.StringIO())
     assert info.value.message == (
         f"Typst could not typeset module 'welcome' (manual/basics/welcome.nb.md:{line}) in the book (base, nb): "
         f"file not found (searched at {root / 'manual' / 'basics' / 'bilder' / 'mangler.png'})")
@@ -330,14 +330,14 @@ def test_a_missing_image_names_the_module_and_keeps_the_last_pdfs(good_build) ->
 
 def test_a_broken_template_is_a_clear_error(good_build, monkeypatch: pytest.MonkeyPatch) -> None:
     from manualkit.outputs.pdf import documents
-    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.outputs.runner import build_output
     from manualkit.core.problems import BuildError
 
     root, book = good_build
     real = documents.template
     monkeypatch.setattr(documents, "template", lambda name: real(name) + ("\n#let broken = (\n" if name == "book" else ""))
     with pytest.raises(BuildError) as info:
-        build_pdfs(_project(root), "base", root / "build" / "base" / "pdf", log=io.StringIO())
+        build_output(_project(root).resolutions["base"], "pdf", root / "build", io.StringIO())
     assert info.value.message.startswith("the book template failed for the book (base, nb): unclosed delimiter")
     assert info.value.hint == "this is a bug in manualkit/outputs/pdf/templates, not in your text"
     _kept(root, book)
@@ -345,7 +345,7 @@ def test_a_broken_template_is_a_clear_error(good_build, monkeypatch: pytest.Monk
 
 def test_a_pandoc_failure_names_the_module(good_build, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from manualkit.outputs.pdf import pandoc
-    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.outputs.runner import build_output
     from manualkit.core.problems import BuildError
 
     root, book = good_build
@@ -358,7 +358,7 @@ def test_a_pandoc_failure_names_the_module(good_build, tmp_path: Path, monkeypat
                                         '  return real_div(div)\nend\n', encoding="utf-8")
     monkeypatch.setattr(pandoc, "FILTERS", filters)
     with pytest.raises(BuildError) as info:
-        build_pdfs(_project(root), "base", root / "build" / "base" / "pdf", log=io.StringIO())
+        build_output(_project(root).resolutions["base"], "pdf", root / "build", io.StringIO())
     assert info.value.message.startswith(f"pandoc failed on module 'safety': Error running filter {filters / 'manual.lua'}:")
     assert info.value.message.endswith(": boom in safety (text from manual/basics/safety.nb.md)")
     assert "stack traceback" not in info.value.message

@@ -456,7 +456,7 @@ def test_failed_build_leaves_the_previous_site(tmp_path):
 
     root = make_tree(tmp_path / "m")
     out = root / "build/testby/site"
-    build_site(load_project(root, ["base", "testby"]), "testby", out)
+    build_site(load_project(root, ["base", "testby"]).resolutions["testby"], out)
     before = (out / "basics/welcome.html").read_text(encoding="utf-8")
 
     # a module that passes the checker but breaks the site: a link to an anchor that is not there
@@ -465,7 +465,7 @@ def test_failed_build_leaves_the_previous_site(tmp_path):
     project = load_project(root, ["base", "testby"])
     assert not project.errors
     with pytest.raises(BuildError) as info:
-        build_site(project, "testby", out)
+        build_site(project.resolutions["testby"], out)
     msg = info.value.message
     assert "the testby site did not build (mkdocs --strict)" in msg
     assert "'basics/welcome.nb.md' (module 'welcome', from manual/basics/welcome.nb.md)" in msg
@@ -526,7 +526,7 @@ def test_generated_config_overrides_only_what_differs(built):
 
     project = load_project(built, ["base", "testby"])
     work = built / "build/.config-test"
-    staged = stage(built, project.resolutions["testby"].manuals, work / "docs", None)
+    staged = stage(project.resolutions["testby"], work / "docs", None)
     cfg = variant_config(staged, built, work / "mkdocs.yml", work / "site")
     assert set(cfg) == {"INHERIT", "docs_dir", "site_dir", "hooks", "site_name", "theme", "plugins"}
     assert cfg["INHERIT"] == "../../mkdocs.yml" and cfg["hooks"] == []
@@ -561,7 +561,7 @@ def test_repository_manual_builds_for_every_variant(tmp_path):
         pytest.skip(f"`manual check` reports {len(project.errors)} error(s) in the repository's content "
                     f"(being written by others), e.g. {shown}")
     for variant in project.variants:
-        out = build_site(project, variant, root / "build" / variant / "site")
+        out = build_site(project.resolutions[variant], root / "build" / variant / "site")
         for lang, rm in project.resolutions[variant].manuals.items():
             prefix = "" if lang == rm.default_language else f"{lang}/"
             assert (out / prefix / "index.html").is_file()

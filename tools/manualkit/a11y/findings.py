@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-STANDARD = "WCAG 2.1 AA"
+from manualkit.core.statement import STANDARD
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 IMPACTS = ("critical", "serious", "moderate", "minor")
 FAILING = ("critical", "serious")

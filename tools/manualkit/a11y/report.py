@@ -11,7 +11,7 @@ from typing import TextIO
 
 from manualkit.a11y.findings import IMPACTS, Finding, VariantResult, record
 
-RECORD_DIR = "accessibility"  # <root>/accessibility/<variant>.json: the last run, kept for the statement page
+from manualkit.core.statement import RECORD_DIR, read_record  # <root>/accessibility/<variant>.json: the last run
 _MORE_PAGES = 4
 
 
@@ -75,16 +75,6 @@ def write_results(root: Path, build_dir: Path, result: VariantResult) -> list[Pa
     stable.parent.mkdir(parents=True, exist_ok=True)
     stable.write_text(json.dumps(record(result), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return [full, stable]
-
-
-def read_record(root: Path, variant: str) -> dict | None:
-    """The last run's summary for ``variant``, or None when it was never checked (or the file is unreadable)."""
-    path = Path(root) / RECORD_DIR / f"{variant}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) and data.get("variant") == variant else None
 
 
 __all__ = ["print_result", "write_results", "read_record", "grouped", "RECORD_DIR"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from manualkit.core import model as m
 from manualkit.cli.format import print_problems, summary
-from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
 from manualkit.core.project import Project, load_project
-from manualkit.core.resolve import BASE
+from manualkit.core.resolved import BASE, variants_for
 
 OUT = sys.stdout
 
@@ -21,42 +21,42 @@ def _variants(project: Project, variant: str | None) -> list[str]:
     return [variant]
 
 
-def _gate(project: Project, strict: bool = False) -> list:
+def _failing(project: Project, strict: bool = False) -> list:
     return [p for p in project.problems if p.is_error or strict]
 
 
 def cmd_check(root: Path, args: Namespace) -> int:
-    wanted = None if not args.variant else [BASE, args.variant] if args.variant != BASE else [BASE]
+    wanted = None if not args.variant else variants_for(args.variant)
     project = load_project(root, wanted, render=False)
     if args.variant and project.manual is not None and args.variant not in project.broken_variants:
         _variants(project, args.variant)  # an unknown name; a broken variant's problems are listed below
     print_problems(project.problems, args.format, OUT)
-    return 1 if _gate(project, args.strict) else 0
+    return 1 if _failing(project, args.strict) else 0
 
 
-def _load_ok(root: Path, variants: list[str] | None = None) -> Project:
+def load_buildable(root: Path, variants: list[str] | None = None, what: str = "nothing was built",
+                   variant: str | None = None) -> Project:
+    """Load the project and pass the gate: errors are printed and nothing is built."""
     project = load_project(root, variants)
-    if project.errors or project.manual is None:
+    if variant and project.manual is not None:
+        project.require_variant(variant)
+    try:
+        project.gate(what)
+    except BuildRefused:
         print_problems(project.problems, "text", sys.stderr)
-        raise ManualkitError("the manual has errors, so nothing was built; the last good output in build/ is unchanged",
-                             hint="fix the errors above (manual check lists them)")
+        raise
     return project
 
 
 def cmd_build(root: Path, args: Namespace) -> int:
-    project = load_project(root)
-    if args.variant:
-        _variants(project, args.variant)
-    if project.errors or project.manual is None:
-        print_problems(project.problems, "text", sys.stderr)
-        raise ManualkitError("the manual has errors, so nothing was built; the last good output in build/ is unchanged",
-                             hint="fix the errors above (manual check lists them)")
+    project = load_buildable(root, variants_for(args.variant) if args.variant else None, variant=args.variant)
     warnings = [p for p in project.problems if not p.is_error]
     if warnings:
         print_problems(warnings, "text", OUT)
     from manualkit.outputs.runner import build_all
 
-    failures = build_all(project, _variants(project, args.variant), root / "build", only=args.only, log=OUT)
+    variants = [project.resolutions[v] for v in _variants(project, args.variant)]
+    failures = build_all(variants, root / "build", only=args.only or None, log=OUT)
     return 1 if failures else 0
 
 
@@ -67,15 +67,14 @@ def cmd_serve(root: Path, args: Namespace) -> int:
 
 
 def cmd_pdf(root: Path, args: Namespace) -> int:
-    project = _load_ok(root, [args.variant] if args.variant == BASE else [BASE, args.variant])
-    _variants(project, args.variant)
+    project = load_buildable(root, variants_for(args.variant), variant=args.variant)
     from manualkit.outputs.pdf.build import build_one
 
     lang = args.lang or project.manual.default_language
     if lang not in project.resolutions[args.variant].manuals:
         raise UsageError(f"variant {args.variant} has no language '{lang}'",
                          hint="languages: " + ", ".join(project.resolutions[args.variant].manuals))
-    path = build_one(project, args.variant, lang, root / "build", book=args.book, session=args.session, handout=args.handout)
+    path = build_one(project.resolutions[args.variant], lang, root / "build", book=args.book, session=args.session, handout=args.handout)
     OUT.write(f"wrote {path.relative_to(root)}\n")
     return 0
 
@@ -151,7 +150,7 @@ def cmd_new(root: Path, args: Namespace) -> int:
 def cmd_diff(root: Path, args: Namespace) -> int:
     from manualkit.outputs.reports.ledger import diff_variants
 
-    project = _load_ok(root, list(dict.fromkeys([BASE, args.base, args.variant])))
+    project = load_buildable(root, list(dict.fromkeys([BASE, args.base, args.variant])))
     _variants(project, args.base)
     _variants(project, args.variant)
     lang = args.lang or project.manual.default_language

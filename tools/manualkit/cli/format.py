@@ -5,7 +5,7 @@ import json
 import os
 from typing import Iterable, TextIO
 
-from manualkit.core.problems import Problem
+from manualkit.core.problems import Problem, format_problem
 
 
 def ci_annotations() -> bool:
@@ -25,12 +25,7 @@ def summary(problems: list[Problem]) -> str:
     return f"{n(errors, 'error')}, {n(warnings, 'warning')} in {n(files, 'file')}"
 
 
-def format_text(p: Problem) -> str:
-    where = p.path + (f":{p.line}" if p.line else "") + (f":{p.col}" if p.line and p.col else "")
-    out = f"{where}: {p.severity.value}[{p.code}]: {p.message}"
-    if p.hint:
-        out += f"\n    hint: {p.hint}"
-    return out
+format_text = format_problem
 
 
 def format_github(p: Problem) -> str:

@@ -31,7 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build sites and PDFs into build/")
     b.add_argument("--variant", help="build only this variant (base or a municipality id)")
-    b.add_argument("--only", choices=("site", "pdf"), help="build only the sites or only the PDFs")
+    from manualkit.outputs.registry import OUTPUTS
+
+    b.add_argument("--only", action="append", choices=tuple(o.name for o in OUTPUTS), metavar="OUTPUT",
+                   help="build only this output (repeatable): " + ", ".join(o.name for o in OUTPUTS))
 
     s = sub.add_parser("serve", help="live preview of one variant")
     s.add_argument("--variant", default="base")

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TextIO
 
 from manualkit.cli.format import print_problems
-from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
 from manualkit.core.project import load_project
-from manualkit.core.resolve import BASE
+from manualkit.core.resolved import BASE, variants_for
 
 WATCHED = ("manual", "adaptations", "locales", "mkdocs.yml")
 HOST = "127.0.0.1"
@@ -46,11 +46,13 @@ class Preview:
         """One build; problems go to the terminal. Never raises: the server must keep running."""
         started = time.perf_counter()
         try:
-            project = load_project(self.root, [BASE] if self.variant == BASE else [BASE, self.variant])
+            project = load_project(self.root, variants_for(self.variant))
             if project.manual is not None and self.variant not in project.variants:
                 self._say(f"not rebuilt: there is no variant '{self.variant}' any more (variants: {', '.join(project.variants)})")
                 return False
-            if project.manual is None or project.errors:
+            try:
+                project.gate("the preview was not rebuilt")
+            except BuildRefused:
                 print_problems(project.problems, "text", self.out)
                 self._say("not rebuilt: fix the errors above; the preview shows the last good version")
                 return False
@@ -59,7 +61,7 @@ class Preview:
                 print_problems(warnings, "text", self.out)
             from manualkit.outputs.site.build import build_site
 
-            build_site(project, self.variant, self.site, pdf_dir=self.root / "build" / self.variant / "pdf")
+            build_site(project.resolutions[self.variant], self.site, pdf_dir=self.root / "build" / self.variant / "pdf")
         except ManualkitError as exc:
             self._say(f"not rebuilt: {exc.message}")
             if exc.hint:
@@ -103,7 +105,7 @@ def serve(root: Path, variant: str | None, lang: str | None, port: int, *, out: 
     from mkdocs.livereload import LiveReloadServer
 
     variant = variant or BASE
-    project = load_project(root, [BASE] if variant == BASE else [BASE, variant])
+    project = load_project(root, variants_for(variant))
     if project.manual is not None:
         project.require_variant(variant)
         langs = project.adaptation(variant).languages if variant != BASE else project.manual.languages

@@ -13,6 +13,7 @@ from typing import Any
 from manualkit.core import model as m
 from manualkit.core.body import Body, parse_body, unsafe_text
 from manualkit.core.links import inside
+from manualkit.core.frame import FrameRecord
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, key_name, suggest
 from manualkit.core.textfile import read_text, read_yaml_file
@@ -52,7 +53,7 @@ class Change:
     field: str
     value: Any
     new_module: dict[str, Any]
-    frame: dict[str, Any]
+    frame: FrameRecord
     description: dict[str, str]
     justification: str
     approved_by: str
@@ -65,7 +66,7 @@ class Change:
 
     @property
     def inconsistent(self) -> bool:
-        return self.frame.get("fidelity") == "inconsistent"
+        return self.frame.inconsistent
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,20 @@ class Adaptation:
     variables: dict[str, Any]
     marks: Marks = field(repr=False, compare=False)
     changes: tuple[Change, ...] = ()
+    snapshots: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # change id -> base text reviewed
+
+
+def _snapshots(folder: Path, changes: list[Change]) -> dict[str, str]:
+    """The base texts each change was last reviewed against (snapshots/<change>.md), for drift diffs."""
+    out: dict[str, str] = {}
+    for ch in changes:
+        p = folder / "snapshots" / f"{ch.id}.md"
+        if p.is_file():
+            try:
+                out[ch.id] = p.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                pass
+    return out
 
 
 def load_frame_vocab(root: Path) -> tuple[dict[str, dict[str, dict[str, str]]], list[Problem]]:
@@ -215,7 +230,7 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         name=name if isinstance(name, dict) else {lg: str(name) for lg in manual.languages},
         status=str(data.get("status") or "draft"), base_version=version, languages=langs, branding=branding,
         variables=data.get("variables") if isinstance(data.get("variables"), dict) else {}, marks=marks,
-        changes=tuple(changes),
+        changes=tuple(changes), snapshots=_snapshots(folder, changes),
     ), problems + c.problems
 
 
@@ -344,7 +359,7 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         id=cid, index=i, operation=str(op), module=module, section=section,
         where=str(raw.get("where") or ""), anchor=str(raw.get("anchor") or ""), part=str(raw.get("part") or ""),
         overlays=overlays, builds_on=str(raw.get("builds_on") or ""), base_hash=str(raw.get("base_hash") or ""),
-        field=str(raw.get("field") or ""), value=raw.get("value"), new_module=new_module, frame=frame,
+        field=str(raw.get("field") or ""), value=raw.get("value"), new_module=new_module, frame=FrameRecord.from_mapping(frame),
         description=desc if isinstance(desc, dict) else {lg: str(desc) for lg in langs},
         justification=str(raw.get("justification") or ""), approved_by=str(raw.get("approved_by") or ""),
         date=str(raw.get("date") or ""), line=line,

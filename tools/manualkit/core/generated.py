@@ -5,21 +5,16 @@ Everything taken from adaptation.yml is escaped: it is shown as text, never as m
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from manualkit.core.frame import label, nature_label
+from manualkit.core.resolved import ABOUT_ID, GLOSSARY_ID, ResolvedManual, ResolvedModule, ResolvedSection, string
 from manualkit.core.variables import escape_value
-
-if TYPE_CHECKING:
-    from manualkit.core.resolve import ResolvedManual, ResolvedModule
 
 
 def _esc(text: str) -> str:
     return escape_value(" ".join(str(text).split()))
 
 
-def about_module(rm: "ResolvedManual", lang: str, vocab: dict) -> "ResolvedModule":
-    from manualkit.core.resolve import ABOUT_ID, ResolvedModule, ResolvedSection, frame_label, string
-
+def about_module(rm: ResolvedManual, lang: str, vocab: dict) -> ResolvedModule:
     s = rm.strings
     out: list[ResolvedSection] = []
     if rm.is_base:
@@ -41,19 +36,16 @@ def about_module(rm: "ResolvedManual", lang: str, vocab: dict) -> "ResolvedModul
             fr = ch.frame
             lines += ["", f"### {_esc(ch.description)} {{#change-{ch.id}}}", ""]
             if ch.inconsistent:
-                lines += ["::: warning", f"**{_esc(string(s, 'about.fidelity'))}:** {_esc(frame_label(vocab, 'fidelity', fr.get('fidelity'), lang))}. "
+                lines += ["::: warning", f"**{_esc(string(s, 'about.fidelity'))}:** {_esc(label(vocab, 'fidelity', fr.fidelity, lang))}. "
                           f"**{_esc(string(s, 'about.justification'))}:** {_esc(ch.justification)}", ":::", ""]
-            reasons = fr.get("reasons") if isinstance(fr.get("reasons"), dict) else {}
-            why = reasons.get("text")
-            why = why.get(lang) or next(iter(why.values()), "") if isinstance(why, dict) else (why or "")
+            why = fr.reason(lang, rm.default_language)
             rows = [
-                (string(s, "about.where"), f"{ch.target_title} ({frame_label(vocab, 'operation', ch.operation, lang).lower()})"),
-                (string(s, "about.nature"), frame_label(vocab, "nature", fr.get("nature"), lang) if fr.get("nature")
-                 else frame_label(vocab, "modified", fr.get("modified"), lang)),
-                (string(s, "about.why"), f"{why} ({frame_label(vocab, 'reason_level', reasons.get('level'), lang).lower()})"),
-                (string(s, "about.fidelity"), frame_label(vocab, "fidelity", fr.get("fidelity"), lang)),
-                (string(s, "about.when"), frame_label(vocab, "when", fr.get("when"), lang)),
-                (string(s, "about.decided_by"), frame_label(vocab, "decided_by", fr.get("decided_by", []), lang)),
+                (string(s, "about.where"), f"{ch.target_title} ({label(vocab, 'operation', ch.operation, lang).lower()})"),
+                (string(s, "about.nature"), nature_label(vocab, fr, lang)),
+                (string(s, "about.why"), f"{why} ({label(vocab, 'reason_level', fr.reason_level, lang).lower()})"),
+                (string(s, "about.fidelity"), label(vocab, "fidelity", fr.fidelity, lang)),
+                (string(s, "about.when"), label(vocab, "when", fr.when, lang)),
+                (string(s, "about.decided_by"), label(vocab, "decided_by", list(fr.decided_by), lang)),
                 (string(s, "about.approved_by"), f"{ch.approved_by}, {ch.date}"),
             ]
             lines += [f"- **{_esc(k)}:** {_esc(val)}" for k, val in rows]
@@ -65,9 +57,7 @@ def about_module(rm: "ResolvedManual", lang: str, vocab: dict) -> "ResolvedModul
         preamble="", sections=tuple(out), generated=True)
 
 
-def glossary_module(rm: "ResolvedManual", lang: str) -> "ResolvedModule":
-    from manualkit.core.resolve import GLOSSARY_ID, ResolvedModule, ResolvedSection, string
-
+def glossary_module(rm: ResolvedManual, lang: str) -> ResolvedModule:
     s = rm.strings
     rows = [f"| {_esc(string(s, 'labels.term'))} | {_esc(string(s, 'labels.other_language'))} | {_esc(string(s, 'labels.definition'))} |",
             "| --- | --- | --- |"]

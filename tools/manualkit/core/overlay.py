@@ -309,17 +309,4 @@ class Applier:
             mod.meta[ch.field] = ch.value
 
 
-def load_snapshots(root: Path, adaptation: Adaptation) -> dict[str, str]:
-    folder = root / adaptation.folder / "snapshots"
-    out: dict[str, str] = {}
-    for ch in adaptation.changes:
-        p = folder / f"{ch.id}.md"
-        if p.is_file():
-            try:
-                out[ch.id] = p.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                pass
-    return out
-
-
-__all__ = ["Applier", "WModule", "WSection", "WText", "working_copy", "base_text", "load_snapshots", "Section"]
+__all__ = ["Applier", "WModule", "WSection", "WText", "working_copy", "base_text", "Section"]

@@ -57,3 +57,21 @@ class UsageError(ManualkitError):
 
 class BuildError(ManualkitError):
     """A renderer failed (pandoc, Typst, mkdocs); the last good output was kept."""
+
+
+class BuildRefused(ManualkitError):
+    """The manual has errors, so nothing is built; ``problems`` are the errors to show."""
+
+    def __init__(self, problems: list[Problem], what: str = "nothing was built") -> None:
+        self.problems = problems
+        super().__init__(f"the manual has errors, so {what}; the last good output in build/ is unchanged",
+                         hint="fix the errors above (manual check lists them)")
+
+
+def format_problem(p: Problem) -> str:
+    """``path:line:col: error[CODE]: message`` and the hint on the next line: what a person reads."""
+    where = p.path + (f":{p.line}" if p.line else "") + (f":{p.col}" if p.line and p.col else "")
+    out = f"{where}: {p.severity.value}[{p.code}]: {p.message}"
+    if p.hint:
+        out += f"\n    hint: {p.hint}"
+    return out

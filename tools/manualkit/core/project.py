@@ -9,8 +9,10 @@ from pathlib import Path
 
 from manualkit.core import model as m
 from manualkit.core.adaptation import Adaptation, load_adaptations, load_frame_vocab
-from manualkit.core.problems import ManualkitError, Problem, UsageError
-from manualkit.core.resolve import BASE, Resolution, resolve
+from manualkit.core.problems import BuildRefused, ManualkitError, Problem, UsageError
+from manualkit.core.resolve import resolve
+from manualkit.core.resolved import BASE, ResolvedVariant, variants_for
+from manualkit.core.statement import read_record
 from manualkit.core.validate import validate_manual
 
 
@@ -21,7 +23,7 @@ class Project:
     adaptations: list[Adaptation]
     frame_vocab: dict
     problems: list[Problem]
-    resolutions: dict[str, Resolution] = field(default_factory=dict)
+    resolutions: dict[str, ResolvedVariant] = field(default_factory=dict)  # variant id -> resolved
     broken_variants: list[str] = field(default_factory=list)  # adaptation folders that cannot be used
 
     @property
@@ -45,6 +47,18 @@ class Project:
         from manualkit.core.schema import suggest
         raise UsageError(f"there is no variant '{variant}'",
                          hint=suggest(variant, self.variants) or f"variants: {', '.join(self.variants)}")
+
+    def gate(self, what: str = "nothing was built") -> None:
+        """The one rule before anything is built or previewed: no output from a manual with errors."""
+        if self.manual is None or self.errors:
+            raise BuildRefused(self.errors, what)
+
+    def resolved(self, variant: str) -> ResolvedVariant:
+        """The resolved variant (raises a message a person can act on when it cannot be used)."""
+        self.require_variant(variant)
+        if variant not in self.resolutions:
+            raise UsageError(f"variant '{variant}' was not loaded", hint="load it: load_project(root, variants_for(variant))")
+        return self.resolutions[variant]
 
     def adaptation(self, variant: str) -> Adaptation | None:
         return next((a for a in self.adaptations if a.id == variant), None)
@@ -74,7 +88,8 @@ def load_project(root: Path, variants: list[str] | None = None, *, render: bool 
     project = Project(root, manual, adaptations, vocab, problems, broken_variants=broken)
     wanted = variants or project.variants
     for variant in [v for v in wanted if v in project.variants]:
-        res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab, render=render)
+        res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab, render=render,
+                      a11y_record=read_record(root, variant))
         project.resolutions[variant] = res
         problems += res.problems
     project.problems = _sorted(problems)

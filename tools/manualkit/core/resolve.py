@@ -1,12 +1,11 @@
-"""Resolve: base manual + a municipality's overlay + variables → one ResolvedManual per language.
+"""Resolve: base manual + a municipality's overlay + variables → one ResolvedVariant.
 
-Pure: plain data in, plain data out. The site and print renderers read only the result, so
+Pure: plain data in, plain data out (the files were read by load). The site and print renderers read only the result, so
 they can never disagree about content. Cross-references stay as ``ref:module#section`` for
 the renderers to turn into links of their own kind.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,132 +13,17 @@ from manualkit.core import model as m
 from manualkit.core import variables as v
 from manualkit.core.adaptation import Adaptation
 from manualkit.core.body import parse_body
-from manualkit.core.links import check_link
-from manualkit.core.overlay import Applier, WModule, WSection, WText, load_snapshots, working_copy
+from manualkit.core.contacts import contact_rows
+from manualkit.core.generated import about_module, glossary_module
+from manualkit.core.links import check_link, inside
+from manualkit.core.overlay import Applier, WModule, WSection, WText, working_copy
 from manualkit.core.problems import Problem, make
+from manualkit.core.resolved import (ABOUT_ID, BASE, GLOSSARY_ID, ResolvedChange, ResolvedManual, ResolvedModule,
+                                     ResolvedPart, ResolvedSection, ResolvedVariant, string)
 from manualkit.core.validate import base_variables, check_variables_used, section_index
 
-BASE = "base"
-ABOUT_ID = "about-this-version"
-GLOSSARY_ID = "glossary"
-
-
-@dataclass(frozen=True)
-class ResolvedSection:
-    id: str
-    title: str
-    core: bool
-    text: str  # Markdown with variables filled in, starting with the '##' heading line
-    origin: str  # file the text comes from (base module or overlay)
-    change: str  # id of the change that put it there, or ""
-
-
-@dataclass(frozen=True)
-class ResolvedModule:
-    id: str
-    part: str
-    type: str
-    component: str
-    core: bool
-    status: str
-    title: str
-    summary: str
-    duration_minutes: int | None
-    handouts: tuple[str, ...]
-    audience: tuple[str, ...]
-    lang: str  # language asked for
-    text_lang: str  # language of the text (differs when it falls back)
-    fallback: bool
-    stale: bool
-    origin: str
-    preamble: str
-    sections: tuple[ResolvedSection, ...]
-    changes: tuple[str, ...] = ()
-    generated: bool = False
-
-    @property
-    def adapted(self) -> bool:
-        return bool(self.changes)
-
-    def markdown(self) -> str:
-        parts = [self.preamble.strip()] if self.preamble.strip() else []
-        parts += [s.text.strip() for s in self.sections]
-        return "\n\n".join(parts) + "\n"
-
-
-@dataclass(frozen=True)
-class ResolvedPart:
-    id: str
-    title: str
-    modules: tuple[ResolvedModule, ...]
-
-
-@dataclass(frozen=True)
-class ResolvedChange:
-    id: str
-    operation: str
-    target: str
-    target_title: str
-    description: str
-    frame: dict[str, Any]
-    justification: str
-    approved_by: str
-    date: str
-
-    @property
-    def inconsistent(self) -> bool:
-        return self.frame.get("fidelity") == "inconsistent"
-
-
-@dataclass(frozen=True)
-class ResolvedManual:
-    manual_id: str
-    variant: str
-    variant_name: str
-    variant_status: str
-    lang: str
-    languages: tuple[str, ...]
-    default_language: str
-    title: str
-    version: str
-    parts: tuple[ResolvedPart, ...]
-    strings: dict[str, Any]
-    branding: dict[str, str] = field(default_factory=dict)
-    changes: tuple[ResolvedChange, ...] = ()
-    glossary: tuple[tuple[str, str, str], ...] = ()  # (term here, definition here, term in the other language)
-
-    @property
-    def is_base(self) -> bool:
-        return self.variant == BASE
-
-    @property
-    def draft(self) -> bool:
-        return any(mod.status != "approved" for mod in self.modules() if not mod.generated)
-
-    def modules(self) -> list[ResolvedModule]:
-        return [mod for p in self.parts for mod in p.modules]
-
-    def module(self, mid: str) -> ResolvedModule | None:
-        return next((mod for mod in self.modules() if mod.id == mid), None)
-
-
-def string(strings: dict[str, Any], dotted: str, **fmt: Any) -> str:
-    """A locale string by dotted key; a missing key shows as the key itself (the checker reports it)."""
-    node: Any = strings
-    for part in dotted.split("."):
-        node = node.get(part) if isinstance(node, dict) else None
-    text = str(node) if node is not None else dotted
-    return text.format(**fmt) if fmt else text
-
-
-@dataclass(frozen=True)
-class Resolution:
-    manuals: dict[str, ResolvedManual]  # per language
-    problems: list[Problem]
-
-
 def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None,
-            *, render: bool = True) -> Resolution:
+            *, render: bool = True, a11y_record: dict | None = None) -> ResolvedVariant:
     """Resolve one variant (the base manual when ``adaptation`` is None) in all its languages.
 
     With ``render=False`` (used by ``manual check``) every problem is still found, but the
@@ -152,12 +36,13 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
     values = base_variables(manual)
     variant = adaptation.id if adaptation else BASE
     if adaptation is not None:
-        applier = Applier(manual, adaptation, order, mods, load_snapshots(root, adaptation))
+        applier = Applier(manual, adaptation, order, mods, adaptation.snapshots)
         applier.apply_all()
         problems += applier.problems
         values = v.merge(values, v.flatten(adaptation.variables, manual.languages, adaptation.path, adaptation.marks, (), ("variables",)))
         problems += _check_variant_text(manual, adaptation, order, mods, values)
     manuals: dict[str, ResolvedManual] = {}
+    contacts = {}
     for lang in langs:
         strings = manual.locales.get(lang) or manual.locales.get(manual.default_language) or {}
         ctx = v.context(values, lang, string(strings, "labels.placeholder")) if render else None
@@ -178,7 +63,15 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
             branding=dict(adaptation.branding) if adaptation else {}, changes=changes, glossary=glossary)
         rm = _with_generated(rm, lang, frame_vocab or {})
         manuals[lang] = rm
-    return Resolution(manuals, problems)
+        contacts[lang] = tuple(contact_rows(values, lang, manual.default_language, strings))
+    branding = dict(adaptation.branding) if adaptation else {}
+    assets = {}
+    logo = branding.get("logo")
+    if logo and (root / logo).is_file() and inside(root, root / logo):
+        assets["logo"] = root / logo
+    return ResolvedVariant(id=variant, root=root, languages=tuple(langs), default_language=manual.default_language,
+                           manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,
+                           problems=tuple(problems), a11y_record=a11y_record)
 
 
 def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:
@@ -259,21 +152,12 @@ def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule],
         else:
             title = m.text_in(ch.new_module.get("title"), lang, manual.default_language) or ch.module
         out.append(ResolvedChange(ch.id, ch.operation, ch.target, v.escape_value(title), m.text_in(ch.description, lang, manual.default_language),
-                                  dict(ch.frame), ch.justification, ch.approved_by, ch.date))
+                                  ch.frame, ch.justification, ch.approved_by, ch.date))
     out.sort(key=lambda c: (not c.inconsistent,))
     return tuple(out)
 
 
-def frame_label(vocab: dict, category: str, key: Any, lang: str) -> str:
-    if isinstance(key, list):
-        return ", ".join(frame_label(vocab, category, k, lang) for k in key)
-    entry = vocab.get(category, {}).get(key)
-    return str(entry.get(lang, key)) if isinstance(entry, dict) else str(key)
-
-
 def _with_generated(rm: ResolvedManual, lang: str, vocab: dict) -> ResolvedManual:
-    from manualkit.core.generated import about_module, glossary_module
-
     about = about_module(rm, lang, vocab)
     parts = list(rm.parts)
     if parts:
@@ -287,5 +171,5 @@ def _with_generated(rm: ResolvedManual, lang: str, vocab: dict) -> ResolvedManua
     return ResolvedManual(**{**rm.__dict__, "parts": tuple(parts)})
 
 
-__all__ = ["resolve", "Resolution", "ResolvedManual", "ResolvedModule", "ResolvedPart", "ResolvedSection",
-           "ResolvedChange", "string", "frame_label", "BASE", "ABOUT_ID", "GLOSSARY_ID", "WSection", "WText"]
+__all__ = ["resolve", "ResolvedVariant", "ResolvedManual", "ResolvedModule", "ResolvedPart", "ResolvedSection",
+           "ResolvedChange", "string", "BASE", "ABOUT_ID", "GLOSSARY_ID", "WSection", "WText"]

@@ -13,13 +13,11 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Mapping, TextIO
 
 from manualkit.core.problems import BuildError, UsageError
-from manualkit.core.project import Project
-from manualkit.core.resolve import ResolvedManual, ResolvedModule
+from manualkit.core.resolved import ResolvedManual, ResolvedModule, ResolvedVariant
 from manualkit.outputs.pdf import documents
-from manualkit.outputs.pdf.contacts import contact_rows, project_values
 from manualkit.outputs.pdf.markdown_prep import Fragments, convert
 from manualkit.outputs.pdf.typst_compile import TypstRunner, build_timestamp, iso_date, page_count
 
@@ -40,20 +38,15 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def prepare(project: Project, variant: str, lang: str, modules: list[ResolvedModule] | None, stamp: int,
+def prepare(variant: ResolvedVariant, lang: str, modules: list[ResolvedModule] | None, stamp: int,
             workers: int = 1) -> _Language:
     """Convert ``modules`` (all when None) of one language and gather what its PDFs show."""
-    rm = project.resolutions[variant].manuals[lang]
+    rm = variant.manuals[lang]
     wanted = rm.modules() if modules is None else modules
-    fragments = convert(wanted, what=f"the {variant} manual ({lang})", workers=workers)
-    manual = project.manual
-    if manual is None:
-        raise BuildError("the manual could not be read, so there is nothing to print", hint="run manual check")
-    values = project_values(manual, project.adaptation(variant))
-    contacts = contact_rows(values, lang, manual.default_language, rm.strings)
-    logo = rm.branding.get("logo") or ""
-    logo_ok = logo and (project.root / logo).is_file() and (project.root / logo).resolve().is_relative_to(project.root)
-    meta = documents.manual_meta(rm, contacts=contacts, date=iso_date(stamp), logo="/" + logo if logo_ok else None)
+    fragments = convert(wanted, what=f"the {variant.id} manual ({lang})", workers=workers)
+    logo = variant.assets.get("logo")
+    logo_path = "/" + logo.relative_to(variant.root).as_posix() if logo is not None else None
+    meta = documents.manual_meta(rm, contacts=list(variant.contacts.get(lang, ())), date=iso_date(stamp), logo=logo_path)
     return _Language(rm, fragments, meta)
 
 
@@ -69,33 +62,29 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def build_pdfs(project: Project, variant: str, final_dir: Path, log: TextIO) -> Path:
-    """All PDFs of ``variant`` into ``final_dir`` (build/<variant>/pdf); the old ones stay on failure."""
-    from manualkit.outputs.runner import staged_output
-
-    stamp = build_timestamp(project.root)
-    runner = TypstRunner(project.root, stamp)
-    langs = list(project.resolutions[variant].manuals)
+def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path] | None = None) -> None:
+    """All PDFs of ``variant`` into ``out_dir`` (the runner moves it to build/<variant>/pdf)."""
+    stamp = build_timestamp(variant.root)
+    runner = TypstRunner(variant.root, stamp)
+    langs = list(variant.manuals)
     # pandoc is the slow step and runs as a subprocess: convert the languages side by side,
     # each in as many parts as there are cores left for it
     cores = available_cores()
     with ThreadPoolExecutor(max_workers=max(1, min(len(langs), cores))) as pool:
-        jobs = list(pool.map(lambda lang: prepare(project, variant, lang, None, stamp, max(1, cores // len(langs))), langs))
-    with staged_output(final_dir) as tmp:
-        for lang, job in zip(langs, jobs):
-            rm = job.rm
-            out = tmp / lang
-            _write(out / "manual.pdf", runner.pdf(documents.book(rm, job.fragments, job.meta), log))
-            for mod in rm.modules():
-                if mod.type == "session":
-                    doc = documents.session_guide(rm, mod, job.fragments, job.meta)
-                    _write(out / "sessions" / f"{mod.id}.pdf", runner.pdf(doc, log))
-                elif mod.type == "handout":
-                    doc = documents.handout(rm, mod, job.fragments, job.meta)
-                    pdf = runner.pdf(doc, log)
-                    _handout_pages_warning(pdf, doc, mod, log)
-                    _write(out / "handouts" / f"{mod.id}.pdf", pdf)
-    return final_dir
+        jobs = list(pool.map(lambda lang: prepare(variant, lang, None, stamp, max(1, cores // len(langs))), langs))
+    for lang, job in zip(langs, jobs):
+        rm = job.rm
+        out = out_dir / lang
+        _write(out / "manual.pdf", runner.pdf(documents.book(rm, job.fragments, job.meta), log))
+        for mod in rm.modules():
+            if mod.type == "session":
+                doc = documents.session_guide(rm, mod, job.fragments, job.meta)
+                _write(out / "sessions" / f"{mod.id}.pdf", runner.pdf(doc, log))
+            elif mod.type == "handout":
+                doc = documents.handout(rm, mod, job.fragments, job.meta)
+                pdf = runner.pdf(doc, log)
+                _handout_pages_warning(pdf, doc, mod, log)
+                _write(out / "handouts" / f"{mod.id}.pdf", pdf)
 
 
 def _module(rm: ResolvedManual, mid: str, kind: str) -> ResolvedModule:
@@ -109,27 +98,27 @@ def _module(rm: ResolvedManual, mid: str, kind: str) -> ResolvedModule:
     return mod
 
 
-def build_one(project: Project, variant: str, lang: str, out_root: Path, *, book: bool = False,
+def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool = False,
               session: str | None = None, handout: str | None = None, log: TextIO | None = None) -> Path:
     """One PDF, quickly, for a trainer: only the modules it needs go through pandoc."""
     log = log or sys.stderr
-    rm = project.resolutions[variant].manuals[lang]
-    folder = out_root / variant / "pdf" / lang
-    stamp = build_timestamp(project.root)
+    rm = variant.manuals[lang]
+    folder = out_root / variant.id / "pdf" / lang
+    stamp = build_timestamp(variant.root)
     if book:
-        job = prepare(project, variant, lang, None, stamp, workers=available_cores())
+        job = prepare(variant, lang, None, stamp, workers=available_cores())
         doc, target, mod = documents.book(job.rm, job.fragments, job.meta), folder / "manual.pdf", None
     elif session:
         mod = _module(rm, session, "session")
-        job = prepare(project, variant, lang, [mod] + [rm.module(h) for h in documents.session_handouts(rm, mod)], stamp)
+        job = prepare(variant, lang, [mod] + [rm.module(h) for h in documents.session_handouts(rm, mod)], stamp)
         doc, target = documents.session_guide(rm, mod, job.fragments, job.meta), folder / "sessions" / f"{mod.id}.pdf"
     elif handout:
         mod = _module(rm, handout, "handout")
-        job = prepare(project, variant, lang, [mod], stamp)
+        job = prepare(variant, lang, [mod], stamp)
         doc, target = documents.handout(rm, mod, job.fragments, job.meta), folder / "handouts" / f"{mod.id}.pdf"
     else:
         raise UsageError("say which PDF to make", hint="--book, --session ID or --handout ID")
-    pdf = TypstRunner(project.root, stamp).pdf(doc, log)
+    pdf = TypstRunner(variant.root, stamp).pdf(doc, log)
     if handout and mod is not None:
         _handout_pages_warning(pdf, doc, mod, log)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -144,4 +133,4 @@ def build_one(project: Project, variant: str, lang: str, out_root: Path, *, book
     return target
 
 
-__all__ = ["build_pdfs", "build_one", "BuildError"]
+__all__ = ["render", "build_one", "BuildError"]

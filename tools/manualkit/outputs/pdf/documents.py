@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from manualkit.core.resolve import ResolvedManual, ResolvedModule, string
-from manualkit.outputs.pdf.contacts import ContactRow
+from manualkit.core.resolved import ResolvedManual, ResolvedModule, string
+from manualkit.core.resolved import ContactRow
 from manualkit.outputs.pdf.markdown_prep import Fragments, plain
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

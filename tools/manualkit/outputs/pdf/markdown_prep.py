@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from manualkit.core.body import ATTR_RE, CODE_SPAN_RE, HEADING_RE, LINK_RE, fence_states
 from manualkit.core.problems import BuildError
-from manualkit.core.resolve import ResolvedModule
+from manualkit.core.resolved import ResolvedModule
 from manualkit.outputs.pdf.pandoc import markdown_to_typst
 
 _MARK = re.compile(r"^// fp:(begin|end) (\S+)$", re.MULTILINE)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from manualkit.core.problems import BuildError
-from manualkit.core.resolve import ResolvedModule
+from manualkit.core.resolved import ResolvedModule
 from manualkit.outputs.pdf.documents import Document
 
 PDF_STANDARDS = ["a-2a", "ua-1"]

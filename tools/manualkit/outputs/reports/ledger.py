@@ -11,7 +11,8 @@ from manualkit.editing.lines import set_change_hash
 from manualkit.core.overlay import base_text
 from manualkit.core.problems import ManualkitError, UsageError
 from manualkit.core.project import Project, load_project
-from manualkit.core.resolve import BASE, frame_label
+from manualkit.core.frame import label, nature_key, nature_label
+from manualkit.core.resolved import BASE
 from manualkit.core import model as m
 
 LEDGER_COLUMNS = ("change", "operation", "target", "when", "planned", "decided_by", "modified", "level", "nature",
@@ -25,20 +26,18 @@ def ledger_rows(project: Project, variant: str, lang: str) -> list[dict[str, str
     changes = sorted(a.changes, key=lambda c: (not c.inconsistent, c.index))
     for ch in changes:
         fr = ch.frame
-        reasons = fr.get("reasons") if isinstance(fr.get("reasons"), dict) else {}
         rows.append({
             "change": ch.id, "operation": ch.operation, "target": ch.target,
-            "when": frame_label(vocab, "when", fr.get("when"), lang),
-            "planned": frame_label(vocab, "planned", fr.get("planned"), lang),
-            "decided_by": frame_label(vocab, "decided_by", fr.get("decided_by", []), lang),
-            "modified": frame_label(vocab, "modified", fr.get("modified"), lang),
-            "level": frame_label(vocab, "level", fr.get("level"), lang),
-            "nature": frame_label(vocab, "nature", fr.get("nature"), lang) if fr.get("nature")
-            else frame_label(vocab, "context", fr.get("context", []), lang),
-            "fidelity": frame_label(vocab, "fidelity", fr.get("fidelity"), lang),
-            "goals": frame_label(vocab, "goals", fr.get("goals", []), lang),
-            "reason": m.text_in(reasons.get("text"), lang),
-            "reason_level": frame_label(vocab, "reason_level", reasons.get("level"), lang),
+            "when": label(vocab, "when", fr.when, lang),
+            "planned": label(vocab, "planned", fr.planned, lang),
+            "decided_by": label(vocab, "decided_by", list(fr.decided_by), lang),
+            "modified": label(vocab, "modified", fr.modified, lang),
+            "level": label(vocab, "level", fr.level, lang),
+            "nature": nature_label(vocab, fr, lang),
+            "fidelity": label(vocab, "fidelity", fr.fidelity, lang),
+            "goals": label(vocab, "goals", list(fr.goals), lang),
+            "reason": fr.reason(lang, project.manual.default_language),
+            "reason_level": label(vocab, "reason_level", fr.reason_level, lang),
             "approved_by": ch.approved_by, "date": ch.date,
         })
     return rows
@@ -72,7 +71,7 @@ def ledger(project: Project, variant: str, lang: str, fmt: str) -> str:
     rows = ledger_rows(project, variant, lang)
     a = project.adaptation(variant)
     for r, ch in zip(rows, sorted(a.changes, key=lambda c: (not c.inconsistent, c.index))):
-        r["fidelity_key"] = ch.frame.get("fidelity", "")
+        r["fidelity_key"] = ch.frame.fidelity
     name = m.text_in(a.name, lang)
     return _render(rows, LEDGER_COLUMNS, fmt, f"FRAME adaptation ledger: {name} ({len(rows)} changes)")
 
@@ -90,8 +89,7 @@ def matrix(project: Project, lang: str, fmt: str) -> str:
             fr = ch.frame
             rows.append({"municipality": a.id, "change": ch.id, "operation": ch.operation, "target": ch.target,
                          "component": component,
-                         "nature": fr.get("nature") or ",".join(fr.get("context") or []) or fr.get("modified", ""),
-                         "fidelity": fr.get("fidelity", "")})
+                         "nature": nature_key(fr), "fidelity": fr.fidelity})
     if fmt == "table":
         widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in MATRIX_COLUMNS}
         line = "  ".join(f"{c:<{widths[c]}}" for c in MATRIX_COLUMNS)

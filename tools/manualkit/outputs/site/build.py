@@ -17,11 +17,10 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Mapping
 
-from manualkit.outputs.runner import staged_output
-from manualkit.cli.format import format_text
 from manualkit.core.problems import BuildError
-from manualkit.core.project import Project
+from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.site.config import ROOT_CONFIG, write_config
 from manualkit.outputs.site.stage import Staged, stage
 
@@ -75,17 +74,10 @@ def run_mkdocs(config: Path, staged: Staged) -> None:
                          hint="fix the text of the module named above, then build again")
 
 
-def check_buildable(project: Project, variant: str) -> None:
-    if project.manual is None or project.errors:
-        shown = "\n    ".join(format_text(p).replace("\n", "\n    ") for p in project.errors[:10])
-        more = f"\n    … and {len(project.errors) - 10} more" if len(project.errors) > 10 else ""
-        raise BuildError(f"the manual has errors, so the {variant} site was not built:\n    {shown}{more}",
-                         hint="run 'manual check' and fix the errors")
-    if not (project.root / ROOT_CONFIG).is_file():
-        raise BuildError(f"there is no {ROOT_CONFIG} in {project.root}: it holds the shared site settings",
+def check_site_config(root: Path) -> None:
+    if not (root / ROOT_CONFIG).is_file():
+        raise BuildError(f"there is no {ROOT_CONFIG} in {root}: it holds the shared site settings",
                          hint="copy mkdocs.yml from the toolkit repository to the folder that holds manual/")
-    if variant not in project.resolutions:
-        raise BuildError(f"variant '{variant}' was not resolved", hint="variants: " + ", ".join(project.variants))
 
 
 def _readable(folder: Path) -> None:
@@ -126,31 +118,38 @@ def _fix_404_language_links(site_dir: Path, default_lang: str) -> None:
             page.write_text(fixed, encoding="utf-8")
 
 
-def build_site(project: Project, variant: str, out_dir: Path, *, pdf_dir: Path | None = None) -> Path:
-    """Build build/<variant>/site (or ``out_dir``) for one variant, all its languages.
+def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[str, Path] | None = None) -> None:
+    """Build the site of one variant, all its languages, into ``out_dir``.
 
-    PDFs are taken from ``pdf_dir`` (default: the ``pdf`` folder beside ``out_dir``) when the
-    print renderer has made them, copied into the site and linked.
+    PDFs are taken from the ``pdf`` output's folder (``inputs["pdf"]``) when the print output has
+    made them, copied into the site and linked.
     """
-    check_buildable(project, variant)
-    manuals = project.resolutions[variant].manuals
+    check_site_config(variant.root)
     out_dir = Path(out_dir)
-    pdf_dir = pdf_dir if pdf_dir is not None else out_dir.parent / "pdf"
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in out_dir.parent.glob(f".{out_dir.name}-stage-*"):  # from a build that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
+    pdf_dir = (inputs or {}).get("pdf")
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-stage-", dir=out_dir.parent))
     try:
-        with staged_output(out_dir) as site_dir:
-            staged = stage(project.root, manuals, work / "docs", pdf_dir)
-            config = write_config(staged, project.root, work / "mkdocs.yml", site_dir)
-            run_mkdocs(config, staged)
-            _sitemaps_beside_pages(site_dir)
-            _fix_404_language_links(site_dir, next(iter(manuals.values())).default_language)
-            _readable(site_dir)
+        staged = stage(variant, work / "docs", pdf_dir)
+        config = write_config(staged, variant.root, work / "mkdocs.yml", out_dir)
+        run_mkdocs(config, staged)
+        _sitemaps_beside_pages(out_dir)
+        _fix_404_language_links(out_dir, variant.default_language)
+        _readable(out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def build_site(variant: ResolvedVariant, out_dir: Path, *, pdf_dir: Path | None = None) -> Path:
+    """Build ``out_dir`` for one variant, replacing it only when the build succeeded (used by serve)."""
+    from manualkit.outputs.runner import staged_output
+
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in out_dir.parent.glob(f".{out_dir.name}-*"):  # from a build that was killed
+        shutil.rmtree(leftover, ignore_errors=True)
+    with staged_output(out_dir) as site_dir:
+        render(variant, site_dir, None, {"pdf": pdf_dir} if pdf_dir is not None else {})
     return out_dir
 
 
-__all__ = ["build_site", "run_mkdocs", "mkdocs_command", "mkdocs_env", "check_buildable", "explain"]
+__all__ = ["build_site", "run_mkdocs", "mkdocs_command", "mkdocs_env", "check_site_config", "explain", "render"]

@@ -27,9 +27,9 @@ def _staged_dir(root: Path, variant: str) -> Path:
 
 @event_priority(100)  # before the search and i18n plugins read theme language, nav and names
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    from manualkit.cli.format import format_text
+    from manualkit.core.problems import BuildRefused, format_problem
     from manualkit.core.project import load_project
-    from manualkit.core.resolve import BASE
+    from manualkit.core.resolved import BASE, variants_for
     from manualkit.outputs.site.config import overrides
     from manualkit.outputs.site.stage import stage
 
@@ -38,13 +38,15 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     docs = _staged_dir(root, variant)
     if Path(config.docs_dir).resolve() == docs.resolve():
         return config  # mkdocs-static-i18n builds the next language with the same config
-    project = load_project(root, [BASE] if variant == BASE else [BASE, variant])
+    project = load_project(root, variants_for(variant))
     if project.manual is not None and variant not in project.variants:
         raise PluginError(f"MANUAL_VARIANT={variant}: there is no such variant (variants: {', '.join(project.variants)})")
-    if project.manual is None or project.errors:
-        shown = "\n".join(format_text(p) for p in project.errors)
-        raise PluginError(f"the manual has errors, so the preview was not rebuilt:\n{shown}")
-    staged = stage(root, project.resolutions[variant].manuals, docs, root / "build" / variant / "pdf")
+    try:
+        project.gate("the preview was not rebuilt")
+    except BuildRefused as exc:
+        shown = "\n".join(format_problem(p) for p in exc.problems)
+        raise PluginError(f"{exc.message}:\n{shown}") from None
+    staged = stage(project.resolutions[variant], docs, root / "build" / variant / "pdf")
     _apply(config, staged, overrides(staged))
     for name in WATCHED:
         path = str(root / name)

@@ -11,7 +11,7 @@ import json
 import posixpath
 from dataclasses import dataclass, field
 
-from manualkit.core.resolve import ABOUT_ID, ResolvedManual, ResolvedModule, string
+from manualkit.core.resolved import ABOUT_ID, ResolvedManual, ResolvedModule, string
 from manualkit.core.variables import escape_value
 from manualkit.outputs.site.markdown import (Media, PageLinks, abbreviations, callouts_to_admonitions, mark_headings, plain,
                        rewrite_links)

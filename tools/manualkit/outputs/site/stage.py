@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
-from manualkit.core.resolve import ResolvedManual, ResolvedPart, string
+from manualkit.core.resolved import ResolvedManual, ResolvedPart, ResolvedVariant, string
+from manualkit.core.statement import statement_module
 from manualkit.outputs.site.colours import variant_css
 from manualkit.outputs.site.markdown import Media, PageLinks, plain
 from manualkit.outputs.site.pages import Pdfs, home_page, module_page
@@ -72,29 +73,26 @@ def _pdf_set(found: dict[str, Path], lang: str) -> Pdfs:
     return Pdfs(book if book in found else None, sessions, handouts)
 
 
-def with_statement(root: Path, rm: ResolvedManual) -> ResolvedManual:
+def with_statement(record: dict | None, rm: ResolvedManual) -> ResolvedManual:
     """Add the accessibility statement (tilgjengelighetserklæring) as the last page, like the glossary.
 
-    Norwegian public sites must publish one; manualkit.a11y writes it from the last `manual a11y`
-    run (a variant never checked gets a page that says so).
+    Norwegian public sites must publish one; it is filled from the last `manual a11y` run, which
+    the load stage read into the variant (a variant never checked gets a page that says so).
     """
-    try:
-        from manualkit.a11y.statement import statement_module
-    except ImportError:  # the accessibility package is optional for the site
-        return rm
     if not rm.parts:
         return rm
     last = rm.parts[-1]
-    parts = rm.parts[:-1] + (ResolvedPart(last.id, last.title, last.modules + (statement_module(root, rm),)),)
+    parts = rm.parts[:-1] + (ResolvedPart(last.id, last.title, last.modules + (statement_module(record, rm),)),)
     return replace(rm, parts=parts)
 
 
-def plan(root: Path, manuals: dict[str, ResolvedManual], pdf_dir: Path | None) -> tuple[dict[str, str | Path], Staged]:
+def plan(variant: ResolvedVariant, pdf_dir: Path | None) -> tuple[dict[str, str | Path], Staged]:
     """Every file of the staged docs folder (text or a source file to copy), and the facts about it."""
+    root, manuals = variant.root, variant.manuals
     first = next(iter(manuals.values()))
     default = first.default_language if first.default_language in manuals else first.lang
     langs = tuple(sorted(manuals, key=lambda lg: (lg != default, first.languages.index(lg) if lg in first.languages else 99)))
-    manuals = {lang: with_statement(root, rm) for lang, rm in manuals.items()}
+    manuals = {lang: with_statement(variant.a11y_record, rm) for lang, rm in manuals.items()}
     files: dict[str, str | Path] = {}
     media = Media(root)
     staged = Staged(docs=Path(), variant=first.variant, languages=langs, default_language=default,
@@ -124,10 +122,10 @@ def plan(root: Path, manuals: dict[str, ResolvedManual], pdf_dir: Path | None) -
     for name in STATIC_ASSETS:
         files[f"{ASSET_DIR}/{name}"] = resources.files("manualkit.outputs.site").joinpath("assets", name).read_text(encoding="utf-8")
     files[f"{ASSET_DIR}/variant.css"] = variant_css(first.branding)
-    logo = first.branding.get("logo")
-    if logo:
-        dest = f"{ASSET_DIR}/logo{Path(logo).suffix.lower()}"
-        files[dest] = root / logo
+    logo = variant.assets.get("logo")
+    if logo is not None:
+        dest = f"{ASSET_DIR}/logo{logo.suffix.lower()}"
+        files[dest] = logo
         staged.logo = dest
     return files, staged
 
@@ -165,9 +163,9 @@ def write_docs(docs: Path, files: dict[str, str | Path]) -> int:
     return written
 
 
-def stage(root: Path, manuals: dict[str, ResolvedManual], docs: Path, pdf_dir: Path | None) -> Staged:
+def stage(variant: ResolvedVariant, docs: Path, pdf_dir: Path | None) -> Staged:
     """Write the docs folder of one variant (all its languages) and say what is in it."""
-    files, staged = plan(root, manuals, pdf_dir)
+    files, staged = plan(variant, pdf_dir)
     write_docs(docs, files)
     staged.docs = docs
     return staged

@@ -3,22 +3,22 @@
 Norwegian bodies must publish one per site: the standard, the status at the last check and its
 date, the known exceptions, and where to give feedback or complain. The page is generated like
 "About this version": Markdown with `## Title {#id}` sections, made per variant and language from
-accessibility/<variant>.json (written by `manual a11y`) and the strings in statement.yml. The site
-renderer calls :func:`statement_module` (or :func:`statement_markdown`) for each language; it
-needs no browser. A variant that was never checked gets a page that says so.
+accessibility/<variant>.json (written by `manual a11y`, read by the load stage into the
+ResolvedVariant) and the strings in statement.yml. The site output calls :func:`statement_module`
+for each language; it needs no browser. A variant that was never checked gets a page that says so.
 """
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from manualkit.core.resolved import ResolvedManual, ResolvedModule, ResolvedSection
 from manualkit.core.variables import escape_value
-from manualkit.a11y.findings import STANDARD
-from manualkit.a11y.report import read_record
 
-if TYPE_CHECKING:
-    from manualkit.core.resolve import ResolvedManual, ResolvedModule
+STANDARD = "WCAG 2.1 AA"
+RECORD_DIR = "accessibility"
 
 STATEMENT_ID = "accessibility-statement"
 _FALLBACK = ("nb", "en")
@@ -98,21 +98,29 @@ def sections(record: dict[str, Any] | None, lang: str, *, manual: str, owner: st
     return [(sid, title, f"## {title} {{#{sid}}}\n\n{body.strip()}\n") for sid, title, body in out]
 
 
-def _owner(rm: "ResolvedManual") -> str:
+def _owner(rm: ResolvedManual) -> str:
     return strings(rm.lang)["owner_base"] if rm.is_base else rm.variant_name
 
 
-def statement_markdown(root: Path, rm: "ResolvedManual") -> str:
+def read_record(root: Path, variant: str) -> dict | None:
+    """The last run's summary for ``variant``, or None when it was never checked (or the file is unreadable).
+
+    Called by the load stage only (core/project.py); outputs get it in the ResolvedVariant."""
+    path = Path(root) / RECORD_DIR / f"{variant}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("variant") == variant else None
+
+
+def statement_markdown(record: dict | None, rm: ResolvedManual) -> str:
     """The statement page's Markdown (no title: the page title is :func:`statement_title`)."""
-    record = read_record(root, rm.variant)
     return "\n".join(text for _, _, text in sections(record, rm.lang, manual=rm.title, owner=_owner(rm)))
 
 
-def statement_module(root: Path, rm: "ResolvedManual") -> "ResolvedModule":
+def statement_module(record: dict | None, rm: ResolvedManual) -> ResolvedModule:
     """The statement as a generated module of ``rm`` (an appendix in the last part), like the glossary."""
-    from manualkit.core.resolve import ResolvedModule, ResolvedSection
-
-    record = read_record(root, rm.variant)
     origin = f"accessibility/{rm.variant}.json"
     secs = tuple(ResolvedSection(sid, title, False, text, origin, "")
                  for sid, title, text in sections(record, rm.lang, manual=rm.title, owner=_owner(rm)))
@@ -125,4 +133,4 @@ def statement_module(root: Path, rm: "ResolvedManual") -> "ResolvedModule":
 
 
 __all__ = ["statement_markdown", "statement_module", "statement_title", "sections", "format_date", "strings",
-           "STATEMENT_ID"]
+           "STATEMENT_ID", "read_record", "RECORD_DIR", "STANDARD"]

@@ -1,4 +1,4 @@
-"""The contact box on handouts: the municipality's services and how to reach them.
+"""The contact entries of a variant: the municipality's services and how to reach them.
 
 Built from the project's variables (manual defaults, overridden by the municipality), by one
 convention instead of a hand-kept list: a variable whose last name part ends in ``phone``,
@@ -8,31 +8,10 @@ the same name without that ending names who (``service.child_welfare_phone`` bel
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from manualkit.core import variables as v
-from manualkit.core.adaptation import Adaptation
-from manualkit.core.model import Manual
-from manualkit.core.resolve import string
-from manualkit.core.validate import base_variables
+from manualkit.core.resolved import ContactRow, string
 
 CONTACT_ENDINGS = ("phone", "email", "address", "web", "hours")
-
-
-@dataclass(frozen=True)
-class ContactRow:
-    label: str | None  # who (None when no variable names them)
-    value: str  # how to reach them, or the placeholder text "[fyll inn: …]"
-    placeholder: bool
-
-
-def project_values(manual: Manual, adaptation: Adaptation | None) -> dict[str, v.Value]:
-    """The variable values of one variant, merged the same way resolve.py does it."""
-    values = base_variables(manual)
-    if adaptation is not None:
-        values = v.merge(values, v.flatten(adaptation.variables, manual.languages, adaptation.path,
-                                           adaptation.marks, (), ("variables",)))
-    return values
 
 
 def _text(val: v.Value, lang: str, fallback_lang: str) -> str:
@@ -69,4 +48,4 @@ def contact_rows(values: dict[str, v.Value], lang: str, default_lang: str, strin
     return rows
 
 
-__all__ = ["ContactRow", "contact_rows", "project_values", "CONTACT_ENDINGS"]
+__all__ = ["ContactRow", "contact_rows", "CONTACT_ENDINGS"]

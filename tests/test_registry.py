@@ -1,0 +1,60 @@
+"""The output registry: one table, dependencies declared, one resolved variant feeds every output."""
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from manualkit.core.project import load_project
+from manualkit.outputs.registry import OUTPUTS, Output, in_order
+from manualkit.outputs.runner import build_all
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def _example_render():
+    spec = importlib.util.spec_from_file_location("pagelist", FIXTURES / "example_output" / "pagelist.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.render
+
+
+def test_outputs_come_after_what_they_need():
+    assert [o.name for o in in_order()][:2] == ["pdf", "site"]
+    assert [o.name for o in in_order(["site"])] == ["site"]  # --only site: the PDFs of the last build are used
+    circle = (Output("a", "", "a", lambda *a: None, needs=("b",)), Output("b", "", "b", lambda *a: None, needs=("a",)))
+    with pytest.raises(ValueError, match="circle: a → b → a"):
+        in_order(None, circle)
+
+
+def test_a_new_output_is_one_file_and_one_registry_line(fixture_copy):
+    root = fixture_copy("bilingual")
+    project = load_project(root, ["base", "testby"])
+    outputs = OUTPUTS + (Output("pagelist", "the pages of the variant as JSON", "pagelist", _example_render()),)
+    log = io.StringIO()
+    failures = build_all([project.resolutions["testby"]], root / "build", ["pagelist"], log, outputs)
+    assert failures == []
+    data = json.loads((root / "build/testby/pagelist/pages.json").read_text(encoding="utf-8"))
+    assert data["variant"] == "testby"
+    assert {"nb", "en"} <= set(data["pages"])
+    assert "about-this-version" in [p["id"] for p in data["pages"]["nb"]]
+    assert "built testby pagelist → build/testby/pagelist" in log.getvalue()
+
+
+def test_a_failed_output_says_whether_anything_was_kept(fixture_copy):
+    from manualkit.core.problems import BuildError
+
+    def broken(variant, out_dir, log, inputs):
+        raise BuildError("it broke", hint="none")
+
+    root = fixture_copy("bilingual")
+    project = load_project(root, ["base"])
+    log = io.StringIO()
+    failures = build_all([project.resolutions["base"]], root / "build", ["broken"], log,
+                         (Output("broken", "", "broken", broken),))
+    assert failures == ["base broken"]
+    assert "there was no earlier output to keep" in log.getvalue()
+    assert not (root / "build/base/broken").exists()

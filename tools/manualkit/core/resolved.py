@@ -1,0 +1,172 @@
+"""What resolve produces: frozen records that every output reads, and nothing else.
+
+A :class:`ResolvedVariant` is one variant (the base manual or one municipality) after the overlay,
+the variables and the generated pages are applied: the manual per language, the merged variables
+and contact entries, the variant's changes with their FRAME coding, its branding and the assets it
+uses. Outputs import these types, never load, validate or the project.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manualkit.core.frame import FrameRecord, label
+from manualkit.core.problems import Problem
+from manualkit.core.variables import Value
+
+BASE = "base"
+ABOUT_ID = "about-this-version"
+GLOSSARY_ID = "glossary"
+
+
+@dataclass(frozen=True)
+class ResolvedSection:
+    id: str
+    title: str
+    core: bool
+    text: str  # Markdown with variables filled in, starting with the '##' heading line
+    origin: str  # file the text comes from (base module or overlay)
+    change: str  # id of the change that put it there, or ""
+
+
+@dataclass(frozen=True)
+class ResolvedModule:
+    id: str
+    part: str
+    type: str
+    component: str
+    core: bool
+    status: str
+    title: str
+    summary: str
+    duration_minutes: int | None
+    handouts: tuple[str, ...]
+    audience: tuple[str, ...]
+    lang: str  # language asked for
+    text_lang: str  # language of the text (differs when it falls back)
+    fallback: bool
+    stale: bool
+    origin: str
+    preamble: str
+    sections: tuple[ResolvedSection, ...]
+    changes: tuple[str, ...] = ()
+    generated: bool = False
+
+    @property
+    def adapted(self) -> bool:
+        return bool(self.changes)
+
+    def markdown(self) -> str:
+        parts = [self.preamble.strip()] if self.preamble.strip() else []
+        parts += [s.text.strip() for s in self.sections]
+        return "\n\n".join(parts) + "\n"
+
+
+@dataclass(frozen=True)
+class ResolvedPart:
+    id: str
+    title: str
+    modules: tuple[ResolvedModule, ...]
+
+
+@dataclass(frozen=True)
+class ResolvedChange:
+    id: str
+    operation: str
+    target: str
+    target_title: str
+    description: str
+    frame: FrameRecord
+    justification: str
+    approved_by: str
+    date: str
+
+    @property
+    def inconsistent(self) -> bool:
+        return self.frame.inconsistent
+
+
+@dataclass(frozen=True)
+class ResolvedManual:
+    manual_id: str
+    variant: str
+    variant_name: str
+    variant_status: str
+    lang: str
+    languages: tuple[str, ...]
+    default_language: str
+    title: str
+    version: str
+    parts: tuple[ResolvedPart, ...]
+    strings: dict[str, Any]
+    branding: dict[str, str] = field(default_factory=dict)
+    changes: tuple[ResolvedChange, ...] = ()
+    glossary: tuple[tuple[str, str, str], ...] = ()  # (term here, definition here, term in the other language)
+
+    @property
+    def is_base(self) -> bool:
+        return self.variant == BASE
+
+    @property
+    def draft(self) -> bool:
+        return any(mod.status != "approved" for mod in self.modules() if not mod.generated)
+
+    def modules(self) -> list[ResolvedModule]:
+        return [mod for p in self.parts for mod in p.modules]
+
+    def module(self, mid: str) -> ResolvedModule | None:
+        return next((mod for mod in self.modules() if mod.id == mid), None)
+
+
+def string(strings: dict[str, Any], dotted: str, **fmt: Any) -> str:
+    """A locale string by dotted key; a missing key shows as the key itself (the checker reports it)."""
+    node: Any = strings
+    for part in dotted.split("."):
+        node = node.get(part) if isinstance(node, dict) else None
+    text = str(node) if node is not None else dotted
+    return text.format(**fmt) if fmt else text
+
+
+def frame_label(vocab: dict, category: str, key: Any, lang: str) -> str:
+    """The label of a FRAME vocabulary key in ``lang`` (see :mod:`manualkit.core.frame`)."""
+    return label(vocab, category, key, lang)
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    """One line of the contact box on handouts: who, and how to reach them."""
+
+    label: str | None  # who (None when no variable names them)
+    value: str  # how to reach them, or the placeholder text "[fyll inn: …]"
+    placeholder: bool
+
+
+@dataclass(frozen=True)
+class ResolvedVariant:
+    """One variant, resolved in all its languages: the one object every output receives."""
+
+    id: str  # "base" or the municipality's id
+    root: Path  # the repository; asset paths below are inside it
+    languages: tuple[str, ...]
+    default_language: str
+    manuals: dict[str, ResolvedManual]  # per language
+    values: dict[str, Value]  # the variables, manual defaults merged with the municipality's
+    contacts: dict[str, tuple[ContactRow, ...]]  # per language, for the handouts' contact box
+    branding: dict[str, str]
+    assets: dict[str, Path]  # name (e.g. "logo") -> checked file inside the repository
+    problems: tuple[Problem, ...] = ()
+    a11y_record: dict | None = None  # the last `manual a11y` run (accessibility/<variant>.json), for the statement page
+    source_files: tuple[str, ...] = ()  # repository paths this variant was made from
+
+    @property
+    def is_base(self) -> bool:
+        return self.id == BASE
+
+    def manual(self, lang: str) -> ResolvedManual:
+        return self.manuals[lang]
+
+
+def variants_for(variant: str) -> list[str]:
+    """The variants to load for ``variant``: the base manual, and the municipality when one is asked for."""
+    return [BASE] if variant == BASE else [BASE, variant]

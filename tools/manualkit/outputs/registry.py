@@ -1,0 +1,73 @@
+"""Every output of the toolkit, in one table.
+
+An output reads one :class:`~manualkit.core.resolved.ResolvedVariant` and writes files into the
+folder it is given (a fresh temporary folder: the runner moves it to build/<variant>/<folder>
+only when ``render`` returned). What it needs from other outputs is declared in ``needs``; the
+runner builds those first and hands their folders over in ``inputs``. ``manual build``,
+``--only``, ``serve`` and the docs read this table; adding an output is one module with a
+``render`` function plus one line below.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping, Protocol, TextIO
+
+from manualkit.core.resolved import ResolvedVariant
+
+
+class Render(Protocol):
+    def __call__(self, variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str  # what `manual build --only NAME` takes
+    description: str  # one line, shown by `manual build --list` and in docs/architecture.md
+    folder: str  # under build/<variant>/
+    render: Render | Callable[..., None]
+    needs: tuple[str, ...] = ()  # outputs whose folders this one reads (built first)
+
+
+def _pdf(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
+    from manualkit.outputs.pdf.build import render
+    render(variant, out_dir, log, inputs)
+
+
+def _site(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
+    from manualkit.outputs.site.build import render
+    render(variant, out_dir, log, inputs)
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf),
+    Output("site", "the bilingual website (mkdocs-material), with links to the PDFs", "site", _site, needs=("pdf",)),
+)
+
+
+def by_name(outputs: tuple[Output, ...] = OUTPUTS) -> dict[str, Output]:
+    return {o.name: o for o in outputs}
+
+
+def in_order(names: list[str] | None = None, outputs: tuple[Output, ...] = OUTPUTS) -> list[Output]:
+    """The outputs to build, each after the ones it needs (all when ``names`` is None)."""
+    table = by_name(outputs)
+    wanted = list(table) if names is None else names
+    done: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in done:
+            return
+        if name in path:
+            raise ValueError(f"outputs need each other in a circle: {' → '.join(path + (name,))}")
+        for dep in table[name].needs:
+            if names is None or dep in wanted:
+                visit(dep, path + (name,))
+        done.append(name)
+
+    for name in wanted:
+        visit(name, ())
+    return [table[n] for n in done]
+
+
+__all__ = ["Output", "OUTPUTS", "by_name", "in_order", "Render"]
