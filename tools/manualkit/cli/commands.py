@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from argparse import Namespace
 from pathlib import Path
+from typing import Callable
 
 from manualkit.core import model as m
 from manualkit.cli.format import print_problems, summary
@@ -183,3 +184,13 @@ def cmd_adaptations(root: Path, args: Namespace) -> int:
 
 
 __all__ = ["summary", "m"]
+
+
+# The command table: `manual NAME` runs COMMANDS[NAME]. A command in a module of its own
+# (cli/<name>.py with add_parser(sub) and run(root, args)) adds one line here and one call to
+# its add_parser in main.build_parser.
+COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
+    "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "pdf": cmd_pdf, "a11y": cmd_a11y,
+    "status": cmd_status, "translations": cmd_translations, "new": cmd_new, "diff": cmd_diff,
+    "adaptations": cmd_adaptations,
+}

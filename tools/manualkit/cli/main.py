@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         root = _root(args.root)
         from manualkit.cli import commands
 
-        return getattr(commands, "cmd_" + args.command)(root, args)
+        return commands.COMMANDS[args.command](root, args)
     except UsageError as exc:
         _say(f"manual: {exc.message}", exc.hint)
         return EXIT_USAGE
