@@ -1,6 +1,9 @@
 """Every checker rule: a small broken manual that triggers it, with the exact file and line."""
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from conftest import INTRO_NB, MANUAL_YML, intro_hash, INTRO_EN
@@ -43,6 +46,9 @@ CASES = [
     ("E105", {NB: nb(replace=("title: Innledning", "title: [Innledning"))}, NB, 4),
     ("E106", {NB: nb("status: review\n")}, NB, 7),
     ("E107", {NB: nb(replace=("title: Innledning", "title: !!python/object/apply:os.system [ls]"))}, NB, 3),
+    ("E108", {NB: "---\na: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 9) + "]\n" for i in range(8)) + "---\n"}, NB, 2),
+    ("E109", {"adaptations/testby/overlays/local.nb.md": "## Lokalt {#local}\n"}, "adaptations/testby/adaptation.yml", 0),
     ("E110", {NB: "---\n- id\n- title\n---\n\nTekst.\n"}, NB, 2),
     ("E201", {NB: nb(replace=("type: chapter\n", ""))}, NB, 2),
     ("E202", {NB: nb("core: kanskje\n")}, NB, 7),
@@ -123,8 +129,11 @@ def test_minimal_manual_is_clean(tree):
 def test_every_rule_has_a_case():
     from manualkit.core.rules import RULES
     covered = {c[0] for c in CASES}
-    adaptation_rules = {code for code in RULES if code.startswith(("E10", "W10"))} | {"W703"}
+    # adaptation rules (E10xx, W10xx and W703) have their cases in test_adaptations.py
+    adaptation_rules = {code for code in RULES if re.fullmatch(r"[EW]10\d\d", code)} | {"W703"}
     assert set(RULES) - covered - adaptation_rules == set()
+    adaptation_tests = (Path(__file__).parent / "test_adaptations.py").read_text(encoding="utf-8")
+    assert {code for code in adaptation_rules if f'"{code}"' not in adaptation_tests} == set()
 
 
 def test_exact_messages_for_common_mistakes(tree):

@@ -295,9 +295,3 @@ def unsafe_text(value: object) -> str | None:
         if "javascript:" in text.lower().replace(" ", ""):
             return "javascript:"
     return None
-
-
-def join_sections(preamble: str, sections: tuple[Section, ...] | list[Section]) -> str:
-    parts = [preamble.rstrip("\n")] if preamble.strip() else []
-    parts += [s.text.rstrip("\n") for s in sections]
-    return "\n\n".join(parts) + "\n"

@@ -49,7 +49,7 @@ def source_fields(rel: str, marks: Marks) -> dict[str, Field]:
     }
 
 
-def translation_fields(languages: tuple[str, ...]) -> dict[str, Field]:
+def translation_fields() -> dict[str, Field]:
     return {
         "id": Field("id", required=True, example="first-visit"),
         "title": Field("str", required=True, example="The first visit"),
@@ -192,7 +192,7 @@ def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str
         for key in list(meta):
             if key in m.SHARED_FIELDS:
                 c.add("E501", (key,), at_key=True, key=key, source=f"{mid}.<source language>.md")
-        fields = translation_fields(langs)
+        fields = translation_fields()
         shared_free = {k: v for k, v in meta.items() if k not in m.SHARED_FIELDS}
         c.mapping(shared_free, (), fields, where=" in the front matter")
         tr = meta.get("translation")

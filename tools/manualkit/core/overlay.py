@@ -76,16 +76,6 @@ def working_copy(manual: m.Manual, langs: tuple[str, ...]) -> tuple[dict[str, li
     return order, mods
 
 
-def section_hash(manual: m.Manual, module: str, section: str) -> str:
-    mod = manual.modules.get(module)
-    if mod is None or mod.source.body is None:
-        return ""
-    for s in mod.source.body.sections:
-        if s.id == section:
-            return m.body_hash(s.text)
-    return ""
-
-
 def base_text(manual: m.Manual, ch: Change) -> str | None:
     """The base text a change depends on (source language), for drift detection."""
     mod = manual.modules.get(ch.module)
@@ -125,7 +115,7 @@ class Applier:
                 continue
             self._check_overlap(ch)
             self._check_drift(ch)
-            getattr(self, "op_" + ch.operation.replace("-", "_"))(ch)
+            self.OPERATIONS[ch.operation](self, ch)
             mod = self.mods.get(ch.module)
             if mod is not None:
                 mod.changes.append(ch.id)
@@ -307,6 +297,15 @@ class Applier:
                 setattr(text, ch.field, m.text_in(ch.value, lang, self.manual.default_language))
         else:
             mod.meta[ch.field] = ch.value
+
+
+# operation name in adaptation.yml -> the method that applies it (core/adaptation.py OPERATIONS lists the same names)
+Applier.OPERATIONS = {
+    "replace-section": Applier.op_replace_section, "insert-section": Applier.op_insert_section,
+    "append": Applier.op_append, "remove-section": Applier.op_remove_section,
+    "move-section": Applier.op_move_section, "add-module": Applier.op_add_module,
+    "remove-module": Applier.op_remove_module, "set": Applier.op_set,
+}
 
 
 __all__ = ["Applier", "WModule", "WSection", "WText", "working_copy", "base_text", "Section"]

@@ -6,12 +6,9 @@ each rule (label and hint) lives in :mod:`manualkit.core.rules`, keyed by code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
+from manualkit.core.rules import RULES
+from manualkit.core.severity import Severity
 
 
 @dataclass(frozen=True, order=True)
@@ -32,8 +29,6 @@ class Problem:
 def make(code: str, path: str, line: int = 0, col: int = 0, *, hint: str | None = None,
          **fmt: object) -> Problem:
     """Build a problem from the rule table: the message and default hint come from the rule."""
-    from manualkit.core.rules import RULES
-
     rule = RULES[code]
     message = rule.message.format(**fmt)
     if hint is None:

@@ -12,15 +12,14 @@ from typing import Any
 from manualkit.core import model as m
 from manualkit.core import variables as v
 from manualkit.core.adaptation import Adaptation
-from manualkit.core.body import parse_body
 from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
-from manualkit.core.links import check_link, inside
+from manualkit.core.links import inside
 from manualkit.core.overlay import Applier, WModule, WSection, WText, working_copy
 from manualkit.core.problems import Problem, make
 from manualkit.core.resolved import (ABOUT_ID, BASE, GLOSSARY_ID, ResolvedChange, ResolvedManual, ResolvedModule,
                                      ResolvedPart, ResolvedSection, ResolvedVariant, string)
-from manualkit.core.validate import base_variables, check_variables_used, section_index
+from manualkit.core.validate import base_variables, check_variant
 
 def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None,
             *, render: bool = True, a11y_record: dict | None = None) -> ResolvedVariant:
@@ -40,7 +39,7 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         applier.apply_all()
         problems += applier.problems
         values = v.merge(values, v.flatten(adaptation.variables, manual.languages, adaptation.path, adaptation.marks, (), ("variables",)))
-        problems += _check_variant_text(manual, adaptation, order, mods, values)
+        problems += check_variant(manual, adaptation, mods, values)
     manuals: dict[str, ResolvedManual] = {}
     contacts = {}
     for lang in langs:
@@ -88,56 +87,6 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
         duration_minutes=meta["duration_minutes"], handouts=tuple(meta["handouts"]), audience=tuple(meta["audience"]),
         lang=lang, text_lang=text.lang, fallback=text.fallback, stale=text.stale, origin=text.origin,
         preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated)
-
-
-def _check_variant_text(manual: m.Manual, a: Adaptation, order: dict[str, list[str]], mods: dict[str, WModule],
-                        values: dict[str, v.Value]) -> list[Problem]:
-    """Checks that depend on the variant: references, variables and placeholders after the overlay."""
-    root = Path(manual.root)
-    problems: list[Problem] = []
-    base_index = section_index(manual)
-    index: dict[str, set[str] | None] = {mid: None for mid in manual.unreadable_modules}
-    for mid, w in mods.items():
-        ids: set[str] = set()
-        for text in w.texts.values():
-            for s in text.sections:
-                ids.add(s.id)
-                body, _ = parse_body(s.text, s.origin, s.line, check=False)
-                ids |= {h.id for h in body.headings if h.id}
-        index[mid] = ids
-    seen: set[tuple] = set()
-    used_placeholders: set[str] = set()
-    for w in mods.values():
-        for text in w.texts.values():
-            chunks = [(text.preamble, text.origin, text.preamble_line, False)]
-            chunks += [(s.text, s.origin, s.line, bool(s.change)) for s in text.sections]
-            for chunk, origin, line, from_overlay in chunks:
-                from_overlay = from_overlay or origin.startswith("adaptations/")
-                body, _ = parse_body(chunk, origin, line, check=False)
-                for link in body.links:
-                    if link.image:
-                        continue
-                    new = check_link(link, origin, root, index, a.id)
-                    if not from_overlay:
-                        old = {(p.code, p.line) for p in check_link(link, origin, root, base_index)}
-                        new = [p for p in new if (p.code, p.line) not in old]
-                    for p in new:
-                        if (p.path, p.line, p.col, p.code) not in seen:
-                            seen.add((p.path, p.line, p.col, p.code))
-                            problems.append(p)
-                if from_overlay:
-                    for p in check_variables_used(chunk, origin, line, values, a.id):
-                        if (p.path, p.line, p.code, p.message) not in seen:
-                            seen.add((p.path, p.line, p.code, p.message))
-                            problems.append(p)
-                used, _ = v.scan(chunk, origin, line)
-                used_placeholders |= {name for name, _l in used if name in values and values[name].fill is not None}
-    for name in sorted(used_placeholders):
-        val = values[name]
-        line = val.line if val.origin == a.path else a.marks.key_at(("variables",))[0] or 1
-        problems.append(make("W703", a.path, line, 0, name=name, variant=f" in variant {a.id}",
-                             what=val.fill.get(manual.default_language, ""), where=a.path))
-    return problems
 
 
 def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule], lang: str, vocab: dict) -> tuple[ResolvedChange, ...]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manualkit.core.problems import Severity
+from manualkit.core.severity import Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 

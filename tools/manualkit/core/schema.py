@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Literal, get_args
 
 from manualkit.core.problems import Problem, make
 from manualkit.core.yamlread import Marks
@@ -19,13 +19,21 @@ LANG_RE = re.compile(r"^[a-z]{2,3}$")
 SEMVER_RE = re.compile(r"^\d+\.\d+\.\d+$")
 
 
+Kind = Literal["str", "id", "lang", "version", "int", "bool", "seq", "ids", "langs", "list", "text", "map", "any"]  # "any": checked by the caller
+KINDS: tuple[str, ...] = get_args(Kind)
+
+
 @dataclass(frozen=True)
 class Field:
-    kind: str  # str | int | bool | id | ids | text | texts | list | map | version | lang | langs
+    kind: Kind
     required: bool = False
     allowed: tuple[str, ...] = ()
     example: str = ""
     check: Callable[..., list[Problem]] | None = None  # extra check(value, path) -> problems
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:  # a typo here would accept anything: refuse it when the schema is declared
+            raise ValueError(f"unknown field kind {self.kind!r}; kinds: {', '.join(KINDS)}")
 
 
 def suggest(word: str, options: list[str] | tuple[str, ...], prefix: str = "did you mean") -> str:

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from manualkit.core import model as m
 from manualkit.core import readability
 from manualkit.core import variables
+from manualkit.core.body import parse_body
 from manualkit.core.links import check_link
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
+
+if TYPE_CHECKING:
+    from manualkit.core.adaptation import Adaptation
+    from manualkit.core.overlay import WModule
 
 LIX_LIMIT = 40
 SESSION_TITLES = {"goals": "Mål for samlingen / Goals of the session", "materials": "Materiell / Materials",
@@ -116,7 +122,7 @@ def _check_session(manual: m.Manual, mod: m.Module) -> list[Problem]:
                 out.append(make("E406", f.path, f.body_line, 1, id=sid, title=SESSION_TITLES[sid]))
     if mod.duration_minutes is None:
         line, col = src.marks.at(())
-        out.append(make("E201", src.path, 2, 1, key="duration_minutes", example="duration_minutes: 60"))
+        out.append(make("E201", src.path, line or 1, col or 1, key="duration_minutes", example="duration_minutes: 60"))
     for i, hid in enumerate(mod.handouts):
         target = manual.modules.get(hid)
         line, col = src.marks.at(("handouts", i))
@@ -138,3 +144,52 @@ def _check_readability(mod: m.Module) -> list[Problem]:
             longest = " | ".join(f'"{s}"' for s in readability.longest_sentences(f.body_text))
             out.append(make("W903", f.path, f.body_line, 1, lix=score, limit=LIX_LIMIT, longest=longest))
     return out
+def check_variant(manual: m.Manual, a: "Adaptation", mods: dict[str, "WModule"],
+                  values: dict[str, variables.Value]) -> list[Problem]:
+    """Checks that depend on the variant, on its text after the overlay: references, variables
+    and placeholders. Every text chunk is parsed once."""
+    root = Path(manual.root)
+    problems: list[Problem] = []
+    base_index = section_index(manual)
+    index: dict[str, set[str] | None] = {mid: None for mid in manual.unreadable_modules}
+    chunks: list[tuple[str, str, int, bool, object]] = []
+    for mid, w in mods.items():
+        ids: set[str] = set()
+        for text in w.texts.values():
+            parts = [(text.preamble, text.origin, text.preamble_line, False)]
+            parts += [(s.text, s.origin, s.line, bool(s.change)) for s in text.sections]
+            ids |= {s.id for s in text.sections}
+            for chunk, origin, line, from_overlay in parts:
+                body, _ = parse_body(chunk, origin, line, check=False)
+                ids |= {h.id for h in body.headings if h.id}
+                chunks.append((chunk, origin, line, from_overlay or origin.startswith("adaptations/"), body))
+        index[mid] = ids
+    seen: set[tuple] = set()
+    used_placeholders: set[str] = set()
+    for chunk, origin, line, from_overlay, body in chunks:
+        for link in body.links:
+            if link.image:
+                continue
+            new = check_link(link, origin, root, index, a.id)
+            if not from_overlay:
+                old = {(p.code, p.line) for p in check_link(link, origin, root, base_index)}
+                new = [p for p in new if (p.code, p.line) not in old]
+            for p in new:
+                if (p.path, p.line, p.col, p.code) not in seen:
+                    seen.add((p.path, p.line, p.col, p.code))
+                    problems.append(p)
+        if from_overlay:
+            for p in check_variables_used(chunk, origin, line, values, a.id):
+                if (p.path, p.line, p.code, p.message) not in seen:
+                    seen.add((p.path, p.line, p.code, p.message))
+                    problems.append(p)
+        used, _ = variables.scan(chunk, origin, line)
+        used_placeholders |= {name for name, _l in used if name in values and values[name].fill is not None}
+    for name in sorted(used_placeholders):
+        val = values[name]
+        line = val.line if val.origin == a.path else a.marks.key_at(("variables",))[0] or 1
+        problems.append(make("W703", a.path, line, 0, name=name, variant=f" in variant {a.id}",
+                             what=val.fill.get(manual.default_language, ""), where=a.path))
+    return problems
+
+
