@@ -11,6 +11,7 @@ from manualkit.core import model as m
 from manualkit.core.adaptation import Adaptation, load_adaptations, load_frame_vocab
 from manualkit.core.problems import ManualkitError, Problem, UsageError
 from manualkit.core.resolve import BASE, Resolution, resolve
+from manualkit.core.terms import check_overlays
 from manualkit.core.validate import validate_manual
 
 
@@ -77,6 +78,8 @@ def load_project(root: Path, variants: list[str] | None = None, *, render: bool 
         res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab, render=render)
         project.resolutions[variant] = res
         problems += res.problems
+        if variant != BASE:
+            problems += check_overlays(manual, [project.adaptation(variant)])
     project.problems = _sorted(problems)
     return project
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from manualkit.core import model as m
-from manualkit.core import readability
+from manualkit.core import readability, terms
 from manualkit.core import variables
 from manualkit.core.links import check_link
 from manualkit.core.problems import Problem, make
@@ -41,6 +41,7 @@ def validate_manual(manual: m.Manual) -> list[Problem]:
             problems += check_variables_used(f.body_text, f.path, f.body_line, base_values)
         if mod.type == "handout":
             problems += _check_readability(mod)
+    problems += terms.check_manual(manual)
     return problems
 
 
