@@ -11,7 +11,7 @@ from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
 
 LIX_LIMIT = 40
-SESSION_TITLES = {"goals": "Mål for samlingen / Goals of the session", "materials": "Materiell / Materials",
+SESSION_TITLES = {"goals": "Mål for økten / Goals of the session", "materials": "Materiell / Materials",
                   "plan": "Gjennomføring steg for steg / Step-by-step plan", "home-practice": "Hjemmeoppgave / Home practice"}
 
 
