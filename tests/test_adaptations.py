@@ -313,3 +313,17 @@ def test_broken_adaptation_file_is_shown_not_hidden(fixture_copy):
     assert "adaptations/testby/adaptation.yml:" in out and "error[E105]: the YAML cannot be read" in out
     assert run_cli("--root", str(root), "adaptations", "accept", "testby", "all")[0] == 1
     assert not (root / "build" / "testby").exists()
+
+
+def test_deprecated_term_in_overlay_warns_for_that_variant_only(fixture_copy):
+    root = fixture_copy("bilingual")
+    gl = root / "locales" / "glossary.yml"
+    gl.write_text(gl.read_text(encoding="utf-8").replace(
+        "definition: Tiltak som skal gi barnet og familien støtte.}\n",
+        "definition: Tiltak som skal gi barnet og familien støtte.}\n    deprecated: {nb: [støttetiltak]}\n", 1), encoding="utf-8")
+    overlay = root / "adaptations/testby/overlays/local-records.nb.md"
+    overlay.write_text(overlay.read_text(encoding="utf-8") + "\nNotatet nevner alle støttetiltak.\n", encoding="utf-8")
+    rel = "adaptations/testby/overlays/local-records.nb.md"
+    hits = [(p.path, p.line, p.message) for p in load_project(root, ["base", "testby"]).problems if p.code == "W1101"]
+    assert hits == [(rel, 5, "'støttetiltak' is a deprecated term; the glossary uses 'hjelpetiltak'")]
+    assert [p for p in load_project(root, ["base"]).problems if p.code == "W1101"] == []

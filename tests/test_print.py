@@ -387,3 +387,23 @@ def test_parallel_pandoc_runs_give_the_same_fragments(built: Path) -> None:
     assert _chunks(["aaaa", "bb", "bb", "aaaa"], 2) == [[0, 1], [2, 3]]
     many = modules * 3  # 27 modules: three runs side by side
     assert convert(many, "test", workers=3).typst == convert(modules, "test", workers=1).typst
+
+
+def test_cover_names_partners_and_editors_roles_from_the_locales(tmp_path: Path) -> None:
+    root = _copy_fixture(tmp_path / "bilingual")
+    lines = {"nb": ("Utviklet av Testuniversitetet og Testby kommune.", "Faglig redaksjon: forskere ved Testuniversitetet."),
+             "en": ("Developed by the Test University and Testby municipality.", "Academic editors: researchers at the Test University.")}
+    for lang, (partners, editors) in lines.items():
+        loc = root / "locales" / f"{lang}.yml"
+        loc.write_text(loc.read_text(encoding="utf-8").replace(
+            "\nlabels:\n", f"\nlabels:\n  cover_partners: {partners}\n  cover_editors: '{editors}'\n", 1), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        code, out, err = run_cli("--root", str(root), "build", "--only", "pdf", "--variant", "base")
+    assert code == 0, out + err
+    assert pages(root, "base/pdf/nb/manual.pdf")[0] == (
+        "UTKAST Testmanual Basisversjon Versjon 1.0.0 Dato 2026-01-01 "
+        "Utviklet av Testuniversitetet og Testby kommune. Faglig redaksjon: forskere ved Testuniversitetet.")
+    assert pages(root, "base/pdf/en/manual.pdf")[0] == (
+        "DRAFT Test manual Base version Version 1.0.0 Date 2026-01-01 "
+        "Developed by the Test University and Testby municipality. Academic editors: researchers at the Test University.")

@@ -37,6 +37,18 @@ def valid_fnr() -> str:
     raise AssertionError
 
 
+GLOSSARY_DEPRECATED = """\
+terms:
+  - id: programtro
+    nb: {term: programtro, definition: I hvilken grad tiltaket gis slik manualen beskriver det.}
+    en: {term: fidelity, definition: The degree to which the intervention is delivered as described.}
+    deprecated: {nb: [programtroskap, programtroskapen], en: [programme fidelity]}
+  - id: okt
+    nb: {term: økt, definition: Et møte i foreldreveiledningen.}
+    en: {term: session, definition: A meeting in the parental guidance.}
+    deprecated: {nb: [samling, samlingen], en: [gathering]}
+"""
+
 CASES = [
     # code, files to change, path, line
     ("E101", {NB: b"---\nid: intro\ntitle: \xff\n---\n"}, NB, 3),
@@ -105,6 +117,7 @@ CASES = [
     ("E810", {NB: nb(body="\n::: note\n::: tip\nTekst.\n:::\n:::\n")}, NB, 16),
     ("W901", {NB: nb(body="\nLes [her](ref:intro).\n")}, NB, 15),
     ("E902", {NB: nb(body="\n| a | b |\n| c | d |\n")}, NB, 15),
+    ("W1101", {"locales/glossary.yml": GLOSSARY_DEPRECATED, NB: nb(body="\nVi følger med på programtroskapen.\n")}, NB, 15),
     ("W903", {NB: nb(replace=("type: chapter", "type: handout"),
                      body="\nKommunikasjonsutfordringer mellom familiemedlemmer representerer betydningsfulle utviklingsmuligheter "
                           "forutsatt tilstrekkelig refleksjonskompetanse og systematisk tilrettelagte samhandlingsarenaer.\n")}, NB, 8),
@@ -190,3 +203,29 @@ def test_unreadable_module_gives_one_problem_not_a_cascade(tree):
                  "manual/basics/other.nb.md": other})
     problems = [(p.code, p.path, p.line) for p in load_project(root, None).problems if p.is_error]
     assert problems == [("E105", NB, 3)]
+
+
+def test_deprecated_term_names_the_preferred_one_with_line_and_column(tree):
+    body = ("\nSamlingen starter. `samling` i kode, datainnsamling og [lenke](ref:intro#first) er greit.\n"
+            "\nI neste samling\nsnakker vi om\n{{ service.child_welfare }}.\n")
+    root = tree({"locales/glossary.yml": GLOSSARY_DEPRECATED, NB: nb(body=body),
+                 EN: en(body="\nThe next gathering, and Programme\nfidelity.\n")})
+    hits = [(p.path, p.line, p.col, p.message, p.hint) for p in load_project(root, ["base"]).problems if p.code == "W1101"]
+    assert hits == [
+        (EN, 15, 10, "'gathering' is a deprecated term; the glossary uses 'session'",
+         "write 'session' instead (term 'okt' in locales/glossary.yml lists 'gathering' under 'deprecated')"),
+        (EN, 15, 25, "'Programme fidelity' is a deprecated term; the glossary uses 'Fidelity'",
+         "write 'Fidelity' instead (term 'programtro' in locales/glossary.yml lists 'Programme fidelity' under 'deprecated')"),
+        (NB, 15, 1, "'Samlingen' is a deprecated term; the glossary uses 'Økt'",
+         "write 'Økt' instead (term 'okt' in locales/glossary.yml lists 'Samlingen' under 'deprecated')"),
+        (NB, 17, 9, "'samling' is a deprecated term; the glossary uses 'økt'",
+         "write 'økt' instead (term 'okt' in locales/glossary.yml lists 'samling' under 'deprecated')"),
+    ]
+
+
+def test_deprecated_terms_must_be_lists_per_manual_language(tree):
+    bad = GLOSSARY_DEPRECATED.replace("deprecated: {nb: [samling, samlingen], en: [gathering]}",
+                                      "deprecated: {nb: samling, de: [Sitzung]}")
+    problems = [(p.code, p.path, p.line, p.message) for p in load_project(tree({"locales/glossary.yml": bad}), ["base"]).problems]
+    assert ("E202", "locales/glossary.yml", 9, "'terms[1].deprecated.nb' must be a list, not text") in problems
+    assert ("E205", "locales/glossary.yml", 9, "unknown key 'de' in 'deprecated'") in problems

@@ -286,6 +286,7 @@ def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryT
     for i, t in enumerate(data.get("terms") if isinstance(data.get("terms"), list) else []):
         fields = {"id": Field("id", required=True, example="hjelpetiltak")}
         fields.update({lang: Field("map", required=True, example="{term: ..., definition: ...}") for lang in langs})
+        fields["deprecated"] = Field("map", example="{nb: [programtroskap], en: [programme fidelity]}")
         if not c.mapping(t, ("terms", i), fields, where=" in a glossary term"):
             continue
         ok = True
@@ -296,13 +297,24 @@ def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryT
                 ok = ok and len(c.problems) == n
             else:
                 ok = False
+        deprecated: dict[str, tuple[str, ...]] = {}
+        if isinstance(t.get("deprecated"), dict):
+            for lang, words in t["deprecated"].items():
+                if lang not in langs:
+                    c.add("E205", ("terms", i, "deprecated", lang), at_key=True, key=lang, where=" in 'deprecated'",
+                          suggest=f"languages of this manual: {', '.join(langs)}")
+                    continue
+                n = len(c.problems)
+                c.field(words, ("terms", i, "deprecated", lang), Field("list", example="[programtroskap]"))
+                if len(c.problems) == n:
+                    deprecated[lang] = tuple(str(w) for w in words)
         tid = t.get("id")
         if isinstance(tid, str) and tid in seen:
             c.add("E303", ("terms", i, "id"), id=tid, other="in the glossary")
         if ok and isinstance(tid, str):
             seen.add(tid)
             terms.append(m.GlossaryTerm(tid, {lg: str(t[lg]["term"]) for lg in langs},
-                                        {lg: str(t[lg]["definition"]) for lg in langs}))
+                                        {lg: str(t[lg]["definition"]) for lg in langs}, deprecated))
     return tuple(terms), problems + c.problems
 
 

@@ -78,6 +78,7 @@ class GlossaryTerm:
     id: str
     term: dict[str, str]
     definition: dict[str, str]
+    deprecated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang → synonyms no longer used
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from manualkit.core.problems import BuildRefused, ManualkitError, Problem, Usage
 from manualkit.core.resolve import resolve
 from manualkit.core.resolved import BASE, ResolvedVariant, variants_for
 from manualkit.core.statement import read_record
+from manualkit.core.terms import check_overlays
 from manualkit.core.validate import validate_manual
 
 
@@ -92,6 +93,8 @@ def load_project(root: Path, variants: list[str] | None = None, *, render: bool 
                       a11y_record=read_record(root, variant))
         project.resolutions[variant] = res
         problems += res.problems
+        if variant != BASE:
+            problems += check_overlays(manual, [project.adaptation(variant)])
     project.problems = _sorted(problems)
     return project
 

@@ -106,6 +106,9 @@ RULES: dict[str, Rule] = {
     "W901": Rule(W, "the link text '{text}' does not say where the link goes", "use words that name the target, e.g. [safety plan](ref:safety-planning)"),
     "E902": Rule(E, "the table has no header row", "start the table with a header row and a '| --- |' line"),
     "W903": Rule(W, "the handout is hard to read: LIX {lix} (above {limit})", "use shorter sentences and shorter words; the longest sentences: {longest}"),
+    # Terms (locales/glossary.yml)
+    "W1101": Rule(W, "'{used}' is a deprecated term; the glossary uses '{preferred}'",
+                  "write '{preferred}' instead (term '{id}' in locales/glossary.yml lists '{used}' under 'deprecated')"),
     # Adaptations
     "E1001": Rule(E, "change '{change}': the {what} '{target}' does not exist in the base manual", "{suggest}"),
     "E1002": Rule(E, "change '{change}' {action} core content '{target}' without a fidelity-inconsistent record",

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manualkit.core import model as m
-from manualkit.core import readability
+from manualkit.core import readability, terms
 from manualkit.core import variables
 from manualkit.core.body import parse_body
 from manualkit.core.links import check_link
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from manualkit.core.overlay import WModule
 
 LIX_LIMIT = 40
-SESSION_TITLES = {"goals": "Mål for samlingen / Goals of the session", "materials": "Materiell / Materials",
+SESSION_TITLES = {"goals": "Mål for økten / Goals of the session", "materials": "Materiell / Materials",
                   "plan": "Gjennomføring steg for steg / Step-by-step plan", "home-practice": "Hjemmeoppgave / Home practice"}
 
 
@@ -47,6 +47,7 @@ def validate_manual(manual: m.Manual) -> list[Problem]:
             problems += check_variables_used(f.body_text, f.path, f.body_line, base_values)
         if mod.type == "handout":
             problems += _check_readability(mod)
+    problems += terms.check_manual(manual)
     return problems
 
 

@@ -75,6 +75,9 @@ def manual_meta(rm: ResolvedManual, *, contacts: list[ContactRow], date: str, lo
     labels["callouts"] = {kind: string(s, f"callouts.{kind}") for kind in CALLOUT_KINDS}
     see = string(s, "labels.see_manual")
     labels["see_manual"] = see if see != "labels.see_manual" else ""
+    for key in ("cover_partners", "cover_editors"):  # optional lines at the foot of the book cover
+        text = string(s, f"labels.{key}")
+        labels[key] = text if text != f"labels.{key}" else ""
     modules: dict[str, Any] = {}
     refs: dict[str, str] = {}
     for mod in rm.modules():
