@@ -7,11 +7,7 @@ from __future__ import annotations
 
 from manualkit.core.frame import label, nature_label
 from manualkit.core.resolved import ABOUT_ID, GLOSSARY_ID, ResolvedManual, ResolvedModule, ResolvedSection, string
-from manualkit.core.variables import escape_value
-
-
-def _esc(text: str) -> str:
-    return escape_value(" ".join(str(text).split()))
+from manualkit.core.variables import escape_line as _esc
 
 
 def about_module(rm: ResolvedManual, lang: str, vocab: dict) -> ResolvedModule:

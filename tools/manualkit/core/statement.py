@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from manualkit.core.resolved import ResolvedManual, ResolvedModule, ResolvedSection
-from manualkit.core.variables import escape_value
+from manualkit.core.variables import escape_line as _esc
 
 STANDARD = "WCAG 2.1 AA"
 RECORD_DIR = "accessibility"
@@ -42,10 +42,6 @@ def strings(lang: str) -> dict[str, Any]:
 
 def statement_title(lang: str) -> str:
     return strings(lang)["title"]
-
-
-def _esc(text: Any) -> str:
-    return escape_value(" ".join(str(text).split()))
 
 
 def format_date(iso: str, lang: str) -> str:

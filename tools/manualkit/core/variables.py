@@ -142,6 +142,11 @@ def escape_value(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+def escape_line(text: object) -> str:
+    """Any text (a name, a title, a record's field) as one line of literal Markdown text."""
+    return escape_value(" ".join(str(text).split()))
+
+
 def context(values: dict[str, Value], lang: str, placeholder_label: str) -> dict[str, Any]:
     ctx: dict[str, Any] = {}
     for name, val in values.items():

@@ -150,8 +150,11 @@ def book(rm: ResolvedManual, fragments: Fragments, meta: dict[str, Any]) -> Docu
         src.add(f"#set page(header: part-header({index}))\n#part-break()\n"
                 f"#heading(level: 1, meta.parts.at({index})) <part:{part.id}>")
         for mod in part.modules:
-            src.add(f'#set page(header: module-header("{mod.id}"))')
+            # each module's header rule in a block of its own: Typst then does not carry every earlier
+            # page rule along, which made the book's time per module grow with the size of the book
+            src.add(f'#[\n#set page(header: module-header("{mod.id}"))')
             src.module(rm, mod, fragments)
+            src.add("]")
     title = f"{rm.title} – {rm.variant_name}"
     return _document("book", f"the book ({rm.variant}, {rm.lang})", title, src, meta, "see")
 
