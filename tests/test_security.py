@@ -1,0 +1,180 @@
+"""Nothing an editor writes reaches a published page as code (issue 10): the built site.
+
+The hostile manual (tests/hostile.py) is built with the checker's verdict thrown away, and every
+page of the result is parsed: no event attribute, no javascript:/data: address, no script but the
+theme's own. The hypothesis test runs the sanitiser directly on Markdown made of hostile pieces.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hostile import NB, OVERLAY, clean_tree, fragment, hostile_tree, titles, unchecked
+from manualkit.core.project import load_project
+from manualkit.outputs.site.sanitise import clean, text
+from manualkit.outputs.site.verify import unsafe_markup
+
+BAD_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
+
+
+class Page(HTMLParser):
+    """Every element with its attributes, the scripts, and the title text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[tuple[str, str]] = []  # (src, inline text)
+        self._in: str | None = None
+        self.title = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        self.elements.append((tag, a))
+        if tag == "script":
+            self.scripts.append((a.get("src", ""), ""))
+        self._in = tag
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "script" and self.scripts:
+            src, old = self.scripts[-1]
+            self.scripts[-1] = (src, old + data)
+        elif self._in == "title":
+            self.title += data
+
+
+def problems_in(html: str, theme_scripts: set[str]) -> list[str]:
+    page = Page(html)
+    out = []
+    for tag, attrs in page.elements:
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                out.append(f"{name} on <{tag}>")
+            if name in ("href", "src", "action", "formaction", "data", "xlink:href") and BAD_URL.match(value.replace("\t", "")):
+                out.append(f"{name}={value!r} on <{tag}>")
+        if tag in ("iframe", "object", "embed", "base", "frame", "applet"):
+            out.append(f"<{tag}>")
+    for src, inline in page.scripts:
+        if src and (src.startswith("//") or re.match(r"^[a-z]+:", src, re.I) or "assets/" not in src):
+            out.append(f"script src={src!r}")
+        if not src and inline.strip() not in theme_scripts:
+            out.append(f"inline script {inline[:60]!r}")
+    # the theme draws icons (svg) and a search form; the page's own content has neither
+    article = html.split("<article", 1)[-1].split("</article>", 1)[0] if "<article" in html else ""
+    out += [f"<{m}> in the content" for m in re.findall(r"<(svg|math|form|style|script|input|button|textarea)\b", article, re.I)]
+    return out
+
+
+def _build(root: Path, variant: str = "base") -> Path:
+    from manualkit.outputs.site.build import build_site
+
+    project = unchecked(load_project(root, ["base", variant] if variant != "base" else ["base"]))
+    return build_site(project, variant, root / "build" / variant / "site")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """The theme's inline scripts (from a clean build) and the hostile builds of base and 'evil'."""
+    base = tmp_path_factory.mktemp("security")
+    clean_site = _build(clean_tree(base / "clean"))
+    theme = {inline.strip() for page in clean_site.rglob("*.html")
+             for _src, inline in Page(page.read_text(encoding="utf-8")).scripts if inline.strip()}
+    root = hostile_tree(base / "hostile")
+    return theme, {"base": _build(root), "evil": _build(root, "evil")}
+
+
+@pytest.mark.parametrize("variant", ["base", "evil"])
+def test_hostile_manual_built_unchecked_has_no_active_content(sites, variant):
+    theme, built = sites
+    pages = sorted(built[variant].rglob("*.html"))
+    assert len(pages) >= 6
+    found = {p.relative_to(built[variant]).as_posix(): problems_in(p.read_text(encoding="utf-8"), theme) for p in pages}
+    assert {k: v for k, v in found.items() if v} == {}
+    assert all(unsafe_markup(p.read_text(encoding="utf-8")) == [] for p in pages)
+
+
+def test_search_index_holds_only_clean_html(sites):
+    import json
+
+    _theme, built = sites
+    docs = json.loads((built["evil"] / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert any("alert('title-img')" in d["title"] for d in docs)  # the hostile title is there, as text
+    for d in docs:
+        assert "<" not in d["title"]
+        assert problems_in(d["text"], set()) == [] and unsafe_markup(d["text"]) == []
+        assert not re.search(r"<(img|script|svg|iframe)\b", d["text"])
+
+
+def test_hostile_titles_are_shown_as_text(sites):
+    _theme, built = sites
+    page = (built["evil"] / "basics" / "intro.html").read_text(encoding="utf-8")
+    t = titles()
+    parsed = Page(page)
+    assert parsed.title.startswith(t[3])  # the module title, as the words it is
+    assert t[3] in " ".join(Page(page).title.split()) and "alert('attr')" in parsed.title
+    # the part title and the municipality name reach nav and header only as text
+    assert "&lt;img src=x onerror=alert(&#x27;title-img&#x27;)&gt;" in page
+    assert "<img src=x" not in page and "<script>alert" not in page
+
+
+def test_hostile_text_keeps_its_words_but_loses_its_markup(sites):
+    _theme, built = sites
+    page = (built["base"] / "basics" / "intro.html").read_text(encoding="utf-8")
+    assert "Tekst med" in page and "inni." in page  # the paragraph around a removed <img>
+    assert "klikk" in page  # the text of a <div onclick>
+    assert "et punkt" in page and "en lenke" in page
+
+
+def test_mkdocs_itself_refuses_tab_and_entity_schemes(tmp_path):
+    from manualkit.core.problems import BuildError
+
+    root = hostile_tree(tmp_path / "m", body=fragment("links-mkdocs-refuses.md"))
+    with pytest.raises(BuildError) as err:
+        _build(root)
+    assert "unrecognized relative link" in err.value.message
+    assert not (root / "build" / "base" / "site").exists()
+
+
+# -- the sanitiser on its own ------------------------------------------------------------------
+
+MD = markdown.Markdown(extensions=["abbr", "admonition", "attr_list", "md_in_html", "tables", "toc"])
+
+PIECES = [line for name in ("html.md", "attributes.md", "links.md") for line in fragment(name).split("\n") if line.strip()]
+PIECES += titles() + ["<", ">", '"', "'", "`", "{:", "}", "[", "](", ")", "!", "*", "\n", "\n\n", ":::", "!!! note",
+                      "    ", "<a ", "href=", "javascript:", "on", "load=", "&#x6a;", "&lt;", "/", "=", "svg", "img"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=25))
+def test_sanitised_html_stays_clean_whatever_the_markdown(pieces):
+    html = clean(MD.reset().convert("".join(pieces)))
+    assert unsafe_markup(html) == []
+    assert problems_in(html, set()) == []
+    assert not re.search(r"<(script|style|iframe|object|svg|math|form)\b", html, re.I)
+
+
+def test_text_is_escaped_once_whatever_comes_in():
+    for t in titles():
+        once = text(t)
+        assert text(once) == once
+        assert "<" not in once and '"' not in once
+    assert text("Foreldre & barn") == "Foreldre &amp; barn"
+
+
+def test_allow_list_keeps_what_the_manual_needs():
+    html = ('<h2 id="plan">Plan<a class="headerlink" href="#plan" title="Permanent link">¶</a></h2>'
+            '<div class="admonition note"><p class="admonition-title">Merk</p><p>x</p></div>'
+            '<table><thead><tr><th style="text-align: left;">a</th></tr></thead></table>'
+            '<p><a href="../basics/intro.html#x">a</a> <a href="mailto:a@b.no">m</a> <a href="tel:+4712345678">t</a> '
+            '<img alt="Bilde" src="../_media/manual/basics/images/pic.png"> <abbr title="forklaring">ord</abbr></p>'
+            '<div class="banner banner--draft" role="note" lang="en"><p>Utkast</p></div>')
+    assert clean(html) == html.replace('style="text-align: left;"', 'style="text-align:left"')
