@@ -15,6 +15,18 @@ NB = "manual/basics/intro.nb.md"
 OVERLAY = "adaptations/evil/overlays/more.nb.md"
 
 
+def tiny_png() -> bytes:
+    """A real 1×1 PNG."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\xff\xff\xff")) + chunk(b"IEND", b""))
+
+
 def fragment(name: str) -> str:
     return (HOSTILE / name).read_text(encoding="utf-8")
 
@@ -67,7 +79,7 @@ def hostile_files(body: str | None = None, title: str | None = None) -> dict[str
     files["manual/manual.yml"] = (files["manual/manual.yml"]
                                   .replace("{nb: Grunnlag, en: Basics}", "{nb: " + _yaml(t[1]) + ", en: Basics}")
                                   .replace("title: {nb: Minimanual", "title: {nb: " + _yaml(t[0])))
-    files["manual/basics/images/pic.png"] = b"\x89PNG\r\n\x1a\n" + bytes(24)
+    files["manual/basics/images/pic.png"] = tiny_png()
     files["locales/glossary.yml"] = ("terms:\n  - id: evil\n    nb: {term: " + _yaml(t[2]) + ", definition: " + _yaml(t[0])
                                      + "}\n    en: {term: innledning, definition: " + _yaml(t[4]) + "}\n")
     files["adaptations/evil/adaptation.yml"] = ADAPTATION.format(

@@ -178,3 +178,72 @@ def test_allow_list_keeps_what_the_manual_needs():
             '<img alt="Bilde" src="../_media/manual/basics/images/pic.png"> <abbr title="forklaring">ord</abbr></p>'
             '<div class="banner banner--draft" role="note" lang="en"><p>Utkast</p></div>')
     assert clean(html) == html.replace('style="text-align: left;"', 'style="text-align:left"')
+
+
+# -- PDFs ----------------------------------------------------------------------------------------
+
+SECRET = "manualkit-secret-7f3a9c"  # a file in the repository the PDFs must never show
+
+
+def _pdf_texts(folder: Path) -> dict[str, str]:
+    from pypdf import PdfReader
+
+    return {p.relative_to(folder).as_posix(): "\n".join(page.extract_text() or "" for page in PdfReader(p).pages)
+            for p in sorted(folder.rglob("*.pdf"))}
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    import io
+
+    from manualkit.outputs.pdf.build import build_pdfs
+
+    body = "\n\n".join([fragment("typst.md"), fragment("attributes.md"), fragment("links.md")])
+    body += '\n\n[Hemmelig](secret.txt) og `#read("/secret.txt")`{=typst} og #read("/secret.txt").\n'
+    root = hostile_tree(tmp_path_factory.mktemp("pdf") / "m", body=body, title=titles()[8])
+    (root / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    project = unchecked(load_project(root, ["base", "evil"]))
+    out = {}
+    for variant in ("base", "evil"):
+        log = io.StringIO()
+        out[variant] = _pdf_texts(build_pdfs(project, variant, root / "build" / variant / "pdf", log=log))
+    return root, out
+
+
+def test_hostile_typst_cannot_put_repository_or_host_files_into_pdfs(pdfs):
+    root, built = pdfs
+    manual_yml = (root / "manual" / "manual.yml").read_text(encoding="utf-8")
+    leaks = [SECRET, "default_language", "root:x:0:0", "/bin/sh"]
+    try:
+        leaks.append(Path("/etc/hostname").read_text().strip())
+    except OSError:
+        pass
+    assert "default_language" in manual_yml
+    for variant, texts in built.items():
+        assert texts, variant
+        for name, text in texts.items():
+            assert [leak for leak in leaks if leak and leak in text] == [], (variant, name)
+
+
+def test_hostile_typst_shows_as_the_words_written(pdfs):
+    _root, built = pdfs
+    book = built["base"]["nb/manual.pdf"]
+    squashed = " ".join(book.split())
+    assert '#read("/etc/passwd")' in squashed  # the module title, as text
+    assert "Tekst." in squashed and "Et avsnitt med attributter." in squashed
+
+
+def test_typst_root_holds_only_the_images_a_document_shows(tmp_path):
+    """Even Typst code that got through cannot read the repository: its root is a staging folder."""
+    from manualkit.core.problems import BuildError
+    from manualkit.outputs.pdf.documents import Document
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
+
+    root = hostile_tree(tmp_path / "m")
+    runner = TypstRunner(root, 1704067200)
+    for target in ("/manual/manual.yml", "/../../../../etc/hostname", "/etc/hostname"):
+        doc = Document("handout", "a test document", "T", f'#set document(title: "T")\n#read("{target}")\n', {}, (), 0)
+        with pytest.raises(BuildError) as err:
+            runner.pdf(doc)
+        assert "not found" in err.value.message or "escape the project root" in err.value.message, err.value.message
+    assert [p.name for p in runner.typst_root.rglob("*") if p.is_file()] == []

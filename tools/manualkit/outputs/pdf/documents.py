@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from manualkit.core.problems import BuildError
 from manualkit.core.resolve import ResolvedManual, ResolvedModule, string
 from manualkit.outputs.pdf.contacts import ContactRow
 from manualkit.outputs.pdf.markdown_prep import Fragments, plain
@@ -26,6 +27,15 @@ LABEL_KEYS = ("core_component", "core_section", "duration", "minutes", "version"
 CALLOUT_KINDS = ("note", "tip", "example", "warning", "core")
 _LABEL = re.compile(r"(?<![\\(])<([\w.:-]+)>")  # a label pandoc wrote (text has `\<`, links `(<`)
 _LINK = re.compile(r"#link\(<([\w.:-]+)>\)\[")  # pandoc's internal link (our scoped cross-references)
+_SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _id(value: str) -> str:
+    """An id or language code written into Typst code: only ids pass (the checker refuses the rest)."""
+    if not _SAFE_ID.match(value):
+        raise BuildError(f"the id '{value}' cannot be used in a PDF: ids are lower-case letters, digits and hyphens",
+                         hint="run 'manual check': it names the file and line")
+    return value
 
 
 @dataclass(frozen=True)
@@ -113,7 +123,7 @@ class _Source:
 
     def module(self, rm: ResolvedManual, mod: ResolvedModule, fragments: Fragments, wrap: str = "") -> None:
         other = mod.text_lang != rm.lang
-        opened = [f'#other-language("{mod.text_lang}")['] if other else []
+        opened = [f'#other-language("{_id(mod.text_lang)}")['] if other else []
         if wrap:
             opened.append(f"#{wrap}[")
         self.add("\n".join(opened) or "//")
@@ -140,14 +150,14 @@ def book(rm: ResolvedManual, fragments: Fragments, meta: dict[str, Any]) -> Docu
     parts = [(index, part) for index, part in enumerate(rm.parts) if part.modules]
     entries = []
     for index, part in parts:
-        entries.append(f"(1, meta.parts.at({index}), <part:{part.id}>)")
-        entries += [f'(2, meta.refs.at("{mod.id}"), <{mod.id}>)' for mod in part.modules]
+        entries.append(f"(1, meta.parts.at({index}), <part:{_id(part.id)}>)")
+        entries += [f'(2, meta.refs.at("{_id(mod.id)}"), <{mod.id}>)' for mod in part.modules]
     src.add("#show: book\n#cover()\n#contents(\n  " + ",\n  ".join(entries) + ",\n)\n#set heading(offset: 1)")
     for index, part in parts:
         src.add(f"#set page(header: part-header({index}))\n#part-break()\n"
                 f"#heading(level: 1, meta.parts.at({index})) <part:{part.id}>")
         for mod in part.modules:
-            src.add(f'#set page(header: module-header("{mod.id}"))')
+            src.add(f'#set page(header: module-header("{_id(mod.id)}"))')
             src.module(rm, mod, fragments)
     title = f"{rm.title} – {rm.variant_name}"
     return _document("book", f"the book ({rm.variant}, {rm.lang})", title, src, meta, "see")
