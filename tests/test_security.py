@@ -247,3 +247,62 @@ def test_typst_root_holds_only_the_images_a_document_shows(tmp_path):
             runner.pdf(doc)
         assert "not found" in err.value.message or "escape the project root" in err.value.message, err.value.message
     assert [p.name for p in runner.typst_root.rglob("*") if p.is_file()] == []
+
+
+# -- the checker -----------------------------------------------------------------------------------
+
+
+def _problems(root: Path) -> list[tuple[str, str, int]]:
+    return [(p.code, p.path, p.line) for p in load_project(root, None).problems]
+
+
+def _line_of(root: Path, rel: str, needle: str) -> int:
+    return next(i for i, line in enumerate((root / rel).read_text(encoding="utf-8").split("\n"), 1) if needle in line)
+
+
+def test_checker_refuses_every_hostile_class_at_its_line(tmp_path):
+    body = "\n\n".join(fragment(n) for n in ("html.md", "attributes.md", "links.md", "typst.md"))
+    root = hostile_tree(tmp_path / "m", body=body)
+    got = _problems(root)
+    expect = [
+        ("E801", NB, "<svg/onload"), ("E801", NB, "<script>alert('script')"), ("E801", NB, "onerror=alert('img')"),
+        ("E801", NB, "<iframe"), ("E801", NB, "<div onclick"), ("E801", NB, "<details"), ("E801", NB, "<!--"),
+        ("E801", NB, "<math>"), ("E801", NB, "<object"), ("E801", NB, "<form"),
+        ("E811", NB, "{: onclick"), ("E811", NB, "{: onmouseover"), ("E811", NB, "{: href="), ("E811", NB, "{: src="),
+        ("E811", NB, "{: onfocus"), ("E408", NB, "## Overskrift med attributter"),
+        ("E802", NB, "[r]: javascript:"), ("E802", NB, "[d]: data:"), ("E802", NB, "[v]: vbscript:"),
+        ("E802", NB, "JaVaScRiPt:"), ("E802", NB, "<javascript:"), ("E802", NB, "![bilde](data:"),
+        ("E802", NB, "[mellomrom]"),
+        ("E803", NB, "```{=typst}"), ("E803", NB, "`{=typst}"), ("E811", NB, "::: {.note typst:text"),
+        ("E808", NB, "::: {.fp-info"), ("E811", NB, "[ord]{typst:text"),
+        ("E801", "manual/manual.yml", "title: {nb: '<script>"), ("E801", "manual/manual.yml", "{nb: '<img src=x"),
+        ("E801", "locales/glossary.yml", "term: '<svg/onload"),
+        ("E801", "adaptations/evil/adaptation.yml", "name: {nb:"), ("E801", "adaptations/evil/adaptation.yml", "reasons:"),
+        ("E801", "adaptations/evil/adaptation.yml", "description:"), ("E801", "adaptations/evil/adaptation.yml", "approved_by:"),
+        ("E801", OVERLAY, "<svg/onload"), ("E801", OVERLAY, "<script>alert('script')"),
+    ]
+    missing = [(code, rel, needle) for code, rel, needle in expect if (code, rel, _line_of(root, rel, needle)) not in got]
+    assert missing == []
+
+
+def test_title_and_summary_fields_are_checked_like_bodies(tree):
+    from conftest import INTRO_NB
+
+    text = INTRO_NB.replace("title: Innledning", "title: 'Innledning {: onclick=x}'").replace(
+        "status: draft\n", "status: draft\nsummary: '[lenke](javascript:alert(1)) <svg/onload=x>'\n")
+    got = _problems(tree({NB: text}))
+    assert ("E811", NB, 3) in got and ("E802", NB, 7) in got and ("E801", NB, 7) in got
+
+
+def test_every_scanner_returns_on_a_megabyte_of_adversarial_text():
+    """Not a timing assertion: the benchmark runs every scanner on 1 MB of each adversarial input
+    under a generous timeout, and must come back (a super-linear scanner would not)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "adversarial.py"), "--quiet"],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("slowest: ")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from manualkit.core import model as m
-from manualkit.core.body import Body, parse_body, unsafe_text
+from manualkit.core.body import Body, field_findings, parse_body
 from manualkit.core.links import inside
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, key_name, suggest
@@ -182,9 +182,8 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
     if not ok:
         return None, problems + c.problems
     for key in ("name",):
-        bad = unsafe_text(data.get(key))
-        if bad:
-            c.add("E801", (key,), tag=bad)
+        for sub, code, fmt in field_findings(data.get(key)):
+            c.add(code, (key,) if sub is None else (key, sub), **fmt)
     aid = data.get("id") if isinstance(data.get("id"), str) else folder.name
     if aid != folder.name:
         c.add("E1009", ("id",), id=aid, folder=folder.name)
@@ -286,9 +285,8 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
     if op in NEEDS_OVERLAY and not raw.get("overlay"):
         need("an 'overlay' with the new text", "overlay: local-routines   # overlays/local-routines.nb.md and .en.md")
     for key in ("title", "summary", "description", "justification", "approved_by"):
-        bad = unsafe_text(raw.get(key))
-        if bad:
-            c.add("E801", path + (key,), tag=bad)
+        for sub, code, fmt in field_findings(raw.get(key)):
+            c.add(code, path + ((key,) if sub is None else (key, sub)), **fmt)
     date = raw.get("date")
     if isinstance(date, str) and not DATE_RE.match(date):
         c.add("E203", path + ("date",), key=key_name(path + ("date",)), value=date, allowed="a date written 2026-11-01", suggest="")
@@ -302,6 +300,8 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
             c.add("E201", path + ("frame",), key=key_name(path + ("frame", "context")), example="context: [setting]")
         reasons = frame.get("reasons")
         if isinstance(reasons, dict):
+            for sub, code, fmt in field_findings(reasons.get("text")):
+                c.add(code, path + ("frame", "reasons", "text") + (() if sub is None else (sub,)), **fmt)
             c.mapping(reasons, path + ("frame", "reasons"), {
                 "text": Field("text", required=True, example="Lokale samarbeidsrutiner"),
                 "level": Field("str", required=True, allowed=tuple(vocab.get("reason_level", {})), example="organisation"),

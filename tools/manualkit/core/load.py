@@ -10,13 +10,19 @@ from pathlib import Path
 from typing import Any
 
 from manualkit.core import model as m
-from manualkit.core.body import parse_body, unsafe_text
+from manualkit.core.body import field_findings, parse_body
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, suggest
 from manualkit.core.textfile import read_text, read_yaml_file, split_front_matter
 from manualkit.core.yamlread import Marks
 
 FILE_RE = re.compile(r"^(?P<id>[^.]+)\.(?P<lang>[^.]+)\.md$")
+
+
+def _check_text(c: Checker, path: tuple, value: Any) -> None:
+    """A text a reader sees (title, name, glossary entry): no HTML, attribute lists or unsafe links."""
+    for sub, code, fmt in field_findings(value):
+        c.add(code, path if sub is None else path + (sub,), **fmt)
 
 
 def _contributor_check(rel: str, marks: Marks):
@@ -120,7 +126,9 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
             seen_modules[mid] = ("parts", i, "modules", j)
             mods.append(mid)
         title = pdata.get("title")
+        _check_text(c, ("parts", i, "title"), title)
         parts.append(m.Part(pid, title if isinstance(title, dict) else {lang: str(title) for lang in langs}, tuple(mods)))
+    _check_text(c, ("title",), data.get("title"))
     problems += c.problems
     if not langs:
         return None, problems
@@ -202,9 +210,7 @@ def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str
                 "source_hash": Field("str", example="run: manual translations mark"),
             }, where=" in translation")
     for key in ("title", "summary"):
-        bad = unsafe_text(meta.get(key))
-        if bad:
-            c.add("E801", (key,), tag=bad)
+        _check_text(c, (key,), meta.get(key))
     if isinstance(meta.get("id"), str) and meta["id"] != mid:
         c.add("E304", ("id",), id=meta["id"], stem=mid)
     problems += c.problems
@@ -293,6 +299,8 @@ def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryT
             if isinstance(t.get(lang), dict):
                 n = len(c.problems)
                 c.mapping(t[lang], ("terms", i, lang), entry)
+                for key in ("term", "definition"):
+                    _check_text(c, ("terms", i, lang, key), t[lang].get(key))
                 ok = ok and len(c.problems) == n
             else:
                 ok = False
