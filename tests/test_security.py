@@ -306,3 +306,74 @@ def test_every_scanner_returns_on_a_megabyte_of_adversarial_text():
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.startswith("slowest: ")
+
+
+# -- assets, symbolic links, reserved ids ----------------------------------------------------------
+
+SVG_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="5" height="5"/></svg>'
+SVG_EVENT = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="5" height="5"/></svg>'
+SVG_EXTERNAL = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://evil.example/x.png"/></svg>'
+
+
+@pytest.mark.parametrize("data,why", [
+    (SVG_SCRIPT, "the SVG contains a <script> element"),
+    (SVG_EVENT, "the SVG contains the event attribute onload"),
+    (SVG_EXTERNAL, "the SVG contains a reference to 'https://evil.example/x.png' outside the drawing"),
+    (b"<html><body>not an image</body></html>", "by its content it is not a PNG, JPEG, WebP or SVG image"),
+    (b"id: mini\ntitle: x\n", "by its content it is not a PNG, JPEG, WebP or SVG image"),
+])
+def test_logo_and_images_are_typed_by_content(tree, data, why):
+    from conftest import INTRO_NB
+
+    root = tree({NB: INTRO_NB + "\n![Et bilde](images/pic.png)\n", "manual/basics/images/pic.png": data})
+    hits = [p for p in load_project(root, ["base"]).problems if p.code == "E815"]
+    assert [(p.path, p.line, p.message) for p in hits] == [
+        (NB, 15, f"the file 'images/pic.png' cannot be published as an image: {why}")]
+
+
+def test_a_hostile_logo_is_refused_and_never_copied_into_the_site(tmp_path):
+    from manualkit.core.problems import BuildError
+
+    root = hostile_tree(tmp_path / "m", body="Tekst.\n")
+    (root / "adaptations/evil/assets").mkdir(parents=True)
+    (root / "adaptations/evil/assets/logo.svg").write_bytes(SVG_SCRIPT)
+    yml = root / "adaptations/evil/adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("status: example\n", "status: example\nbranding:\n  logo: assets/logo.svg\n"),
+                   encoding="utf-8")
+    got = [(p.code, p.path, p.line) for p in load_project(root, None).problems]
+    assert ("E815", "adaptations/evil/adaptation.yml", 5) in got
+    # with the checker bypassed the loader still keeps the logo out; the stage refuses it as well
+    from dataclasses import replace
+
+    from manualkit.outputs.site.stage import plan
+
+    project = unchecked(load_project(root, ["base", "evil"]))
+    assert "logo" not in project.adaptation("evil").branding
+    rm = project.resolutions["evil"].manuals["nb"]
+    with pytest.raises(BuildError):
+        plan(root, {"nb": replace(rm, branding={"logo": "adaptations/evil/assets/logo.svg"})}, None)
+
+
+def test_a_symbolic_link_out_of_the_repository_is_an_error_and_never_published(tmp_path):
+    from manualkit.core.problems import BuildError
+
+    root = hostile_tree(tmp_path / "m", body="![Vertsfil](images/host.png)\n")
+    (root / "manual/basics/images/host.png").symlink_to("/etc/passwd")
+    (root / "locales/other.yml").symlink_to("/etc/hostname")
+    got = [(p.code, p.path) for p in load_project(root, None).problems]
+    assert ("E804", "manual/basics/images/host.png") in got and ("E804", "locales/other.yml") in got
+    assert ("E804", NB) in got  # and the image that uses it
+    with pytest.raises(BuildError):
+        _build(root)
+    assert not (root / "build" / "base" / "site").exists()
+
+
+def test_reserved_ids_are_refused_with_a_hint(tree):
+    from conftest import MANUAL_YML
+
+    yml = MANUAL_YML.replace("  - id: basics", "  - id: en").replace("      - intro\n", "      - intro\n      - about-this-version\n")
+    problems = [p for p in load_project(tree({"manual/manual.yml": yml}), ["base"]).problems if p.code == "E309"]
+    assert [(p.line, p.message) for p in problems] == [
+        (7, "the id 'en' is reserved: a part named like a language code would share the site's /en/ folder with that language"),
+        (11, "the id 'about-this-version' is reserved: it is the generated page 'About this version'")]
+    assert problems[1].hint == "choose another id, for example 'about-this-version-text'"

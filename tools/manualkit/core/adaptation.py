@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from manualkit.core import model as m
+from manualkit.core.assets import check_image
 from manualkit.core.body import Body, field_findings, parse_body
 from manualkit.core.links import inside
 from manualkit.core.problems import Problem, make
@@ -245,6 +246,8 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
             c.add("E804", ("branding", "logo"), target=logo)
         elif not path.is_file():
             c.add("E603", ("branding", "logo"), src=logo)
+        elif check_image(path):
+            c.add("E815", ("branding", "logo"), src=logo, why=check_image(path))
         else:
             out["logo"] = path.relative_to(root).as_posix()
     return out
@@ -275,6 +278,11 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
     if op in ("move-section", "add-module") and raw.get("where") in ("before", "after") and not raw.get("anchor"):
         need("an 'anchor' (the section or module it goes before or after)", "anchor: first-visit")
     if op == "add-module":
+        from manualkit.core.load import reserved
+
+        why = reserved("module", module, langs)
+        if why:
+            c.add("E309", path + ("target",), id=module, why=why, example=f"{module}-local")
         for key, ex in (("title", "{nb: Lokale rutiner, en: Local routines}"), ("part", "coordination")):
             if not raw.get(key):
                 need(f"'{key}'", f"{key}: {ex}")

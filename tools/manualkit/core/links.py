@@ -78,4 +78,10 @@ def _check_image(link: Link, rel: str, root: Path) -> list[Problem]:
         return out + [make("E804", rel, link.line, link.col, target=src)]
     if not path.is_file():
         out.append(make("E603", rel, link.line, link.col, src=src))
+        return out
+    from manualkit.core.assets import check_image
+
+    why = check_image(path)
+    if why:
+        out.append(make("E815", rel, link.line, link.col, src=src, why=why))
     return out

@@ -59,6 +59,7 @@ RULES: dict[str, Rule] = {
                  "add it to 'languages' in manual/manual.yml or rename the file"),
     "E308": Rule(E, "module '{module}' is listed in part '{listed}' but lies in folder '{folder}'",
                  "move the file to manual/{listed}/ or list it under part '{folder}'"),
+    "E309": Rule(E, "the id '{id}' is reserved: {why}", "choose another id, for example '{example}'"),
     # Sections and headings
     "E401": Rule(E, "the heading '{title}' has no id", "end the heading with an id: ## {title} {{#{proposal}}}"),
     "E402": Rule(E, "the section id '{id}' is used twice in this module (first on line {first})", "give each section its own id"),
@@ -106,6 +107,8 @@ RULES: dict[str, Rule] = {
                  "attributes are only for section headings ('## Title {{#id .core}}') and callouts ('::: note'); to show a brace, write \\{{"),
     "E812": Rule(E, "this paragraph is too long to check ({length} characters, at most {limit})",
                  "split it into paragraphs with blank lines between them"),
+    "E815": Rule(E, "the file '{src}' cannot be published as an image: {why}",
+                 "use a PNG, JPEG, WebP or SVG file; an SVG may hold only drawing: no scripts, event attributes or links to other files"),
     "E814": Rule(E, "{count} more problems in this file are not listed", "fix the problems above, then check again"),
     "E813": Rule(E, "a variable cannot be a link or image target",
                  "link to modules with ref:module-id; write web addresses out in the text"),

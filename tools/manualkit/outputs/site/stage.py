@@ -128,6 +128,12 @@ def plan(root: Path, manuals: dict[str, ResolvedManual], pdf_dir: Path | None) -
     files[f"{ASSET_DIR}/variant.css"] = variant_css(first.branding)
     logo = first.branding.get("logo")
     if logo:
+        from manualkit.core.assets import check_image, inside
+        from manualkit.core.problems import BuildError
+
+        why = check_image(root / logo) if inside(root, root / logo) else "it lies outside the repository"
+        if why:  # only a real image is ever copied into a site
+            raise BuildError(f"the logo '{logo}' cannot be published: {why}", hint="run 'manual check' (E815)")
         dest = f"{ASSET_DIR}/logo{Path(logo).suffix.lower()}"
         files[dest] = root / logo
         staged.logo = dest
