@@ -353,9 +353,11 @@ def test_a_pandoc_failure_names_the_module(good_build, tmp_path: Path, monkeypat
     filters.mkdir()
     lua = (pandoc.FILTERS / "manual.lua").read_text(encoding="utf-8")
     # a filter that breaks on one module only, as a bad construct in that module would
-    (filters / "manual.lua").write_text(lua + '\nlocal real_div = Div\nfunction Div(div)\n'
+    ending = "return { read_key, allow, markup }"
+    assert ending in lua
+    (filters / "manual.lua").write_text(lua.replace(ending, 'local real_div = markup.Div\nmarkup.Div = function(div)\n'
                                         '  if div.attributes["module"] == "safety" then error("boom in safety") end\n'
-                                        '  return real_div(div)\nend\n', encoding="utf-8")
+                                        '  return real_div(div)\nend\n' + ending), encoding="utf-8")
     monkeypatch.setattr(pandoc, "FILTERS", filters)
     with pytest.raises(BuildError) as info:
         build_output(_project(root).resolutions["base"], "pdf", root / "build", io.StringIO())

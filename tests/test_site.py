@@ -529,7 +529,8 @@ def test_generated_config_overrides_only_what_differs(built):
     staged = stage(project.resolutions["testby"], work / "docs", None)
     cfg = variant_config(staged, built, work / "mkdocs.yml", work / "site")
     assert set(cfg) == {"INHERIT", "docs_dir", "site_dir", "hooks", "site_name", "theme", "plugins"}
-    assert cfg["INHERIT"] == "../../mkdocs.yml" and cfg["hooks"] == []
+    from manualkit.outputs.site.config import SANITISE_HOOK
+    assert cfg["INHERIT"] == "../../mkdocs.yml" and cfg["hooks"] == [SANITISE_HOOK.as_posix()]  # only the sanitiser
     assert cfg["theme"] == {"language": "nb", "logo": "assets/manualkit/logo.svg", "favicon": "assets/manualkit/logo.svg"}
     langs = cfg["plugins"]["i18n"]["languages"]
     assert [(entry["locale"], entry["default"]) for entry in langs] == [("nb", True), ("en", False)]

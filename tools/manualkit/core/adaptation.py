@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from manualkit.core import model as m
-from manualkit.core.body import Body, parse_body, unsafe_text
+from manualkit.core.assets import check_image
+from manualkit.core.body import Body, field_findings, parse_body
 from manualkit.core.links import inside
 from manualkit.core.frame import FrameRecord
 from manualkit.core.problems import Problem, make
@@ -197,9 +198,8 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
     if not ok:
         return None, problems + c.problems
     for key in ("name",):
-        bad = unsafe_text(data.get(key))
-        if bad:
-            c.add("E801", (key,), tag=bad)
+        for sub, code, fmt in field_findings(data.get(key)):
+            c.add(code, (key,) if sub is None else (key, sub), **fmt)
     aid = data.get("id") if isinstance(data.get("id"), str) else folder.name
     if aid != folder.name:
         c.add("E1009", ("id",), id=aid, folder=folder.name)
@@ -261,6 +261,8 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
             c.add("E804", ("branding", "logo"), target=logo)
         elif not path.is_file():
             c.add("E603", ("branding", "logo"), src=logo)
+        elif check_image(path):
+            c.add("E815", ("branding", "logo"), src=logo, why=check_image(path))
         else:
             out["logo"] = path.relative_to(root).as_posix()
     return out
@@ -291,6 +293,11 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
     if op in ("move-section", "add-module") and raw.get("where") in ("before", "after") and not raw.get("anchor"):
         need("an 'anchor' (the section or module it goes before or after)", "anchor: first-visit")
     if op == "add-module":
+        from manualkit.core.load import reserved
+
+        why = reserved("module", module, langs)
+        if why:
+            c.add("E309", path + ("target",), id=module, why=why, example=f"{module}-local")
         for key, ex in (("title", "{nb: Lokale rutiner, en: Local routines}"), ("part", "coordination")):
             if not raw.get(key):
                 need(f"'{key}'", f"{key}: {ex}")
@@ -301,9 +308,8 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
     if op in NEEDS_OVERLAY and not raw.get("overlay"):
         need("an 'overlay' with the new text", "overlay: local-routines   # overlays/local-routines.nb.md and .en.md")
     for key in ("title", "summary", "description", "justification", "approved_by"):
-        bad = unsafe_text(raw.get(key))
-        if bad:
-            c.add("E801", path + (key,), tag=bad)
+        for sub, code, fmt in field_findings(raw.get(key)):
+            c.add(code, path + ((key,) if sub is None else (key, sub)), **fmt)
     date = raw.get("date")
     if isinstance(date, str) and not DATE_RE.match(date):
         c.add("E203", path + ("date",), key=key_name(path + ("date",)), value=date, allowed="a date written 2026-11-01", suggest="")
@@ -317,6 +323,8 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
             c.add("E201", path + ("frame",), key=key_name(path + ("frame", "context")), example="context: [setting]")
         reasons = frame.get("reasons")
         if isinstance(reasons, dict):
+            for sub, code, fmt in field_findings(reasons.get("text")):
+                c.add(code, path + ("frame", "reasons", "text") + (() if sub is None else (sub,)), **fmt)
             c.mapping(reasons, path + ("frame", "reasons"), {
                 "text": Field("text", required=True, example="Lokale samarbeidsrutiner"),
                 "level": Field("str", required=True, allowed=tuple(vocab.get("reason_level", {})), example="organisation"),

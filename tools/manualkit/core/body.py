@@ -3,6 +3,8 @@
 The body is scanned line by line (fenced code blocks are skipped for headings and links).
 :func:`parse_body` returns a :class:`Body` with the preamble, the ``##`` sections and every
 link, image and heading with its line in the file, plus the problems found on the way.
+Links come from a real Markdown parser and raw HTML and attribute lists from a scan of the
+source (see markdown_scan.py); every step is linear in the length of the text.
 """
 from __future__ import annotations
 
@@ -12,20 +14,23 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterator
 
+from manualkit.core.markdown_scan import MAX_INLINE, Link, links as scan_links, mask_code_spans, source_findings
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import ID_RE
 
 CALLOUT_KINDS = ("note", "tip", "example", "warning", "core")
 
-HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
-ATTR_RE = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
+# The patterns below are shared with the renderers. None has two neighbouring repetitions that
+# can take the same characters, so none backtracks more than linearly on crafted lines.
+HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*)$")  # the closing '#'s and spaces are cut in parse_heading
+ATTR_RE = re.compile(r"\{([^{}]*)\}[ \t]*$")
 FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*(.*)$")
 LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
 CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1(\{=[a-z]+\})?")
-HTML_RE = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?/?>|<!--")
-CALLOUT_OPEN_RE = re.compile(r"^:::+[ \t]*\{?[ \t]*\.?([A-Za-z][\w-]*)[^}]*\}?[ \t]*$")
+CALLOUT_OPEN_RE = re.compile(r"^:::+[ \t]*(?:\{[ \t]*)?\.?([A-Za-z][\w-]*)([^}]*)(?:\}[ \t]*)?$")
 CALLOUT_CLOSE_RE = re.compile(r"^:::+[ \t]*$")
-TABLE_DELIM_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_DELIM_CELL = re.compile(r":?-{3,}:?")
+MAX_PROBLEMS = 200  # per file: the rest is counted in one E814
 EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 PHONE_RE = re.compile(
     r"(?<![\w+])(?:(?:\+|00)47[ \t-]?)?(?:\d{8}|\d{2}(?:[ \t]\d{2}){3}|\d{3}[ \t]\d{2}[ \t]\d{3})(?![\w])")
@@ -57,15 +62,6 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Link:
-    image: bool
-    text: str
-    target: str
-    line: int
-    col: int
-
-
-@dataclass(frozen=True)
 class Body:
     preamble: str
     sections: tuple[Section, ...]
@@ -78,7 +74,9 @@ def slugify(title: str) -> str:
     """A proposal for a section id from a heading title (æ→ae, ø→o, å→a)."""
     text = title.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"\{\{.*?\}\}", "", text)
+    while "{{" in text and "}}" in text[text.index("{{"):]:  # drop variables (no regex: linear)
+        start = text.index("{{")
+        text = text[:start] + text[text.index("}}", start) + 2:]
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-") or "section"
 
 
@@ -97,15 +95,34 @@ def fnr_is_valid(digits: str) -> bool:
 
 
 def _mask_code_spans(line: str) -> tuple[str, list[tuple[int, str]]]:
-    """Replace inline code with spaces (columns kept); report raw inline attributes."""
+    """Replace inline code with spaces (columns kept); report raw inline attributes (`x`{=typst})."""
+    masked, ends = mask_code_spans(line)
     raws: list[tuple[int, str]] = []
+    for end in ends:
+        if line.startswith("{=", end):
+            close = line.find("}", end)
+            raws.append((end, line[end + 2: close if close > 0 else len(line)].strip()))
+    return masked, raws
 
-    def repl(m: re.Match[str]) -> str:
-        if m.group(3):
-            raws.append((m.start(), m.group(3)[2:-1]))
-        return " " * len(m.group(0))
 
-    return CODE_SPAN_RE.sub(repl, line), raws
+def is_table_delimiter(line: str) -> bool:
+    """A pipe table's '| --- | :---: |' row (split and compared per cell: linear)."""
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    cells = s.split("|")
+    return bool(s.strip()) and all(_DELIM_CELL.fullmatch(c.strip()) for c in cells)
+
+
+def heading_attr_col(line: str) -> int:
+    """0-based column of a heading's trailing attribute list '{...}', or -1."""
+    s = line.rstrip(" \t")
+    if not s.endswith("}"):
+        return -1
+    start = s.rfind("{")
+    return start if start >= 0 and "}" not in s[start:-1] else -1
 
 
 def fence_states(lines: list[str]) -> Iterator[tuple[str, bool]]:
@@ -132,12 +149,13 @@ def parse_heading(line: str) -> tuple[int, str, str | None, bool, list[str]] | N
     m = HEADING_RE.match(line)
     if not m:
         return None
-    level, title = len(m.group(1)), m.group(2)
+    level, title = len(m.group(1)), m.group(2).rstrip(" \t").rstrip("#").rstrip(" \t")
     hid, core, bad = None, False, []
-    am = ATTR_RE.search(title)
-    if am:
-        title = title[: am.start()].rstrip()
-        for token in am.group(1).split():
+    col = heading_attr_col(title)
+    if col >= 0:
+        attrs = title[col + 1: title.rstrip(" \t").rfind("}")]
+        title = title[:col].rstrip()
+        for token in attrs.split():
             if token.startswith("#") and hid is None:
                 hid = token[1:]
             elif token == ".core":
@@ -152,7 +170,6 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
     problems: list[Problem] = []
     lines = text.split("\n")
     headings: list[Heading] = []
-    links: list[Link] = []
     kinds: list[str] = []
     preamble: list[str] = []
     sections: list[list] = []  # [id, title, core, line, [lines]]
@@ -162,16 +179,27 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
     prev_level = 1
     table_start: int | None = None
     table_ok = True
+    scan_lines: list[str] = []  # the text as the link parser sees it: fenced code blanked
+
+    hidden = [0]
 
     def add(code: str, lineno: int, col: int = 1, **fmt: object) -> None:
-        if check:
-            problems.append(make(code, rel, lineno, col, **fmt))
+        if not check:
+            return
+        if len(problems) >= MAX_PROBLEMS:
+            hidden[0] += 1
+            return
+        problems.append(make(code, rel, lineno, col, **fmt))
 
     for i, raw in enumerate(lines):
         lineno = first_line + i
         target = sections[-1][4] if sections else preamble
         head = raw.lstrip()[:3]
         fm = FENCE_RE.match(raw) if head in ("```", "~~~") else None
+        if fence is not None or fm:
+            scan_lines.append("")
+        else:
+            scan_lines.append(raw)
         if fence is not None:
             target.append(raw)
             if fm and fm.group(1)[0] == fence[0] and len(fm.group(1)) >= len(fence) and not fm.group(2).strip():
@@ -190,13 +218,29 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
             if table_start is None:
                 table_start = lineno
                 nxt = lines[i + 1] if i + 1 < len(lines) else ""
-                table_ok = bool(TABLE_DELIM_RE.match(nxt))
+                table_ok = is_table_delimiter(nxt)
                 if not table_ok:
                     add("E902", lineno, 1)
         else:
             table_start = None
 
+        if "`" in raw:
+            masked, raw_inline = _mask_code_spans(raw)
+            for col, fmt in raw_inline:
+                add("E803", lineno, col + 1, format=fmt)
+        else:
+            masked = raw
         h = parse_heading(raw) if head.startswith("#") else None
+        callout = CALLOUT_OPEN_RE.match(masked.strip()) if head == ":::" else None
+        if check and ("<" in masked or "{" in masked):
+            skip = heading_attr_col(masked) if h else (masked.find("{") if callout else -1)
+            for found in source_findings(masked, lineno, skip_attr_at=skip):
+                if found.kind == "html":
+                    add("E801", lineno, found.col, tag=found.text)
+                elif found.kind == "attrs":
+                    add("E811", lineno, found.col, attrs=found.text)
+                else:
+                    add("E813", lineno, found.col)
         if h:
             level, title, hid, core, bad = h
             if level == 1:
@@ -222,39 +266,30 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
             continue
 
         target.append(raw)
-        if "`" in raw:
-            masked, raw_inline = _mask_code_spans(raw)
-            for col, fmt in raw_inline:
-                add("E803", lineno, col + 1, format=fmt)
-        else:
-            masked = raw
-
         stripped = masked.strip() if head == ":::" else ""
         if stripped and CALLOUT_CLOSE_RE.match(stripped) and callout_line:
             callout_line = 0
-        elif stripped:
-            cm = CALLOUT_OPEN_RE.match(stripped)
-            if cm:
-                kind = cm.group(1)
-                if callout_line:
-                    add("E810", lineno, 1)
-                if kind not in CALLOUT_KINDS:
-                    add("E808", lineno, 1, kind=kind, allowed=", ".join(CALLOUT_KINDS))
-                kinds.append(kind)
-                callout_line = lineno
+        elif callout:
+            kind = callout.group(1)
+            if callout_line:
+                add("E810", lineno, 1)
+            if kind not in CALLOUT_KINDS:
+                add("E808", lineno, 1, kind=kind, allowed=", ".join(CALLOUT_KINDS))
+            elif callout.group(2).strip():  # '::: {.note key=value}': only the kind is allowed
+                add("E811", lineno, raw.find(":::") + 1, attrs=stripped)
+            kinds.append(kind)
+            callout_line = lineno
 
-        if "<" in masked:
-            for m in HTML_RE.finditer(masked):
-                tag = m.group(0) if m.group(0) == "<!--" else f"<{m.group(1)}>"
-                add("E801", lineno, m.start() + 1, tag=tag)
-        if "](" in masked:
-            for m in LINK_RE.finditer(masked):
-                links.append(Link(bool(m.group(1)), m.group(2), m.group(3), lineno, m.start() + 1))
-
+    links, found = scan_links(scan_lines, first_line)
+    for f in found:
+        if f.kind == "too-long":
+            add("E812", f.line, f.col, length=f.text, limit=MAX_INLINE)
     if check:
         _check_private(text, first_line, add)
     if callout_line:
         add("E809", callout_line, 1, opened=callout_line)
+    if hidden[0]:
+        problems.append(make("E814", rel, first_line, 1, count=hidden[0]))
 
     secs = tuple(Section(sid, title, core, line, "\n".join(body_lines), rel)
                  for sid, title, core, line, body_lines in sections)
@@ -283,15 +318,33 @@ def _check_private(text: str, first_line: int, add) -> None:
         add("E807", *where(m.start()), value=m.group(0).strip())
 
 
-def unsafe_text(value: object) -> str | None:
-    """The first raw HTML tag or javascript: link in a metadata text (title, summary), if any."""
-    texts = value.values() if isinstance(value, dict) else [value]
-    for text in texts:
-        if not isinstance(text, str):
+def field_findings(value: object) -> list[tuple[str | None, str, dict]]:
+    """Raw HTML, attribute lists and unsafe links in a metadata text (title, summary, name).
+
+    Returns (language key or None, rule code, message fields); a text that is one per language
+    is looked at per language.
+    """
+    from manualkit.core.links import unsafe_scheme
+
+    items = value.items() if isinstance(value, dict) else [(None, value)]
+    out: list[tuple[str | None, str, dict]] = []
+    for key, text in items:
+        if not isinstance(text, str) or not text:
             continue
-        m = HTML_RE.search(text)
-        if m:
-            return m.group(0) if m.group(0) == "<!--" else f"<{m.group(1)}>"
-        if "javascript:" in text.lower().replace(" ", ""):
-            return "javascript:"
-    return None
+        for number, line in enumerate(text.split("\n")):
+            masked, _ends = mask_code_spans(line)
+            for found in source_findings(masked, number):
+                if found.kind == "html":
+                    out.append((key, "E801", {"tag": found.text}))
+                elif found.kind == "attrs":
+                    out.append((key, "E811", {"attrs": found.text}))
+                else:
+                    out.append((key, "E813", {}))
+        if "[" in text or "<" in text:
+            found_links, _found = scan_links(text.split("\n"), 1)
+            if any(unsafe_scheme(link.target) for link in found_links):
+                out.append((key, "E802", {}))
+        elif unsafe_scheme(text):
+            out.append((key, "E802", {}))
+    return out
+

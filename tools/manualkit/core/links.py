@@ -17,13 +17,23 @@ def split_ref(target: str) -> tuple[str, str]:
     return mod.strip("/"), sec
 
 
+_INVISIBLE = "".join(chr(i) for i in range(0x21))
+
+
+def unsafe_scheme(target: str) -> bool:
+    """True for javascript:, vbscript: and data: addresses, as a browser reads them (tabs and
+    newlines inside ignored, case ignored)."""
+    low = target.strip(_INVISIBLE).lower().replace("\t", "").replace("\n", "").replace("\r", "")
+    return low.startswith(("javascript:", "vbscript:", "data:", "livescript:"))
+
+
 def check_link(link: Link, rel: str, root: Path, index: dict[str, set[str] | None], variant: str = "") -> list[Problem]:
     """Problems with one link; ``index`` maps module ids to their section ids (None: not known)."""
     out: list[Problem] = []
     target = link.target
     low = target.strip().lower().replace("\t", "")
     where = f" (in variant {variant})" if variant else ""
-    if low.startswith("javascript:") or low.startswith("vbscript:") or low.startswith("data:"):
+    if unsafe_scheme(target):
         return [make("E802", rel, link.line, link.col)]
     if link.image:
         return _check_image(link, rel, root)
@@ -68,4 +78,10 @@ def _check_image(link: Link, rel: str, root: Path) -> list[Problem]:
         return out + [make("E804", rel, link.line, link.col, target=src)]
     if not path.is_file():
         out.append(make("E603", rel, link.line, link.col, src=src))
+        return out
+    from manualkit.core.assets import check_image
+
+    why = check_image(path)
+    if why:
+        out.append(make("E815", rel, link.line, link.col, src=src, why=why))
     return out

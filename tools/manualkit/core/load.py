@@ -10,13 +10,39 @@ from pathlib import Path
 from typing import Any
 
 from manualkit.core import model as m
-from manualkit.core.body import parse_body, unsafe_text
+from manualkit.core.assets import outside_links
+from manualkit.core.body import field_findings, parse_body
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, suggest
 from manualkit.core.textfile import read_text, read_yaml_file, split_front_matter
 from manualkit.core.yamlread import Marks
 
 FILE_RE = re.compile(r"^(?P<id>[^.]+)\.(?P<lang>[^.]+)\.md$")
+# Ids the toolkit itself uses: a module or part with one of them would silently replace a
+# generated page or a folder of the published site.
+RESERVED_MODULES = {
+    "about-this-version": "it is the generated page 'About this version'",
+    "glossary": "it is the generated glossary page",
+    "accessibility-statement": "it is the generated accessibility statement",
+    "index": "it is the home page of the site",
+}
+RESERVED_PARTS = {"assets": "the site keeps the theme's files there", "search": "the site keeps its search index there",
+                  "pdf": "the site keeps the PDFs there", "index": "it is the home page of the site"}
+
+
+def reserved(kind: str, value: str, languages: tuple[str, ...]) -> str | None:
+    """Why ``value`` cannot be the id of a module or part (None when it can)."""
+    if kind == "module":
+        return RESERVED_MODULES.get(value)
+    if value in languages or value in ("nb", "nn", "no", "en", "se", "smj", "sma"):
+        return f"a part named like a language code would share the site's /{value}/ folder with that language"
+    return RESERVED_PARTS.get(value)
+
+
+def _check_text(c: Checker, path: tuple, value: Any) -> None:
+    """A text a reader sees (title, name, glossary entry): no HTML, attribute lists or unsafe links."""
+    for sub, code, fmt in field_findings(value):
+        c.add(code, path if sub is None else path + (sub,), **fmt)
 
 
 def _contributor_check(rel: str, marks: Marks):
@@ -78,6 +104,7 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     if not (root / rel_yml).is_file():
         return None, [make("E109", rel_yml, 0, 0, what=rel_yml,
                            fix="run the command in the manual's repository (the folder with manual/ and adaptations/)")]
+    problems += outside_links(root)  # a symbolic link to a host file is never read as content
     data, marks, probs = read_yaml_file(root / rel_yml, rel_yml)
     problems += probs
     if data is None and probs:
@@ -109,6 +136,9 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
             continue
         if pid in seen_parts:
             c.add("E303", ("parts", i, "id"), id=pid, other=f"line {marks.at(seen_parts[pid])[0]}")
+        why = reserved("part", pid, langs)
+        if why:
+            c.add("E309", ("parts", i, "id"), id=pid, why=why, example=f"{pid}-part")
         seen_parts.setdefault(pid, ("parts", i, "id"))
         mods: list[str] = []
         for j, mid in enumerate(pdata.get("modules") or [] if isinstance(pdata.get("modules"), list) else []):
@@ -118,9 +148,14 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
                 c.add("E303", ("parts", i, "modules", j), id=mid, other=f"line {marks.at(seen_modules[mid])[0]}")
                 continue
             seen_modules[mid] = ("parts", i, "modules", j)
+            why = reserved("module", mid, langs)
+            if why:
+                c.add("E309", ("parts", i, "modules", j), id=mid, why=why, example=f"{mid}-text")
             mods.append(mid)
         title = pdata.get("title")
+        _check_text(c, ("parts", i, "title"), title)
         parts.append(m.Part(pid, title if isinstance(title, dict) else {lang: str(title) for lang in langs}, tuple(mods)))
+    _check_text(c, ("title",), data.get("title"))
     problems += c.problems
     if not langs:
         return None, problems
@@ -202,9 +237,7 @@ def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str
                 "source_hash": Field("str", example="run: manual translations mark"),
             }, where=" in translation")
     for key in ("title", "summary"):
-        bad = unsafe_text(meta.get(key))
-        if bad:
-            c.add("E801", (key,), tag=bad)
+        _check_text(c, (key,), meta.get(key))
     if isinstance(meta.get("id"), str) and meta["id"] != mid:
         c.add("E304", ("id",), id=meta["id"], stem=mid)
     problems += c.problems
@@ -294,6 +327,8 @@ def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryT
             if isinstance(t.get(lang), dict):
                 n = len(c.problems)
                 c.mapping(t[lang], ("terms", i, lang), entry)
+                for key in ("term", "definition"):
+                    _check_text(c, ("terms", i, lang, key), t[lang].get(key))
                 ok = ok and len(c.problems) == n
             else:
                 ok = False

@@ -14,6 +14,7 @@ from manualkit.core import variables as v
 from manualkit.core.adaptation import Adaptation
 from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
+from manualkit.core.assets import check_image
 from manualkit.core.links import inside
 from manualkit.core.overlay import Applier, WModule, WSection, WText, working_copy
 from manualkit.core.problems import Problem, make
@@ -66,7 +67,7 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
     branding = dict(adaptation.branding) if adaptation else {}
     assets = {}
     logo = branding.get("logo")
-    if logo and (root / logo).is_file() and inside(root, root / logo):
+    if logo and (root / logo).is_file() and inside(root, root / logo) and check_image(root / logo) is None:
         assets["logo"] = root / logo
     return ResolvedVariant(id=variant, root=root, languages=tuple(langs), default_language=manual.default_language,
                            manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,

@@ -59,6 +59,7 @@ RULES: dict[str, Rule] = {
                  "add it to 'languages' in manual/manual.yml or rename the file"),
     "E308": Rule(E, "module '{module}' is listed in part '{listed}' but lies in folder '{folder}'",
                  "move the file to manual/{listed}/ or list it under part '{folder}'"),
+    "E309": Rule(E, "the id '{id}' is reserved: {why}", "choose another id, for example '{example}'"),
     # Sections and headings
     "E401": Rule(E, "the heading '{title}' has no id", "end the heading with an id: ## {title} {{#{proposal}}}"),
     "E402": Rule(E, "the section id '{id}' is used twice in this module (first on line {first})", "give each section its own id"),
@@ -93,7 +94,7 @@ RULES: dict[str, Rule] = {
     "E704": Rule(E, "only plain variables like {{{{ service.child_welfare }}}} are allowed, not {what}", "remove the template logic; municipalities change text with overlays"),
     # Safety of published content
     "E801": Rule(E, "raw HTML is not allowed: {tag}", "use Markdown instead; callouts are written '::: note' ... ':::'"),
-    "E802": Rule(E, "a 'javascript:' link is not allowed", "link to a module with ref:module-id or to a https:// address"),
+    "E802": Rule(E, "a 'javascript:', 'vbscript:' or 'data:' address is not allowed", "link to a module with ref:module-id or to a https:// address"),
     "E803": Rule(E, "raw {format} is not allowed in content", "write plain Markdown; layout belongs to the toolkit's templates"),
     "E804": Rule(E, "the path '{target}' leaves the repository", "use a path inside the repository, relative to this file"),
     "E805": Rule(E, "this looks like a Norwegian national identity number", "never put personal data in the manual; use a visibly fictional example without digits"),
@@ -102,6 +103,15 @@ RULES: dict[str, Rule] = {
     "E808": Rule(E, "the callout kind '{kind}' is unknown", "use one of: {allowed}"),
     "E809": Rule(E, "the callout opened on line {opened} is not closed", "add a line ':::' after its text"),
     "E810": Rule(E, "callouts cannot be nested", "close the first callout with ':::' before opening another"),
+    "E811": Rule(E, "an attribute list is not allowed here: {attrs}",
+                 "attributes are only for section headings ('## Title {{#id .core}}') and callouts ('::: note'); to show a brace, write \\{{"),
+    "E812": Rule(E, "this paragraph is too long to check ({length} characters, at most {limit})",
+                 "split it into paragraphs with blank lines between them"),
+    "E815": Rule(E, "the file '{src}' cannot be published as an image: {why}",
+                 "use a PNG, JPEG, WebP or SVG file; an SVG may hold only drawing: no scripts, event attributes or links to other files"),
+    "E814": Rule(E, "{count} more problems in this file are not listed", "fix the problems above, then check again"),
+    "E813": Rule(E, "a variable cannot be a link or image target",
+                 "link to modules with ref:module-id; write web addresses out in the text"),
     # Accessibility and readability of content
     "W901": Rule(W, "the link text '{text}' does not say where the link goes", "use words that name the target, e.g. [safety plan](ref:safety-planning)"),
     "E902": Rule(E, "the table has no header row", "start the table with a header row and a '| --- |' line"),

@@ -99,7 +99,12 @@ def _plain_only(text: str) -> list[tuple[str, int]] | None:
     """
     if "{%" in text:
         return None
-    found = [(m.group(1), text.count("\n", 0, m.start())) for m in _PLAIN.finditer(text)]
+    found: list[tuple[str, int]] = []
+    line, pos = 0, 0
+    for m in _PLAIN.finditer(text):  # lines counted as the matches go: linear
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        found.append((m.group(1), line))
     if len(found) != text.count("{{") or text.count("}}") != len(found):
         return None
     return found
@@ -116,6 +121,8 @@ def scan(text: str, rel: str, first_line: int) -> tuple[list[tuple[str, int]], l
         tree = _ENV.parse(text)
     except TemplateSyntaxError as exc:
         return [], [make("E702", rel, first_line + (exc.lineno or 1) - 1, 0, detail=exc.message or "unreadable")]
+    except (RecursionError, MemoryError):
+        return [], [make("E702", rel, first_line, 0, detail="the braces nest too deeply to be read")]
     used: list[tuple[str, int]] = []
     problems: list[Problem] = []
     for node in tree.body:
@@ -176,5 +183,5 @@ def render(text: str, ctx: dict[str, Any]) -> str:
         return text
     try:
         return _template(text).render(ctx)
-    except TemplateError:  # already reported by the checker; such a manual is never built
+    except (TemplateError, RecursionError, MemoryError):  # reported by the checker; such a manual is never built
         return text

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from manualkit.core.resolved import ResolvedManual, ResolvedModule, string
-from manualkit.core.resolved import ContactRow
+from manualkit.core.problems import BuildError
+from manualkit.core.resolved import ContactRow, ResolvedManual, ResolvedModule, string
 from manualkit.outputs.pdf.markdown_prep import Fragments, plain
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -26,6 +26,15 @@ LABEL_KEYS = ("core_component", "core_section", "duration", "minutes", "version"
 CALLOUT_KINDS = ("note", "tip", "example", "warning", "core")
 _LABEL = re.compile(r"(?<![\\(])<([\w.:-]+)>")  # a label pandoc wrote (text has `\<`, links `(<`)
 _LINK = re.compile(r"#link\(<([\w.:-]+)>\)\[")  # pandoc's internal link (our scoped cross-references)
+_SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _id(value: str) -> str:
+    """An id or language code written into Typst code: only ids pass (the checker refuses the rest)."""
+    if not _SAFE_ID.match(value):
+        raise BuildError(f"the id '{value}' cannot be used in a PDF: ids are lower-case letters, digits and hyphens",
+                         hint="run 'manual check': it names the file and line")
+    return value
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,7 @@ class _Source:
 
     def module(self, rm: ResolvedManual, mod: ResolvedModule, fragments: Fragments, wrap: str = "") -> None:
         other = mod.text_lang != rm.lang
-        opened = [f'#other-language("{mod.text_lang}")['] if other else []
+        opened = [f'#other-language("{_id(mod.text_lang)}")['] if other else []
         if wrap:
             opened.append(f"#{wrap}[")
         self.add("\n".join(opened) or "//")
@@ -143,8 +152,8 @@ def book(rm: ResolvedManual, fragments: Fragments, meta: dict[str, Any]) -> Docu
     parts = [(index, part) for index, part in enumerate(rm.parts) if part.modules]
     entries = []
     for index, part in parts:
-        entries.append(f"(1, meta.parts.at({index}), <part:{part.id}>)")
-        entries += [f'(2, meta.refs.at("{mod.id}"), <{mod.id}>)' for mod in part.modules]
+        entries.append(f"(1, meta.parts.at({index}), <part:{_id(part.id)}>)")
+        entries += [f'(2, meta.refs.at("{_id(mod.id)}"), <{mod.id}>)' for mod in part.modules]
     src.add("#show: book\n#cover()\n#contents(\n  " + ",\n  ".join(entries) + ",\n)\n#set heading(offset: 1)")
     for index, part in parts:
         src.add(f"#set page(header: part-header({index}))\n#part-break()\n"
@@ -152,7 +161,7 @@ def book(rm: ResolvedManual, fragments: Fragments, meta: dict[str, Any]) -> Docu
         for mod in part.modules:
             # each module's header rule in a block of its own: Typst then does not carry every earlier
             # page rule along, which made the book's time per module grow with the size of the book
-            src.add(f'#[\n#set page(header: module-header("{mod.id}"))')
+            src.add(f'#[\n#set page(header: module-header("{_id(mod.id)}"))')
             src.module(rm, mod, fragments)
             src.add("]")
     title = f"{rm.title} – {rm.variant_name}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -28,6 +29,9 @@ _ESCAPED = re.compile(r"\\([\\`*_\[\]{}#|~<>!()+.\-])")
 _ATTR_UNSAFE = re.compile(r'["\n\r{}]')
 _ATTR_ID = re.compile(r"(^|\s)#([A-Za-z0-9_][\w.:-]*)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# The toolkit's marker divs carry this key; the Lua filter treats a marker without it as content
+# (and drops its attributes). It is new in every run, so no text written beforehand can know it.
+MARKER_KEY = "k" + secrets.token_hex(16)  # a letter first: pandoc reads -M values as YAML
 
 
 def plain(text: str) -> str:
@@ -103,7 +107,7 @@ def _mark(kind: str, **attrs: str) -> list[str]:
     """An empty div: a cheap marker for the Lua filter (a div holding the text would be copied
     into Lua and back as a whole, which makes pandoc markedly slower)."""
     extra = "".join(f' {k}="{_attr(v)}"' for k, v in attrs.items())
-    return [f"::: {{.fp-{kind}{extra}}}", ":::", ""]
+    return [f"::: {{.fp-{kind}{extra} fp-key={MARKER_KEY}}}", ":::", ""]
 
 
 def _after_heading(text: str, marker: list[str]) -> str:
@@ -169,11 +173,11 @@ def _chunks(texts: list[str], count: int) -> list[list[int]]:
 def _convert_run(modules: list[ResolvedModule], texts: list[str], what: str) -> str:
     """One pandoc run; when it fails, run the modules one by one to name the one that breaks it."""
     try:
-        return markdown_to_typst("\n".join(texts), what=what)
+        return markdown_to_typst("\n".join(texts), what=what, meta={"fp-key": MARKER_KEY})
     except BuildError as whole:
         for mod, text in zip(modules, texts):
             try:
-                markdown_to_typst(text, what=f"module '{mod.id}'")
+                markdown_to_typst(text, what=f"module '{mod.id}'", meta={"fp-key": MARKER_KEY})
             except BuildError as exc:
                 raise BuildError(f"{exc.message} (text from {mod.origin})", hint=exc.hint) from None
         raise whole

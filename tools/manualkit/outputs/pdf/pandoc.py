@@ -64,11 +64,16 @@ def _first_words(stderr: str) -> str:
     return " ".join(stderr.split("stack traceback:")[0].split())
 
 
-def markdown_to_typst(markdown: str, *, filters: tuple[str, ...] = ("manual.lua",), what: str = "the manual") -> str:
-    """Convert Markdown (UTF-8 text) to a Typst body; ``what`` names the content in errors."""
+def markdown_to_typst(markdown: str, *, filters: tuple[str, ...] = ("manual.lua",), what: str = "the manual",
+                      meta: dict[str, str] | None = None) -> str:
+    """Convert Markdown (UTF-8 text) to a Typst body; ``what`` names the content in errors.
+
+    ``meta`` is passed as document metadata (``-M key=value``): the filters read it, the Typst
+    body does not show it."""
     # --quiet: the reader's "duplicate identifier" notes are expected (the filter scopes ids)
     cmd = [pandoc_binary(), "--quiet", "-f", READER, "-t", "typst", "--wrap=preserve"]
     cmd += [f"--lua-filter={FILTERS / name}" for name in filters]
+    cmd += [f"--metadata={key}={value}" for key, value in (meta or {}).items()]
     try:
         done = subprocess.run(cmd, input=markdown.encode("utf-8"), capture_output=True, timeout=600)
     except (OSError, subprocess.SubprocessError) as exc:

@@ -4,12 +4,20 @@ Every PDF is PDF/A-2a and PDF/UA-1 (tagged, title and language set, fonts embedd
 Typst's built-in fonts are used (``ignore_system_fonts``), so every machine makes the same
 bytes; the timestamp is fixed too (SOURCE_DATE_EPOCH, else the last commit, else the newest
 source file), so the same input gives byte-identical PDFs.
+
+Typst's root is not the repository but a private staging folder that holds only the images a
+document shows (checked by content: PNG, JPEG, WebP, safe SVG). Typst refuses paths outside its
+root, so even if a bug let content through as Typst code, ``read()`` of a repository or host
+file would fail.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
@@ -22,6 +30,8 @@ PDF_STANDARDS = ["a-2a", "ua-1"]
 FIXED_EPOCH = 1704067200  # 2024-01-01, when nothing better is known
 SOURCE_FOLDERS = ("manual", "adaptations", "locales")
 _WHERE = re.compile(r"__typst_py_bytes__\.typ:(\d+):(\d+)")
+# what the Lua filter writes for an image (a '#' in text comes out as '\#')
+_IMAGE = re.compile(r'(?<!\\)#(?:pdf\.artifact\()?image\("((?:[^"\\]|\\.)*)"')
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _TYPST_WORDS = {"image", "alt", "xref", "callout", "section", "strong", "emph", "link", "tags", "core", "adapted",
                 "true", "false", "table", "figure", "align", "center", "block", "columns", "auto", "header"}
@@ -67,9 +77,39 @@ class TypstRunner:
         self.root = Path(root)
         self.timestamp = timestamp
         self._typst = typst
-        self._compiler = typst.Compiler(root=str(self.root), font_paths=[], ignore_system_fonts=True)
+        self._staging = tempfile.TemporaryDirectory(prefix="manualkit-typst-")  # removed with the runner
+        self.typst_root = Path(self._staging.name)
+        self._staged: set[str] = set()
+        self._refused: dict[str, str] = {}  # image path -> why it was not staged
+        self._compiler = typst.Compiler(root=str(self.typst_root), font_paths=[], ignore_system_fonts=True)
+
+    def _stage(self, doc: Document) -> None:
+        """Copy the images ``doc`` shows (and only those, and only real images) into Typst's root."""
+        from manualkit.core.assets import check_image, inside
+
+        wanted = [re.sub(r"\\(.)", r"\1", m) for m in _IMAGE.findall(doc.source)]
+        logo = json.loads(doc.inputs.get("meta", "{}")).get("logo")
+        if isinstance(logo, str):
+            wanted.append(logo)
+        for name in wanted:
+            if name in self._staged or name in self._refused:
+                continue
+            rel = name.lstrip("/")
+            source = self.root / rel
+            if not source.is_file():
+                continue  # Typst says "file not found", with the module and line (see _error)
+            why = None if name.startswith("/") and inside(self.root, source) else "it lies outside the repository"
+            why = why or check_image(source)
+            if why:
+                self._refused[name] = why
+                continue
+            dest = self.typst_root / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source.resolve(), dest)
+            self._staged.add(name)
 
     def pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
+        self._stage(doc)
         try:
             data, warnings = self._compiler.compile_with_warnings(
                 input=doc.source.encode("utf-8"), format="pdf", sys_inputs=doc.inputs,
@@ -85,6 +125,11 @@ class TypstRunner:
 
     def _error(self, doc: Document, exc: Exception) -> BuildError:
         message = " ".join(str(getattr(exc, "message", "") or exc).split())
+        # name files as they are in the repository, not in the private staging folder
+        message = message.replace(str(self.typst_root), str(self.root))
+        for name, why in self._refused.items():
+            if name in message:
+                message += f": '{name.lstrip('/')}' was not given to Typst because {why}"
         diagnostic = str(getattr(exc, "diagnostic", "") or "")
         hints = [str(h) for h in getattr(exc, "hints", []) or []]
         found = _WHERE.search(diagnostic)

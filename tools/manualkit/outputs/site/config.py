@@ -2,8 +2,9 @@
 
 The root mkdocs.yml stays the one place for theme, extensions and plugin settings. A variant
 changes its docs and site folders, its name, logo and navigation, and the i18n language list
-(taken from manual.yml and locales/, so a new language needs no code change). It drops the
-root's preview hook, which only serves plain `mkdocs serve` at the repository root.
+(taken from manual.yml and locales/, so a new language needs no code change). It replaces the
+root's preview hook, which only serves plain `mkdocs serve` at the repository root, by the
+sanitiser hook (sanitise_hook.py) that every page goes through.
 
 Colours are not in the config: Material's palette takes only its named colours, while a
 municipality gives hex values. They go into the staged assets/manualkit/variant.css (see
@@ -20,6 +21,7 @@ import yaml
 from manualkit.outputs.site.stage import Staged
 
 ROOT_CONFIG = "mkdocs.yml"
+SANITISE_HOOK = Path(__file__).resolve().parent / "sanitise_hook.py"
 
 
 def i18n_languages(staged: Staged) -> list[dict[str, Any]]:
@@ -57,7 +59,8 @@ def variant_config(staged: Staged, root: Path, config_path: Path, site_dir: Path
         "INHERIT": Path(os.path.relpath(root / ROOT_CONFIG, here)).as_posix(),
         "docs_dir": Path(os.path.relpath(staged.docs, here)).as_posix(),
         "site_dir": Path(os.path.relpath(site_dir, here)).as_posix(),
-        "hooks": [],
+        # only the sanitiser: every page body is cut down to the allow-list (sanitise.py)
+        "hooks": [SANITISE_HOOK.as_posix()],
     }
     cfg.update(overrides(staged))
     return cfg

@@ -90,6 +90,12 @@ class Media:
         except ValueError as exc:
             raise BuildError(f"{origin}: the image '{src}' lies outside the repository",
                              hint="keep images inside the repository (manual check reports this)") from exc
+        from manualkit.core.assets import check_image
+
+        why = check_image(source)
+        if why:  # only real images are ever copied into a site
+            raise BuildError(f"{origin}: '{src}' cannot be published as an image: {why}",
+                             hint="run 'manual check': it names the line (E815)")
         dest = f"_media/{rel}"
         self.files[dest] = source
         return posixpath.relpath(dest, posixpath.dirname(from_page) or ".")

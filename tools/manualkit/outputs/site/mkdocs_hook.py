@@ -18,6 +18,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+# the sanitiser runs in the preview too: its on_* functions become this hook's (mkdocs collects
+# every on_* name of a hook module)
+from manualkit.outputs.site.sanitise_hook import on_nav, on_page_content, on_post_page  # noqa: E402,F401
+from manualkit.outputs.site.sanitise_hook import on_config as _sanitise_config  # noqa: E402
+
 WATCHED = ("manual", "adaptations", "locales")
 
 
@@ -37,7 +42,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     variant = os.environ.get("MANUAL_VARIANT", BASE) or BASE
     docs = _staged_dir(root, variant)
     if Path(config.docs_dir).resolve() == docs.resolve():
-        return config  # mkdocs-static-i18n builds the next language with the same config
+        return _sanitise_config(config)  # mkdocs-static-i18n builds the next language with the same config
     project = load_project(root, variants_for(variant))
     if project.manual is not None and variant not in project.variants:
         raise PluginError(f"MANUAL_VARIANT={variant}: there is no such variant (variants: {', '.join(project.variants)})")
@@ -52,7 +57,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         path = str(root / name)
         if (root / name).is_dir() and path not in config.watch:
             config.watch.append(path)
-    return config
+    return _sanitise_config(config)
 
 
 def _apply(config: MkDocsConfig, staged, values: dict) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from manualkit.core.resolved import ABOUT_ID, ResolvedManual, ResolvedModule, string
 from manualkit.core.variables import escape_value
+from manualkit.outputs.site.sanitise import text
 from manualkit.outputs.site.markdown import (Media, PageLinks, abbreviations, callouts_to_admonitions, mark_headings, plain,
                        rewrite_links)
 
@@ -39,9 +40,10 @@ def _rel(from_page: str, dest: str) -> str:
 
 def _front_matter(title: str, description: str = "") -> str:
     """YAML front matter; JSON strings are valid YAML and need no YAML emitter (which is slow)."""
-    lines = ["---", f"title: {json.dumps(plain(title), ensure_ascii=False)}"]
+    # the theme puts both into its templates as they are: escaped text (sanitise.text)
+    lines = ["---", f"title: {json.dumps(text(plain(title)), ensure_ascii=False)}"]
     if description:
-        lines.append(f"description: {json.dumps(' '.join(plain(description).split()), ensure_ascii=False)}")
+        lines.append(f"description: {json.dumps(text(' '.join(plain(description).split())), ensure_ascii=False)}")
     return "\n".join(lines + ["---"]) + "\n"
 
 

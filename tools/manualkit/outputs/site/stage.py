@@ -18,6 +18,7 @@ from manualkit.core.statement import statement_module
 from manualkit.outputs.site.colours import variant_css
 from manualkit.outputs.site.markdown import Media, PageLinks, plain
 from manualkit.outputs.site.pages import Pdfs, home_page, module_page
+from manualkit.outputs.site.sanitise import text
 
 ASSET_DIR = "assets/manualkit"
 STATIC_ASSETS = ("manual.css", "iframe-worker-shim.js")
@@ -48,7 +49,7 @@ class Staged:
 
 def site_name(rm: ResolvedManual) -> str:
     title = plain(rm.title)
-    return title if rm.is_base else f"{title} · {plain(rm.variant_name)}"
+    return text(title if rm.is_base else f"{title} · {plain(rm.variant_name)}")
 
 
 def find_pdfs(pdf_dir: Path | None, rm: ResolvedManual) -> dict[str, Path]:
@@ -114,9 +115,10 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None) -> tuple[dict[str, str 
                 sources = list(dict.fromkeys([mod.origin] + [sec.origin for sec in mod.sections]))
                 staged.origins[staged_path] = f"module '{mod.id}', from {' and '.join(sources)}"
         staged.site_names[lang] = site_name(rm)
-        staged.language_names[lang] = str(string(rm.strings, "language_name"))
-        staged.home_labels[lang] = plain(string(rm.strings, "labels.home"))
-        staged.nav_parts[lang] = [(plain(part.title), [pages[mod.id] for mod in part.modules])
+        # names and labels go into the theme's templates as they are: escaped text
+        staged.language_names[lang] = text(str(string(rm.strings, "language_name")))
+        staged.home_labels[lang] = text(plain(string(rm.strings, "labels.home")))
+        staged.nav_parts[lang] = [(text(plain(part.title)), [pages[mod.id] for mod in part.modules])
                                   for part in rm.parts if part.modules]
     files.update(media.files)
     for name in STATIC_ASSETS:
@@ -124,6 +126,12 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None) -> tuple[dict[str, str 
     files[f"{ASSET_DIR}/variant.css"] = variant_css(first.branding)
     logo = variant.assets.get("logo")
     if logo is not None:
+        from manualkit.core.assets import check_image
+        from manualkit.core.problems import BuildError
+
+        why = check_image(logo)
+        if why:  # only a real image is ever copied into a site
+            raise BuildError(f"the logo '{logo.relative_to(root)}' cannot be published: {why}", hint="run 'manual check' (E815)")
         dest = f"{ASSET_DIR}/logo{logo.suffix.lower()}"
         files[dest] = logo
         staged.logo = dest

@@ -1,0 +1,379 @@
+"""Nothing an editor writes reaches a published page as code (issue 10): the built site.
+
+The hostile manual (tests/hostile.py) is built with the checker's verdict thrown away, and every
+page of the result is parsed: no event attribute, no javascript:/data: address, no script but the
+theme's own. The hypothesis test runs the sanitiser directly on Markdown made of hostile pieces.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hostile import NB, OVERLAY, clean_tree, fragment, hostile_tree, titles, unchecked
+from manualkit.core.project import load_project
+from manualkit.outputs.site.sanitise import clean, text
+from manualkit.outputs.site.verify import unsafe_markup
+
+BAD_URL = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
+
+
+class Page(HTMLParser):
+    """Every element with its attributes, the scripts, and the title text."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[tuple[str, str]] = []  # (src, inline text)
+        self._in: str | None = None
+        self.title = ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        self.elements.append((tag, a))
+        if tag == "script":
+            self.scripts.append((a.get("src", ""), ""))
+        self._in = tag
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "script" and self.scripts:
+            src, old = self.scripts[-1]
+            self.scripts[-1] = (src, old + data)
+        elif self._in == "title":
+            self.title += data
+
+
+def problems_in(html: str, theme_scripts: set[str]) -> list[str]:
+    page = Page(html)
+    out = []
+    for tag, attrs in page.elements:
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                out.append(f"{name} on <{tag}>")
+            if name in ("href", "src", "action", "formaction", "data", "xlink:href") and BAD_URL.match(value.replace("\t", "")):
+                out.append(f"{name}={value!r} on <{tag}>")
+        if tag in ("iframe", "object", "embed", "base", "frame", "applet"):
+            out.append(f"<{tag}>")
+    for src, inline in page.scripts:
+        if src and (src.startswith("//") or re.match(r"^[a-z]+:", src, re.I) or "assets/" not in src):
+            out.append(f"script src={src!r}")
+        if not src and inline.strip() not in theme_scripts:
+            out.append(f"inline script {inline[:60]!r}")
+    # the theme draws icons (svg) and a search form; the page's own content has neither
+    article = html.split("<article", 1)[-1].split("</article>", 1)[0] if "<article" in html else ""
+    out += [f"<{m}> in the content" for m in re.findall(r"<(svg|math|form|style|script|input|button|textarea)\b", article, re.I)]
+    return out
+
+
+def _build(root: Path, variant: str = "base") -> Path:
+    from manualkit.outputs.site.build import build_site
+
+    project = unchecked(load_project(root, ["base", variant] if variant != "base" else ["base"]))
+    return build_site(project, variant, root / "build" / variant / "site")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """The theme's inline scripts (from a clean build) and the hostile builds of base and 'evil'."""
+    base = tmp_path_factory.mktemp("security")
+    clean_site = _build(clean_tree(base / "clean"))
+    theme = {inline.strip() for page in clean_site.rglob("*.html")
+             for _src, inline in Page(page.read_text(encoding="utf-8")).scripts if inline.strip()}
+    root = hostile_tree(base / "hostile")
+    return theme, {"base": _build(root), "evil": _build(root, "evil")}
+
+
+@pytest.mark.parametrize("variant", ["base", "evil"])
+def test_hostile_manual_built_unchecked_has_no_active_content(sites, variant):
+    theme, built = sites
+    pages = sorted(built[variant].rglob("*.html"))
+    assert len(pages) >= 6
+    found = {p.relative_to(built[variant]).as_posix(): problems_in(p.read_text(encoding="utf-8"), theme) for p in pages}
+    assert {k: v for k, v in found.items() if v} == {}
+    assert all(unsafe_markup(p.read_text(encoding="utf-8")) == [] for p in pages)
+
+
+def test_search_index_holds_only_clean_html(sites):
+    import json
+
+    _theme, built = sites
+    docs = json.loads((built["evil"] / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert any("alert('title-img')" in d["title"] for d in docs)  # the hostile title is there, as text
+    for d in docs:
+        assert "<" not in d["title"]
+        assert problems_in(d["text"], set()) == [] and unsafe_markup(d["text"]) == []
+        assert not re.search(r"<(img|script|svg|iframe)\b", d["text"])
+
+
+def test_hostile_titles_are_shown_as_text(sites):
+    _theme, built = sites
+    page = (built["evil"] / "basics" / "intro.html").read_text(encoding="utf-8")
+    t = titles()
+    parsed = Page(page)
+    assert parsed.title.startswith(t[3])  # the module title, as the words it is
+    assert t[3] in " ".join(Page(page).title.split()) and "alert('attr')" in parsed.title
+    # the part title and the municipality name reach nav and header only as text
+    assert "&lt;img src=x onerror=alert(&#x27;title-img&#x27;)&gt;" in page
+    assert "<img src=x" not in page and "<script>alert" not in page
+
+
+def test_hostile_text_keeps_its_words_but_loses_its_markup(sites):
+    _theme, built = sites
+    page = (built["base"] / "basics" / "intro.html").read_text(encoding="utf-8")
+    assert "Tekst med" in page and "inni." in page  # the paragraph around a removed <img>
+    assert "klikk" in page  # the text of a <div onclick>
+    assert "et punkt" in page and "en lenke" in page
+
+
+def test_mkdocs_itself_refuses_tab_and_entity_schemes(tmp_path):
+    from manualkit.core.problems import BuildError
+
+    root = hostile_tree(tmp_path / "m", body=fragment("links-mkdocs-refuses.md"))
+    with pytest.raises(BuildError) as err:
+        _build(root)
+    assert "unrecognized relative link" in err.value.message
+    assert not (root / "build" / "base" / "site").exists()
+
+
+# -- the sanitiser on its own ------------------------------------------------------------------
+
+MD = markdown.Markdown(extensions=["abbr", "admonition", "attr_list", "md_in_html", "tables", "toc"])
+
+PIECES = [line for name in ("html.md", "attributes.md", "links.md") for line in fragment(name).split("\n") if line.strip()]
+PIECES += titles() + ["<", ">", '"', "'", "`", "{:", "}", "[", "](", ")", "!", "*", "\n", "\n\n", ":::", "!!! note",
+                      "    ", "<a ", "href=", "javascript:", "on", "load=", "&#x6a;", "&lt;", "/", "=", "svg", "img"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=25))
+def test_sanitised_html_stays_clean_whatever_the_markdown(pieces):
+    html = clean(MD.reset().convert("".join(pieces)))
+    assert unsafe_markup(html) == []
+    assert problems_in(html, set()) == []
+    assert not re.search(r"<(script|style|iframe|object|svg|math|form)\b", html, re.I)
+
+
+def test_text_is_escaped_once_whatever_comes_in():
+    for t in titles():
+        once = text(t)
+        assert text(once) == once
+        assert "<" not in once and '"' not in once
+    assert text("Foreldre & barn") == "Foreldre &amp; barn"
+
+
+def test_allow_list_keeps_what_the_manual_needs():
+    html = ('<h2 id="plan">Plan<a class="headerlink" href="#plan" title="Permanent link">¶</a></h2>'
+            '<div class="admonition note"><p class="admonition-title">Merk</p><p>x</p></div>'
+            '<table><thead><tr><th style="text-align: left;">a</th></tr></thead></table>'
+            '<p><a href="../basics/intro.html#x">a</a> <a href="mailto:a@b.no">m</a> <a href="tel:+4712345678">t</a> '
+            '<img alt="Bilde" src="../_media/manual/basics/images/pic.png"> <abbr title="forklaring">ord</abbr></p>'
+            '<div class="banner banner--draft" role="note" lang="en"><p>Utkast</p></div>')
+    assert clean(html) == html.replace('style="text-align: left;"', 'style="text-align:left"')
+
+
+# -- PDFs ----------------------------------------------------------------------------------------
+
+SECRET = "manualkit-secret-7f3a9c"  # a file in the repository the PDFs must never show
+
+
+def _pdf_texts(folder: Path) -> dict[str, str]:
+    from pypdf import PdfReader
+
+    return {p.relative_to(folder).as_posix(): "\n".join(page.extract_text() or "" for page in PdfReader(p).pages)
+            for p in sorted(folder.rglob("*.pdf"))}
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    import io
+
+    from manualkit.outputs.pdf.build import build_pdfs
+
+    body = "\n\n".join([fragment("typst.md"), fragment("attributes.md"), fragment("links.md")])
+    body += '\n\n[Hemmelig](secret.txt) og `#read("/secret.txt")`{=typst} og #read("/secret.txt").\n'
+    root = hostile_tree(tmp_path_factory.mktemp("pdf") / "m", body=body, title=titles()[8])
+    (root / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    project = unchecked(load_project(root, ["base", "evil"]))
+    out = {}
+    for variant in ("base", "evil"):
+        log = io.StringIO()
+        out[variant] = _pdf_texts(build_pdfs(project, variant, root / "build" / variant / "pdf", log=log))
+    return root, out
+
+
+def test_hostile_typst_cannot_put_repository_or_host_files_into_pdfs(pdfs):
+    root, built = pdfs
+    manual_yml = (root / "manual" / "manual.yml").read_text(encoding="utf-8")
+    leaks = [SECRET, "default_language", "root:x:0:0", "/bin/sh"]
+    try:
+        leaks.append(Path("/etc/hostname").read_text().strip())
+    except OSError:
+        pass
+    assert "default_language" in manual_yml
+    for variant, texts in built.items():
+        assert texts, variant
+        for name, text in texts.items():
+            assert [leak for leak in leaks if leak and leak in text] == [], (variant, name)
+
+
+def test_hostile_typst_shows_as_the_words_written(pdfs):
+    _root, built = pdfs
+    book = built["base"]["nb/manual.pdf"]
+    squashed = " ".join(book.split())
+    assert '#read("/etc/passwd")' in squashed  # the module title, as text
+    assert "Tekst." in squashed and "Et avsnitt med attributter." in squashed
+
+
+def test_typst_root_holds_only_the_images_a_document_shows(tmp_path):
+    """Even Typst code that got through cannot read the repository: its root is a staging folder."""
+    from manualkit.core.problems import BuildError
+    from manualkit.outputs.pdf.documents import Document
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
+
+    root = hostile_tree(tmp_path / "m")
+    runner = TypstRunner(root, 1704067200)
+    for target in ("/manual/manual.yml", "/../../../../etc/hostname", "/etc/hostname"):
+        doc = Document("handout", "a test document", "T", f'#set document(title: "T")\n#read("{target}")\n', {}, (), 0)
+        with pytest.raises(BuildError) as err:
+            runner.pdf(doc)
+        assert "not found" in err.value.message or "escape the project root" in err.value.message, err.value.message
+    assert [p.name for p in runner.typst_root.rglob("*") if p.is_file()] == []
+
+
+# -- the checker -----------------------------------------------------------------------------------
+
+
+def _problems(root: Path) -> list[tuple[str, str, int]]:
+    return [(p.code, p.path, p.line) for p in load_project(root, None).problems]
+
+
+def _line_of(root: Path, rel: str, needle: str) -> int:
+    return next(i for i, line in enumerate((root / rel).read_text(encoding="utf-8").split("\n"), 1) if needle in line)
+
+
+def test_checker_refuses_every_hostile_class_at_its_line(tmp_path):
+    body = "\n\n".join(fragment(n) for n in ("html.md", "attributes.md", "links.md", "typst.md"))
+    root = hostile_tree(tmp_path / "m", body=body)
+    got = _problems(root)
+    expect = [
+        ("E801", NB, "<svg/onload"), ("E801", NB, "<script>alert('script')"), ("E801", NB, "onerror=alert('img')"),
+        ("E801", NB, "<iframe"), ("E801", NB, "<div onclick"), ("E801", NB, "<details"), ("E801", NB, "<!--"),
+        ("E801", NB, "<math>"), ("E801", NB, "<object"), ("E801", NB, "<form"),
+        ("E811", NB, "{: onclick"), ("E811", NB, "{: onmouseover"), ("E811", NB, "{: href="), ("E811", NB, "{: src="),
+        ("E811", NB, "{: onfocus"), ("E408", NB, "## Overskrift med attributter"),
+        ("E802", NB, "[r]: javascript:"), ("E802", NB, "[d]: data:"), ("E802", NB, "[v]: vbscript:"),
+        ("E802", NB, "JaVaScRiPt:"), ("E802", NB, "<javascript:"), ("E802", NB, "![bilde](data:"),
+        ("E802", NB, "[mellomrom]"),
+        ("E803", NB, "```{=typst}"), ("E803", NB, "`{=typst}"), ("E811", NB, "::: {.note typst:text"),
+        ("E808", NB, "::: {.fp-info"), ("E811", NB, "[ord]{typst:text"),
+        ("E801", "manual/manual.yml", "title: {nb: '<script>"), ("E801", "manual/manual.yml", "{nb: '<img src=x"),
+        ("E801", "locales/glossary.yml", "term: '<svg/onload"),
+        ("E801", "adaptations/evil/adaptation.yml", "name: {nb:"), ("E801", "adaptations/evil/adaptation.yml", "reasons:"),
+        ("E801", "adaptations/evil/adaptation.yml", "description:"), ("E801", "adaptations/evil/adaptation.yml", "approved_by:"),
+        ("E801", OVERLAY, "<svg/onload"), ("E801", OVERLAY, "<script>alert('script')"),
+    ]
+    missing = [(code, rel, needle) for code, rel, needle in expect if (code, rel, _line_of(root, rel, needle)) not in got]
+    assert missing == []
+
+
+def test_title_and_summary_fields_are_checked_like_bodies(tree):
+    from conftest import INTRO_NB
+
+    text = INTRO_NB.replace("title: Innledning", "title: 'Innledning {: onclick=x}'").replace(
+        "status: draft\n", "status: draft\nsummary: '[lenke](javascript:alert(1)) <svg/onload=x>'\n")
+    got = _problems(tree({NB: text}))
+    assert ("E811", NB, 3) in got and ("E802", NB, 7) in got and ("E801", NB, 7) in got
+
+
+def test_every_scanner_returns_on_a_megabyte_of_adversarial_text():
+    """Not a timing assertion: the benchmark runs every scanner on 1 MB of each adversarial input
+    under a generous timeout, and must come back (a super-linear scanner would not)."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "adversarial.py"), "--quiet"],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("slowest: ")
+
+
+# -- assets, symbolic links, reserved ids ----------------------------------------------------------
+
+SVG_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="5" height="5"/></svg>'
+SVG_EVENT = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="5" height="5"/></svg>'
+SVG_EXTERNAL = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://evil.example/x.png"/></svg>'
+
+
+@pytest.mark.parametrize("data,why", [
+    (SVG_SCRIPT, "the SVG contains a <script> element"),
+    (SVG_EVENT, "the SVG contains the event attribute onload"),
+    (SVG_EXTERNAL, "the SVG contains a reference to 'https://evil.example/x.png' outside the drawing"),
+    (b"<html><body>not an image</body></html>", "by its content it is not a PNG, JPEG, WebP or SVG image"),
+    (b"id: mini\ntitle: x\n", "by its content it is not a PNG, JPEG, WebP or SVG image"),
+])
+def test_logo_and_images_are_typed_by_content(tree, data, why):
+    from conftest import INTRO_NB
+
+    root = tree({NB: INTRO_NB + "\n![Et bilde](images/pic.png)\n", "manual/basics/images/pic.png": data})
+    hits = [p for p in load_project(root, ["base"]).problems if p.code == "E815"]
+    assert [(p.path, p.line, p.message) for p in hits] == [
+        (NB, 15, f"the file 'images/pic.png' cannot be published as an image: {why}")]
+
+
+def test_a_hostile_logo_is_refused_and_never_copied_into_the_site(tmp_path):
+    from manualkit.core.problems import BuildError
+
+    root = hostile_tree(tmp_path / "m", body="Tekst.\n")
+    (root / "adaptations/evil/assets").mkdir(parents=True)
+    (root / "adaptations/evil/assets/logo.svg").write_bytes(SVG_SCRIPT)
+    yml = root / "adaptations/evil/adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("status: example\n", "status: example\nbranding:\n  logo: assets/logo.svg\n"),
+                   encoding="utf-8")
+    got = [(p.code, p.path, p.line) for p in load_project(root, None).problems]
+    assert ("E815", "adaptations/evil/adaptation.yml", 5) in got
+    # with the checker bypassed the loader still keeps the logo out; the stage refuses it as well
+    from dataclasses import replace
+
+    from manualkit.outputs.site.stage import plan
+
+    project = unchecked(load_project(root, ["base", "evil"]))
+    assert "logo" not in project.adaptation("evil").branding
+    rm = project.resolutions["evil"].manuals["nb"]
+    with pytest.raises(BuildError):
+        plan(root, {"nb": replace(rm, branding={"logo": "adaptations/evil/assets/logo.svg"})}, None)
+
+
+def test_a_symbolic_link_out_of_the_repository_is_an_error_and_never_published(tmp_path):
+    from manualkit.core.problems import BuildError
+
+    root = hostile_tree(tmp_path / "m", body="![Vertsfil](images/host.png)\n")
+    (root / "manual/basics/images/host.png").symlink_to("/etc/passwd")
+    (root / "locales/other.yml").symlink_to("/etc/hostname")
+    got = [(p.code, p.path) for p in load_project(root, None).problems]
+    assert ("E804", "manual/basics/images/host.png") in got and ("E804", "locales/other.yml") in got
+    assert ("E804", NB) in got  # and the image that uses it
+    with pytest.raises(BuildError):
+        _build(root)
+    assert not (root / "build" / "base" / "site").exists()
+
+
+def test_reserved_ids_are_refused_with_a_hint(tree):
+    from conftest import MANUAL_YML
+
+    yml = MANUAL_YML.replace("  - id: basics", "  - id: en").replace("      - intro\n", "      - intro\n      - about-this-version\n")
+    problems = [p for p in load_project(tree({"manual/manual.yml": yml}), ["base"]).problems if p.code == "E309"]
+    assert [(p.line, p.message) for p in problems] == [
+        (7, "the id 'en' is reserved: a part named like a language code would share the site's /en/ folder with that language"),
+        (11, "the id 'about-this-version' is reserved: it is the generated page 'About this version'")]
+    assert problems[1].hint == "choose another id, for example 'about-this-version-text'"

@@ -1,0 +1,64 @@
+"""A last look at a finished page: does it hold anything active that the theme did not put there?
+
+The sanitiser makes this impossible for content; this check is the net under it, run on every
+page mkdocs writes (sanitise_hook.on_post_page) and by the tests on the built site. It parses
+the page like a browser would (html.parser decodes entities in attributes) and reports event
+attributes, ``javascript:``/``vbscript:``/``data:`` addresses, scripts from elsewhere and tags that
+embed other documents.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+URL_ATTRS = frozenset({"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
+                       "srcset", "ping", "cite", "manifest", "codebase"})
+EMBEDDING = frozenset({"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal"})
+_BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data|livescript|mocha):", re.I)
+_TAB_NEWLINE = re.compile(r"[\t\n\r]+")
+_C0_AND_SPACE = "".join(chr(i) for i in range(0x21))
+
+
+def _scheme_is_bad(value: str) -> bool:
+    """As a browser reads an address: C0 controls and spaces at the ends dropped, tabs and
+    newlines inside removed (``java&#9;script:`` is ``javascript:``)."""
+    return bool(_BAD_SCHEME.match(_TAB_NEWLINE.sub("", value.strip(_C0_AND_SPACE))))
+
+
+class _Scanner(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self._tag(tag, attrs)
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        self._tag(tag, attrs)
+
+    def _tag(self, tag: str, attrs) -> None:
+        if tag in EMBEDDING:
+            self.found.append(f"a <{tag}> element")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.found.append(f"the event attribute {name} on <{tag}>")
+            elif name in URL_ATTRS and _scheme_is_bad(value):
+                self.found.append(f"the address {value[:40]!r} in {name} on <{tag}>")
+            elif name == "http-equiv" and value.lower() == "refresh":
+                self.found.append("a <meta http-equiv=refresh>")
+        if tag == "script":
+            src = dict(attrs).get("src") or ""
+            if src and (re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", src) or src.startswith("//")):
+                self.found.append(f"a script from {src[:60]!r}")
+
+
+def unsafe_markup(page: str) -> list[str]:
+    """What is active in ``page`` beyond the theme's own local scripts (empty when it is clean)."""
+    scanner = _Scanner()
+    scanner.feed(page)
+    scanner.close()
+    return scanner.found
+
+
+__all__ = ["unsafe_markup"]
