@@ -78,7 +78,7 @@ def _build(root: Path, variant: str = "base") -> Path:
     from manualkit.outputs.site.build import build_site
 
     project = unchecked(load_project(root, ["base", variant] if variant != "base" else ["base"]))
-    return build_site(project, variant, root / "build" / variant / "site")
+    return build_site(project.resolutions[variant], root / "build" / variant / "site")
 
 
 @pytest.fixture(scope="module")
@@ -196,7 +196,7 @@ def _pdf_texts(folder: Path) -> dict[str, str]:
 def pdfs(tmp_path_factory):
     import io
 
-    from manualkit.outputs.pdf.build import build_pdfs
+    from manualkit.outputs.runner import build_output
 
     body = "\n\n".join([fragment("typst.md"), fragment("attributes.md"), fragment("links.md")])
     body += '\n\n[Hemmelig](secret.txt) og `#read("/secret.txt")`{=typst} og #read("/secret.txt").\n'
@@ -206,7 +206,7 @@ def pdfs(tmp_path_factory):
     out = {}
     for variant in ("base", "evil"):
         log = io.StringIO()
-        out[variant] = _pdf_texts(build_pdfs(project, variant, root / "build" / variant / "pdf", log=log))
+        out[variant] = _pdf_texts(build_output(project.resolutions[variant], "pdf", root / "build", log))
     return root, out
 
 
@@ -349,9 +349,10 @@ def test_a_hostile_logo_is_refused_and_never_copied_into_the_site(tmp_path):
 
     project = unchecked(load_project(root, ["base", "evil"]))
     assert "logo" not in project.adaptation("evil").branding
-    rm = project.resolutions["evil"].manuals["nb"]
+    variant = project.resolutions["evil"]
+    assert "logo" not in variant.assets
     with pytest.raises(BuildError):
-        plan(root, {"nb": replace(rm, branding={"logo": "adaptations/evil/assets/logo.svg"})}, None)
+        plan(replace(variant, assets={"logo": root / "adaptations/evil/assets/logo.svg"}), None)
 
 
 def test_a_symbolic_link_out_of_the_repository_is_an_error_and_never_published(tmp_path):

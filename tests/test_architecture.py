@@ -1,0 +1,92 @@
+"""The package's structure, checked from the code: stages in folders, arrows one way, no cycles."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "tools" / "manualkit"
+
+FORBIDDEN = {  # folder -> packages it must not import
+    "core": ("manualkit.outputs", "manualkit.cli", "manualkit.editing", "manualkit.a11y", "mkdocs", "material",
+             "typst", "pypandoc", "subprocess", "playwright"),
+    "outputs": ("manualkit.core.load", "manualkit.core.validate", "manualkit.core.project", "manualkit.cli"),
+    "editing": ("manualkit.outputs", "manualkit.cli"),
+    "a11y": ("manualkit.outputs",),
+}
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in PKG.rglob("*.py"):
+        rel = path.relative_to(PKG.parent).with_suffix("")
+        parts = list(rel.parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+def test_each_folder_imports_only_what_it_may():
+    wrong = []
+    for name, path in _modules().items():
+        folder = name.split(".")[1] if name.count(".") else ""
+        for imported in _imports(path):
+            for banned in FORBIDDEN.get(folder, ()):
+                if imported == banned or imported.startswith(banned + "."):
+                    wrong.append(f"{name} imports {imported}")
+    assert wrong == []
+
+
+def test_no_import_cycles():
+    modules = _modules()
+    graph = {name: {i for i in _imports(path) if i in modules and i != name} for name, path in modules.items()}
+    # a package's __init__ is not an edge target for its own submodules
+    for name in graph:
+        graph[name] = {t for t in graph[name] if not name.startswith(t + ".")}
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}
+
+    def visit(node: str, stack: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                cycles.append(stack[stack.index(nxt):] + [nxt] if nxt in stack else [node, nxt])
+            elif nxt not in state:
+                visit(nxt, stack + [nxt])
+        state[node] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name, [name])
+    assert cycles == []
+
+
+def test_core_prints_nothing_starts_nothing_writes_nothing():
+    wrong = []
+    for path in (PKG / "core").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call):
+                fn = node.func
+                name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+                if name in ("print", "write_text", "write_bytes", "mkdir", "unlink", "rmtree", "rename", "replace_file",
+                            "Popen", "run", "system"):
+                    if name == "run" and not (isinstance(fn, ast.Attribute) and getattr(fn.value, "id", "") == "subprocess"):
+                        continue
+                    wrong.append(f"{path.relative_to(PKG)}:{node.lineno}: {name}()")
+                if name == "open" and any(isinstance(a, ast.Constant) and isinstance(a.value, str) and set(a.value) & set("wax+")
+                                          for a in node.args[1:2]):
+                    wrong.append(f"{path.relative_to(PKG)}:{node.lineno}: open(..., write)")
+    assert wrong == []
