@@ -62,6 +62,7 @@ class Para:
     formatting: list[str] = field(default_factory=list)  # text whose formatting was changed (tracked)
     style_changed: bool = False
     comments: list[Comment] = field(default_factory=list)
+    generated: str = ""  # set by the import: why this line is not taken from a source file
 
     @property
     def old(self) -> str:

@@ -203,6 +203,9 @@ class _Importer:
         cursor = 0
         previous: Block | None = None
         for para in sec.paras:
+            if para.generated:
+                _not_modelled(self, sec, para, para.generated)
+                continue
             old, old_pos = _norm_positions(para.old)
             new = " ".join(para.new.split())
             edits = para.edits()
@@ -276,7 +279,8 @@ class _Importer:
 
     def place(self, sec: _Section, start: int | None, block: Block, s: int, t: int, e: Edit, para: Para) -> None:
         where = block.where
-        line = self.line_of(sec, block.start)
+        here = [w for w in where[:s + 1] if isinstance(w, int)]
+        line = self.line_of(sec, here[-1] if here else block.start)
         if start is None:
             self.refuse(sec, line, f"its text is not in {sec.origin} as written (line {sec.line})", e, para)
             return
@@ -407,13 +411,15 @@ def import_review(root: Path, path: Path) -> Proposal:
                 _gone(proposal, rec, para)
                 continue
             if rec.section == PREAMBLE:  # the module's title heading
-                _not_modelled(imp, current, para, "the module title is in the file's front matter (title:)")
+                para.generated = "the module title is in the file's front matter (title:)"
+                current.paras.append(para)
                 continue
         if current is None or para.style in GENERATED_STYLE_IDS:
             what = {"FPSummary": "the summary is in the file's front matter (summary:)"}.get(
                 para.style, "this line is made by the toolkit, not written in a source file")
             if current is not None:
-                _not_modelled(imp, current, para, what)
+                para.generated = what
+                current.paras.append(para)
             elif para.edits() or para.comments:
                 proposal.reports.append(Note(str(path), 0, f'not applied: "{" ".join(para.new.split())[:60]}": {what}'))
                 proposal.refused = proposal.refused or bool(para.edits())
