@@ -171,3 +171,50 @@ class Reviewer:
             r.set("Type", COMMENTS_TYPE)
             r.set("Target", "comments.xml")
             self.parts["word/_rels/document.xml.rels"] = etree.tostring(rels, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+EDITABLE_STYLES = ("BodyText", "FirstParagraph", "Compact", "FPNote", "FPTip", "FPExample", "FPWarning", "FPCore")
+
+
+def edit_every_paragraph(path: Path, out: Path) -> int:
+    """A busy reviewer: in every body paragraph, a tracked insertion after the first run and, in every
+    third one, the run's first word deleted. Returns the number of insertions."""
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    doc = etree.fromstring(parts["word/document.xml"])
+    count = 0
+    for p in doc.iter(w("p")):
+        style = p.find(f"{w('pPr')}/{w('pStyle')}")
+        if style is None or style.get(w("val")) not in EDITABLE_STYLES:
+            continue
+        runs = [r for r in p.findall(w("r")) if len(getattr(r.find(w("t")), "text", "") or "") > 5
+                and r.find(f"{w('rPr')}/{w('rStyle')}") is None]
+        if not runs:
+            continue
+        run = runs[0]
+        ins = etree.Element(w("ins"))
+        for key, value in (("id", str(5000 + count)), ("author", "Test"), ("date", "2026-12-01T00:00:00Z")):
+            ins.set(w(key), value)
+        new = copy.deepcopy(run)
+        new.find(w("t")).text = f" ny{count}"
+        ins.append(new)
+        run.addnext(ins)
+        count += 1
+        t = run.find(w("t"))
+        first = t.text.split(" ")[0]
+        if count % 3 == 0 and len(first) > 2 and len(t.text) > len(first):
+            t.text = t.text[len(first):]
+            dele = etree.Element(w("del"))
+            for key, value in (("id", str(9000 + count)), ("author", "Test"), ("date", "2026-12-01T00:00:00Z")):
+                dele.set(w(key), value)
+            gone = copy.deepcopy(run)
+            gt = gone.find(w("t"))
+            gt.tag = w("delText")
+            gt.text = first
+            dele.append(gone)
+            run.addprevious(dele)
+    parts["word/document.xml"] = etree.tostring(doc)
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return count

@@ -294,6 +294,11 @@ class _Importer:
             if not _balanced(sec.source[a:b]):
                 self.refuse(sec, line, "the change crosses a link or emphasis in the Markdown; make it by hand", e, para)
                 return
+            src = sec.source
+            if not e.text and a > 0 and src[a - 1] in "*_[" and b < len(src) and src[b] == " ":
+                b += 1  # "**Word rest**" minus "Word" is "**rest**", not "** rest**"
+            elif not e.text and b < len(src) and src[b] in "*_]" and a > 0 and src[a - 1] == " ":
+                a -= 1
         else:
             prev = where[s - 1] if s > 0 else None
             nxt = where[s] if s < len(where) else None

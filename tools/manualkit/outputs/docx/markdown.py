@@ -64,7 +64,6 @@ def marked_context(variant: ResolvedVariant, lang: str) -> dict:
     for name, val in variant.values.items():
         words = v.escape_value(variable_text(variant.values, name, lang, label))
         style = "FP Placeholder" if val.fill is not None else "FP Variable"
-        words = words.replace("[", "\\[").replace("]", "\\]") if val.fill is not None else words
         node = ctx
         parts = name.split(".")
         for p in parts[:-1]:
