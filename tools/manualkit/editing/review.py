@@ -210,7 +210,10 @@ class _Importer:
             new = " ".join(para.new.split())
             edits = para.edits()
             if not old:
-                if new and edits:
+                if new and edits and para.in_table:
+                    self.refuse(sec, self.line_of(sec, previous.end) if previous else sec.line,
+                                "new table cells and rows are not read back; add them in the Markdown table", edits[0], para)
+                elif new and edits:
                     self.inserted_paragraph(sec, start, previous, new, edits[0])
                 continue
             found = next((j for j in range(cursor, len(blks)) if blks[j].plain == old), None)
@@ -315,7 +318,10 @@ class _Importer:
             else:
                 a = nxt  # after the closing markup the previous word ends with
             b = a
-        self.edits.setdefault(sec.origin, []).append((start + a, start + b, _escape(e.text)))
+        text = _escape(e.text)
+        if block.kind == "cell":
+            text = text.replace("|", "\\|")
+        self.edits.setdefault(sec.origin, []).append((start + a, start + b, text))
 
     def whole_block_deleted(self, sec: _Section, start: int | None, block: Block) -> None:
         if start is None:
