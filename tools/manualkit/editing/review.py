@@ -137,8 +137,10 @@ def _escape(text: str) -> str:
 
 
 def _balanced(text: str) -> bool:
-    return (text.count("[") == text.count("]") and text.count("(") == text.count(")")
-            and text.count("*") % 2 == 0 and text.count("`") % 2 == 0 and "{{" not in text and "}}" not in text)
+    """True when a stretch of Markdown holds whole links, emphasis and code (or none)."""
+    targets_closed = all(text.find(")", i) >= 0 for i in range(len(text)) if text.startswith("](", i))
+    return (text.count("[") == text.count("]") and targets_closed and text.count("*") % 2 == 0
+            and text.count("`") % 2 == 0 and "{{" not in text and "}}" not in text)
 
 
 class _Importer:
