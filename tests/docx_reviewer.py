@@ -136,6 +136,28 @@ class Reviewer:
         t.text = text
         t.set(XML_SPACE, "preserve")
 
+    def new_paragraph(self, after: str, text: str) -> None:
+        """A tracked new paragraph after the paragraph that holds ``after`` (its mark and text inserted)."""
+        run, _at = self._run_with(after)
+        p = run
+        while etree.QName(p).localname != "p":
+            p = p.getparent()
+        new = etree.Element(w("p"))
+        ppr = p.find(w("pPr"))
+        ppr = copy.deepcopy(ppr) if ppr is not None else etree.Element(w("pPr"))
+        rpr = ppr.find(w("rPr"))
+        if rpr is None:
+            rpr = etree.SubElement(ppr, w("rPr"))
+        rpr.append(self._mark("ins"))
+        new.append(ppr)
+        wrapper = self._mark("ins")
+        r = etree.SubElement(wrapper, w("r"))
+        t = etree.SubElement(r, w("t"))
+        t.text = text
+        t.set(XML_SPACE, "preserve")
+        new.append(wrapper)
+        p.addnext(new)
+
     def bold(self, text: str) -> None:
         """A formatting change the manual does not model: make ``text`` bold (tracked as w:rPrChange)."""
         run, at = self._run_with(text)

@@ -298,3 +298,29 @@ def test_round_trip_every_paragraph_edited(fixture_copy, lang):
     want = [" ".join(p.new.split()) for p in read_review(reviewed).paras]
     got = [" ".join(p.new.split()) for p in read_review(again).paras]
     assert got == want
+
+
+def test_a_new_paragraph_and_a_deleted_paragraph(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "safety", "--lang", "nb")
+
+    def edit(r: Reviewer) -> None:
+        r.new_paragraph("gjennomgås ved hvert besøk.", "Planen skrives på et språk familien forstår.")
+        r.delete("Skriv kort og saklig etter hvert besøk.")
+
+    review(path, edit)
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, err) == (0, "")
+    assert out == """\
+--- a/manual/basics/safety.nb.md
++++ b/manual/basics/safety.nb.md
+@@ -11,6 +11,6 @@
+ 
+ Sikkerhetsplanen lages sammen med foreldrene og gjennomgås ved hvert besøk.
+ 
++Planen skrives på et språk familien forstår.
++
+ ## Dokumentasjon {#records}
+-
+-Skriv kort og saklig etter hvert besøk.
+"""

@@ -328,11 +328,15 @@ class _Importer:
     def whole_block_deleted(self, sec: _Section, start: int | None, block: Block) -> None:
         if start is None:
             return
-        a, b = block.start, block.end
-        rest = sec.source[b:]
-        newlines = len(rest) - len(rest.lstrip("\n"))
-        b += newlines if newlines >= 2 and sec.source[:a].endswith("\n\n") else min(newlines, 1)
-        self.edits.setdefault(sec.origin, []).append((start + a, start + b, ""))
+        text = self.file_text(sec.origin) or ""
+        a, b = start + block.start, start + block.end
+        before, after = text[:a], text[b:]
+        lead = len(before) - len(before.rstrip("\n"))
+        trail = len(after) - len(after.lstrip("\n"))
+        # the blank lines around the paragraph become one separation (a single newline between list
+        # items, a blank line between paragraphs, one newline at the end of the file)
+        sep = "\n" * min(2, max(lead, trail)) if after[trail:] else "\n"
+        self.edits.setdefault(sec.origin, []).append((a - lead, b + trail, sep if before[:a - lead] else ""))
 
     def inserted_paragraph(self, sec: _Section, start: int | None, previous: Block | None, text: str, e: Edit) -> None:
         if start is None:
