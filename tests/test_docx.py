@@ -44,7 +44,7 @@ def test_export_has_styles_title_language_bookmarks_and_what_it_was_made_from(fi
     path = export(root, "--module", "welcome", "--lang", "nb")
     assert path == root / "build/base/docx/welcome.nb.docx"
     core = doc_text(path, "docProps/core.xml")
-    assert "<dc:title>Velkommen</dc:title>" in core and "<dc:language>nb</dc:language>" in core
+    assert "<dc:title>Testmanual – Velkommen</dc:title>" in core and "<dc:language>nb</dc:language>" in core
     assert 'w:val="nb"' in re.search(r"<w:lang [^>]*>", doc_text(path, "word/styles.xml")).group(0)
     paras = paragraphs(path)
     assert ("Heading2", "Om manualen") in paras
@@ -81,7 +81,7 @@ def test_export_marks_core_and_local_sections_and_keeps_image_alt_text(fixture_c
     assert out == ("wrote build/testby/docx/safety.nb.docx (1 module, nb)\n"
                    "wrote build/testby/docx/safety.en.docx (1 module, en)\n")
     nb = paragraphs(root / "build/testby/docx/safety.nb.docx")
-    assert nb[:6] == [("Title", "Sikkerhet"), ("Heading1", "Sikkerhet"), ("Heading2", "Sikkerhetsplan"),
+    assert nb[:6] == [("Title", "Testmanual (Testby kommune) – Sikkerhet"), ("Heading1", "Sikkerhet"), ("Heading2", "Sikkerhetsplan"),
                       ("FPCoreMark", "Kjernekomponent – denne delen må gjennomføres slik den er beskrevet"),
                       ("BodyText", "Sikkerhetsplanen lages sammen med foreldrene og gjennomgås ved hvert besøk."),
                       ("BodyText", "")]
@@ -324,3 +324,23 @@ def test_a_new_paragraph_and_a_deleted_paragraph(fixture_copy):
 -
 -Skriv kort og saklig etter hvert besøk.
 """
+
+
+def test_a_section_removed_since_the_export_and_a_comment_on_the_title(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+
+    def edit(r: Reviewer) -> None:
+        r.insert("Se", " også")
+        r.comment("Testmanual", "Bør tittelen være lengre?")
+
+    review(path, edit)
+    source = root / WELCOME
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text[:text.index("## Videre lesning")].rstrip("\n") + "\n", encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, out) == (1, "")
+    assert err == (f'{WELCOME}:21: not applied: "Se også øvelsen med lek.": welcome#further is no longer in the base manual (nb)\n'
+                   "1 comment from the review:\n"
+                   f'{path}: comment by Kari Nordmann (2026-12-01T10:00:00Z) on "Testmanual": Bør tittelen være lengre?\n'
+                   f"{path}: no tracked change to propose\n")

@@ -136,6 +136,7 @@ class _Walker:
         self.paras: list[Para] = []
         self.pending: list[str] = []  # bookmarks seen between paragraphs
         self.open: dict[str, list] = {}  # comment id -> [para, start, chars]
+        self.pending_comments: list[str] = []  # comments opened between paragraphs
 
     def block(self, el: etree._Element, in_table: bool = False) -> None:
         for child in el:
@@ -149,6 +150,21 @@ class _Walker:
                 self.block(child, in_table)
             elif tag == "bookmarkStart":
                 self.pending.append(child.get(_w("name"), ""))
+            elif tag == "commentRangeStart":  # a comment on whole paragraphs starts between them
+                self.pending_comments.append(child.get(_w("id"), ""))
+            elif tag == "commentRangeEnd" and self.paras:
+                self.close_comment(child.get(_w("id"), ""), self.paras[-1])
+
+    def close_comment(self, cid: str, para: Para) -> None:
+        started = self.open.pop(cid, None)
+        comment = self.comments.setdefault(cid, Comment(cid))
+        if started is not None:
+            first, start, atom = started
+            chars = first.atoms[atom:] if first is para else first.atoms[atom:] + para.atoms
+            comment.anchored = " ".join("".join(a[0] for a in chars).split())
+            comment.start = start
+            comment.para = first
+            first.comments.append(comment)
 
     def paragraph(self, p: etree._Element, in_table: bool) -> None:
         ppr = p.find(_w("pPr"))
@@ -160,6 +176,9 @@ class _Walker:
             changed = ppr.find(_w("pPrChange")) is not None
         para = Para(style, self.pending, in_table, style_changed=changed)
         self.pending = []
+        for cid in self.pending_comments:
+            self.open[cid] = [para, 0, 0]
+        self.pending_comments = []
         self.inline(p, para, "keep", "", "")
         self.paras.append(para)
 
@@ -183,16 +202,7 @@ class _Walker:
                 old_pos = sum(1 for a in para.atoms if a[1] != "ins")
                 self.open[cid] = [para, old_pos, len(para.atoms)]
             elif tag == "commentRangeEnd":
-                cid = child.get(_w("id"), "")
-                started = self.open.pop(cid, None)
-                comment = self.comments.setdefault(cid, Comment(cid))
-                if started is not None:
-                    first, start, atom = started
-                    chars = first.atoms[atom:] if first is para else first.atoms[atom:] + para.atoms
-                    comment.anchored = " ".join("".join(a[0] for a in chars).split())
-                    comment.start = start
-                    comment.para = first
-                    first.comments.append(comment)
+                self.close_comment(child.get(_w("id"), ""), para)
 
     def run(self, r: etree._Element, para: Para, state: str, author: str, date: str) -> None:
         rpr = r.find(_w("rPr"))

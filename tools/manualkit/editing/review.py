@@ -419,13 +419,17 @@ def import_review(root: Path, path: Path) -> Proposal:
         if sec is not None:
             sections[mark] = _Section(rec, sec.origin, sec.line, sec.source)
     current: _Section | None = None
+    # why text outside any section of the current manual is not applied, and where to look
+    lost, lost_at = "this line is made by the toolkit, not written in a source file", (str(path), 0)
     for para in review.paras:
         hit = [b for b in para.bookmarks if b in records]
         if hit:
             rec = records[hit[-1]]
             current = sections.get(hit[-1])
             if current is None:
-                _gone(proposal, rec, para)
+                lost = f"{rec.module}#{rec.section} is no longer in the {proposal.variant} manual ({proposal.lang})"
+                lost_at = (rec.origin, rec.line)
+                _outside(proposal, lost_at, para, lost)
                 continue
             if rec.section == PREAMBLE:  # the module's title heading
                 para.generated = "the module title is in the file's front matter (title:)"
@@ -437,14 +441,18 @@ def import_review(root: Path, path: Path) -> Proposal:
             if current is not None:
                 para.generated = what
                 current.paras.append(para)
-            elif para.edits() or para.comments:
-                proposal.reports.append(Note(str(path), 0, f'not applied: "{" ".join(para.new.split())[:60]}": {what}'))
-                proposal.refused = proposal.refused or bool(para.edits())
+            else:
+                _outside(proposal, lost_at, para, lost)
             continue
         current.paras.append(para)
     for sec in sections.values():
         if sec.paras or sec.changed:
             imp.section(sec)
+    for c in review.comments.values():
+        if c.para is None:  # its anchor was lost (or it was never anchored in the text)
+            who = c.author or "unknown"
+            proposal.comments.append(Note(str(path), 0, f"comment by {who}{f' ({c.date})' if c.date else ''}, "
+                                                         f"not anchored to any text: {c.text}"))
     imp.finish()
     return proposal
 
@@ -456,11 +464,14 @@ def _not_modelled(imp: _Importer, sec: _Section, para: Para, why: str) -> None:
         imp.p.comments.append(imp.comment_note(sec, sec.line, c))
 
 
-def _gone(proposal: Proposal, rec: SectionRecord, para: Para) -> None:
-    if para.edits() or para.comments:
-        proposal.reports.append(Note(rec.origin, rec.line, f"not applied: {rec.module}#{rec.section} is no longer in the "
-                                     f"{proposal.variant} manual ({proposal.lang})"))
+def _outside(proposal: Proposal, where: tuple[str, int], para: Para, why: str) -> None:
+    """A paragraph that belongs to no section of the current manual: its edits are listed, its comments kept."""
+    if para.edits():
+        proposal.reports.append(Note(*where, f'not applied: "{" ".join(para.new.split())[:60]}": {why}'))
         proposal.refused = True
+    for c in para.comments:
+        proposal.comments.append(Note(*where, f'comment by {c.author or "unknown"}{f" ({c.date})" if c.date else ""} '
+                                                f'on "{c.anchored}": {c.text}'))
 
 
 __all__ = ["import_review", "Proposal", "Note"]

@@ -69,8 +69,14 @@ def properties(variant: ResolvedVariant, lang: str, sel: Selection, doc: Documen
 
 
 def export(variant: ResolvedVariant, lang: str, sel: Selection, out: Path) -> Path:
-    """Write the DOCX of ``sel`` in ``lang`` to ``out`` (a temporary file replaces it on success)."""
+    """Write the DOCX of ``sel`` in ``lang`` to ``out`` (a temporary file replaces it on success).
+
+    The document title names the manual, the municipality's version and what was exported
+    ("Familiepartner (Lillehammer kommune) – Sikkerhetsplan"), so a reviewer knows what they read."""
     doc = Document(variant, lang)
+    rm = variant.manuals[lang]
+    title = rm.title + ("" if variant.is_base else f" ({rm.variant_name})")
+    title += f" – {sel.title}" if sel.name != "book" else ""
     markdown = doc.markdown(list(sel.modules))
     props = properties(variant, lang, sel, doc)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +86,7 @@ def export(variant: ResolvedVariant, lang: str, sel: Selection, out: Path) -> Pa
         target = Path(tmp) / "out.docx"
         cmd = [pandoc_binary(), "--quiet", "-f", DOCX_READER, "-t", "docx", "--wrap=preserve",
                f"--reference-doc={ref}", f"--resource-path={variant.root}", "-o", str(target),
-               "-M", f"title={plain(sel.title)}", "-M", f"lang={lang}"]
+               "-M", f"title={plain(title)}", "-M", f"lang={lang}"]
         for key, value in props.items():
             cmd += ["-M", f"{key}={value}"]
         env = {**os.environ, "SOURCE_DATE_EPOCH": str(build_timestamp(variant.root))}
