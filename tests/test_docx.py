@@ -344,3 +344,33 @@ def test_a_section_removed_since_the_export_and_a_comment_on_the_title(fixture_c
                    "1 comment from the review:\n"
                    f'{path}: comment by Kari Nordmann (2026-12-01T10:00:00Z) on "Testmanual": Bør tittelen være lengre?\n'
                    f"{path}: no tracked change to propose\n")
+
+
+def test_an_edit_in_a_table_cell(fixture_copy):
+    root = fixture_copy("bilingual")
+    safety = root / "manual/basics/safety.nb.md"
+    safety.write_text(safety.read_text(encoding="utf-8").replace(
+        "gjennomgås ved hvert besøk.\n",
+        "gjennomgås ved hvert besøk.\n\n| Hva | Hvor ofte |\n| --- | --- |\n| Gjennomgang av planen | Hvert besøk |\n"),
+        encoding="utf-8")
+    path = export(root, "--module", "safety", "--lang", "nb")
+    review(path, lambda r: r.insert("Hvert besøk", " | minst månedlig"))
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, err) == (0, "")
+    assert "-| Gjennomgang av planen | Hvert besøk |\n+| Gjennomgang av planen | Hvert besøk \\| minst månedlig |\n" in out
+
+
+def test_apply_refuses_a_file_that_changed_after_the_proposal(fixture_copy):
+    from manualkit.core.problems import ManualkitError
+    from manualkit.editing.review import import_review
+
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    review(path, lambda r: r.delete(" oppdiktet"))
+    proposal = import_review(root, path)
+    source = root / WELCOME
+    source.write_text(source.read_text(encoding="utf-8") + "\nEn ny linje.\n", encoding="utf-8")
+    with pytest.raises(ManualkitError, match=f"^{WELCOME} changed while the proposal was made; nothing was written to it$"):
+        proposal.apply(root)
+    assert source.read_text(encoding="utf-8").endswith("En ny linje.\n")
+    assert "oppdiktet" in source.read_text(encoding="utf-8")

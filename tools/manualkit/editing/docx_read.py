@@ -160,7 +160,7 @@ class _Walker:
         comment = self.comments.setdefault(cid, Comment(cid))
         if started is not None:
             first, start, atom = started
-            chars = first.atoms[atom:] if first is para else first.atoms[atom:] + para.atoms
+            chars = first.atoms[atom:] if first is para else first.atoms[atom:] + [(" ", "keep", "", "")] + para.atoms
             comment.anchored = " ".join("".join(a[0] for a in chars).split())
             comment.start = start
             comment.para = first

@@ -81,6 +81,26 @@ def _escape(text: str) -> str:
     return _ESCAPE.sub(r"\\\1", text)
 
 
+def _after_markup(source: str, where, block: Block) -> int:
+    """Where text added at the end of a block goes: after its last word and the markup that closes it
+    (``**``, a link's ``](target)``), before a table cell's ``|`` or a heading's ``{#id}``."""
+    if not where or isinstance(where[-1], str):  # the block ends with a variable: after its '}}'
+        end = block.content_end
+        while end > block.start and source[end - 1] in " \t|":
+            end -= 1
+        return end + (1 if end < block.content_end and source[end] == " " else 0)
+    last = where[-1]
+    pos = last + 1
+    while pos < block.content_end:
+        if source[pos] in "*_`":
+            pos += 1
+        elif source.startswith("](", pos) and source.find(")", pos) >= 0:
+            pos = source.find(")", pos) + 1
+        else:
+            break
+    return min(pos, block.content_end)
+
+
 def _balanced(text: str) -> bool:
     """True when a stretch of Markdown holds whole links, emphasis and code (or none)."""
     targets_closed = all(text.find(")", i) >= 0 for i in range(len(text)) if text.startswith("](", i))
@@ -257,7 +277,7 @@ class _Importer:
                             + self.var_note(prev[4:]) + "; change its value instead", e, para)
                 return
             if nxt is None:
-                a = block.content_end
+                a = _after_markup(sec.source, where, block)
             elif prev is None or isinstance(prev, str):
                 a = nxt
             elif isinstance(nxt, str) or nxt == prev + 1 or sec.source[prev].isspace():
