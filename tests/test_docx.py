@@ -156,6 +156,12 @@ def test_import_gives_the_exact_diff_and_the_comments_file_line(fixture_copy):
     assert "Familien Fjell er en familie som brukes i eksemplene." in after
     code, _out, err = run_cli("--root", str(root), "check")
     assert code == 0, err
+    # a second import of the same file finds everything in place
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, out) == (0, "")
+    assert err.startswith(f"{WELCOME}:12: changed since the export: welcome#about")
+    assert err.endswith(f"{path}: 2 changed paragraphs already read as the reviewer left them (applied before?)\n"
+                        f"{path}: no tracked change to propose\n")
 
 
 def test_import_after_the_source_changed_in_another_section(fixture_copy):

@@ -32,6 +32,7 @@ class Proposal:
     reports: list[Note] = field(default_factory=list)  # what was not applied, and why
     changed_sections: list[Note] = field(default_factory=list)
     refused: bool = False
+    already: int = 0  # paragraphs whose source already reads as the reviewer left them
 
     @property
     def diff(self) -> str:
@@ -49,6 +50,9 @@ class Proposal:
         if self.comments:
             lines.append(f"{len(self.comments)} comment{'' if len(self.comments) == 1 else 's'} from the review:")
             lines += [f"{n}" for n in self.comments]
+        if self.already:
+            lines.append(f"{self.docx}: {self.already} changed paragraph{'' if self.already == 1 else 's'} already "
+                         "read as the reviewer left them (applied before?)")
         if not any(old != new for old, new in self.files.values()):
             lines.append(f"{self.docx}: no tracked change to propose")
         return lines

@@ -36,7 +36,8 @@ from manualkit.outputs.docx.reference import GENERATED_STYLE_IDS
 
 _ESCAPE = re.compile(r"([\\`*_\[\]{}<>])")
 _RECORD = re.compile(r"^fp-([ms]\d+)$")
-MIN_SIMILARITY = 0.6
+MIN_SIMILARITY = 0.6  # how alike a changed paragraph must be to the exported one to take edits
+SEARCH_AHEAD = 8  # paragraphs of the current section looked at for it (they stay in order)
 
 
 @dataclass
@@ -186,6 +187,12 @@ class _Importer:
             found = next((j for j in range(cursor, len(blks)) if blks[j].plain == old), None)
             mapping = None
             if found is None and edits:
+                done = next((j for j in range(cursor, len(blks)) if blks[j].plain == new), None)
+                if done is not None:  # the source already reads as the reviewer left it
+                    cursor, previous = done + 1, blks[done]
+                    self.p.already += 1
+                    self.comments(sec, para, None, old_pos, None)
+                    continue
                 found, mapping = self.similar(blks, cursor, old)
             if found is None:
                 line = self.line_of(sec, previous.end) if previous is not None else sec.line
@@ -229,9 +236,9 @@ class _Importer:
     def similar(self, blks: list[Block], cursor: int, old: str):
         """The block that is most like the exported paragraph, and a mapping of unchanged places."""
         best, ratio, matcher = None, MIN_SIMILARITY, None
-        for j in range(cursor, len(blks)):
+        for j in range(cursor, min(len(blks), cursor + SEARCH_AHEAD)):
             m = difflib.SequenceMatcher(None, old, blks[j].plain, autojunk=False)
-            if m.ratio() > ratio:
+            if m.real_quick_ratio() > ratio and m.quick_ratio() > ratio and m.ratio() > ratio:
                 best, ratio, matcher = j, m.ratio(), m
         if best is None:
             return None, None
