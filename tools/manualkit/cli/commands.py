@@ -183,6 +183,12 @@ def cmd_adaptations(root: Path, args: Namespace) -> int:
     return 0
 
 
+def _docx_run(root: Path, args: Namespace) -> int:
+    from manualkit.cli.docx import run  # the Word round lives in its own module (imported only when used)
+
+    return run(root, args)
+
+
 __all__ = ["summary", "m"]
 
 
@@ -193,4 +199,5 @@ COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
     "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "pdf": cmd_pdf, "a11y": cmd_a11y,
     "status": cmd_status, "translations": cmd_translations, "new": cmd_new, "diff": cmd_diff,
     "adaptations": cmd_adaptations,
+    "docx": _docx_run,
 }

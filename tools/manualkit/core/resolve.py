@@ -80,14 +80,16 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
         ctx_render = lambda t: t  # noqa: E731 - check mode: structure only
     else:
         ctx_render = lambda t: v.render(t, ctx)  # noqa: E731
-    secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change) for s in text.sections)
+    secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change,
+                                 s.text, s.line) for s in text.sections)
     meta = w.meta
     return ResolvedModule(
         id=w.id, part=w.part, type=meta["type"], component=meta["component"], core=bool(meta["core"]),
         status=meta["status"], title=ctx_render(text.title), summary=ctx_render(text.summary),
         duration_minutes=meta["duration_minutes"], handouts=tuple(meta["handouts"]), audience=tuple(meta["audience"]),
         lang=lang, text_lang=text.lang, fallback=text.fallback, stale=text.stale, origin=text.origin,
-        preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated)
+        preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated,
+        preamble_source=text.preamble, preamble_line=text.preamble_line)
 
 
 def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule], lang: str, vocab: dict) -> tuple[ResolvedChange, ...]:

@@ -28,6 +28,8 @@ class ResolvedSection:
     text: str  # Markdown with variables filled in, starting with the '##' heading line
     origin: str  # file the text comes from (base module or overlay)
     change: str  # id of the change that put it there, or ""
+    source: str = ""  # the text as written in ``origin`` (variables not filled in)
+    line: int = 0  # line of the heading in ``origin``
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class ResolvedModule:
     sections: tuple[ResolvedSection, ...]
     changes: tuple[str, ...] = ()
     generated: bool = False
+    preamble_source: str = ""  # the preamble as written in ``origin`` (variables not filled in)
+    preamble_line: int = 0  # line in ``origin`` where the preamble starts
 
     @property
     def adapted(self) -> bool:

@@ -1,0 +1,382 @@
+"""The Word round: export a module to DOCX, edit it as a reviewer in Word would, import the edits."""
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from docx_reviewer import Reviewer
+
+from manualkit.core.model import body_hash
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+WELCOME = "manual/basics/welcome.nb.md"
+
+
+def export(root: Path, *args: str) -> Path:
+    code, out, err = run_cli("--root", str(root), "docx", *args)
+    assert code == 0, err
+    found = re.search(r"wrote (\S+)", out)
+    return root / found.group(1)
+
+
+def doc_text(path: Path, part: str = "word/document.xml") -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read(part).decode("utf-8")
+
+
+def paragraphs(path: Path) -> list[tuple[str, str]]:
+    """(style id, text) of every paragraph, as Word shows them."""
+    from lxml import etree
+    root = etree.fromstring(doc_text(path).encode("utf-8"))
+    out = []
+    for p in root.iter(f"{W}p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        out.append((style.get(f"{W}val") if style is not None else "", "".join(t.text or "" for t in p.iter(f"{W}t"))))
+    return out
+
+
+def test_export_has_styles_title_language_bookmarks_and_what_it_was_made_from(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    assert path == root / "build/base/docx/welcome.nb.docx"
+    core = doc_text(path, "docProps/core.xml")
+    assert "<dc:title>Testmanual – Velkommen</dc:title>" in core and "<dc:language>nb</dc:language>" in core
+    assert 'w:val="nb"' in re.search(r"<w:lang [^>]*>", doc_text(path, "word/styles.xml")).group(0)
+    paras = paragraphs(path)
+    assert ("Heading2", "Om manualen") in paras
+    assert ("FPCalloutTitle", "Eksempel") in paras
+    assert ("FPExample", "Familien Fjell er en oppdiktet familie som brukes i eksemplene.") in paras
+    assert ("FPSummary", "Hva testmanualen handler om.") in paras
+    document = doc_text(path)
+    # the variable's words carry the character style, section headings a bookmark each
+    assert re.search(r'<w:rStyle w:val="FPVariable" /></w:rPr><w:t xml:space="preserve">barnevernstjenesten</w:t>', document)
+    assert re.search(r'<w:bookmarkStart w:id="\d+" w:name="fp_s2" />\s*<w:p><w:pPr><w:pStyle w:val="Heading2" />', document)
+    styles = doc_text(path, "word/styles.xml")
+    for name in ("FP Note", "FP Example", "FP Core mark", "FP Local mark", "FP Variable"):
+        assert re.search(f'<w:name w:val="{name}" ?/>', styles), name
+    custom = doc_text(path, "docProps/custom.xml")
+    source = (root / WELCOME).read_text(encoding="utf-8")
+    about = source[source.index("## Om manualen"):source.index("## Videre")].rstrip("\n")
+    assert f'name="fp-s2"><vt:lpwstr>welcome|about|{WELCOME}|12|{body_hash(about)}|</vt:lpwstr>' in custom
+    for key, value in (("fp-variant", "base"), ("fp-lang", "nb"), ("fp-modules", "welcome"), ("fp-languages", "nb,en")):
+        assert f'name="{key}"><vt:lpwstr>{value}</vt:lpwstr>' in custom
+    # the same sources give the same bytes
+    again = export(root, "--module", "welcome", "--lang", "nb", "--out", str(root / "again.docx"))
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_export_marks_core_and_local_sections_and_keeps_image_alt_text(fixture_copy):
+    from PIL import Image
+    root = fixture_copy("bilingual")
+    Image.new("RGB", (40, 20), "white").save(root / "manual/basics/family.png")
+    safety = root / "manual/basics/safety.nb.md"
+    safety.write_text(safety.read_text(encoding="utf-8").replace(
+        "gjennomgås ved hvert besøk.", "gjennomgås ved hvert besøk.\n\n![Foreldre og barn ved kjøkkenbordet](family.png)"), encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "docx", "--module", "safety", "--variant", "testby")
+    assert code == 0, err
+    assert out == ("wrote build/testby/docx/safety.nb.docx (1 module, nb)\n"
+                   "wrote build/testby/docx/safety.en.docx (1 module, en)\n")
+    nb = paragraphs(root / "build/testby/docx/safety.nb.docx")
+    assert nb[:6] == [("Title", "Testmanual (Testby kommune) – Sikkerhet"), ("Heading1", "Sikkerhet"), ("Heading2", "Sikkerhetsplan"),
+                      ("FPCoreMark", "Kjernekomponent – denne delen må gjennomføres slik den er beskrevet"),
+                      ("BodyText", "Sikkerhetsplanen lages sammen med foreldrene og gjennomgås ved hvert besøk."),
+                      ("BodyText", "")]
+    assert ("FPLocalMark", "Lokalt tilpasset (Testby kommune)") in nb
+    assert ("BodyText", "I Testby skrives notatet i fagsystemet samme dag som besøket.") in nb
+    assert 'descr="Foreldre og barn ved kjøkkenbordet"' in doc_text(root / "build/testby/docx/safety.nb.docx")
+    en = paragraphs(root / "build/testby/docx/safety.en.docx")
+    assert ("FPLocalMark", "Adapted locally (Testby municipality)") in en
+    custom = doc_text(root / "build/testby/docx/safety.nb.docx", "docProps/custom.xml")
+    assert "safety|records|adaptations/testby/overlays/local-records.nb.md|1|" in custom
+    assert "|local-records</vt:lpwstr>" in custom
+
+
+def test_export_usage_errors(fixture_copy):
+    root = fixture_copy("bilingual")
+    code, _out, err = run_cli("--root", str(root), "docx", "--module", "welcom")
+    assert code == 2
+    assert err == "manual: variant base has no module 'welcom'\n    hint: did you mean 'welcome'?\n"
+    code, _out, err = run_cli("--root", str(root), "docx")
+    assert (code, err) == (2, "manual: say what to export\n    hint: manual docx --module ID | --part ID | --book\n")
+    code, _out, err = run_cli("--root", str(root), "docx", "--book", "--out", str(root / "x.docx"))
+    assert code == 2 and "one DOCX per language" in err
+
+
+def review(path: Path, edit) -> Path:
+    r = Reviewer(path)
+    edit(r)
+    r.save()
+    return path
+
+
+def test_import_gives_the_exact_diff_and_the_comments_file_line(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    before = (root / WELCOME).read_text(encoding="utf-8")
+
+    def edit(r: Reviewer) -> None:
+        r.insert("før første besøk.", " Planen skal være skriftlig.")
+        r.delete(" oppdiktet")
+        r.comment("Familien Fjell", "Er det tydelig at familien er oppdiktet?")
+
+    review(path, edit)
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert code == 0, err
+    assert out == f"""\
+--- a/{WELCOME}
++++ b/{WELCOME}
+@@ -12,10 +12,10 @@
+ ## Om manualen {{#about}}
+ 
+ Manualen brukes av {{{{ service.child_welfare }}}} i {{{{ municipality.name }}}}. Les om
+-[sikkerhetsplanen](ref:safety#plan) før første besøk.
++[sikkerhetsplanen](ref:safety#plan) før første besøk. Planen skal være skriftlig.
+ 
+ ::: example
+-Familien Fjell er en oppdiktet familie som brukes i eksemplene.
++Familien Fjell er en familie som brukes i eksemplene.
+ :::
+ 
+ ## Videre lesning {{#further}}
+"""
+    assert err == (f"1 comment from the review:\n"
+                   f'{WELCOME}:18: comment by Kari Nordmann (2026-12-01T10:00:00Z) on "Familien Fjell" in welcome#about: '
+                   f"Er det tydelig at familien er oppdiktet?\n")
+    assert (root / WELCOME).read_text(encoding="utf-8") == before  # never applied by default
+
+    code, out2, err = run_cli("--root", str(root), "docx", "import", str(path), "--apply")
+    assert code == 0 and out2 == out
+    assert err.endswith(f"applied the proposal to {WELCOME}\n")
+    after = (root / WELCOME).read_text(encoding="utf-8")
+    assert "før første besøk. Planen skal være skriftlig.\n" in after
+    assert "Familien Fjell er en familie som brukes i eksemplene." in after
+    code, _out, err = run_cli("--root", str(root), "check")
+    assert code == 0, err
+    # a second import of the same file finds everything in place
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, out) == (0, "")
+    assert err.startswith(f"{WELCOME}:12: changed since the export: welcome#about")
+    assert err.endswith(f"{path}: 2 changed paragraphs already read as the reviewer left them (applied before?)\n"
+                        f"{path}: no tracked change to propose\n")
+
+
+def test_import_after_the_source_changed_in_another_section(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+
+    def edit(r: Reviewer) -> None:
+        r.delete(" oppdiktet")
+        r.insert("Se", " også")
+        r.comment("øvelsen med lek", "Lenken bør nevne økten.")
+
+    review(path, edit)
+    source = root / WELCOME
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Se [øvelsen med lek](ref:session-play).", "Les mer i [øvelsen med lek](ref:session-play)."), encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert code == 1  # something could not be applied
+    assert out == f"""\
+--- a/{WELCOME}
++++ b/{WELCOME}
+@@ -15,7 +15,7 @@
+ [sikkerhetsplanen](ref:safety#plan) før første besøk.
+ 
+ ::: example
+-Familien Fjell er en oppdiktet familie som brukes i eksemplene.
++Familien Fjell er en familie som brukes i eksemplene.
+ :::
+ 
+ ## Videre lesning {{#further}}
+"""
+    assert err == (
+        f"{WELCOME}:21: changed since the export: welcome#further (the reviewer saw an older text; "
+        "their changes are proposed only where that text is unchanged)\n"
+        f'{WELCOME}:23: not applied in welcome#further: the text around the change is different now: inserting " også" '
+        "(by Kari Nordmann)\n"
+        "1 comment from the review:\n"
+        f'{WELCOME}:23: comment by Kari Nordmann (2026-12-01T10:00:00Z) on "øvelsen med lek" in welcome#further: '
+        "Lenken bør nevne økten.\n")
+
+
+def test_three_way_keeps_an_edit_whose_place_is_unchanged(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    review(path, lambda r: r.delete(" oppdiktet"))
+    source = root / WELCOME
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "som brukes i eksemplene.", "som går igjen i alle eksemplene."), encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert code == 0, err
+    assert "-Familien Fjell er en oppdiktet familie som går igjen i alle eksemplene.\n" \
+           "+Familien Fjell er en familie som går igjen i alle eksemplene.\n" in out
+    assert err.startswith(f"{WELCOME}:12: changed since the export: welcome#about")
+
+
+def test_a_change_inside_variable_output_is_reported_not_applied(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    review(path, lambda r: r.delete("barnevern"))
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, out) == (1, "")
+    assert err == (f"{WELCOME}:14: not applied in welcome#about: the words come from the variable "
+                   "{{ service.child_welfare }}, defined in manual/manual.yml:17; change its value instead: "
+                   'deleting "barnevern" (by Kari Nordmann)\n'
+                   f"{path}: no tracked change to propose\n")
+
+
+def test_overlay_text_goes_to_the_overlay_and_formatting_is_reported(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "safety", "--variant", "testby", "--lang", "nb")
+
+    def edit(r: Reviewer) -> None:
+        r.insert("samme dag som besøket", " eller dagen etter")
+        r.bold("Sikkerhetsplanen lages")
+        r.delete("Lokalt tilpasset")
+
+    review(path, edit)
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert code == 1
+    overlay = "adaptations/testby/overlays/local-records.nb.md"
+    assert out == f"""\
+--- a/{overlay}
++++ b/{overlay}
+@@ -1,3 +1,3 @@
+ ## Dokumentasjon i Testby {{#records}}
+ 
+-I Testby skrives notatet i fagsystemet samme dag som besøket.
++I Testby skrives notatet i fagsystemet samme dag som besøket eller dagen etter.
+"""
+    assert err == (
+        "manual/basics/safety.nb.md:12: not applied in safety#plan: the formatting of \"Sikkerhetsplanen lages\" was "
+        "changed; formatting is not taken from Word (write emphasis as *text* or **text** in the source)\n"
+        f"{overlay}:1: not applied in safety#records: this line is made by the toolkit, not written in a source file: "
+        'deleting "Lokalt tilpasset" (by Kari Nordmann)\n')
+
+
+def test_import_refuses_a_docx_it_did_not_make(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    plain = tmp_path / "plain.docx"
+    with zipfile.ZipFile(plain, "w") as z:
+        for name, data in parts.items():
+            if name != "docProps/custom.xml":
+                z.writestr(name, data)
+    code, _out, err = run_cli("--root", str(root), "docx", "import", str(plain))
+    assert code == 2
+    assert err.startswith(f"manual: {plain} was not made by `manual docx`")
+    (tmp_path / "broken.docx").write_text("not a zip", encoding="utf-8")
+    code, _out, err = run_cli("--root", str(root), "docx", "import", str(tmp_path / "broken.docx"))
+    assert code == 2 and "is not a readable DOCX" in err
+
+
+@pytest.mark.parametrize("args", [("--part", "basics"), ("--book",)])
+def test_part_and_book_export_every_module_once(fixture_copy, args):
+    root = fixture_copy("bilingual")
+    path = export(root, *args, "--lang", "en")
+    heads = [text for style, text in paragraphs(path) if style == "Heading1"]
+    expected = ["Welcome", "Safety"] if args[0] == "--part" else ["Welcome", "Safety", "Play session", "Handout 1: Ten minutes of play", "Untranslated"]
+    assert heads[:2] == expected[:2]
+    assert len(heads) == len(expected)
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_round_trip_every_paragraph_edited(fixture_copy, lang):
+    """Edits in every paragraph, applied and exported again, give exactly the reviewer's text."""
+    from docx_reviewer import edit_every_paragraph
+    from manualkit.editing.docx_read import read_review
+
+    root = fixture_copy("bilingual")
+    path = export(root, "--book", "--variant", "testby", "--lang", lang)
+    reviewed = root / "reviewed.docx"
+    assert edit_every_paragraph(path, reviewed) >= 8
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(reviewed), "--apply")
+    assert code == 0, err
+    assert "adaptations/testby/overlays/local-records." in out
+    code, _out, err = run_cli("--root", str(root), "check", "--variant", "testby")
+    assert code == 0, err
+    again = export(root, "--book", "--variant", "testby", "--lang", lang, "--out", str(root / "again.docx"))
+    want = [" ".join(p.new.split()) for p in read_review(reviewed).paras]
+    got = [" ".join(p.new.split()) for p in read_review(again).paras]
+    assert got == want
+
+
+def test_a_new_paragraph_and_a_deleted_paragraph(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "safety", "--lang", "nb")
+
+    def edit(r: Reviewer) -> None:
+        r.new_paragraph("gjennomgås ved hvert besøk.", "Planen skrives på et språk familien forstår.")
+        r.delete("Skriv kort og saklig etter hvert besøk.")
+
+    review(path, edit)
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, err) == (0, "")
+    assert out == """\
+--- a/manual/basics/safety.nb.md
++++ b/manual/basics/safety.nb.md
+@@ -11,6 +11,6 @@
+ 
+ Sikkerhetsplanen lages sammen med foreldrene og gjennomgås ved hvert besøk.
+ 
++Planen skrives på et språk familien forstår.
++
+ ## Dokumentasjon {#records}
+-
+-Skriv kort og saklig etter hvert besøk.
+"""
+
+
+def test_a_section_removed_since_the_export_and_a_comment_on_the_title(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+
+    def edit(r: Reviewer) -> None:
+        r.insert("Se", " også")
+        r.comment("Testmanual", "Bør tittelen være lengre?")
+
+    review(path, edit)
+    source = root / WELCOME
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text[:text.index("## Videre lesning")].rstrip("\n") + "\n", encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, out) == (1, "")
+    assert err == (f'{WELCOME}:21: not applied: "Se også øvelsen med lek.": welcome#further is no longer in the base manual (nb)\n'
+                   "1 comment from the review:\n"
+                   f'{path}: comment by Kari Nordmann (2026-12-01T10:00:00Z) on "Testmanual": Bør tittelen være lengre?\n'
+                   f"{path}: no tracked change to propose\n")
+
+
+def test_an_edit_in_a_table_cell(fixture_copy):
+    root = fixture_copy("bilingual")
+    safety = root / "manual/basics/safety.nb.md"
+    safety.write_text(safety.read_text(encoding="utf-8").replace(
+        "gjennomgås ved hvert besøk.\n",
+        "gjennomgås ved hvert besøk.\n\n| Hva | Hvor ofte |\n| --- | --- |\n| Gjennomgang av planen | Hvert besøk |\n"),
+        encoding="utf-8")
+    path = export(root, "--module", "safety", "--lang", "nb")
+    review(path, lambda r: r.insert("Hvert besøk", " | minst månedlig"))
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, err) == (0, "")
+    assert "-| Gjennomgang av planen | Hvert besøk |\n+| Gjennomgang av planen | Hvert besøk \\| minst månedlig |\n" in out
+
+
+def test_apply_refuses_a_file_that_changed_after_the_proposal(fixture_copy):
+    from manualkit.core.problems import ManualkitError
+    from manualkit.editing.review import import_review
+
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    review(path, lambda r: r.delete(" oppdiktet"))
+    proposal = import_review(root, path)
+    source = root / WELCOME
+    source.write_text(source.read_text(encoding="utf-8") + "\nEn ny linje.\n", encoding="utf-8")
+    with pytest.raises(ManualkitError, match=f"^{WELCOME} changed while the proposal was made; nothing was written to it$"):
+        proposal.apply(root)
+    assert source.read_text(encoding="utf-8").endswith("En ny linje.\n")
+    assert "oppdiktet" in source.read_text(encoding="utf-8")

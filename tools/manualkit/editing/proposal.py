@@ -1,0 +1,75 @@
+"""The proposal a review import makes: a unified diff per source file, the comments, and the notes.
+
+Nothing is written until :meth:`Proposal.apply` is called (``manual docx import --apply``), and
+then only to files that are still as they were when the proposal was made.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manualkit.core.problems import ManualkitError
+
+
+@dataclass(frozen=True)
+class Note:
+    path: str
+    line: int
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.text}" if self.line else f"{self.path}: {self.text}"
+
+
+@dataclass
+class Proposal:
+    docx: str
+    variant: str
+    lang: str
+    files: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (current text, proposed text)
+    comments: list[Note] = field(default_factory=list)
+    reports: list[Note] = field(default_factory=list)  # what was not applied, and why
+    changed_sections: list[Note] = field(default_factory=list)
+    refused: bool = False
+    already: int = 0  # paragraphs whose source already reads as the reviewer left them
+
+    @property
+    def diff(self) -> str:
+        out: list[str] = []
+        for path in sorted(self.files):
+            old, new = self.files[path]
+            if old != new:
+                out += difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                            f"a/{path}", f"b/{path}")
+        return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out)
+
+    def notes(self) -> list[str]:
+        lines = [str(n) for n in self.changed_sections]
+        lines += [f"{n}" for n in self.reports]
+        if self.comments:
+            lines.append(f"{len(self.comments)} comment{'' if len(self.comments) == 1 else 's'} from the review:")
+            lines += [f"{n}" for n in self.comments]
+        if self.already:
+            lines.append(f"{self.docx}: {self.already} changed paragraph{'' if self.already == 1 else 's'} already "
+                         "read as the reviewer left them (applied before?)")
+        if not any(old != new for old, new in self.files.values()):
+            lines.append(f"{self.docx}: no tracked change to propose")
+        return lines
+
+    def apply(self, root: Path) -> list[str]:
+        """Write the proposed texts; a file that changed since the proposal was made is refused."""
+        done = []
+        for path, (old, new) in sorted(self.files.items()):
+            if old == new:
+                continue
+            target = root / path
+            if target.read_text(encoding="utf-8") != old:
+                raise ManualkitError(f"{path} changed while the proposal was made; nothing was written to it",
+                                     hint="run the import again")
+            target.write_text(new, encoding="utf-8")
+            done.append(path)
+        return done
+
+
+__all__ = ["Proposal", "Note"]

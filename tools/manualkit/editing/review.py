@@ -1,0 +1,449 @@
+"""`manual docx import`: a reviewer's tracked changes and comments → a proposal for the sources.
+
+The DOCX says what it was made from (custom properties written by the export: variant, language
+and, per section bookmark, the module, section, file, line and hash of the text as written).
+Each paragraph is traced through the bookmarks to its section, matched with the paragraph of the
+section's *current* source that shows the same words (see :mod:`manualkit.editing.projection`),
+and each tracked insertion or deletion is placed in the source text:
+
+- text a variable produced is never edited: the change is reported with the variable's name;
+- a section whose source changed since the export is named; a paragraph that is unchanged still
+  takes the reviewer's edits, a changed one takes those whose place is unchanged (a three-way
+  merge of exported text, reviewer's text and current source), the rest are refused and listed;
+- changes of formatting, of generated lines (core and local marks, callout titles) and of the
+  title and summary (they live in the front matter) are listed, not applied;
+- text edited without Track Changes shows as a paragraph that differs from the export, and is
+  listed too.
+
+The result is a unified diff per source file; :meth:`Proposal.apply` writes it, and refuses a
+file that changed after the proposal was made. Nothing is written unless it is asked for.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from manualkit.core.model import body_hash
+from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.resolved import ResolvedVariant, string, variants_for
+from manualkit.editing.docx_read import Comment, Edit, Para, read_review
+from manualkit.editing.proposal import Note, Proposal
+from manualkit.editing.projection import Block, blocks
+from manualkit.outputs.docx.markdown import PREAMBLE, SectionRecord, variable_text
+from manualkit.outputs.docx.reference import GENERATED_STYLE_IDS
+
+_ESCAPE = re.compile(r"([\\`*_\[\]{}<>])")
+_RECORD = re.compile(r"^fp-([ms]\d+)$")
+MIN_SIMILARITY = 0.6  # how alike a changed paragraph must be to the exported one to take edits
+SEARCH_AHEAD = 8  # paragraphs of the current section looked at for it (they stay in order)
+
+
+@dataclass
+class _Section:
+    """A section as the reviewer saw it (the record) and as it is now (current source)."""
+
+    record: SectionRecord
+    origin: str
+    line: int
+    source: str
+    title_para: bool = False
+    paras: list[Para] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"{self.record.module}#{self.record.section}" if self.record.section != PREAMBLE else self.record.module
+
+    @property
+    def changed(self) -> bool:
+        return body_hash(self.source) != self.record.hash or self.origin != self.record.origin
+
+
+def _norm_positions(raw: str) -> tuple[str, list[int]]:
+    """Whitespace collapsed as the projection does, and for each raw offset its offset in the result."""
+    out: list[str] = []
+    pos: list[int] = []
+    for ch in raw:
+        pos.append(len(out))
+        if ch.isspace():
+            if out and out[-1] != " ":
+                out.append(" ")
+        else:
+            out.append(ch)
+    pos.append(len(out))
+    while out and out[-1] == " ":
+        out.pop()
+    pos = [min(p, len(out)) for p in pos]
+    return "".join(out), pos
+
+
+def _escape(text: str) -> str:
+    return _ESCAPE.sub(r"\\\1", text)
+
+
+def _after_markup(source: str, where, block: Block) -> int:
+    """Where text added at the end of a block goes: after its last word and the markup that closes it
+    (``**``, a link's ``](target)``), before a table cell's ``|`` or a heading's ``{#id}``."""
+    if not where or isinstance(where[-1], str):  # the block ends with a variable: after its '}}'
+        end = block.content_end
+        while end > block.start and source[end - 1] in " \t|":
+            end -= 1
+        return end + (1 if end < block.content_end and source[end] == " " else 0)
+    last = where[-1]
+    pos = last + 1
+    while pos < block.content_end:
+        if source[pos] in "*_`":
+            pos += 1
+        elif source.startswith("](", pos) and source.find(")", pos) >= 0:
+            pos = source.find(")", pos) + 1
+        else:
+            break
+    return min(pos, block.content_end)
+
+
+def _balanced(text: str) -> bool:
+    """True when a stretch of Markdown holds whole links, emphasis and code (or none)."""
+    targets_closed = all(text.find(")", i) >= 0 for i in range(len(text)) if text.startswith("](", i))
+    return (text.count("[") == text.count("]") and targets_closed and text.count("*") % 2 == 0
+            and text.count("`") % 2 == 0 and "{{" not in text and "}}" not in text)
+
+
+class _Importer:
+    def __init__(self, variant: ResolvedVariant, lang: str, proposal: Proposal, root: Path) -> None:
+        self.variant = variant
+        self.lang = lang
+        self.p = proposal
+        self.root = root
+        self.label = string(variant.manuals[lang].strings, "labels.placeholder")
+        self.edits: dict[str, list[tuple[int, int, str]]] = {}  # path -> (start, end, text) in file offsets
+        self.texts: dict[str, str] = {}
+
+    def var(self, name: str) -> str:
+        return variable_text(self.variant.values, name, self.lang, self.label) if name in self.variant.values else ""
+
+    def var_note(self, name: str) -> str:
+        val = self.variant.values.get(name)
+        return f"{{{{ {name} }}}}" + (f", defined in {val.origin}:{val.line}" if val is not None and val.line else "")
+
+    def file_text(self, path: str) -> str | None:
+        if path not in self.texts:
+            try:
+                self.texts[path] = (self.root / path).read_text(encoding="utf-8")
+            except OSError:
+                return None
+        return self.texts[path]
+
+    def section_offset(self, sec: _Section) -> int | None:
+        """Where the section's text starts in its file (None when it is not found there as written)."""
+        text = self.file_text(sec.origin)
+        if text is None:
+            return None
+        lines = text.split("\n")
+        offset = sum(len(line) + 1 for line in lines[:max(0, sec.line - 1)])
+        return offset if text.startswith(sec.source, offset) else None
+
+    def refuse(self, sec: _Section, line: int, why: str, edit: Edit | None = None, para: Para | None = None) -> None:
+        what = ""
+        if edit is not None and para is not None:
+            old = para.old[edit.start:edit.end]
+            if old and edit.text:
+                what = f': "{old}" → "{edit.text}"'
+            elif old:
+                what = f': deleting "{old}"'
+            else:
+                what = f': inserting "{edit.text}"'
+            what += f" (by {edit.author})" if edit.author else ""
+        self.p.reports.append(Note(sec.origin, line, f"not applied in {sec.where}: {why}{what}"))
+        self.p.refused = True
+
+    def line_of(self, sec: _Section, offset: int) -> int:
+        return sec.line + sec.source.count("\n", 0, max(0, offset))
+
+    # -- one section ---------------------------------------------------------------------------
+    def section(self, sec: _Section) -> None:
+        if sec.changed:
+            self.p.changed_sections.append(Note(
+                sec.origin, sec.line, f"changed since the export: {sec.where} (the reviewer saw an older text; "
+                "their changes are proposed only where that text is unchanged)"))
+        start = self.section_offset(sec)
+        blks = blocks(sec.source, self.var)
+        cursor = 0
+        previous: Block | None = None
+        for para in sec.paras:
+            if para.generated:
+                _not_modelled(self, sec, para, para.generated)
+                continue
+            old, old_pos = _norm_positions(para.old)
+            new = " ".join(para.new.split())
+            edits = para.edits()
+            if not old:
+                if new and edits and para.in_table:
+                    self.refuse(sec, self.line_of(sec, previous.end) if previous else sec.line,
+                                "new table cells and rows are not read back; add them in the Markdown table", edits[0], para)
+                elif new and edits:
+                    self.inserted_paragraph(sec, start, previous, new, edits[0])
+                continue
+            found = next((j for j in range(cursor, len(blks)) if blks[j].plain == old), None)
+            mapping = None
+            if found is None and edits:
+                done = next((j for j in range(cursor, len(blks)) if blks[j].plain == new), None)
+                if done is not None:  # the source already reads as the reviewer left it
+                    cursor, previous = done + 1, blks[done]
+                    self.p.already += 1
+                    self.comments(sec, para, None, old_pos, None)
+                    continue
+                found, mapping = self.similar(blks, cursor, old)
+            if found is None:
+                line = self.line_of(sec, previous.end) if previous is not None else sec.line
+                if edits:
+                    for e in edits:
+                        self.refuse(sec, line, "the paragraph changed since the export", e, para)
+                elif not sec.changed:
+                    self.refuse(sec, line, f'the paragraph "{new[:60]}" differs from the export but has no tracked '
+                                           "changes (edited with Track Changes off?)")
+                self.formatting(sec, para, line)
+                self.comments(sec, para, None, old_pos, None)
+                continue
+            block = blks[found]
+            cursor = found + 1
+            previous = block
+            self.formatting(sec, para, self.line_of(sec, block.start))
+            self.comments(sec, para, block, old_pos, mapping)
+            if not edits:
+                continue
+            if not new:
+                self.whole_block_deleted(sec, start, block)
+                continue
+            for e in edits:
+                s, t = old_pos[e.start], old_pos[e.end]
+                if mapping is not None:
+                    moved = mapping(s, t)
+                    if moved is None:
+                        self.refuse(sec, self.line_of(sec, block.start), "the text around the change is different now", e, para)
+                        continue
+                    s, t = moved
+                self.place(sec, start, block, s, t, e, para)
+
+    def formatting(self, sec: _Section, para: Para, line: int) -> None:
+        for text in para.formatting:
+            self.refuse(sec, line, f'the formatting of "{text}" was changed; formatting is not taken from Word '
+                                   "(write emphasis as *text* or **text** in the source)")
+        if para.style_changed:
+            self.refuse(sec, line, f'the paragraph style of "{" ".join(para.new.split())[:60]}" was changed; '
+                                   "styles come from the manual's structure and are not imported")
+
+    def similar(self, blks: list[Block], cursor: int, old: str):
+        """The block that is most like the exported paragraph, and a mapping of unchanged places."""
+        best, ratio, matcher = None, MIN_SIMILARITY, None
+        for j in range(cursor, min(len(blks), cursor + SEARCH_AHEAD)):
+            m = difflib.SequenceMatcher(None, old, blks[j].plain, autojunk=False)
+            if m.real_quick_ratio() > ratio and m.quick_ratio() > ratio and m.ratio() > ratio:
+                best, ratio, matcher = j, m.ratio(), m
+        if best is None:
+            return None, None
+        runs = matcher.get_matching_blocks()
+
+        def mapping(s: int, t: int) -> tuple[int, int] | None:
+            for a, b, size in runs:
+                if t > s and a <= s and t <= a + size:
+                    return b + (s - a), b + (t - a)
+                if t == s and a < s < a + size:  # an insertion needs unchanged text on both sides
+                    return b + (s - a), b + (s - a)
+            return None
+
+        return best, mapping
+
+    def place(self, sec: _Section, start: int | None, block: Block, s: int, t: int, e: Edit, para: Para) -> None:
+        where = block.where
+        here = [w for w in where[:s + 1] if isinstance(w, int)]
+        line = self.line_of(sec, here[-1] if here else block.start)
+        if start is None:
+            self.refuse(sec, line, f"its text is not in {sec.origin} as written (line {sec.line})", e, para)
+            return
+        if t > s:
+            names = sorted({w[4:] for w in where[s:t] if isinstance(w, str)})
+            if names:
+                self.refuse(sec, line, "the words come from the variable " + ", ".join(self.var_note(n) for n in names)
+                            + "; change its value instead", e, para)
+                return
+            a, b = where[s], where[t - 1] + 1
+            if not _balanced(sec.source[a:b]):
+                self.refuse(sec, line, "the change crosses a link or emphasis in the Markdown; make it by hand", e, para)
+                return
+            src = sec.source
+            if not e.text and a > 0 and src[a - 1] in "*_[" and b < len(src) and src[b] == " ":
+                b += 1  # "**Word rest**" minus "Word" is "**rest**", not "** rest**"
+            elif not e.text and b < len(src) and src[b] in "*_]" and a > 0 and src[a - 1] == " ":
+                a -= 1
+        else:
+            prev = where[s - 1] if s > 0 else None
+            nxt = where[s] if s < len(where) else None
+            if isinstance(prev, str) and isinstance(nxt, str):
+                self.refuse(sec, line, "the insertion is inside the words of the variable "
+                            + self.var_note(prev[4:]) + "; change its value instead", e, para)
+                return
+            if nxt is None:
+                a = _after_markup(sec.source, where, block)
+            elif prev is None or isinstance(prev, str):
+                a = nxt
+            elif isinstance(nxt, str) or nxt == prev + 1 or sec.source[prev].isspace():
+                a = prev + 1
+            else:
+                a = nxt  # after the closing markup the previous word ends with
+            b = a
+        text = _escape(e.text)
+        if block.kind == "cell":
+            text = text.replace("|", "\\|")
+        self.edits.setdefault(sec.origin, []).append((start + a, start + b, text))
+
+    def whole_block_deleted(self, sec: _Section, start: int | None, block: Block) -> None:
+        if start is None:
+            return
+        text = self.file_text(sec.origin) or ""
+        a, b = start + block.start, start + block.end
+        before, after = text[:a], text[b:]
+        lead = len(before) - len(before.rstrip("\n"))
+        trail = len(after) - len(after.lstrip("\n"))
+        # the blank lines around the paragraph become one separation (a single newline between list
+        # items, a blank line between paragraphs, one newline at the end of the file)
+        sep = "\n" * min(2, max(lead, trail)) if after[trail:] else "\n"
+        self.edits.setdefault(sec.origin, []).append((a - lead, b + trail, sep if before[:a - lead] else ""))
+
+    def inserted_paragraph(self, sec: _Section, start: int | None, previous: Block | None, text: str, e: Edit) -> None:
+        if start is None:
+            self.refuse(sec, sec.line, f"its text is not in {sec.origin} as written", e, None)
+            return
+        at = previous.end if previous is not None else len(sec.source.rstrip("\n"))
+        self.edits.setdefault(sec.origin, []).append((start + at, start + at, "\n\n" + _escape(text)))
+
+    def comments(self, sec: _Section, para: Para, block: Block | None, old_pos: list[int], mapping) -> None:
+        for c in para.comments:
+            line = sec.line
+            if block is not None:
+                s = old_pos[min(c.start, len(old_pos) - 1)]
+                if mapping is not None:
+                    moved = mapping(s, s + 1)
+                    s = moved[0] if moved else 0
+                ints = [w for w in block.where[:s + 1] if isinstance(w, int)]
+                line = self.line_of(sec, ints[-1] if ints else block.start)
+            self.p.comments.append(self.comment_note(sec, line, c))
+
+    def comment_note(self, sec: _Section, line: int, c: Comment) -> Note:
+        who = c.author or "unknown"
+        when = f" ({c.date})" if c.date else ""
+        return Note(sec.origin, line, f'comment by {who}{when} on "{c.anchored}" in {sec.where}: {c.text}')
+
+    def finish(self) -> None:
+        for path, edits in self.edits.items():
+            text = self.file_text(path)
+            new = text
+            last = None
+            for a, b, repl in sorted(edits, key=lambda x: (x[0], x[1]), reverse=True):
+                if last is not None and b > last:
+                    continue  # overlapping edits of one place: the later one in the file wins, never both
+                new = new[:a] + repl + new[b:]
+                last = a
+            self.p.files[path] = (text, new)
+
+
+def _records(props: dict[str, str]) -> dict[str, SectionRecord]:
+    out = {}
+    for name, value in props.items():
+        found = _RECORD.match(name)
+        if found:
+            rec = SectionRecord.decode("fp_" + found.group(1), value)
+            if rec is not None:
+                out[rec.bookmark] = rec
+    return out
+
+
+def import_review(root: Path, path: Path) -> Proposal:
+    """Read a reviewed DOCX and propose its changes to the current sources (nothing is written)."""
+    from manualkit.core.project import load_project
+    from manualkit.outputs.docx.export import FORMAT
+
+    review = read_review(path)
+    props = review.properties
+    if props.get("fp-format") != FORMAT or "fp-variant" not in props or "fp-lang" not in props:
+        raise UsageError(f"{path} was not made by `manual docx` (its custom properties do not say what it was made from)",
+                         hint="send reviewers a file from `manual docx --module ID`; their edits are read back from that file")
+    variant_id, lang = props["fp-variant"], props["fp-lang"]
+    project = load_project(root, variants_for(variant_id))
+    if project.manual is None:
+        raise ManualkitError("the manual cannot be read, so the review cannot be traced to it", hint="run: manual check")
+    variant = project.resolved(variant_id)
+    if lang not in variant.manuals:
+        raise UsageError(f"{path} is in '{lang}', which variant {variant_id} no longer has", hint="languages: " + ", ".join(variant.manuals))
+    proposal = Proposal(str(path), variant_id, lang)
+    imp = _Importer(variant, lang, proposal, root)
+    records = _records(props)
+    rm = variant.manuals[lang]
+    sections: dict[str, _Section] = {}
+    for mark, rec in records.items():
+        mod = rm.module(rec.module)
+        if mod is None:
+            continue
+        if rec.section == PREAMBLE:
+            sections[mark] = _Section(rec, mod.origin, mod.preamble_line, mod.preamble_source)
+            continue
+        sec = next((s for s in mod.sections if s.id == rec.section), None)
+        if sec is not None:
+            sections[mark] = _Section(rec, sec.origin, sec.line, sec.source)
+    current: _Section | None = None
+    # why text outside any section of the current manual is not applied, and where to look
+    lost, lost_at = "this line is made by the toolkit, not written in a source file", (str(path), 0)
+    for para in review.paras:
+        hit = [b for b in para.bookmarks if b in records]
+        if hit:
+            rec = records[hit[-1]]
+            current = sections.get(hit[-1])
+            if current is None:
+                lost = f"{rec.module}#{rec.section} is no longer in the {proposal.variant} manual ({proposal.lang})"
+                lost_at = (rec.origin, rec.line)
+                _outside(proposal, lost_at, para, lost)
+                continue
+            if rec.section == PREAMBLE:  # the module's title heading
+                para.generated = "the module title is in the file's front matter (title:)"
+                current.paras.append(para)
+                continue
+        if current is None or para.style in GENERATED_STYLE_IDS:
+            what = {"FPSummary": "the summary is in the file's front matter (summary:)"}.get(
+                para.style, "this line is made by the toolkit, not written in a source file")
+            if current is not None:
+                para.generated = what
+                current.paras.append(para)
+            else:
+                _outside(proposal, lost_at, para, lost)
+            continue
+        current.paras.append(para)
+    for sec in sections.values():
+        if sec.paras or sec.changed:
+            imp.section(sec)
+    for c in review.comments.values():
+        if c.para is None:  # its anchor was lost (or it was never anchored in the text)
+            who = c.author or "unknown"
+            proposal.comments.append(Note(str(path), 0, f"comment by {who}{f' ({c.date})' if c.date else ''}, "
+                                                         f"not anchored to any text: {c.text}"))
+    imp.finish()
+    return proposal
+
+
+def _not_modelled(imp: _Importer, sec: _Section, para: Para, why: str) -> None:
+    for e in para.edits():
+        imp.refuse(sec, sec.line, why, e, para)
+    for c in para.comments:
+        imp.p.comments.append(imp.comment_note(sec, sec.line, c))
+
+
+def _outside(proposal: Proposal, where: tuple[str, int], para: Para, why: str) -> None:
+    """A paragraph that belongs to no section of the current manual: its edits are listed, its comments kept."""
+    if para.edits():
+        proposal.reports.append(Note(*where, f'not applied: "{" ".join(para.new.split())[:60]}": {why}'))
+        proposal.refused = True
+    for c in para.comments:
+        proposal.comments.append(Note(*where, f'comment by {c.author or "unknown"}{f" ({c.date})" if c.date else ""} '
+                                                f'on "{c.anchored}": {c.text}'))
+
+
+__all__ = ["import_review", "Proposal", "Note"]

@@ -1,0 +1,1 @@
+"""DOCX for a review round: chapters as Word files with real styles, traceable to their sources."""
