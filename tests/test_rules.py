@@ -51,6 +51,7 @@ CASES = [
     ("E205", {NB: nb("tittel: Innledning\n")}, NB, 7),
     ("E206", {YML: MANUAL_YML.replace("default_language: nb", "default_language: no")}, YML, 4),
     ("E207", {YML: MANUAL_YML.replace("version: 1.0.0", "version: '1.0'")}, YML, 3),
+    ("E208", {NB: nb("summary: #1 i serien\n")}, NB, 7),
     ("E301", {YML: MANUAL_YML.replace("      - intro\n", "      - intro\n      - missing\n")}, YML, 11),
     ("E302", {"manual/basics/extra.nb.md": nb(replace=("id: intro", "id: extra"))}, "manual/basics/extra.nb.md", 1),
     ("E303", {YML: MANUAL_YML.replace("      - intro\n", "      - intro\n      - intro\n")}, YML, 11),

@@ -12,6 +12,7 @@ from typing import Any
 
 from manualkit.core import model as m
 from manualkit.core.body import Body, parse_body, unsafe_text
+from manualkit.core.colour import AA_TEXT, ratio_text, readable_on_white
 from manualkit.core.links import inside
 from manualkit.core.frame import FrameRecord
 from manualkit.core.problems import Problem, make
@@ -252,6 +253,7 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
         if isinstance(val, str):
             if re.match(r"^#[0-9a-fA-F]{6}$", val):
                 out[key] = val
+                _say_if_darkened(c, key, val)
             else:
                 c.add("E203", ("branding", key), key=f"branding.{key}", value=val, allowed="a colour like '#00567a' (in quotes)", suggest="")
     logo = raw.get("logo")
@@ -264,6 +266,14 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
         else:
             out["logo"] = path.relative_to(root).as_posix()
     return out
+
+
+def _say_if_darkened(c: Checker, key: str, colour: str) -> None:
+    """The site darkens a brand colour for links until it reads on white (WCAG AA): say so, with both colours."""
+    used = readable_on_white(colour)
+    if used.lower() != colour.lower():
+        c.add("W1011", ("branding", key), key=f"branding.{key}", colour=colour, ratio=ratio_text(colour),
+              used=used, used_ratio=ratio_text(used), need=f"{AA_TEXT}:1")
 
 
 def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checker, vocab: dict,

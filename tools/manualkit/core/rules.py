@@ -46,6 +46,8 @@ RULES: dict[str, Rule] = {
     "E206": Rule(E, "'{key}' was read as {got} because YAML reads the bare word {raw} as yes/no",
                  "put it in quotes: {quoted}"),
     "E207": Rule(E, "'{key}' must be a version like 1.2.0, not '{value}'", "use three numbers separated by dots"),
+    "E208": Rule(E, "'{key}' is empty: YAML reads '{comment}' as a comment, not as the value",
+                 "a value that starts with '#' needs quotes: {quoted}"),
     # Structure of the manual
     "E301": Rule(E, "module '{module}' is listed in manual.yml but has no file", "create {expected}, or remove the id from manual.yml"),
     "E302": Rule(E, "module file '{module}' is not listed in manual/manual.yml",
@@ -121,4 +123,6 @@ RULES: dict[str, Rule] = {
     "E1009": Rule(E, "the variant id '{id}' must match the folder name '{folder}'", "set 'id: {folder}'"),
     "W1010": Rule(W, "change '{change}' has no stored base hash, so drift cannot be detected",
                   "run: manual adaptations accept {variant} {change}"),
+    "W1011": Rule(W, "{key} '{colour}' has a contrast of only {ratio} on white, so links and highlights on the site use the darker '{used}' ({used_ratio}) instead",
+                  "to have your own colour used as it is, choose one with at least {need} on white, such as '{used}'"),
 }

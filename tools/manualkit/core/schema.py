@@ -139,6 +139,11 @@ class Checker:
                      got=_type_name(data), example=example or "id: my-id")
             return False
         for key, spec in fields.items():
+            if key in data and data[key] is None and path + (key,) in self.marks.comments_as_null:
+                comment = self.marks.comments_as_null[path + (key,)]
+                self.add("E208", path + (key,), at_key=True, key=key_name(path + (key,)), comment=comment,
+                         quoted=f"{key}: \"{comment}\"")
+                continue
             if key not in data or data[key] is None and spec.required:
                 if spec.required:
                     self.add("E201", path, key=key_name(path + (key,)), example=f"{key}: {spec.example or '...'}")
