@@ -42,3 +42,44 @@ def test_darkened_accent_colour_is_said_with_both_colours_and_the_ratio(fixture_
     # a dark enough colour is used as it is and nothing is said
     _edit(root, ADAPT, "'#f5a623'", "'#7a2e00'")
     assert "W1011" not in run_cli("--root", str(root), "check")[1]
+
+
+def test_missing_overlay_image_is_a_check_error_with_did_you_mean(fixture_copy):
+    root = fixture_copy("bilingual")
+    for lang, alt in (("nb", "Kart over kontoret"), ("en", "Map of the office")):
+        p = root / f"adaptations/testby/overlays/local-records.{lang}.md"
+        p.write_text(p.read_text(encoding="utf-8") + f"\n![{alt}](images/kart.png)\n", encoding="utf-8")
+    write_tree(root, {"adaptations/testby/overlays/images/karta.png": b"\x89PNG\r\n"})
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1
+    for lang in ("nb", "en"):
+        assert (f"adaptations/testby/overlays/local-records.{lang}.md:5:1: error[E603]: the image 'images/kart.png' "
+                "does not exist\n    hint: did you mean 'images/karta.png'?") in out
+    # and the build refuses with the same errors instead of failing inside Typst
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf")
+    assert code == 1
+    assert "error[E603]" in err and "the manual has errors, so nothing was built" in err
+    assert "internal error" not in out + err and not (root / "build").exists()
+
+
+def test_base_image_and_logo_get_did_you_mean(fixture_copy):
+    root = fixture_copy("bilingual")
+    write_tree(root, {"manual/basics/images/safety-plan.png": b"\x89PNG\r\n"})
+    p = root / "manual/basics/welcome.nb.md"
+    p.write_text(p.read_text(encoding="utf-8") + "\n![Et eksempel på en plan](images/safetyplan.png)\n", encoding="utf-8")
+    _edit(root, ADAPT, "logo: assets/logo.svg", "logo: assets/logo.png")
+    _code, out, _ = run_cli("--root", str(root), "check")
+    assert "error[E603]: the image 'images/safetyplan.png' does not exist\n    hint: did you mean 'images/safety-plan.png'?" in out
+    assert (f"{ADAPT}:7:9: error[E603]: the image 'assets/logo.png' does not exist\n"
+            "    hint: did you mean 'assets/logo.svg'?") in out
+
+
+def test_readme_lists_every_exit_code_the_cli_uses():
+    import re
+    from conftest import REPO
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = set(re.search(r"Exit codes: ([^\n]+)", readme).group(1).replace(",", " ").split())
+    src = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "tools/manualkit/cli").glob("*.py"))
+    used = set(re.findall(r"return (\d+)\b", src)) | {"0", "1", "2"}
+    used.discard("130")  # Ctrl-C: the shell's own convention
+    assert used <= listed, used - listed

@@ -13,7 +13,7 @@ from typing import Any
 from manualkit.core import model as m
 from manualkit.core.body import Body, parse_body, unsafe_text
 from manualkit.core.colour import AA_TEXT, ratio_text, readable_on_white
-from manualkit.core.links import inside
+from manualkit.core.links import image_hint, inside
 from manualkit.core.frame import FrameRecord
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, key_name, suggest
@@ -262,7 +262,9 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
         if logo.startswith("/") or not inside(folder, path):
             c.add("E804", ("branding", "logo"), target=logo)
         elif not path.is_file():
-            c.add("E603", ("branding", "logo"), src=logo)
+            line, col = c.marks.at(("branding", "logo"))
+            c.problems.append(make("E603", rel, line, col, src=logo, hint=image_hint(root, folder, logo)
+                                   or f"put the logo in {folder.relative_to(root).as_posix()}/assets/ and write logo: assets/<file>"))
         else:
             out["logo"] = path.relative_to(root).as_posix()
     return out

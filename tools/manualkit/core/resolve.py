@@ -115,8 +115,8 @@ def _check_variant_text(manual: m.Manual, a: Adaptation, order: dict[str, list[s
                 from_overlay = from_overlay or origin.startswith("adaptations/")
                 body, _ = parse_body(chunk, origin, line, check=False)
                 for link in body.links:
-                    if link.image:
-                        continue
+                    if link.image and not from_overlay:
+                        continue  # base images are checked with the base manual
                     new = check_link(link, origin, root, index, a.id)
                     if not from_overlay:
                         old = {(p.code, p.line) for p in check_link(link, origin, root, base_index)}
