@@ -83,3 +83,23 @@ def test_readme_lists_every_exit_code_the_cli_uses():
     used = set(re.findall(r"return (\d+)\b", src)) | {"0", "1", "2"}
     used.discard("130")  # Ctrl-C: the shell's own convention
     assert used <= listed, used - listed
+
+
+def test_every_contact_box_placeholder_is_warned_about(fixture_copy):
+    root = fixture_copy("bilingual")
+    _edit(root, "manual/manual.yml", "variables:\n", "variables:\n  contact:\n    team_leader_phone:\n"
+          "      fill: {nb: telefonnummeret til teamlederen, en: the team leader's phone number}\n")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert (f"{ADAPT}:9: warning[W703]: the variable 'contact.team_leader_phone' is still a placeholder in variant "
+            "testby: telefonnummeret til teamlederen (shown in the contact box of every handout and session guide)\n"
+            f"    hint: fill it in under 'variables' in {ADAPT}") in out
+    # every placeholder row of the contact box that reaches the PDFs has its warning
+    project = load_project(root, None)
+    warned = {p.message.split("'")[1] for p in project.problems if p.code == "W703"}
+    rows = project.resolutions["testby"].contacts["nb"]
+    assert [r.value for r in rows if r.placeholder] == ["[fyll inn: telefonnummeret til teamlederen]", "[fyll inn: telefonnummeret]"]
+    assert warned == {"service.phone", "contact.team_leader_phone"}
+    # filled in by the municipality: the warning goes
+    _edit(root, ADAPT, "variables:\n", "variables:\n  contact:\n    team_leader_phone: Ring sentralbordet og spør etter teamlederen\n")
+    assert "contact.team_leader_phone" not in run_cli("--root", str(root), "check")[1]

@@ -13,7 +13,7 @@ from manualkit.core import model as m
 from manualkit.core import variables as v
 from manualkit.core.adaptation import Adaptation
 from manualkit.core.body import parse_body
-from manualkit.core.contacts import contact_rows
+from manualkit.core.contacts import contact_rows, is_contact
 from manualkit.core.generated import about_module, glossary_module
 from manualkit.core.links import check_link, inside
 from manualkit.core.overlay import Applier, WModule, WSection, WText, working_copy
@@ -132,11 +132,16 @@ def _check_variant_text(manual: m.Manual, a: Adaptation, order: dict[str, list[s
                             problems.append(p)
                 used, _ = v.scan(chunk, origin, line)
                 used_placeholders |= {name for name, _l in used if name in values and values[name].fill is not None}
-    for name in sorted(used_placeholders):
+    # the contact box on handouts and session guides shows every contact variable, used in the text or not
+    boxed = any(w.meta.get("type") in ("handout", "session") for w in mods.values())
+    in_box = {name for name, val in values.items() if boxed and val.fill is not None and is_contact(name)}
+    for name in sorted(used_placeholders | in_box):
         val = values[name]
         line = val.line if val.origin == a.path else a.marks.key_at(("variables",))[0] or 1
-        problems.append(make("W703", a.path, line, 0, name=name, variant=f" in variant {a.id}",
-                             what=val.fill.get(manual.default_language, ""), where=a.path))
+        what = val.fill.get(manual.default_language, "")
+        if name not in used_placeholders:
+            what += " (shown in the contact box of every handout and session guide)"
+        problems.append(make("W703", a.path, line, 0, name=name, variant=f" in variant {a.id}", what=what, where=a.path))
     return problems
 
 
