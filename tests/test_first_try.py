@@ -103,3 +103,88 @@ def test_every_contact_box_placeholder_is_warned_about(fixture_copy):
     # filled in by the municipality: the warning goes
     _edit(root, ADAPT, "variables:\n", "variables:\n  contact:\n    team_leader_phone: Ring sentralbordet og spør etter teamlederen\n")
     assert "contact.team_leader_phone" not in run_cli("--root", str(root), "check")[1]
+
+
+LOCAL_CHANGES = """\
+  - id: local-module
+    operation: add-module
+    target: local-routines
+    part: basics
+    where: after
+    anchor: welcome
+    title: {nb: Lokale rutiner, en: Local routines}
+    overlay: local-routines
+    status: approved
+    audience: [parents]
+    base_hash: 000000000000
+FRAME_CONSISTENT
+  - id: own-plan
+    operation: replace-section
+    target: safety#plan
+    overlay: own-plan
+    justification: Kommunen bruker en egen plan som er pålagt av fylket (eksempel)
+FRAME_INCONSISTENT
+"""
+
+FRAME = """\
+    frame:
+      when: implementation
+      planned: planned-proactive
+      decided_by: [programme-manager]
+      modified: content
+      level: organisation
+      nature: substituting
+      fidelity: {fidelity}
+      goals: [improve-fit]
+      reasons: {{text: Lokale forhold, level: organisation}}
+    description: {{nb: En endring, en: A change}}
+    approved_by: Programansvarlig (eksempel)
+    date: 2026-11-01
+"""
+
+
+def _local_changes(root: Path) -> Path:
+    from conftest import REPO
+    import shutil
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    text = (root / ADAPT).read_text(encoding="utf-8") + LOCAL_CHANGES.replace(
+        "FRAME_CONSISTENT\n", FRAME.format(fidelity="consistent")).replace("FRAME_INCONSISTENT\n", FRAME.format(fidelity="inconsistent"))
+    write_tree(root, {
+        ADAPT: text,
+        "adaptations/testby/overlays/local-routines.nb.md": "## Møter i Testby {#meetings}\n\nVi møtes hver tirsdag.\n",
+        "adaptations/testby/overlays/local-routines.en.md": "## Meetings in Testby {#meetings}\n\nWe meet every Tuesday.\n",
+        "adaptations/testby/overlays/own-plan.nb.md": "## Sikkerhetsplan {#plan .core}\n\nTestby bruker fylkets egen plan.\n",
+        "adaptations/testby/overlays/own-plan.en.md": "## Safety plan {#plan .core}\n\nTestby uses the county's own plan.\n",
+    })
+    return root
+
+
+def test_local_module_can_leave_draft_and_a_core_deviation_is_not_labelled_core(fixture_copy):
+    import io
+    import re
+    from pypdf import PdfReader
+    from manualkit.outputs.runner import build_output
+
+    root = _local_changes(fixture_copy("bilingual"))
+    project = load_project(root, None)
+    assert [p for p in project.problems if p.is_error] == []
+    variant = project.resolutions["testby"]
+    mod = variant.manual("nb").module("local-routines")
+    assert (mod.status, mod.audience, mod.core) == ("approved", ("parents",), False)
+    for name in ("site", "pdf"):
+        build_output(variant, name, root / "build", io.StringIO())
+    html = (root / "build/testby/site/basics/local-routines.html").read_text(encoding="utf-8")
+    words = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Status: Godkjent" in words and "Målgruppe: foreldre" in words
+    assert "Utkast: Denne teksten er et forslag" not in words
+    page = " ".join(re.sub(r"<[^>]+>", " ", (root / "build/testby/site/basics/safety.html").read_text(encoding="utf-8")).split())
+    assert "Sikkerhetsplan Lokalt avvik fra kjernekomponenten Testby bruker fylkets egen plan." in page
+    assert "Kjernekomponent – denne delen må gjennomføres slik den er beskrevet" not in page
+    book = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(root / "build/testby/pdf/nb/manual.pdf").pages)
+    assert "Sikkerhetsplan Lokalt avvik fra kjernekomponenten: Testby kommune Testby bruker fylkets egen plan." in book
+    assert book.count("Kjernekomponent – denne delen må gjennomføres slik den er beskrevet") == 1  # the session's own core section
+    assert "Sikkerhetsplan Kjernekomponent – denne delen" not in book
+    # the base book still marks the core section as core
+    build_output(project.resolutions["base"], "pdf", root / "build", io.StringIO())
+    base = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(root / "build/base/pdf/nb/manual.pdf").pages)
+    assert "Sikkerhetsplan Kjernekomponent – denne delen må gjennomføres slik den er beskrevet Sikkerhetsplanen lages" in base

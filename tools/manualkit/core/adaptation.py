@@ -25,6 +25,7 @@ OPERATIONS = ("replace-section", "insert-section", "append", "remove-section", "
 NEEDS_OVERLAY = ("replace-section", "insert-section", "append", "add-module")
 NEEDS_SECTION = ("replace-section", "insert-section", "remove-section", "move-section")
 SETTABLE = ("duration_minutes", "title", "summary")
+ADD_MODULE_ONLY = ("status", "audience", "core")  # metadata of a municipality's own module
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STATUSES = ("example", "draft", "confirmed")
 
@@ -144,6 +145,9 @@ def change_fields() -> dict[str, Field]:
         "type": Field("str", allowed=m.MODULE_TYPES, example="chapter"),
         "component": Field("str", allowed=m.COMPONENTS, example="general"),
         "summary": Field("text", example="{nb: ..., en: ...}"),
+        "status": Field("str", allowed=m.STATUSES, example="approved"),
+        "audience": Field("list", allowed=m.AUDIENCES, example="[family-partners]"),
+        "core": Field("bool", example="false"),
         "frame": Field("map", required=True, example="{when: implementation, ...}"),
         "description": Field("text", required=True, example="{nb: Hva som er endret, en: What changed}"),
         "justification": Field("str", example="Why a fidelity-inconsistent change is needed"),
@@ -310,6 +314,10 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         need("'field' and 'value'", "field: duration_minutes\n  value: 45")
     if op == "set" and raw.get("field") == "duration_minutes" and (not isinstance(raw.get("value"), int) or isinstance(raw.get("value"), bool)):
         c.add("E202", path + ("value",), key=key_name(path + ("value",)), expected="a whole number", got=repr(raw.get("value")), example="45")
+    for key in ADD_MODULE_ONLY:
+        if op != "add-module" and key in raw:
+            c.add("E205", path + (key,), at_key=True, key=key, where=f" in change {i + 1} (only add-module sets it)",
+                  suggest="a base module's status, audience and core status are set in its source file")
     if op in NEEDS_OVERLAY and not raw.get("overlay"):
         need("an 'overlay' with the new text", "overlay: local-routines   # overlays/local-routines.nb.md and .en.md")
     for key in ("title", "summary", "description", "justification", "approved_by"):
@@ -365,7 +373,7 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         # keep the change out of resolve: its record is broken and reported
         return None
     line = c.marks.at(path)[0]
-    new_module = {k: raw.get(k) for k in ("title", "type", "component", "summary") if raw.get(k) is not None}
+    new_module = {k: raw.get(k) for k in ("title", "type", "component", "summary") + ADD_MODULE_ONLY if raw.get(k) is not None}
     desc = raw.get("description")
     return Change(
         id=cid, index=i, operation=str(op), module=module, section=section,

@@ -80,7 +80,7 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
         ctx_render = lambda t: t  # noqa: E731 - check mode: structure only
     else:
         ctx_render = lambda t: v.render(t, ctx)  # noqa: E731
-    secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change) for s in text.sections)
+    secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change, s.deviation) for s in text.sections)
     meta = w.meta
     return ResolvedModule(
         id=w.id, part=w.part, type=meta["type"], component=meta["component"], core=bool(meta["core"]),

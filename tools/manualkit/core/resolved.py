@@ -28,6 +28,7 @@ class ResolvedSection:
     text: str  # Markdown with variables filled in, starting with the '##' heading line
     origin: str  # file the text comes from (base module or overlay)
     change: str  # id of the change that put it there, or ""
+    deviation: bool = False  # a local, fidelity-inconsistent replacement of a core section: not core text
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ end
 
 local function flags(attrs)
   return "core: " .. tostring(attrs["core"] == "1") .. ", adapted: " .. tostring(attrs["adapted"] == "1")
+    .. ", deviation: " .. tostring(attrs["deviation"] == "1")
 end
 
 local MARKERS = {
