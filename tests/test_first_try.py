@@ -188,3 +188,38 @@ def test_local_module_can_leave_draft_and_a_core_deviation_is_not_labelled_core(
     build_output(project.resolutions["base"], "pdf", root / "build", io.StringIO())
     base = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(root / "build/base/pdf/nb/manual.pdf").pages)
     assert "Sikkerhetsplan Kjernekomponent – denne delen må gjennomføres slik den er beskrevet Sikkerhetsplanen lages" in base
+
+
+# -- Editors and translators ------------------------------------------------------------------
+
+def test_language_no_says_bokmaal_is_nb(tree):
+    from conftest import MANUAL_YML
+    root = tree({"manual/manual.yml": MANUAL_YML.replace("languages: [nb, en]", "languages: [no, en]")})
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1
+    assert ("manual/manual.yml:5:13: error[E206]: 'languages[0]' was read as false because YAML reads the bare word "
+            "'no' as yes/no\n    hint: 'no' is not a language code here: Norwegian Bokmål is nb and Nynorsk nn; "
+            "write nb (or nn)") in out
+    # quoting it, as people try next, gets the same advice instead of a second puzzle
+    write_tree(root, {"manual/manual.yml": MANUAL_YML.replace("languages: [nb, en]", "languages: ['no', en]")})
+    out = run_cli("--root", str(root), "check")[1]
+    assert ("manual/manual.yml:5:13: error[E203]: 'languages[0]' cannot be 'no'\n    hint: allowed values: language "
+            "codes such as nb, nn, en (Norwegian Bokmål is nb, Nynorsk nn)") in out
+
+
+def test_heading_without_id_proposes_the_other_languages_id_once(tree):
+    from conftest import INTRO_EN, intro_hash
+    en = INTRO_EN.replace("{hash}", intro_hash()).replace("## First part {#first}", "## First part")
+    root = tree({"manual/basics/intro.en.md": en})
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert (code, out) == (1, "manual/basics/intro.en.md:11:1: error[E401]: the heading 'First part' has no id\n"
+                              "    hint: end the heading with the id the other language uses: ## First part {#first}\n"
+                              "1 error, 0 warnings in 1 file\n")
+    # in the source too (the translation is then out of date, which is true)
+    from conftest import INTRO_NB
+    write_tree(root, {"manual/basics/intro.en.md": INTRO_EN.replace("{hash}", intro_hash()),
+                      "manual/basics/intro.nb.md": INTRO_NB.replace("## Første del {#first}", "## Første del")})
+    out = run_cli("--root", str(root), "check")[1]
+    assert ("manual/basics/intro.nb.md:11:1: error[E401]: the heading 'Første del' has no id\n"
+            "    hint: end the heading with the id the other language uses: ## Første del {#first}\n") in out
+    assert "E403" not in out

@@ -141,7 +141,7 @@ def test_norway_problem_is_explained(tree):
     root = tree({YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, no]")})
     hits = [p for p in load_project(root, ["base"]).problems if p.code == "E206"]
     assert hits[0].message == "'languages[2]' was read as false because YAML reads the bare word 'no' as yes/no"
-    assert hits[0].hint == 'put it in quotes: "no"'
+    assert hits[0].hint == "'no' is not a language code here: Norwegian Bokmål is nb and Nynorsk nn; write nb (or nn)"
 
 
 def test_bom_and_crlf_are_accepted(tree):

@@ -219,6 +219,30 @@ def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str
     ), problems
 
 
+MISSING_ID = "(line "  # how parse_body names a section whose heading has no id
+
+
+def _propose_ids_from_other_languages(src: m.ModuleFile, by_lang: dict[str, m.ModuleFile], problems: list[Problem]) -> None:
+    """A heading without an id: propose the id the other language gives the same section (same place),
+    instead of a slug of this language's words, so the two files end up with the same id."""
+    files = [src] + [f for f in by_lang.values() if f is not src]
+    for f in files:
+        if f.body is None:
+            continue
+        for i, sec in enumerate(f.body.sections):
+            if not sec.id.startswith(MISSING_ID):
+                continue
+            other = next((g.body.sections[i].id for g in files if g is not f and g.body is not None
+                          and len(g.body.sections) == len(f.body.sections)
+                          and not g.body.sections[i].id.startswith(MISSING_ID)), None)
+            if other is None:
+                continue
+            for k, p in enumerate(problems):
+                if p.code == "E401" and p.path == f.path and p.line == sec.line:
+                    problems[k] = make("E401", p.path, p.line, p.col, title=sec.title, proposal=other,
+                                       hint=f"end the heading with the id the other language uses: ## {sec.title} {{#{other}}}")
+
+
 def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple], files: dict[str, dict[str, m.ModuleFile]],
                       langs: tuple[str, ...], default: str, marks: Marks, problems: list[Problem],
                       unreadable: set[tuple[str, str]]) -> dict[str, m.Module]:
@@ -253,6 +277,7 @@ def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple],
                                      source=sources[0].path, hint=f"only one language file is the source ({sources[0].path}); "
                                      f"give this one 'translation: {{from: {sources[0].lang}}}' and remove the shared fields"))
         src = sources[0]
+        _propose_ids_from_other_languages(src, by_lang, problems)
         meta = src.meta
         modules[mid] = m.Module(
             id=mid, part=part_of[mid],
