@@ -223,3 +223,27 @@ def test_heading_without_id_proposes_the_other_languages_id_once(tree):
     assert ("manual/basics/intro.nb.md:11:1: error[E401]: the heading 'Første del' has no id\n"
             "    hint: end the heading with the id the other language uses: ## Første del {#first}\n") in out
     assert "E403" not in out
+
+
+def test_new_module_takes_title_after_and_component_and_says_updated(tree):
+    from conftest import MANUAL_YML
+    root = tree({"manual/manual.yml": MANUAL_YML.replace("      - intro\n", "      - intro\n      - closing\n"),
+                 "manual/basics/closing.nb.md": "---\nid: closing\ntitle: Avslutning\ntype: chapter\ncomponent: general\n"
+                                                "status: draft\n---\n\nSlutt.\n"})
+    code, out, err = run_cli("--root", str(root), "new", "module", "local-routines", "--after", "intro",
+                             "--title", "Lokale rutiner: møter", "--title", "en=Local routines", "--component", "service-coordination")
+    assert (code, err) == (0, "")
+    assert out == ("created manual/basics/local-routines.nb.md\ncreated manual/basics/local-routines.en.md\n"
+                   "updated manual/manual.yml (listed local-routines in part basics after intro)\n")
+    yml = (root / "manual/manual.yml").read_text(encoding="utf-8")
+    assert "      - intro\n      - local-routines\n      - closing\n" in yml
+    nb = (root / "manual/basics/local-routines.nb.md").read_text(encoding="utf-8")
+    assert 'title: "Lokale rutiner: møter"\n' in nb and "component: service-coordination\n" in nb
+    assert 'title: "Local routines"\n' in (root / "manual/basics/local-routines.en.md").read_text(encoding="utf-8")
+    project = load_project(root, ["base"])
+    assert [p.code for p in project.problems if p.is_error] == []
+    assert project.manual.modules["local-routines"].component == "service-coordination"
+    # a wrong --after gets a did-you-mean
+    code, _, err = run_cli("--root", str(root), "new", "module", "x", "--after", "intr")
+    assert (code, err) == (2, "manual: --after names 'intr', which is not listed in manual/manual.yml\n"
+                              "    hint: did you mean 'intro'?\n")

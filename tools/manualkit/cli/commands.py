@@ -140,11 +140,11 @@ def cmd_new(root: Path, args: Namespace) -> int:
     from manualkit.editing.scaffold import new_module, new_municipality
 
     if args.kind == "module":
-        written = new_module(root, args.id, args.part, args.type)
+        lines = new_module(root, args.id, args.part, args.type, titles=args.title, after=args.after, component=args.component)
     else:
-        written = new_municipality(root, args.id, args.name)
-    for p in written:
-        OUT.write(f"created {p}\n")
+        lines = [f"created {p}" for p in new_municipality(root, args.id, args.name)]
+    for line in lines:
+        OUT.write(line + "\n")
     return 0
 
 
