@@ -247,3 +247,23 @@ def test_new_module_takes_title_after_and_component_and_says_updated(tree):
     code, _, err = run_cli("--root", str(root), "new", "module", "x", "--after", "intr")
     assert (code, err) == (2, "manual: --after names 'intr', which is not listed in manual/manual.yml\n"
                               "    hint: did you mean 'intro'?\n")
+
+
+def test_stale_translation_shows_what_changed_in_the_source(tree):
+    root = tree()
+    code, out, _ = run_cli("--root", str(root), "translations", "mark", "intro", "en")
+    assert code == 0 and (root / "manual/.translations/intro.en.md").is_file()
+    src = root / "manual/basics/intro.nb.md"
+    src.write_text(src.read_text(encoding="utf-8").replace("Kort innledning.", "Kort innledning om familiene."), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0
+    assert out == ("manual/basics/intro.en.md:6:16: warning[W503]: the translation is out of date: manual/basics/intro.nb.md "
+                   "changed since it was translated\n"
+                   "    hint: update the text, then run: manual translations mark intro en\n"
+                   "    what changed in manual/basics/intro.nb.md since the translation was marked:\n"
+                   "      - Kort innledning.\n"
+                   "      + Kort innledning om familiene.\n"
+                   "1 warning in 1 file\n".replace("1 warning in 1 file", "0 errors, 1 warning in 1 file"))
+    # marking again records the new source; the snapshot folder is not mistaken for module files
+    assert run_cli("--root", str(root), "translations", "mark", "intro", "en")[0] == 0
+    assert run_cli("--root", str(root), "check", "--strict") == (0, "No problems found.\n", "")

@@ -125,10 +125,13 @@ def cmd_translations(root: Path, args: Namespace) -> int:
         if f.is_source:
             raise UsageError(f"{f.path} is the source, not a translation", hint="mark the translations into other languages")
         targets = [mod]
+    from manualkit.editing.translations import write_snapshot
+
     changed = 0
     for mod in targets:
         f = mod.files[args.lang]
-        if set_translation_hash(root / f.path, mod.source.hash):
+        stored = write_snapshot(root, mod.id, args.lang, mod.source.body_text)
+        if set_translation_hash(root / f.path, mod.source.hash) or stored:
             changed += 1
             OUT.write(f"marked {f.path} as up to date with {mod.source.path} ({mod.source.hash})\n")
     if not changed:

@@ -140,8 +140,31 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     glossary, gprobs = load_glossary(root, langs)
     locales, lprobs = load_locales(root, langs, default)
     problems += gprobs + lprobs
-    manual = m.Manual(**{**manual.__dict__, "glossary": glossary, "locales": locales})
+    manual = m.Manual(**{**manual.__dict__, "glossary": glossary, "locales": locales,
+                         "translation_snapshots": _translation_snapshots(root, manual)})
     return manual, problems
+
+
+SNAPSHOTS = "manual/.translations"  # <module>.<lang>.md: the source body each translation was marked against
+
+
+def _translation_snapshots(root: Path, manual: m.Manual) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    folder = root / SNAPSHOTS
+    if not folder.is_dir():
+        return out
+    for mod in manual.modules.values():
+        for lang, f in mod.files.items():
+            p = folder / f"{mod.id}.{lang}.md"
+            if f.is_source or not f.source_hash or not p.is_file():
+                continue
+            try:
+                text = p.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # a damaged snapshot only loses the "what changed" hint
+            if m.body_hash(text) == f.source_hash:
+                out[(mod.id, lang)] = text
+    return out
 
 
 def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, dict[str, m.ModuleFile]], list[Problem],
@@ -152,6 +175,8 @@ def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, di
     out: dict[str, dict[str, m.ModuleFile]] = {}
     for path in sorted((root / "manual").rglob("*.md")):
         rel = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(root / "manual").parts[:-1]):
+            continue  # the toolkit's own records (manual/.translations/), not modules
         if path.is_symlink():
             try:
                 path.resolve().relative_to(root.resolve())

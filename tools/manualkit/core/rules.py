@@ -76,7 +76,7 @@ RULES: dict[str, Rule] = {
                  "remove it here; shared fields live in the source file {source} only"),
     "W502": Rule(W, "module '{module}' has no {lang} translation", "create {expected}; until then the site shows the {source_lang} text with a banner"),
     "W503": Rule(W, "the translation is out of date: {source} changed since it was translated",
-                 "update the text, then run: manual translations mark {module} {lang}"),
+                 "update the text, then run: manual translations mark {module} {lang}{diff}"),
     "W504": Rule(W, "the translation has no source_hash, so nobody can tell whether it is up to date",
                  "after checking it against the source, run: manual translations mark {module} {lang}"),
     "E505": Rule(E, "'translation.from' is '{value}', but the source of this module is in '{source_lang}'", "write 'from: {source_lang}'"),

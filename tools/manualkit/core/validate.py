@@ -107,8 +107,26 @@ def _check_languages(manual: m.Manual, mod: m.Module) -> list[Problem]:
             out.append(make("W504", f.path, line, col, module=mod.id, lang=lang))
         elif f.source_hash != src.hash:
             line, col = f.marks.at(("translation", "source_hash"))
-            out.append(make("W503", f.path, line, col, source=src.path, module=mod.id, lang=lang))
+            out.append(make("W503", f.path, line, col, source=src.path, module=mod.id, lang=lang,
+                            diff=source_changes(manual.translation_snapshots.get((mod.id, lang)), src.body_text, src.path)))
     return out
+
+
+def source_changes(marked: str | None, current: str, source: str, limit: int = 12) -> str:
+    """What changed in the source since a translation was marked, as diff lines for W503's hint."""
+    if marked is None:
+        return ""
+    import difflib
+
+    old = [ln.rstrip() for ln in marked.strip().split("\n")]
+    new = [ln.rstrip() for ln in current.strip().split("\n")]
+    lines = [x for x in list(difflib.unified_diff(old, new, lineterm="", n=0))[2:] if x[:1] in "+-" and x[1:].strip()]
+    if not lines:
+        return ""
+    shown = [f"      {x[:1]} {x[1:].strip()[:120]}" for x in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"      … and {len(lines) - limit} more lines")
+    return f"\n    what changed in {source} since the translation was marked:\n" + "\n".join(shown)
 
 
 def _check_session(manual: m.Manual, mod: m.Module) -> list[Problem]:
