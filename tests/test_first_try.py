@@ -267,3 +267,31 @@ def test_stale_translation_shows_what_changed_in_the_source(tree):
     # marking again records the new source; the snapshot folder is not mistaken for module files
     assert run_cli("--root", str(root), "translations", "mark", "intro", "en")[0] == 0
     assert run_cli("--root", str(root), "check", "--strict") == (0, "No problems found.\n", "")
+
+
+# -- Trainers ---------------------------------------------------------------------------------
+
+def _real_manual(dest: Path) -> Path:
+    import shutil
+    from conftest import REPO
+    for name in ("manual", "locales"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def test_pdf_session_by_number_and_the_numbered_list(tmp_path):
+    from pypdf import PdfReader
+    root = _real_manual(tmp_path)
+    code, out, err = run_cli("--root", str(root), "pdf", "--session", "3")
+    assert (code, out, err) == (0, "wrote build/base/pdf/nb/sessions/session-praise-and-encouragement.pdf\n", "")
+    first = " ".join(PdfReader(root / "build/base/pdf/nb/sessions/session-praise-and-encouragement.pdf").pages[0].extract_text().split())
+    assert "Økt 3: Ros og oppmuntring" in first
+    code, out, err = run_cli("--root", str(root), "pdf", "--session", "9")
+    assert code == 2
+    assert err.startswith("manual: there is no session number 9 in variant base (it has 8)\n"
+                          "    hint: the sessions, by number or id:\n"
+                          "       1  session-getting-started  (Økt 1: Oppstart – våre mål som foreldre)\n"
+                          "       2  session-positive-time  (Økt 2: Positiv tid sammen)\n"
+                          "       3  session-praise-and-encouragement  (Økt 3: Ros og oppmuntring)\n")
+    assert err.endswith("       8  session-network-and-the-way-ahead  (Økt 8: Nettverk og veien videre)\n")

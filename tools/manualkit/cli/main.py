@@ -79,8 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     pdf = sub.add_parser("pdf", help="make one PDF quickly")
     g = pdf.add_mutually_exclusive_group(required=True)
-    g.add_argument("--handout")
-    g.add_argument("--session")
+    g.add_argument("--handout", metavar="ID|N", help="a handout by id, or by its number (3 = the third)")
+    g.add_argument("--session", metavar="ID|N", help="a session by id, or by its number (3 = the third session)")
     g.add_argument("--book", action="store_true")
     pdf.add_argument("--variant", default="base")
     pdf.add_argument("--lang")
