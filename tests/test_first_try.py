@@ -295,3 +295,58 @@ def test_pdf_session_by_number_and_the_numbered_list(tmp_path):
                           "       2  session-positive-time  (Økt 2: Positiv tid sammen)\n"
                           "       3  session-praise-and-encouragement  (Økt 3: Ros og oppmuntring)\n")
     assert err.endswith("       8  session-network-and-the-way-ahead  (Økt 8: Nettverk og veien videre)\n")
+
+
+def _text_heights(pdf_path: Path, page: int = 0) -> dict[str, float]:
+    """The height on the page (pt from the bottom) where each line of text starts."""
+    from pypdf import PdfReader
+    ys: dict[str, float] = {}
+
+    def visit(text, cm, tm, _font, _size):
+        if text.strip():
+            ys.setdefault(text.strip(), tm[4] * cm[1] + tm[5] * cm[3] + cm[5])
+    PdfReader(pdf_path).pages[page].extract_text(visitor_text=visit)
+    return ys
+
+
+def test_handout_worksheet_has_room_to_write(fixture_copy):
+    root = fixture_copy("bilingual")
+    for lang, head, opener, question, after in (
+            ("nb", "## Din plan {#plan}", "::: {.lines n=5}", "Hva vil du prøve denne uken?", "Lykke til!"),
+            ("en", "## Your plan {#plan}", "::: lines", "What will you try this week?", "Good luck!")):
+        p = root / f"manual/training/handout-play.{lang}.md"
+        p.write_text(p.read_text(encoding="utf-8") + f"\n{head}\n\n{opener}\n{question}\n:::\n\n{after}\n", encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0 and "0 errors" in out
+    gaps = {}
+    for lang, question, after in (("nb", "Hva vil du prøve denne uken?", "Lykke til!"),
+                                  ("en", "What will you try this week?", "Good luck!")):
+        code, out, err = run_cli("--root", str(root), "pdf", "--handout", "handout-play", "--lang", lang)
+        assert code == 0, err
+        ys = _text_heights(root / f"build/base/pdf/{lang}/handouts/handout-play.pdf")
+        gaps[lang] = ys[question] - ys[after]
+    line = 0.9 / 2.54 * 72  # one writing line every 0.9 cm
+    assert gaps["nb"] > 5 * line  # five lines asked for
+    assert gaps["en"] > 4 * line  # four when no number is given
+    assert abs(gaps["nb"] - gaps["en"] - line) < 2  # one line more is 0.9 cm more room
+
+
+def test_contact_box_never_stands_alone_on_the_last_page(fixture_copy):
+    from pypdf import PdfReader
+    root = fixture_copy("bilingual")
+    p = root / "manual/training/handout-play.nb.md"
+    text = p.read_text(encoding="utf-8")
+    # the shortest text that no longer fits on one page with the contact box: the box would go over alone
+    for k in range(10, 30):
+        p.write_text(text + "".join(f"\nAvsnitt {i}: Barn lærer når de leker, og lek gir ro og glede i hverdagen.\n"
+                                    for i in range(k)), encoding="utf-8")
+        code, out, err = run_cli("--root", str(root), "pdf", "--handout", "handout-play")
+        assert code == 0, err
+        pages = [" ".join(pg.extract_text().split()) for pg in PdfReader(root / "build/base/pdf/nb/handouts/handout-play.pdf").pages]
+        if len(pages) > 1:
+            break
+    assert len(pages) == 2
+    # the box went to the foot of page 1; page 2 carries the rest of the text
+    assert pages[0].endswith("Kontakter – Basisversjon [fyll inn: telefonnummeret] 1 / 2")
+    assert pages[1] == (f"UTKAST Basisversjon Ark til foreldrene Avsnitt {k - 1}: Barn lærer når de leker, og lek gir ro og "
+                        "glede i hverdagen. 2 / 2")

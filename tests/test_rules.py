@@ -98,6 +98,7 @@ CASES = [
     ("E808", {NB: nb(body="\n::: fancy\nTekst.\n:::\n")}, NB, 15),
     ("E809", {NB: nb(body="\n::: note\nTekst uten slutt.\n")}, NB, 15),
     ("E810", {NB: nb(body="\n::: note\n::: tip\nTekst.\n:::\n:::\n")}, NB, 16),
+    ("E811", {NB: nb(body="\n::: {.lines n=mange}\nHva vil du prøve?\n:::\n")}, NB, 15),
     ("W901", {NB: nb(body="\nLes [her](ref:intro).\n")}, NB, 15),
     ("E902", {NB: nb(body="\n| a | b |\n| c | d |\n")}, NB, 15),
     ("W903", {NB: nb(replace=("type: chapter", "type: handout"),

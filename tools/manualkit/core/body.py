@@ -15,7 +15,9 @@ from typing import Iterator
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import ID_RE
 
-CALLOUT_KINDS = ("note", "tip", "example", "warning", "core")
+CALLOUT_KINDS = ("note", "tip", "example", "warning", "core", "lines")  # lines: room to write, on handouts
+LINES_N_RE = re.compile(r"\bn\s*=\s*[\"']?([^\s\"'}]*)")
+MAX_WRITING_LINES = 30
 
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$")
 ATTR_RE = re.compile(r"[ \t]*\{([^{}]*)\}[ \t]*$")
@@ -240,6 +242,10 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
                     add("E810", lineno, 1)
                 if kind not in CALLOUT_KINDS:
                     add("E808", lineno, 1, kind=kind, allowed=", ".join(CALLOUT_KINDS))
+                elif kind == "lines":
+                    nm = LINES_N_RE.search(stripped)
+                    if nm and not (nm.group(1).isdigit() and 1 <= int(nm.group(1)) <= MAX_WRITING_LINES):
+                        add("E811", lineno, 1, value=nm.group(1), most=MAX_WRITING_LINES)
                 kinds.append(kind)
                 callout_line = lineno
 

@@ -104,6 +104,8 @@ RULES: dict[str, Rule] = {
     "E808": Rule(E, "the callout kind '{kind}' is unknown", "use one of: {allowed}"),
     "E809": Rule(E, "the callout opened on line {opened} is not closed", "add a line ':::' after its text"),
     "E810": Rule(E, "callouts cannot be nested", "close the first callout with ':::' before opening another"),
+    "E811": Rule(E, "the number of writing lines must be a whole number from 1 to {most}, not '{value}'",
+                 "write for example '::: {{.lines n=5}}', the question on the next lines, and ':::'"),
     # Accessibility and readability of content
     "W901": Rule(W, "the link text '{text}' does not say where the link goes", "use words that name the target, e.g. [safety plan](ref:safety-planning)"),
     "E902": Rule(E, "the table has no header row", "start the table with a header row and a '| --- |' line"),

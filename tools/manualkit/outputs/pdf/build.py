@@ -82,7 +82,7 @@ def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping
                 _write(out / "sessions" / f"{mod.id}.pdf", runner.pdf(doc, log))
             elif mod.type == "handout":
                 doc = documents.handout(rm, mod, job.fragments, job.meta)
-                pdf = runner.pdf(doc, log)
+                pdf = runner.handout_pdf(doc, log)
                 _handout_pages_warning(pdf, doc, mod, log)
                 _write(out / "handouts" / f"{mod.id}.pdf", pdf)
 
@@ -126,7 +126,8 @@ def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool
         doc, target = documents.handout(rm, mod, job.fragments, job.meta), folder / "handouts" / f"{mod.id}.pdf"
     else:
         raise UsageError("say which PDF to make", hint="--book, --session ID or --handout ID")
-    pdf = TypstRunner(variant.root, stamp).pdf(doc, log)
+    runner = TypstRunner(variant.root, stamp)
+    pdf = runner.handout_pdf(doc, log) if handout else runner.pdf(doc, log)
     if handout and mod is not None:
         _handout_pages_warning(pdf, doc, mod, log)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,8 @@ source file), so the same input gives byte-identical PDFs.
 """
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import re
 import subprocess
@@ -19,6 +21,7 @@ from manualkit.core.resolved import ResolvedModule
 from manualkit.outputs.pdf.documents import Document
 
 PDF_STANDARDS = ["a-2a", "ua-1"]
+HANDOUT_TOP_PT = 95  # top margin 2.5 cm (71 pt) + the box inset (12 pt): a box starting above this opens its page
 FIXED_EPOCH = 1704067200  # 2024-01-01, when nothing better is known
 SOURCE_FOLDERS = ("manual", "adaptations", "locales")
 _WHERE = re.compile(r"__typst_py_bytes__\.typ:(\d+):(\d+)")
@@ -82,6 +85,28 @@ class TypstRunner:
         if not isinstance(data, bytes):
             raise BuildError(f"Typst returned no PDF for {doc.name}", hint="this is a bug in the toolkit")
         return data
+
+    def handout_pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
+        """A handout; laid out again with the contact box at the foot of page 1 when it would
+        otherwise stand alone on the last page (a page with nothing for the parents but contacts)."""
+        data = self.pdf(doc, log)
+        if page_count(data) < 2 or not self._contacts_alone(doc):
+            return data
+        meta = json.loads(doc.inputs["meta"])
+        meta["contacts_at_foot"] = True
+        moved = dataclasses.replace(doc, inputs={**doc.inputs, "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)})
+        return self.pdf(moved, log)
+
+    def _contacts_alone(self, doc: Document) -> bool:
+        try:
+            found = self._typst.query(doc.source.encode("utf-8"), "<fp-contacts>", field="value", root=str(self.root),
+                                      font_paths=[], ignore_system_fonts=True, sys_inputs=doc.inputs)
+        except self._typst.TypstError:
+            return False  # the normal layout stands; the PDF itself compiled
+        values = json.loads(found) if isinstance(found, (str, bytes)) else found
+        pairs = [v for v in values if isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)]
+        # the box is the last thing in the flow: at the top of a later page, nothing else is on that page
+        return bool(pairs) and pairs[0][0] > 1 and pairs[0][1] < HANDOUT_TOP_PT
 
     def _error(self, doc: Document, exc: Exception) -> BuildError:
         message = " ".join(str(getattr(exc, "message", "") or exc).split())

@@ -13,6 +13,8 @@
 -- * `.fp-section core="1" adapted="0"` … `.fp-end`: `#section(...)[` … `]`; `.fp-tags` after
 --   the section's heading: its core / adapted tags;
 -- * callouts (note, tip, example, warning, core): `#callout("kind")[...]`;
+-- * `::: {.lines n=5}` … `:::` (room to write on a handout): `#writing-lines(5)[...]`, n a whole
+--   number from 1 to 30 (the checker's rule E811), 4 when not given;
 -- * images: `image(path, alt: ...)`; an image without alt text is decorative, an artifact;
 --   a web address cannot be fetched for print, so only its alt text is kept.
 
@@ -42,11 +44,23 @@ local MARKERS = {
   ["fp-end"] = function(_) return "]" end,
 }
 
+local function writing_lines(div)
+  local n = math.floor(tonumber(div.attributes["n"] or "4") or 4)
+  n = math.max(1, math.min(30, n))
+  local out = pandoc.Blocks({ raw("#writing-lines(" .. tostring(n) .. ")[") })
+  out:extend(div.content)
+  out:insert(raw("]"))
+  return out
+end
+
 function Div(div)
   local first = div.classes[1]
   local marker = first and MARKERS[first]
   if marker then
     return raw(marker(div.attributes))
+  end
+  if first == "lines" then
+    return writing_lines(div)
   end
   for _, class in ipairs(div.classes) do
     if CALLOUTS[class] then
