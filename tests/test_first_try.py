@@ -350,3 +350,23 @@ def test_contact_box_never_stands_alone_on_the_last_page(fixture_copy):
     assert pages[0].endswith("Kontakter – Basisversjon [fyll inn: telefonnummeret] 1 / 2")
     assert pages[1] == (f"UTKAST Basisversjon Ark til foreldrene Avsnitt {k - 1}: Barn lærer når de leker, og lek gir ro og "
                         "glede i hverdagen. 2 / 2")
+
+
+def test_pdfs_have_no_suspects_key_that_poppler_misreads(fixture_copy):
+    import shutil
+    import subprocess
+    import pikepdf
+    from manualkit.a11y.pdf import check_pdf
+    root = fixture_copy("bilingual")
+    code, _out, err = run_cli("--root", str(root), "pdf", "--handout", "handout-play")
+    assert code == 0, err
+    path = root / "build/base/pdf/nb/handouts/handout-play.pdf"
+    data = path.read_bytes()
+    assert b"/Suspects" not in data and b"/MarkInfo<</Marked true" in data
+    with pikepdf.open(path) as pdf:  # offsets still right: qpdf opens it without repairing
+        assert pdf.Root.MarkInfo.Marked is True and "/Suspects" not in pdf.Root.MarkInfo
+        assert pdf.check_pdf_syntax() == []
+    assert check_pdf(path, "nb").problems == []  # tagged, PDF/UA-1 and PDF/A-2a identified, title, language, fonts
+    if shutil.which("pdfinfo"):
+        done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True)
+        assert done.returncode == 0 and done.stderr == "" and "Tagged:          yes" in done.stdout

@@ -54,6 +54,26 @@ def iso_date(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
+_SUSPECTS_FALSE = re.compile(rb"(<</Type/Catalog(?:(?!endobj).){0,4000}?/MarkInfo<<[^<>]*?)/Suspects false", re.S)
+
+
+def without_suspects_false(pdf: bytes) -> bytes:
+    """Blank ``/Suspects false`` in the catalog's /MarkInfo, keeping every byte offset.
+
+    Typst (its PDF writer, krilla) writes ``/MarkInfo <</Marked true /Suspects false>>``: valid
+    PDF, and false is the default. Poppler 22-25 (pdfinfo, pdftotext, evince) then prints
+    "Syntax Error: Suspects object is wrong type (boolean)" for every file: its Catalog::getMarkInfo
+    tests ``isBool() && getBool()`` and reports anything else as a wrong type. Leaving the key out
+    means the same, so the key is overwritten with spaces of the same length: the cross-reference
+    offsets stay right, nothing else changes and the output stays byte-identical build to build.
+    """
+    found = _SUSPECTS_FALSE.search(pdf)
+    if found is None:
+        return pdf
+    start = found.start() + len(found.group(1))
+    return pdf[:start] + b" " * (found.end() - start) + pdf[found.end():]
+
+
 def page_count(pdf: bytes) -> int:
     """Number of pages, read from the page tree of the PDF Typst wrote (one /Pages node)."""
     counts = [int(m[1]) for m in re.finditer(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf)]
@@ -84,7 +104,7 @@ class TypstRunner:
                 log.write(f"warning: Typst, {doc.name}: {' '.join(str(getattr(w, 'message', w)).split())}\n")
         if not isinstance(data, bytes):
             raise BuildError(f"Typst returned no PDF for {doc.name}", hint="this is a bug in the toolkit")
-        return data
+        return without_suspects_false(data)
 
     def handout_pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
         """A handout; laid out again with the contact box at the foot of page 1 when it would
