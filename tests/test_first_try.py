@@ -370,3 +370,63 @@ def test_pdfs_have_no_suspects_key_that_poppler_misreads(fixture_copy):
     if shutil.which("pdfinfo"):
         done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True)
         assert done.returncode == 0 and done.stderr == "" and "Tagged:          yes" in done.stdout
+
+
+# -- Set-up -----------------------------------------------------------------------------------
+
+def _fake_python(folder: Path, name: str, version: tuple[int, int]) -> None:
+    p = folder / name
+    p.write_text("#!/bin/sh\n"
+                 f"case \"$1\" in --version) echo 'Python {version[0]}.{version[1]}.0';; "
+                 f"-c) exit {1 if version < (3, 11) else 0};; esac\n", encoding="utf-8")
+    p.chmod(0o755)
+
+
+def test_makefile_takes_the_newest_python_or_the_one_given(tmp_path):
+    import os
+    import shutil
+    import subprocess
+    from conftest import REPO
+    if not shutil.which("make"):
+        import pytest
+        pytest.skip("make is not installed")
+    bin_ = tmp_path / "bin"
+    bin_.mkdir()
+    for name, version in (("python3.11", (3, 11)), ("python3.12", (3, 12)), ("python3.9", (3, 9)), ("python3", (3, 11))):
+        _fake_python(bin_, name, version)
+    # a pyenv-style shim of a version that is not active: it exists but does not run
+    (bin_ / "python3.13").write_text("#!/bin/sh\necho 'pyenv: python3.13: command not found' >&2\nexit 127\n")
+    (bin_ / "python3.13").chmod(0o755)
+    env = {**os.environ, "PATH": f"{bin_}:/usr/bin:/bin"}
+    env.pop("PYTHON", None)
+
+    def chosen(**extra: str) -> str:
+        done = subprocess.run(["make", "-s", "-C", str(REPO), "python"], capture_output=True, text=True, env={**env, **extra})
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+    assert chosen() == "python3.12: Python 3.12.0"
+    assert chosen(PYTHON=str(bin_ / "python3.11")) == f"{bin_ / 'python3.11'}: Python 3.11.0"
+    (bin_ / "python3.12").unlink()
+    assert chosen() == "python3.11: Python 3.11.0"
+
+
+def test_pyproject_has_ranges_and_the_lock_has_the_pins():
+    import re
+    import tomllib
+    from conftest import REPO
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["license"] == "MIT"  # the SPDX form (PEP 639), not a table
+    deps = project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
+    assert [d for d in deps if "==" in d] == []
+    assert [d for d in deps if not re.search(r">=[\d.]+,<[\d.]+$", d)] == []
+    lock = {}
+    for line in (REPO / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            lock[re.sub(r"[-_.]+", "-", name).lower()] = version
+    for dep in deps:
+        name, low, high = re.match(r"([A-Za-z0-9_.-]+)>=([\d.]+),<([\d.]+)$", dep).groups()
+        pinned = lock.get(re.sub(r"[-_.]+", "-", name).lower())
+        assert pinned, f"{name} is not pinned in requirements.lock"
+        as_tuple = lambda v: tuple(int(x) for x in v.split("."))  # noqa: E731
+        assert as_tuple(low) <= as_tuple(pinned) < as_tuple(high), (dep, pinned)
