@@ -430,3 +430,93 @@ def test_pyproject_has_ranges_and_the_lock_has_the_pins():
         assert pinned, f"{name} is not pinned in requirements.lock"
         as_tuple = lambda v: tuple(int(x) for x in v.split("."))  # noqa: E731
         assert as_tuple(low) <= as_tuple(pinned) < as_tuple(high), (dep, pinned)
+
+
+# -- A third language -------------------------------------------------------------------------
+
+WELCOME_NN = """\
+---
+id: welcome
+title: Velkomen
+summary: Kva testmanualen handlar om.
+translation:
+  from: nb
+  source_hash: HASH
+---
+
+Denne manualen er laga for testar av verktøyet. Æ, ø og å skal visast rett.
+
+## Om manualen {#about}
+
+Manualen blir brukt av {{ service.child_welfare }} i {{ municipality.name }}. Les om
+[tryggleiksplanen](ref:safety#plan) før første besøk.
+
+## Vidare lesing {#further}
+
+Sjå [øvinga med leik](ref:session-play).
+"""
+
+
+def _switcher(html: str) -> list[tuple[str, str, str]]:
+    import re
+    return [(href, lang, " ".join(name.split())) for href, lang, name in
+            re.findall(r'<a href="([^"]*)" hreflang="([^"]*)" class="md-select__link">([^<]*)<', html)]
+
+
+def test_nynorsk_is_added_step_by_step_and_published(fixture_copy):
+    import io
+    import re
+    import shutil
+    from pypdf import PdfReader
+    from conftest import REPO
+    from manualkit.outputs.runner import build_output
+    root = fixture_copy("bilingual")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    # step 1: one command; the manual still builds, with warnings that say what is missing
+    code, out, err = run_cli("--root", str(root), "new", "language", "nn")
+    assert (code, err) == (0, "")
+    assert out == ("created locales/nn.yml (a copy of locales/nb.yml: translate it)\n"
+                   "updated manual/manual.yml (languages: nb, en, nn)\n")
+    assert "language_name: norsk nynorsk\n" in (root / "locales/nn.yml").read_text(encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0, out
+    assert ("locales/glossary.yml:2:5: warning[W509]: the glossary term 'hjelpetiltak' has no nn entry; the nb term "
+            "and definition are shown\n    hint: add 'nn: {term: ..., definition: ...}' to it\n") in out
+    assert "warning[W502]: module 'welcome' has no nn translation" in out
+    # step 2: a first translation; a Nynorsk municipality publishes nn at its site root
+    from manualkit.core.model import body_hash
+    source = (root / "manual/basics/welcome.nb.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    write_tree(root, {"manual/basics/welcome.nn.md": WELCOME_NN.replace("HASH", body_hash(source)),
+                      "adaptations/testby/overlays/local-records.nn.md":
+                          "## Dokumentasjon i Testby {#records}\n\nI Testby skriv vi notatet i fagsystemet same dagen som besøket.\n"})
+    _edit(root, ADAPT, "languages: [nb, en]", "languages: [nn, nb, en]\ndefault_language: nn")
+    project = load_project(root, None)
+    assert [p for p in project.problems if p.is_error] == []
+    assert "welcome" not in " ".join(p.message for p in project.problems if p.code == "W502" and "nn" in p.message)
+    log = io.StringIO()
+    build_output(project.resolutions["base"], "site", root / "build", log)
+    base = root / "build/base/site"
+    page = (base / "nn/basics/welcome.html").read_text(encoding="utf-8")
+    assert '<html lang="nn"' in page and "Denne manualen er laga for testar av verktøyet." in page
+    assert _switcher(page) == [("../../basics/welcome.html", "nb", "norsk bokmål"),
+                               ("../../en/basics/welcome.html", "en", "English"),
+                               ("welcome.html", "nn", "norsk nynorsk")]
+    assert _switcher((base / "basics/welcome.html").read_text(encoding="utf-8"))[2] == (
+        "../nn/basics/welcome.html", "nn", "norsk nynorsk")
+    assert '<html lang="nb"' in (base / "basics/welcome.html").read_text(encoding="utf-8")
+    for name in ("site", "pdf"):
+        build_output(project.resolutions["testby"], name, root / "build", log)
+    site = root / "build/testby/site"
+    home = (site / "basics/welcome.html").read_text(encoding="utf-8")
+    assert '<html lang="nn"' in home and "Manualen blir brukt av barnevernstjenesten i Testby kommune." in " ".join(
+        re.sub(r"<[^>]+>", " ", home).split())
+    assert _switcher(home) == [("welcome.html", "nn", "norsk nynorsk"), ("../nb/basics/welcome.html", "nb", "norsk bokmål"),
+                               ("../en/basics/welcome.html", "en", "English")]
+    assert (site / "nb/basics/welcome.html").is_file() and (site / "en/basics/welcome.html").is_file()
+    book = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(root / "build/testby/pdf/nn/manual.pdf").pages)
+    assert "Velkomen" in book and "I Testby skriv vi notatet i fagsystemet same dagen som besøket." in book
+    handout = " ".join(PdfReader(root / "build/testby/pdf/nn/handouts/handout-play.pdf").pages[0].extract_text().split())
+    assert handout.startswith("UTKAST Testby kommune")  # not translated yet: the Bokmål text, with its banner
+    assert (root / "build/testby/pdf/nn/sessions/session-play.pdf").is_file()
+    from manualkit.a11y.pdf import check_pdf
+    assert check_pdf(root / "build/testby/pdf/nn/manual.pdf", "nn").problems == []

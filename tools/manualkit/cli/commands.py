@@ -71,7 +71,7 @@ def cmd_pdf(root: Path, args: Namespace) -> int:
     project = load_buildable(root, variants_for(args.variant), variant=args.variant)
     from manualkit.outputs.pdf.build import build_one
 
-    lang = args.lang or project.manual.default_language
+    lang = args.lang or project.resolutions[args.variant].default_language
     if lang not in project.resolutions[args.variant].manuals:
         raise UsageError(f"variant {args.variant} has no language '{lang}'",
                          hint="languages: " + ", ".join(project.resolutions[args.variant].manuals))
@@ -144,6 +144,9 @@ def cmd_new(root: Path, args: Namespace) -> int:
 
     if args.kind == "module":
         lines = new_module(root, args.id, args.part, args.type, titles=args.title, after=args.after, component=args.component)
+    elif args.kind == "language":
+        from manualkit.editing.language import new_language
+        lines = new_language(root, args.id)
     else:
         lines = [f"created {p}" for p in new_municipality(root, args.id, args.name)]
     for line in lines:

@@ -61,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
                     choices=("home-visiting", "parent-training", "service-coordination", "general"))
     nm.add_argument("--title", action="append", metavar="TEXT",
                     help='the title in the source language; "en=Title" for another language (repeatable)')
+    nl = nsub.add_parser("language", help="add a language: locales/<lang>.yml from the default one, and manual.yml")
+    nl.add_argument("id", metavar="LANG", help="the language code, e.g. nn")
     nmu = nsub.add_parser("municipality", help="a new adaptation folder")
     nmu.add_argument("id")
     nmu.add_argument("--name", help="the municipality's name, e.g. 'Eksempel kommune'")

@@ -83,6 +83,7 @@ class Adaptation:
     branding: dict[str, str]
     variables: dict[str, Any]
     marks: Marks = field(repr=False, compare=False)
+    default_language: str = ""  # the language at the root of the variant's site (default: the manual's)
     changes: tuple[Change, ...] = ()
     snapshots: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # change id -> base text reviewed
 
@@ -195,6 +196,7 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         "status": Field("str", allowed=STATUSES, example="example"),
         "base_version": Field("version", required=True, example=manual.version),
         "languages": Field("langs", required=True, example="[nb, en]"),
+        "default_language": Field("lang", example="nn   # the language at the root of the municipality's site"),
         "branding": Field("map", example="{logo: assets/logo.svg, primary_colour: '#00567a'}"),
         "variables": Field("map", example="{municipality: {name: Eksempel kommune}}"),
         "changes": Field("seq", example="- id: local-contacts"),
@@ -216,6 +218,11 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         if lang not in manual.languages:
             c.add("E307", ("languages", i), lang=lang, languages=", ".join(manual.languages))
     langs = tuple(lg for lg in langs if lg in manual.languages) or manual.languages
+    default = data.get("default_language") if isinstance(data.get("default_language"), str) else ""
+    if default and default not in langs:
+        c.add("E307", ("default_language",), lang=default, languages=", ".join(langs),
+              hint="the default language must be one of the variant's 'languages'")
+        default = ""
     branding = _branding(root, folder, rel, data.get("branding"), c)
     changes: list[Change] = []
     seen: set[str] = set()
@@ -233,7 +240,8 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
     return Adaptation(
         id=aid, path=rel, folder=f"adaptations/{folder.name}",
         name=name if isinstance(name, dict) else {lg: str(name) for lg in manual.languages},
-        status=str(data.get("status") or "draft"), base_version=version, languages=langs, branding=branding,
+        status=str(data.get("status") or "draft"), base_version=version, languages=langs,
+        default_language=default or (manual.default_language if manual.default_language in langs else langs[0]), branding=branding,
         variables=data.get("variables") if isinstance(data.get("variables"), dict) else {}, marks=marks,
         changes=tuple(changes), snapshots=_snapshots(folder, changes),
     ), problems + c.problems

@@ -137,7 +137,7 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
         parts=tuple(parts), variables=data.get("variables") if isinstance(data.get("variables"), dict) else {},
         modules=modules, variable_marks=marks, unreadable=frozenset(unreadable),
     )
-    glossary, gprobs = load_glossary(root, langs)
+    glossary, gprobs = load_glossary(root, langs, default)
     locales, lprobs = load_locales(root, langs, default)
     problems += gprobs + lprobs
     manual = m.Manual(**{**manual.__dict__, "glossary": glossary, "locales": locales,
@@ -319,13 +319,14 @@ def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple],
     return modules
 
 
-def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryTerm, ...], list[Problem]]:
+def load_glossary(root: Path, langs: tuple[str, ...], default: str | None = None) -> tuple[tuple[m.GlossaryTerm, ...], list[Problem]]:
     rel = "locales/glossary.yml"
     if not (root / rel).is_file():
         return (), []
     data, marks, problems = read_yaml_file(root / rel, rel)
     if data is None:
         return (), problems
+    default = default or langs[0]
     c = Checker(rel, marks, langs)
     if not c.mapping(data, (), {"terms": Field("seq", required=True, example="- id: hjelpetiltak")}):
         return (), problems + c.problems
@@ -335,10 +336,15 @@ def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryT
              "definition": Field("str", required=True, example="Tiltak som ...")}
     for i, t in enumerate(data.get("terms") if isinstance(data.get("terms"), list) else []):
         fields = {"id": Field("id", required=True, example="hjelpetiltak")}
-        fields.update({lang: Field("map", required=True, example="{term: ..., definition: ...}") for lang in langs})
+        fields.update({lang: Field("map", required=lang == default, example="{term: ..., definition: ...}") for lang in langs})
         if not c.mapping(t, ("terms", i), fields, where=" in a glossary term"):
             continue
         ok = True
+        missing = [lang for lang in langs if lang != default and t.get(lang) is None]
+        if missing and isinstance(t.get(default), dict):
+            for lang in missing:
+                c.add("W509", ("terms", i), at_key=True, id=t.get("id"), lang=lang, default=default)
+            t = {**t, **{lang: t[default] for lang in missing}}
         for lang in langs:
             if isinstance(t.get(lang), dict):
                 n = len(c.problems)
@@ -366,12 +372,19 @@ def _flat_keys(data: Any, prefix: str = "") -> set[str]:
 
 
 def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Every language's interface strings. The default language's file must be complete; another
+    language may still be on its way (a new language is added step by step): what it lacks is a
+    warning, and the default language's text is used for it."""
     problems: list[Problem] = []
     out: dict[str, dict[str, Any]] = {}
+    absent: list[str] = []
     for lang in langs:
         rel = f"locales/{lang}.yml"
         if not (root / rel).is_file():
-            problems.append(make("E109", rel, 0, 0, what=rel, fix=f"copy locales/{default}.yml and translate the texts"))
+            if lang == default:
+                problems.append(make("E109", rel, 0, 0, what=rel, fix=f"copy locales/{default}.yml and translate the texts"))
+            else:
+                absent.append(lang)
             continue
         data, marks, probs = read_yaml_file(root / rel, rel)
         problems += probs
@@ -380,12 +393,35 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
         elif data is not None:
             problems.append(make("E110", rel, 1, 1, kind="a list" if isinstance(data, list) else "a single value"))
     if default in out:
-        want = _flat_keys(out[default])
-        for lang, data in out.items():
+        base = out[default]
+        want = _flat_keys(base)
+        for lang in absent:
+            problems.append(make("W508", f"locales/{lang}.yml", 0, 0, lang=lang, default=default))
+            out[lang] = _with_fallback({}, base, lang)
+        for lang, data in list(out.items()):
+            if lang == default or lang in absent:
+                continue
             missing = sorted(want - _flat_keys(data))
-            for key in missing:
-                problems.append(make("E201", f"locales/{lang}.yml", 1, 1, key=key, example=f"the same keys as locales/{default}.yml"))
+            if missing:
+                shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+                problems.append(make("W507", f"locales/{lang}.yml", 1, 1, lang=lang, count=len(missing), keys=shown,
+                                     default=default, s="" if len(missing) == 1 else "s"))
+                out[lang] = _with_fallback(data, base, lang)
     return out, problems
+
+
+def _with_fallback(data: dict[str, Any], base: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``data`` completed from the default language's strings (nested keys merged one by one)."""
+    out: dict[str, Any] = dict(data)
+    for key, value in base.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(out[key], dict):
+            out[key] = _with_fallback(out[key], value, lang)
+    if "language_name" not in data:  # the switcher must not call two languages by one name
+        names = base.get("language_names")
+        out["language_name"] = str(names.get(lang)) if isinstance(names, dict) and names.get(lang) else lang
+    return out
 
 
 __all__ = ["load_manual", "load_module_file", "suggest"]

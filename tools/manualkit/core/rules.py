@@ -79,6 +79,12 @@ RULES: dict[str, Rule] = {
                  "update the text, then run: manual translations mark {module} {lang}{diff}"),
     "W504": Rule(W, "the translation has no source_hash, so nobody can tell whether it is up to date",
                  "after checking it against the source, run: manual translations mark {module} {lang}"),
+    "W507": Rule(W, "locales/{lang}.yml lacks {count} text{s} ({keys}); the {default} text is shown instead",
+                 "copy the missing keys from locales/{default}.yml and translate them"),
+    "W508": Rule(W, "there is no locales/{lang}.yml, so every interface text of the {lang} edition is shown in {default}",
+                 "run: manual new language {lang} (it copies locales/{default}.yml for you to translate)"),
+    "W509": Rule(W, "the glossary term '{id}' has no {lang} entry; the {default} term and definition are shown",
+                 "add '{lang}: {{term: ..., definition: ...}}' to it"),
     "E505": Rule(E, "'translation.from' is '{value}', but the source of this module is in '{source_lang}'", "write 'from: {source_lang}'"),
     # References, images, sessions
     "E601": Rule(E, "the cross-reference '{target}' points to a module that does not exist{variant}", "{suggest}"),
