@@ -69,6 +69,7 @@ CASES = [
     ("E205", {NB: nb("tittel: Innledning\n")}, NB, 7),
     ("E206", {YML: MANUAL_YML.replace("default_language: nb", "default_language: no")}, YML, 4),
     ("E207", {YML: MANUAL_YML.replace("version: 1.0.0", "version: '1.0'")}, YML, 3),
+    ("E208", {NB: nb("summary: #1 i serien\n")}, NB, 7),
     ("E301", {YML: MANUAL_YML.replace("      - intro\n", "      - intro\n      - missing\n")}, YML, 11),
     ("E302", {"manual/basics/extra.nb.md": nb(replace=("id: intro", "id: extra"))}, "manual/basics/extra.nb.md", 1),
     ("E303", {YML: MANUAL_YML.replace("      - intro\n", "      - intro\n      - intro\n")}, YML, 11),
@@ -91,6 +92,10 @@ CASES = [
     ("W503", {EN: en((intro_hash(), "0123456789ab"))}, EN, 6),
     ("W504", {EN: en((f"  source_hash: {intro_hash()}\n", ""))}, EN, 4),
     ("E505", {EN: en(("from: nb", "from: en"))}, EN, 5),
+    ("W507", {"locales/en.yml": "language_name: English\n"}, "locales/en.yml", 1),
+    ("W508", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, nn]")}, "locales/nn.yml", 0),
+    ("W509", {"locales/glossary.yml": "terms:\n  - id: tiltak\n    nb: {term: tiltak, definition: Hjelp til familien.}\n"},
+     "locales/glossary.yml", 2),
     ("E601", {NB: nb(body="\nSe [kapittelet om noe](ref:nowhere).\n")}, NB, 15),
     ("E602", {NB: nb(body="\nSe [delen](ref:intro#nowhere).\n")}, NB, 15),
     ("E603", {NB: nb(body="\n![Et bilde](images/none.png)\n")}, NB, 15),
@@ -121,6 +126,7 @@ CASES = [
     ("E813", {NB: nb(body="\nSe [skjemaet]({{ service.child_welfare }}).\n")}, NB, 15),
     ("E815", {NB: nb(body="\n![Et bilde](images/pic.png)\n"), "manual/basics/images/pic.png": b"<html><script>alert(1)</script></html>"}, NB, 15),
     ("E814", {NB: nb(body="\n" + "<b>fet</b>\n\n" * 150)}, NB, 8),
+    ("E816", {NB: nb(body="\n::: {.lines n=mange}\nHva vil du prøve?\n:::\n")}, NB, 15),
     ("W901", {NB: nb(body="\nLes [her](ref:intro).\n")}, NB, 15),
     ("E902", {NB: nb(body="\n| a | b |\n| c | d |\n")}, NB, 15),
     ("W1101", {"locales/glossary.yml": GLOSSARY_DEPRECATED, NB: nb(body="\nVi følger med på programtroskapen.\n")}, NB, 15),
@@ -168,7 +174,7 @@ def test_norway_problem_is_explained(tree):
     root = tree({YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, no]")})
     hits = [p for p in load_project(root, ["base"]).problems if p.code == "E206"]
     assert hits[0].message == "'languages[2]' was read as false because YAML reads the bare word 'no' as yes/no"
-    assert hits[0].hint == 'put it in quotes: "no"'
+    assert hits[0].hint == "'no' is not a language code here: Norwegian Bokmål is nb and Nynorsk nn; write nb (or nn)"
 
 
 def test_bom_and_crlf_are_accepted(tree):

@@ -71,7 +71,7 @@ def cmd_pdf(root: Path, args: Namespace) -> int:
     project = load_buildable(root, variants_for(args.variant), variant=args.variant)
     from manualkit.outputs.pdf.build import build_one
 
-    lang = args.lang or project.manual.default_language
+    lang = args.lang or project.resolutions[args.variant].default_language
     if lang not in project.resolutions[args.variant].manuals:
         raise UsageError(f"variant {args.variant} has no language '{lang}'",
                          hint="languages: " + ", ".join(project.resolutions[args.variant].manuals))
@@ -125,10 +125,13 @@ def cmd_translations(root: Path, args: Namespace) -> int:
         if f.is_source:
             raise UsageError(f"{f.path} is the source, not a translation", hint="mark the translations into other languages")
         targets = [mod]
+    from manualkit.editing.translations import write_snapshot
+
     changed = 0
     for mod in targets:
         f = mod.files[args.lang]
-        if set_translation_hash(root / f.path, mod.source.hash):
+        stored = write_snapshot(root, mod.id, args.lang, mod.source.body_text)
+        if set_translation_hash(root / f.path, mod.source.hash) or stored:
             changed += 1
             OUT.write(f"marked {f.path} as up to date with {mod.source.path} ({mod.source.hash})\n")
     if not changed:
@@ -140,11 +143,14 @@ def cmd_new(root: Path, args: Namespace) -> int:
     from manualkit.editing.scaffold import new_module, new_municipality
 
     if args.kind == "module":
-        written = new_module(root, args.id, args.part, args.type)
+        lines = new_module(root, args.id, args.part, args.type, titles=args.title, after=args.after, component=args.component)
+    elif args.kind == "language":
+        from manualkit.editing.language import new_language
+        lines = new_language(root, args.id)
     else:
-        written = new_municipality(root, args.id, args.name)
-    for p in written:
-        OUT.write(f"created {p}\n")
+        lines = [f"created {p}" for p in new_municipality(root, args.id, args.name)]
+    for line in lines:
+        OUT.write(line + "\n")
     return 0
 
 

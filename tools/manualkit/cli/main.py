@@ -54,8 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     nsub = n.add_subparsers(dest="kind", parser_class=_Parser, metavar="KIND", required=True)
     nm = nsub.add_parser("module", help="a new module in every language")
     nm.add_argument("id")
-    nm.add_argument("--part", required=True)
+    nm.add_argument("--part", help="the part it goes in (not needed with --after)")
+    nm.add_argument("--after", metavar="MODULE", help="list it right after this module (default: last in its part)")
     nm.add_argument("--type", default="chapter", choices=("chapter", "session", "handout", "appendix"))
+    nm.add_argument("--component", default="general",
+                    choices=("home-visiting", "parent-training", "service-coordination", "general"))
+    nm.add_argument("--title", action="append", metavar="TEXT",
+                    help='the title in the source language; "en=Title" for another language (repeatable)')
+    nl = nsub.add_parser("language", help="add a language: locales/<lang>.yml from the default one, and manual.yml")
+    nl.add_argument("id", metavar="LANG", help="the language code, e.g. nn")
     nmu = nsub.add_parser("municipality", help="a new adaptation folder")
     nmu.add_argument("id")
     nmu.add_argument("--name", help="the municipality's name, e.g. 'Eksempel kommune'")
@@ -74,8 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     pdf = sub.add_parser("pdf", help="make one PDF quickly")
     g = pdf.add_mutually_exclusive_group(required=True)
-    g.add_argument("--handout")
-    g.add_argument("--session")
+    g.add_argument("--handout", metavar="ID|N", help="a handout by id, or by its number (3 = the third)")
+    g.add_argument("--session", metavar="ID|N", help="a session by id, or by its number (3 = the third session)")
     g.add_argument("--book", action="store_true")
     pdf.add_argument("--variant", default="base")
     pdf.add_argument("--lang")

@@ -13,9 +13,9 @@ from typing import Any
 from manualkit.core import model as m
 from manualkit.core.assets import check_image
 from manualkit.core.body import Body, field_findings, parse_body
-from manualkit.core.links import inside
+from manualkit.core.colour import AA_TEXT, ratio_text, readable_on_white
+from manualkit.core.links import image_hint, inside
 from manualkit.core.frame import FrameRecord
-from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, key_name, suggest
 from manualkit.core.textfile import read_text, read_yaml_file
 from manualkit.core.yamlread import Marks
@@ -25,6 +25,7 @@ OPERATIONS = ("replace-section", "insert-section", "append", "remove-section", "
 NEEDS_OVERLAY = ("replace-section", "insert-section", "append", "add-module")
 NEEDS_SECTION = ("replace-section", "insert-section", "remove-section", "move-section")
 SETTABLE = ("duration_minutes", "title", "summary")
+ADD_MODULE_ONLY = ("status", "audience", "core")  # metadata of a municipality's own module
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 STATUSES = ("example", "draft", "confirmed")
 
@@ -82,6 +83,7 @@ class Adaptation:
     branding: dict[str, str]
     variables: dict[str, Any]
     marks: Marks = field(repr=False, compare=False)
+    default_language: str = ""  # the language at the root of the variant's site (default: the manual's)
     changes: tuple[Change, ...] = ()
     snapshots: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # change id -> base text reviewed
 
@@ -144,6 +146,9 @@ def change_fields() -> dict[str, Field]:
         "type": Field("str", allowed=m.MODULE_TYPES, example="chapter"),
         "component": Field("str", allowed=m.COMPONENTS, example="general"),
         "summary": Field("text", example="{nb: ..., en: ...}"),
+        "status": Field("str", allowed=m.STATUSES, example="approved"),
+        "audience": Field("list", allowed=m.AUDIENCES, example="[family-partners]"),
+        "core": Field("bool", example="false"),
         "frame": Field("map", required=True, example="{when: implementation, ...}"),
         "description": Field("text", required=True, example="{nb: Hva som er endret, en: What changed}"),
         "justification": Field("str", example="Why a fidelity-inconsistent change is needed"),
@@ -191,6 +196,7 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         "status": Field("str", allowed=STATUSES, example="example"),
         "base_version": Field("version", required=True, example=manual.version),
         "languages": Field("langs", required=True, example="[nb, en]"),
+        "default_language": Field("lang", example="nn   # the language at the root of the municipality's site"),
         "branding": Field("map", example="{logo: assets/logo.svg, primary_colour: '#00567a'}"),
         "variables": Field("map", example="{municipality: {name: Eksempel kommune}}"),
         "changes": Field("seq", example="- id: local-contacts"),
@@ -211,6 +217,11 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         if lang not in manual.languages:
             c.add("E307", ("languages", i), lang=lang, languages=", ".join(manual.languages))
     langs = tuple(lg for lg in langs if lg in manual.languages) or manual.languages
+    default = data.get("default_language") if isinstance(data.get("default_language"), str) else ""
+    if default and default not in langs:
+        c.add("E307", ("default_language",), lang=default, languages=", ".join(langs),
+              hint="the default language must be one of the variant's 'languages'")
+        default = ""
     branding = _branding(root, folder, rel, data.get("branding"), c)
     changes: list[Change] = []
     seen: set[str] = set()
@@ -228,7 +239,8 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
     return Adaptation(
         id=aid, path=rel, folder=f"adaptations/{folder.name}",
         name=name if isinstance(name, dict) else {lg: str(name) for lg in manual.languages},
-        status=str(data.get("status") or "draft"), base_version=version, languages=langs, branding=branding,
+        status=str(data.get("status") or "draft"), base_version=version, languages=langs,
+        default_language=default or (manual.default_language if manual.default_language in langs else langs[0]), branding=branding,
         variables=data.get("variables") if isinstance(data.get("variables"), dict) else {}, marks=marks,
         changes=tuple(changes), snapshots=_snapshots(folder, changes),
     ), problems + c.problems
@@ -252,6 +264,7 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
         if isinstance(val, str):
             if re.match(r"^#[0-9a-fA-F]{6}$", val):
                 out[key] = val
+                _say_if_darkened(c, key, val)
             else:
                 c.add("E203", ("branding", key), key=f"branding.{key}", value=val, allowed="a colour like '#00567a' (in quotes)", suggest="")
     logo = raw.get("logo")
@@ -260,12 +273,22 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
         if logo.startswith("/") or not inside(folder, path):
             c.add("E804", ("branding", "logo"), target=logo)
         elif not path.is_file():
-            c.add("E603", ("branding", "logo"), src=logo)
+            line, col = c.marks.at(("branding", "logo"))
+            c.problems.append(make("E603", rel, line, col, src=logo, hint=image_hint(root, folder, logo)
+                                   or f"put the logo in {folder.relative_to(root).as_posix()}/assets/ and write logo: assets/<file>"))
         elif check_image(path):
             c.add("E815", ("branding", "logo"), src=logo, why=check_image(path))
         else:
             out["logo"] = path.relative_to(root).as_posix()
     return out
+
+
+def _say_if_darkened(c: Checker, key: str, colour: str) -> None:
+    """The site darkens a brand colour for links until it reads on white (WCAG AA): say so, with both colours."""
+    used = readable_on_white(colour)
+    if used.lower() != colour.lower():
+        c.add("W1011", ("branding", key), key=f"branding.{key}", colour=colour, ratio=ratio_text(colour),
+              used=used, used_ratio=ratio_text(used), need=f"{AA_TEXT}:1")
 
 
 def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checker, vocab: dict,
@@ -305,6 +328,10 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         need("'field' and 'value'", "field: duration_minutes\n  value: 45")
     if op == "set" and raw.get("field") == "duration_minutes" and (not isinstance(raw.get("value"), int) or isinstance(raw.get("value"), bool)):
         c.add("E202", path + ("value",), key=key_name(path + ("value",)), expected="a whole number", got=repr(raw.get("value")), example="45")
+    for key in ADD_MODULE_ONLY:
+        if op != "add-module" and key in raw:
+            c.add("E205", path + (key,), at_key=True, key=key, where=f" in change {i + 1} (only add-module sets it)",
+                  suggest="a base module's status, audience and core status are set in its source file")
     if op in NEEDS_OVERLAY and not raw.get("overlay"):
         need("an 'overlay' with the new text", "overlay: local-routines   # overlays/local-routines.nb.md and .en.md")
     for key in ("title", "summary", "description", "justification", "approved_by"):
@@ -361,7 +388,7 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         # keep the change out of resolve: its record is broken and reported
         return None
     line = c.marks.at(path)[0]
-    new_module = {k: raw.get(k) for k in ("title", "type", "component", "summary") if raw.get(k) is not None}
+    new_module = {k: raw.get(k) for k in ("title", "type", "component", "summary") + ADD_MODULE_ONLY if raw.get(k) is not None}
     desc = raw.get("description")
     return Change(
         id=cid, index=i, operation=str(op), module=module, section=section,

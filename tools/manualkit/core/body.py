@@ -18,7 +18,9 @@ from manualkit.core.markdown_scan import MAX_INLINE, Link, links as scan_links, 
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import ID_RE
 
-CALLOUT_KINDS = ("note", "tip", "example", "warning", "core")
+CALLOUT_KINDS = ("note", "tip", "example", "warning", "core", "lines")  # lines: room to write, on handouts
+LINES_N_RE = re.compile(r"\bn\s*=\s*[\"']?([^\s\"'}]*)")
+MAX_WRITING_LINES = 30
 
 # The patterns below are shared with the renderers. None has two neighbouring repetitions that
 # can take the same characters, so none backtracks more than linearly on crafted lines.
@@ -275,6 +277,13 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
                 add("E810", lineno, 1)
             if kind not in CALLOUT_KINDS:
                 add("E808", lineno, 1, kind=kind, allowed=", ".join(CALLOUT_KINDS))
+            elif kind == "lines":  # '::: {.lines n=5}': the one attribute a callout may have
+                nm = LINES_N_RE.search(stripped)
+                rest = LINES_N_RE.sub("", callout.group(2)).strip(" \t{}")
+                if nm and not (nm.group(1).isdigit() and 1 <= int(nm.group(1)) <= MAX_WRITING_LINES):
+                    add("E816", lineno, 1, value=nm.group(1), most=MAX_WRITING_LINES)
+                elif rest:
+                    add("E811", lineno, raw.find(":::") + 1, attrs=stripped)
             elif callout.group(2).strip():  # '::: {.note key=value}': only the kind is allowed
                 add("E811", lineno, raw.find(":::") + 1, attrs=stripped)
             kinds.append(kind)

@@ -29,6 +29,11 @@ def _who(name: str) -> str | None:
     return ""
 
 
+def is_contact(name: str) -> bool:
+    """True for a variable that the contact box on handouts and session guides shows."""
+    return _who(name) != ""
+
+
 def contact_rows(values: dict[str, v.Value], lang: str, default_lang: str, strings: dict) -> list[ContactRow]:
     placeholder = string(strings, "labels.placeholder")
     rows: list[ContactRow] = []
@@ -48,4 +53,4 @@ def contact_rows(values: dict[str, v.Value], lang: str, default_lang: str, strin
     return rows
 
 
-__all__ = ["ContactRow", "contact_rows", "CONTACT_ENDINGS"]
+__all__ = ["ContactRow", "contact_rows", "is_contact", "CONTACT_ENDINGS"]

@@ -72,7 +72,10 @@ def label(vocab: Vocab, category: str, key: Any, lang: str) -> str:
     if isinstance(key, (list, tuple)):
         return ", ".join(label(vocab, category, k, lang) for k in key)
     entry = vocab.get(category, {}).get(key)
-    return str(entry.get(lang, key)) if isinstance(entry, dict) else str(key)
+    if not isinstance(entry, dict):
+        return str(key)
+    # a language being added may have no labels yet: the vocabulary's first language stands in
+    return str(entry.get(lang) or next(iter(entry.values()), key))
 
 
 def nature_label(vocab: Vocab, record: FrameRecord, lang: str) -> str:

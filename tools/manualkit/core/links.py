@@ -77,7 +77,7 @@ def _check_image(link: Link, rel: str, root: Path) -> list[Problem]:
     if not inside(root, path):
         return out + [make("E804", rel, link.line, link.col, target=src)]
     if not path.is_file():
-        out.append(make("E603", rel, link.line, link.col, src=src))
+        out.append(make("E603", rel, link.line, link.col, src=src, hint=image_hint(root, (root / rel).parent, src)))
         return out
     from manualkit.core.assets import check_image
 
@@ -85,3 +85,26 @@ def _check_image(link: Link, rel: str, root: Path) -> list[Problem]:
     if why:
         out.append(make("E815", rel, link.line, link.col, src=src, why=why))
     return out
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def image_hint(root: Path, base: Path, src: str) -> str | None:
+    """'did you mean ...?' for an image path that does not exist: images near ``base`` (its folder and
+    the one above, as the author would write them from ``base``); None keeps the rule's own hint."""
+    import os
+
+    top = base.parent if inside(root, base.parent) else base
+    found: list[str] = []
+    try:
+        for dirpath, dirnames, filenames in os.walk(top):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.lower().endswith(IMAGE_SUFFIXES):
+                    found.append(Path(os.path.relpath(Path(dirpath) / name, base)).as_posix())
+            if len(found) > 2000:
+                break
+    except OSError:
+        return None
+    return suggest(src, found) or None

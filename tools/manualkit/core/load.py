@@ -172,11 +172,34 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
         parts=tuple(parts), variables=data.get("variables") if isinstance(data.get("variables"), dict) else {},
         modules=modules, variable_marks=marks, unreadable=frozenset(unreadable),
     )
-    glossary, gprobs = load_glossary(root, langs)
+    glossary, gprobs = load_glossary(root, langs, default)
     locales, lprobs = load_locales(root, langs, default)
     problems += gprobs + lprobs
-    manual = m.Manual(**{**manual.__dict__, "glossary": glossary, "locales": locales})
+    manual = m.Manual(**{**manual.__dict__, "glossary": glossary, "locales": locales,
+                         "translation_snapshots": _translation_snapshots(root, manual)})
     return manual, problems
+
+
+SNAPSHOTS = "manual/.translations"  # <module>.<lang>.md: the source body each translation was marked against
+
+
+def _translation_snapshots(root: Path, manual: m.Manual) -> dict[tuple[str, str], str]:
+    out: dict[tuple[str, str], str] = {}
+    folder = root / SNAPSHOTS
+    if not folder.is_dir():
+        return out
+    for mod in manual.modules.values():
+        for lang, f in mod.files.items():
+            p = folder / f"{mod.id}.{lang}.md"
+            if f.is_source or not f.source_hash or not p.is_file():
+                continue
+            try:
+                text = p.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # a damaged snapshot only loses the "what changed" hint
+            if m.body_hash(text) == f.source_hash:
+                out[(mod.id, lang)] = text
+    return out
 
 
 def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, dict[str, m.ModuleFile]], list[Problem],
@@ -187,6 +210,8 @@ def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, di
     out: dict[str, dict[str, m.ModuleFile]] = {}
     for path in sorted((root / "manual").rglob("*.md")):
         rel = path.relative_to(root).as_posix()
+        if any(part.startswith(".") for part in path.relative_to(root / "manual").parts[:-1]):
+            continue  # the toolkit's own records (manual/.translations/), not modules
         if path.is_symlink():
             try:
                 path.resolve().relative_to(root.resolve())
@@ -252,6 +277,30 @@ def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str
     ), problems
 
 
+MISSING_ID = "(line "  # how parse_body names a section whose heading has no id
+
+
+def _propose_ids_from_other_languages(src: m.ModuleFile, by_lang: dict[str, m.ModuleFile], problems: list[Problem]) -> None:
+    """A heading without an id: propose the id the other language gives the same section (same place),
+    instead of a slug of this language's words, so the two files end up with the same id."""
+    files = [src] + [f for f in by_lang.values() if f is not src]
+    for f in files:
+        if f.body is None:
+            continue
+        for i, sec in enumerate(f.body.sections):
+            if not sec.id.startswith(MISSING_ID):
+                continue
+            other = next((g.body.sections[i].id for g in files if g is not f and g.body is not None
+                          and len(g.body.sections) == len(f.body.sections)
+                          and not g.body.sections[i].id.startswith(MISSING_ID)), None)
+            if other is None:
+                continue
+            for k, p in enumerate(problems):
+                if p.code == "E401" and p.path == f.path and p.line == sec.line:
+                    problems[k] = make("E401", p.path, p.line, p.col, title=sec.title, proposal=other,
+                                       hint=f"end the heading with the id the other language uses: ## {sec.title} {{#{other}}}")
+
+
 def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple], files: dict[str, dict[str, m.ModuleFile]],
                       langs: tuple[str, ...], default: str, marks: Marks, problems: list[Problem],
                       unreadable: set[tuple[str, str]]) -> dict[str, m.Module]:
@@ -286,6 +335,7 @@ def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple],
                                      source=sources[0].path, hint=f"only one language file is the source ({sources[0].path}); "
                                      f"give this one 'translation: {{from: {sources[0].lang}}}' and remove the shared fields"))
         src = sources[0]
+        _propose_ids_from_other_languages(src, by_lang, problems)
         meta = src.meta
         modules[mid] = m.Module(
             id=mid, part=part_of[mid],
@@ -302,13 +352,14 @@ def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple],
     return modules
 
 
-def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryTerm, ...], list[Problem]]:
+def load_glossary(root: Path, langs: tuple[str, ...], default: str | None = None) -> tuple[tuple[m.GlossaryTerm, ...], list[Problem]]:
     rel = "locales/glossary.yml"
     if not (root / rel).is_file():
         return (), []
     data, marks, problems = read_yaml_file(root / rel, rel)
     if data is None:
         return (), problems
+    default = default or langs[0]
     c = Checker(rel, marks, langs)
     if not c.mapping(data, (), {"terms": Field("seq", required=True, example="- id: hjelpetiltak")}):
         return (), problems + c.problems
@@ -318,11 +369,16 @@ def load_glossary(root: Path, langs: tuple[str, ...]) -> tuple[tuple[m.GlossaryT
              "definition": Field("str", required=True, example="Tiltak som ...")}
     for i, t in enumerate(data.get("terms") if isinstance(data.get("terms"), list) else []):
         fields = {"id": Field("id", required=True, example="hjelpetiltak")}
-        fields.update({lang: Field("map", required=True, example="{term: ..., definition: ...}") for lang in langs})
+        fields.update({lang: Field("map", required=lang == default, example="{term: ..., definition: ...}") for lang in langs})
         fields["deprecated"] = Field("map", example="{nb: [programtroskap], en: [programme fidelity]}")
         if not c.mapping(t, ("terms", i), fields, where=" in a glossary term"):
             continue
         ok = True
+        missing = [lang for lang in langs if lang != default and t.get(lang) is None]
+        if missing and isinstance(t.get(default), dict):
+            for lang in missing:
+                c.add("W509", ("terms", i), at_key=True, id=t.get("id"), lang=lang, default=default)
+            t = {**t, **{lang: t[default] for lang in missing}}
         for lang in langs:
             if isinstance(t.get(lang), dict):
                 n = len(c.problems)
@@ -363,12 +419,19 @@ def _flat_keys(data: Any, prefix: str = "") -> set[str]:
 
 
 def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict[str, dict[str, Any]], list[Problem]]:
+    """Every language's interface strings. The default language's file must be complete; another
+    language may still be on its way (a new language is added step by step): what it lacks is a
+    warning, and the default language's text is used for it."""
     problems: list[Problem] = []
     out: dict[str, dict[str, Any]] = {}
+    absent: list[str] = []
     for lang in langs:
         rel = f"locales/{lang}.yml"
         if not (root / rel).is_file():
-            problems.append(make("E109", rel, 0, 0, what=rel, fix=f"copy locales/{default}.yml and translate the texts"))
+            if lang == default:
+                problems.append(make("E109", rel, 0, 0, what=rel, fix=f"copy locales/{default}.yml and translate the texts"))
+            else:
+                absent.append(lang)
             continue
         data, marks, probs = read_yaml_file(root / rel, rel)
         problems += probs
@@ -377,12 +440,35 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
         elif data is not None:
             problems.append(make("E110", rel, 1, 1, kind="a list" if isinstance(data, list) else "a single value"))
     if default in out:
-        want = _flat_keys(out[default])
-        for lang, data in out.items():
+        base = out[default]
+        want = _flat_keys(base)
+        for lang in absent:
+            problems.append(make("W508", f"locales/{lang}.yml", 0, 0, lang=lang, default=default))
+            out[lang] = _with_fallback({}, base, lang)
+        for lang, data in list(out.items()):
+            if lang == default or lang in absent:
+                continue
             missing = sorted(want - _flat_keys(data))
-            for key in missing:
-                problems.append(make("E201", f"locales/{lang}.yml", 1, 1, key=key, example=f"the same keys as locales/{default}.yml"))
+            if missing:
+                shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
+                problems.append(make("W507", f"locales/{lang}.yml", 1, 1, lang=lang, count=len(missing), keys=shown,
+                                     default=default, s="" if len(missing) == 1 else "s"))
+                out[lang] = _with_fallback(data, base, lang)
     return out, problems
+
+
+def _with_fallback(data: dict[str, Any], base: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``data`` completed from the default language's strings (nested keys merged one by one)."""
+    out: dict[str, Any] = dict(data)
+    for key, value in base.items():
+        if key not in out:
+            out[key] = value
+        elif isinstance(value, dict) and isinstance(out[key], dict):
+            out[key] = _with_fallback(out[key], value, lang)
+    if "language_name" not in data:  # the switcher must not call two languages by one name
+        names = base.get("language_names")
+        out["language_name"] = str(names.get(lang)) if isinstance(names, dict) and names.get(lang) else lang
+    return out
 
 
 __all__ = ["load_manual", "load_module_file", "suggest"]

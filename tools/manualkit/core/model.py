@@ -98,6 +98,9 @@ class Manual:
     # (module, language) of files that exist but could not be read; their problem is reported,
     # and the other checks treat such a module as present with unknown sections
     unreadable: frozenset[tuple[str, str]] = frozenset()
+    # (module, language) -> the source body a translation was marked against (manual/.translations/),
+    # kept only when it still matches the translation's source_hash: what a stale translation missed
+    translation_snapshots: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def unreadable_modules(self) -> set[str]:

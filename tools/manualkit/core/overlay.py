@@ -27,6 +27,7 @@ class WSection:
     origin: str
     line: int
     change: str = ""
+    deviation: bool = False  # replaces a core section in a fidelity-inconsistent change
 
 
 @dataclass
@@ -221,6 +222,8 @@ class Applier:
                 ov = ch.overlays.get(lang) or next(iter(ch.overlays.values()))
                 heading = old.text.split("\n", 1)[0]
                 new = [WSection(old.id, old.title, old.core, heading + "\n\n" + pre.strip() + "\n", ov.path, 1, ch.id)]
+            if old.core and ch.inconsistent:
+                new = [replace(s, deviation=True) for s in new]
             others = [s for j, s in enumerate(text.sections) if j != i]
             keep = {s.id for s in others}
             new = [s for s in new if s.id not in keep] if len(new) > 1 else new
@@ -276,7 +279,8 @@ class Applier:
                                 m.text_in(summary, lang, self.manual.default_language),
                                 fallback=lang not in ch.overlays)
         meta = {"type": ch.new_module.get("type", "chapter"), "component": ch.new_module.get("component", "general"),
-                "core": False, "status": "draft", "duration_minutes": None, "handouts": (), "audience": ()}
+                "core": ch.new_module.get("core") is True, "status": ch.new_module.get("status", "draft"),
+                "duration_minutes": None, "handouts": (), "audience": tuple(ch.new_module.get("audience") or ())}
         self.mods[ch.module] = WModule(ch.module, ch.part, meta, texts)
         order = self.order[ch.part]
         if ch.where == "first":

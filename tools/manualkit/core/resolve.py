@@ -43,6 +43,9 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         problems += check_variant(manual, adaptation, mods, values)
     manuals: dict[str, ResolvedManual] = {}
     contacts = {}
+    # the language at the site root and of the first PDFs: a municipality may choose its own (nn);
+    # text that is missing in a language still falls back to the manual's source language
+    publish = adaptation.default_language if adaptation and adaptation.default_language else manual.default_language
     for lang in langs:
         strings = manual.locales.get(lang) or manual.locales.get(manual.default_language) or {}
         ctx = v.context(values, lang, string(strings, "labels.placeholder")) if render else None
@@ -58,7 +61,7 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         rm = ResolvedManual(
             manual_id=manual.id, variant=variant, variant_name=name,
             variant_status=adaptation.status if adaptation else "", lang=lang, languages=langs,
-            default_language=manual.default_language, title=m.text_in(manual.title, lang, manual.default_language),
+            default_language=publish, title=m.text_in(manual.title, lang, manual.default_language),
             version=manual.version, parts=tuple(parts), strings=strings,
             branding=dict(adaptation.branding) if adaptation else {}, changes=changes, glossary=glossary)
         rm = _with_generated(rm, lang, frame_vocab or {})
@@ -69,7 +72,7 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
     logo = branding.get("logo")
     if logo and (root / logo).is_file() and inside(root, root / logo) and check_image(root / logo) is None:
         assets["logo"] = root / logo
-    return ResolvedVariant(id=variant, root=root, languages=tuple(langs), default_language=manual.default_language,
+    return ResolvedVariant(id=variant, root=root, languages=tuple(langs), default_language=publish,
                            manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,
                            problems=tuple(problems), a11y_record=a11y_record)
 
@@ -81,7 +84,7 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
     else:
         ctx_render = lambda t: v.render(t, ctx)  # noqa: E731
     secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change,
-                                 s.text, s.line) for s in text.sections)
+                                 source=s.text, line=s.line, deviation=s.deviation) for s in text.sections)
     meta = w.meta
     return ResolvedModule(
         id=w.id, part=w.part, type=meta["type"], component=meta["component"], core=bool(meta["core"]),

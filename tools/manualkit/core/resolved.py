@@ -30,6 +30,7 @@ class ResolvedSection:
     change: str  # id of the change that put it there, or ""
     source: str = ""  # the text as written in ``origin`` (variables not filled in)
     line: int = 0  # line of the heading in ``origin``
+    deviation: bool = False  # a local, fidelity-inconsistent replacement of a core section: not core text
 
 
 @dataclass(frozen=True)

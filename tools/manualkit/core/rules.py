@@ -46,6 +46,8 @@ RULES: dict[str, Rule] = {
     "E206": Rule(E, "'{key}' was read as {got} because YAML reads the bare word {raw} as yes/no",
                  "put it in quotes: {quoted}"),
     "E207": Rule(E, "'{key}' must be a version like 1.2.0, not '{value}'", "use three numbers separated by dots"),
+    "E208": Rule(E, "'{key}' is empty: YAML reads '{comment}' as a comment, not as the value",
+                 "a value that starts with '#' needs quotes: {quoted}"),
     # Structure of the manual
     "E301": Rule(E, "module '{module}' is listed in manual.yml but has no file", "create {expected}, or remove the id from manual.yml"),
     "E302": Rule(E, "module file '{module}' is not listed in manual/manual.yml",
@@ -75,9 +77,15 @@ RULES: dict[str, Rule] = {
                  "remove it here; shared fields live in the source file {source} only"),
     "W502": Rule(W, "module '{module}' has no {lang} translation", "create {expected}; until then the site shows the {source_lang} text with a banner"),
     "W503": Rule(W, "the translation is out of date: {source} changed since it was translated",
-                 "update the text, then run: manual translations mark {module} {lang}"),
+                 "update the text, then run: manual translations mark {module} {lang}{diff}"),
     "W504": Rule(W, "the translation has no source_hash, so nobody can tell whether it is up to date",
                  "after checking it against the source, run: manual translations mark {module} {lang}"),
+    "W507": Rule(W, "locales/{lang}.yml lacks {count} text{s} ({keys}); the {default} text is shown instead",
+                 "copy the missing keys from locales/{default}.yml and translate them"),
+    "W508": Rule(W, "there is no locales/{lang}.yml, so every interface text of the {lang} edition is shown in {default}",
+                 "run: manual new language {lang} (it copies locales/{default}.yml for you to translate)"),
+    "W509": Rule(W, "the glossary term '{id}' has no {lang} entry; the {default} term and definition are shown",
+                 "add '{lang}: {{term: ..., definition: ...}}' to it"),
     "E505": Rule(E, "'translation.from' is '{value}', but the source of this module is in '{source_lang}'", "write 'from: {source_lang}'"),
     # References, images, sessions
     "E601": Rule(E, "the cross-reference '{target}' points to a module that does not exist{variant}", "{suggest}"),
@@ -112,6 +120,8 @@ RULES: dict[str, Rule] = {
     "E814": Rule(E, "{count} more problems in this file are not listed", "fix the problems above, then check again"),
     "E813": Rule(E, "a variable cannot be a link or image target",
                  "link to modules with ref:module-id; write web addresses out in the text"),
+    "E816": Rule(E, "the number of writing lines must be a whole number from 1 to {most}, not '{value}'",
+                 "write for example '::: {{.lines n=5}}', the question on the next lines, and ':::'"),
     # Accessibility and readability of content
     "W901": Rule(W, "the link text '{text}' does not say where the link goes", "use words that name the target, e.g. [safety plan](ref:safety-planning)"),
     "E902": Rule(E, "the table has no header row", "start the table with a header row and a '| --- |' line"),
@@ -134,4 +144,6 @@ RULES: dict[str, Rule] = {
     "E1009": Rule(E, "the variant id '{id}' must match the folder name '{folder}'", "set 'id: {folder}'"),
     "W1010": Rule(W, "change '{change}' has no stored base hash, so drift cannot be detected",
                   "run: manual adaptations accept {variant} {change}"),
+    "W1011": Rule(W, "{key} '{colour}' has a contrast of only {ratio} on white, so links and highlights on the site use the darker '{used}' ({used_ratio}) instead",
+                  "to have your own colour used as it is, choose one with at least {need} on white, such as '{used}'"),
 }

@@ -78,11 +78,17 @@ class Checker:
         self.problems.append(make(code, self.rel, line, col, **fmt))
 
     # -- scalar kinds -------------------------------------------------------------------
-    def expect_str(self, value: Any, path: tuple, example: str) -> bool:
+    def expect_str(self, value: Any, path: tuple, example: str, lang: bool = False) -> bool:
         if isinstance(value, str) and value.strip():
             return True
         if isinstance(value, bool) and path in self.marks.bools_from_words:
             raw = self.marks.bools_from_words[path]
+            if lang and raw.lower() == "no":  # quoting it only leads to "'no' is not a language"
+                line, col = self.marks.at(path)
+                self.problems.append(make("E206", self.rel, line, col, key=key_name(path), got=str(value).lower(), raw=f"'{raw}'",
+                                          quoted="", hint="'no' is not a language code here: Norwegian Bokmål is nb "
+                                          "and Nynorsk nn; write nb (or nn)"))
+                return False
             self.add("E206", path, key=key_name(path), got=str(value).lower(), raw=f"'{raw}'", quoted=f'"{raw}"')
         elif isinstance(value, (int, float)) and not isinstance(value, bool):
             return True  # a number where text is expected is harmless (e.g. a title "2024")
@@ -95,11 +101,14 @@ class Checker:
         name = key_name(path)
         ex = spec.example or "see docs/writing.md"
         if kind in ("str", "id", "lang", "version"):
-            if not self.expect_str(value, path, ex):
+            if not self.expect_str(value, path, ex, lang=kind == "lang"):
                 return
             value = str(value)
             if kind == "id" and not ID_RE.match(value):
                 self.add("E204", path, key=name, value=value, example=ex)
+            elif kind == "lang" and value.lower() == "no":
+                self.add("E203", path, key=name, value=value, allowed="language codes such as nb, nn, en",
+                         suggest=" (Norwegian Bokmål is nb, Nynorsk nn)")
             elif kind == "lang" and not LANG_RE.match(value):
                 self.add("E203", path, key=name, value=value, allowed="language codes such as nb, nn, en", suggest="")
             elif kind == "version" and not SEMVER_RE.match(value):
@@ -147,6 +156,11 @@ class Checker:
                      got=_type_name(data), example=example or "id: my-id")
             return False
         for key, spec in fields.items():
+            if key in data and data[key] is None and path + (key,) in self.marks.comments_as_null:
+                comment = self.marks.comments_as_null[path + (key,)]
+                self.add("E208", path + (key,), at_key=True, key=key_name(path + (key,)), comment=comment,
+                         quoted=f"{key}: \"{comment}\"")
+                continue
             if key not in data or data[key] is None and spec.required:
                 if spec.required:
                     self.add("E201", path, key=key_name(path + (key,)), example=f"{key}: {spec.example or '...'}")

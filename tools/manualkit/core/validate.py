@@ -8,6 +8,7 @@ from manualkit.core import model as m
 from manualkit.core import readability, terms
 from manualkit.core import variables
 from manualkit.core.body import parse_body
+from manualkit.core.contacts import is_contact
 from manualkit.core.links import check_link
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
@@ -88,16 +89,21 @@ def _check_languages(manual: m.Manual, mod: m.Module) -> list[Problem]:
             line, col = f.marks.at(("translation", "from"))
             out.append(make("E505", f.path, line, col, value=f.translated_from, source_lang=mod.source_lang))
         ids = [s.id for s in f.body.sections]
-        if ids != src_ids:
-            missing = [i for i in src_ids if i not in ids]
-            extra = [i for i in ids if i not in src_ids]
+        if len(ids) == len(src_ids):  # a heading without an id has its own error (E401): not a difference too
+            ids = [b if a.startswith("(line ") else a for a, b in zip(ids, src_ids)]
+            want = [a if b.startswith("(line ") else b for a, b in zip(ids, src_ids)]
+        else:
+            want = src_ids
+        if ids != want:
+            missing = [i for i in want if i not in ids]
+            extra = [i for i in ids if i not in want]
             detail = []
             if missing:
                 detail.append("missing " + ", ".join(f"#{i}" for i in missing))
             if extra:
                 detail.append("not in the source " + ", ".join(f"#{i}" for i in extra))
             if not detail:
-                detail.append("the order differs (source: " + ", ".join(src_ids) + ")")
+                detail.append("the order differs (source: " + ", ".join(want) + ")")
             line = next((s.line for s in f.body.sections if s.id in extra), f.body_line)
             out.append(make("E403", f.path, line, 1, source=src.path, detail="; ".join(detail)))
         core = {s.id for s in f.body.sections if s.core}
@@ -109,8 +115,26 @@ def _check_languages(manual: m.Manual, mod: m.Module) -> list[Problem]:
             out.append(make("W504", f.path, line, col, module=mod.id, lang=lang))
         elif f.source_hash != src.hash:
             line, col = f.marks.at(("translation", "source_hash"))
-            out.append(make("W503", f.path, line, col, source=src.path, module=mod.id, lang=lang))
+            out.append(make("W503", f.path, line, col, source=src.path, module=mod.id, lang=lang,
+                            diff=source_changes(manual.translation_snapshots.get((mod.id, lang)), src.body_text, src.path)))
     return out
+
+
+def source_changes(marked: str | None, current: str, source: str, limit: int = 12) -> str:
+    """What changed in the source since a translation was marked, as diff lines for W503's hint."""
+    if marked is None:
+        return ""
+    import difflib
+
+    old = [ln.rstrip() for ln in marked.strip().split("\n")]
+    new = [ln.rstrip() for ln in current.strip().split("\n")]
+    lines = [x for x in list(difflib.unified_diff(old, new, lineterm="", n=0))[2:] if x[:1] in "+-" and x[1:].strip()]
+    if not lines:
+        return ""
+    shown = [f"      {x[:1]} {x[1:].strip()[:120]}" for x in lines[:limit]]
+    if len(lines) > limit:
+        shown.append(f"      … and {len(lines) - limit} more lines")
+    return f"\n    what changed in {source} since the translation was marked:\n" + "\n".join(shown)
 
 
 def _check_session(manual: m.Manual, mod: m.Module) -> list[Problem]:
@@ -169,8 +193,8 @@ def check_variant(manual: m.Manual, a: "Adaptation", mods: dict[str, "WModule"],
     used_placeholders: set[str] = set()
     for chunk, origin, line, from_overlay, body in chunks:
         for link in body.links:
-            if link.image:
-                continue
+            if link.image and not from_overlay:
+                continue  # base images are checked with the base manual
             new = check_link(link, origin, root, index, a.id)
             if not from_overlay:
                 old = {(p.code, p.line) for p in check_link(link, origin, root, base_index)}
@@ -186,11 +210,16 @@ def check_variant(manual: m.Manual, a: "Adaptation", mods: dict[str, "WModule"],
                     problems.append(p)
         used, _ = variables.scan(chunk, origin, line)
         used_placeholders |= {name for name, _l in used if name in values and values[name].fill is not None}
-    for name in sorted(used_placeholders):
+    # the contact box on handouts and session guides shows every contact variable, used in the text or not
+    boxed = any(w.meta.get("type") in ("handout", "session") for w in mods.values())
+    in_box = {name for name, val in values.items() if boxed and val.fill is not None and is_contact(name)}
+    for name in sorted(used_placeholders | in_box):
         val = values[name]
         line = val.line if val.origin == a.path else a.marks.key_at(("variables",))[0] or 1
-        problems.append(make("W703", a.path, line, 0, name=name, variant=f" in variant {a.id}",
-                             what=val.fill.get(manual.default_language, ""), where=a.path))
+        what = val.fill.get(manual.default_language, "")
+        if name not in used_placeholders:
+            what += " (shown in the contact box of every handout and session guide)"
+        problems.append(make("W703", a.path, line, 0, name=name, variant=f" in variant {a.id}", what=what, where=a.path))
     return problems
 
 

@@ -34,6 +34,7 @@ class Marks:
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     bools_from_words: dict[Path, str] = field(default_factory=dict)
+    comments_as_null: dict[Path, str] = field(default_factory=dict)  # `key: #abc` → None; the comment text
 
     def at(self, path: Path) -> tuple[int, int]:
         """Line and column of the value at ``path``, or of its nearest ancestor."""
@@ -53,8 +54,9 @@ class _TooLarge(Exception):
 
 
 class _Converter:
-    def __init__(self, rel: str, line_offset: int, problems: list[Problem]) -> None:
+    def __init__(self, rel: str, line_offset: int, problems: list[Problem], lines: list[str] | None = None) -> None:
         self.rel = rel
+        self.lines = lines or []
         self.offset = line_offset
         self.problems = problems
         self.marks = Marks()
@@ -63,6 +65,17 @@ class _Converter:
 
     def pos(self, node: yaml.Node) -> tuple[int, int]:
         return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def _comment_as_value(self, key_node: yaml.Node, sub: Path) -> None:
+        """`primary_colour: #b0122b` reads as an empty value and a comment: remember the comment."""
+        mark = key_node.end_mark
+        if mark.line >= len(self.lines):
+            return
+        rest = self.lines[mark.line][mark.column:].lstrip()
+        if rest.startswith(":"):
+            rest = rest[1:].lstrip()
+        if rest.startswith("#") and len(rest) > 1:
+            self.marks.comments_as_null[sub] = rest.rstrip()
 
     def convert(self, node: yaml.Node, path: Path, depth: int = 0) -> Any:
         self.count += 1
@@ -91,6 +104,8 @@ class _Converter:
                     self.problems.append(make("E106", self.rel, line, col, key=key))
                 self.marks.key_positions[sub] = self.pos(key_node)
                 result[key] = self.convert(value_node, sub, depth + 1)
+                if result[key] is None and isinstance(value_node, yaml.ScalarNode) and not value_node.value:
+                    self._comment_as_value(key_node, sub)
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.convert(item, path + (i,), depth + 1) for i, item in enumerate(node.value)]
@@ -145,7 +160,7 @@ def read_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Marks, li
         return None, Marks(), [make("E108", rel, line_offset + 1, 0)]
     if node is None:
         return None, Marks(), []
-    conv = _Converter(rel, line_offset, problems)
+    conv = _Converter(rel, line_offset, problems, text.splitlines())
     try:
         data = conv.convert(node, ())
     except (_TooLarge, RecursionError):

@@ -1,6 +1,7 @@
 """`manual new`: scaffold a module (all languages, listed in manual.yml) or a municipality."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from manualkit.editing.lines import add_module_to_part
@@ -9,13 +10,41 @@ from manualkit.core.problems import ManualkitError, UsageError
 from manualkit.core.schema import ID_RE, suggest
 
 
-def new_module(root: Path, mid: str, part: str, mtype: str) -> list[str]:
+def _titles(given: list[str] | None, languages: tuple[str, ...], default: str) -> dict[str, str]:
+    """``--title "Lokale rutiner"`` (the source language) and ``--title "en=Local routines"`` (others)."""
+    out: dict[str, str] = {}
+    for item in given or ():
+        lang, sep, text = item.partition("=")
+        if sep and lang.strip() in languages:
+            out[lang.strip()] = text.strip()
+        elif sep and len(lang.strip()) <= 3 and lang.strip().isalpha():
+            raise UsageError(f"'{lang.strip()}' in --title is not a language of the manual",
+                             hint="languages: " + ", ".join(languages) + f"; e.g. --title \"en=Local routines\"")
+        else:
+            out[default] = item.strip()
+    return {lang: t for lang, t in out.items() if t}
+
+
+def new_module(root: Path, mid: str, part: str | None, mtype: str, *, titles: list[str] | None = None,
+               after: str | None = None, component: str = "general") -> list[str]:
+    """Write the module's files and list it in manual.yml. Returns lines to show: 'created ...', 'updated ...'."""
     if not ID_RE.match(mid):
         raise UsageError(f"'{mid}' is not a valid id", hint="use lower-case letters, digits and hyphens, e.g. local-routines")
     manual, problems = load_manual(root)
     if manual is None:
         raise ManualkitError("manual/manual.yml cannot be read", hint="run: manual check")
     parts = [p.id for p in manual.parts]
+    if after is not None:
+        where = next((p.id for p in manual.parts if after in p.modules), None)
+        if where is None:
+            listed = [x for p in manual.parts for x in p.modules]
+            raise UsageError(f"--after names '{after}', which is not listed in manual/manual.yml",
+                             hint=suggest(after, listed) or "name a module id from manual/manual.yml")
+        if part is not None and part != where:
+            raise UsageError(f"module '{after}' is in part '{where}', not '{part}'", hint=f"leave out --part, or use --part {where}")
+        part = where
+    if part is None:
+        raise UsageError("say where the module goes: --part PART or --after MODULE", hint=f"parts: {', '.join(parts)}")
     if part not in parts:
         raise UsageError(f"there is no part '{part}'", hint=suggest(part, parts) or f"parts: {', '.join(parts)}")
     if mid in manual.modules or any(mid in p.modules for p in manual.parts):
@@ -24,15 +53,16 @@ def new_module(root: Path, mid: str, part: str, mtype: str) -> list[str]:
     src = manual.default_language
     written = []
     session = mtype == "session"
+    named = _titles(titles, manual.languages, src)
     for lang in manual.languages:
         path = folder / f"{mid}.{lang}.md"
         if path.exists():
             raise UsageError(f"{path.relative_to(root)} exists already", hint="remove it or choose another id")
     for lang in manual.languages:
         path = folder / f"{mid}.{lang}.md"
-        title = "Ny modul" if lang == "nb" else "New module"
+        title = json.dumps(named.get(lang) or ("Ny modul" if lang == "nb" else "New module"), ensure_ascii=False)
         if lang == src:
-            meta = [f"id: {mid}", f"title: {title}", f"type: {mtype}", "component: general", "core: false", "status: draft"]
+            meta = [f"id: {mid}", f"title: {title}", f"type: {mtype}", f"component: {component}", "core: false", "status: draft"]
             if session:
                 meta += ["duration_minutes: 60", "handouts: []"]
         else:
@@ -51,10 +81,12 @@ def new_module(root: Path, mid: str, part: str, mtype: str) -> list[str]:
     last = manual.parts[p_index].modules
     if not last:
         raise ManualkitError(f"part '{part}' has no modules to add after", hint=f"add '- {mid}' under its 'modules:' by hand")
-    line = manual.variable_marks.at(("parts", p_index, "modules", len(last) - 1))[0]
+    anchor = after if after is not None else last[-1]
+    line = manual.variable_marks.at(("parts", p_index, "modules", last.index(anchor)))[0]
     add_module_to_part(root / "manual" / "manual.yml", line, mid)
-    written.append(f"manual/manual.yml (added {mid} to part {part})")
-    return written
+    out = [f"created {w}" for w in written]
+    out.append(f"updated manual/manual.yml (listed {mid} in part {part} after {anchor})")
+    return out
 
 
 MUNICIPALITY_TEMPLATE = """\

@@ -82,19 +82,27 @@ def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping
                 _write(out / "sessions" / f"{mod.id}.pdf", runner.pdf(doc, log))
             elif mod.type == "handout":
                 doc = documents.handout(rm, mod, job.fragments, job.meta)
-                pdf = runner.pdf(doc, log)
+                pdf = runner.handout_pdf(doc, log)
                 _handout_pages_warning(pdf, doc, mod, log)
                 _write(out / "handouts" / f"{mod.id}.pdf", pdf)
 
 
 def _module(rm: ResolvedManual, mid: str, kind: str) -> ResolvedModule:
+    """The session or handout a trainer asked for: by id, or by its number in the manual's order (``--session 3``)."""
+    from manualkit.core.schema import suggest
+
+    of_kind = [m for m in rm.modules() if m.type == kind]
+    listing = (f"the {kind}s, by number or id:" + "".join(f"\n      {i:>2}  {m.id}  ({m.title})" for i, m in enumerate(of_kind, 1))
+               if of_kind else f"this variant has no {kind}s")
+    if mid.strip().isdigit():
+        n = int(mid)
+        if 1 <= n <= len(of_kind):
+            return of_kind[n - 1]
+        raise UsageError(f"there is no {kind} number {n} in variant {rm.variant} (it has {len(of_kind)})", hint=listing)
     mod = rm.module(mid)
     if mod is None or mod.type != kind:
-        from manualkit.core.schema import suggest
-
-        ids = [m.id for m in rm.modules() if m.type == kind]
         what = f"'{mid}' is a {mod.type}, not a {kind}" if mod else f"there is no {kind} '{mid}'"
-        raise UsageError(f"{what} in variant {rm.variant}", hint=suggest(mid, ids) or f"{kind}s: {', '.join(ids) or 'none'}")
+        raise UsageError(f"{what} in variant {rm.variant}", hint=suggest(mid, [m.id for m in of_kind]) or listing)
     return mod
 
 
@@ -118,7 +126,8 @@ def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool
         doc, target = documents.handout(rm, mod, job.fragments, job.meta), folder / "handouts" / f"{mod.id}.pdf"
     else:
         raise UsageError("say which PDF to make", hint="--book, --session ID or --handout ID")
-    pdf = TypstRunner(variant.root, stamp).pdf(doc, log)
+    runner = TypstRunner(variant.root, stamp)
+    pdf = runner.handout_pdf(doc, log) if handout else runner.pdf(doc, log)
     if handout and mod is not None:
         _handout_pages_warning(pdf, doc, mod, log)
     target.parent.mkdir(parents=True, exist_ok=True)

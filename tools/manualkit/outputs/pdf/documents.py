@@ -20,7 +20,7 @@ from manualkit.outputs.pdf.markdown_prep import Fragments, plain
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_COLOUR = "#2b5f8a"
-LABEL_KEYS = ("core_component", "core_section", "duration", "minutes", "version", "date", "contents", "page",
+LABEL_KEYS = ("core_component", "core_section", "deviation_section", "duration", "minutes", "version", "date", "contents", "page",
               "draft_mark", "session_guide", "handout_for_parents", "handouts", "contacts", "adapted_section",
               "placeholder")
 CALLOUT_KINDS = ("note", "tip", "example", "warning", "core")

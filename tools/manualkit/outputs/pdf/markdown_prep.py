@@ -125,7 +125,8 @@ def module_markdown(mod: ResolvedModule) -> str:
     for sec in mod.sections:
         text = scoped_text(sec.text.strip(), mod.id, sec.origin)
         if sec.core or sec.change:
-            flags = {"core": "1" if sec.core else "0", "adapted": "1" if sec.change else "0"}
+            flags = {"core": "1" if sec.core and not sec.deviation else "0", "adapted": "1" if sec.change else "0",
+                     "deviation": "1" if sec.deviation else "0"}
             out += _mark("section", **flags) + [_after_heading(text, _mark("tags", **flags)), ""] + _mark("end")
         else:
             out += [text, ""]

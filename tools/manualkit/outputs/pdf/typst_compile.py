@@ -12,6 +12,7 @@ file would fail.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -27,6 +28,7 @@ from manualkit.core.resolved import ResolvedModule
 from manualkit.outputs.pdf.documents import Document
 
 PDF_STANDARDS = ["a-2a", "ua-1"]
+HANDOUT_TOP_PT = 95  # top margin 2.5 cm (71 pt) + the box inset (12 pt): a box starting above this opens its page
 FIXED_EPOCH = 1704067200  # 2024-01-01, when nothing better is known
 SOURCE_FOLDERS = ("manual", "adaptations", "locales")
 _WHERE = re.compile(r"__typst_py_bytes__\.typ:(\d+):(\d+)")
@@ -59,6 +61,26 @@ def build_timestamp(root: Path) -> int:
 
 def iso_date(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
+
+
+_SUSPECTS_FALSE = re.compile(rb"(<</Type/Catalog(?:(?!endobj).){0,4000}?/MarkInfo<<[^<>]*?)/Suspects false", re.S)
+
+
+def without_suspects_false(pdf: bytes) -> bytes:
+    """Blank ``/Suspects false`` in the catalog's /MarkInfo, keeping every byte offset.
+
+    Typst (its PDF writer, krilla) writes ``/MarkInfo <</Marked true /Suspects false>>``: valid
+    PDF, and false is the default. Poppler 22-25 (pdfinfo, pdftotext, evince) then prints
+    "Syntax Error: Suspects object is wrong type (boolean)" for every file: its Catalog::getMarkInfo
+    tests ``isBool() && getBool()`` and reports anything else as a wrong type. Leaving the key out
+    means the same, so the key is overwritten with spaces of the same length: the cross-reference
+    offsets stay right, nothing else changes and the output stays byte-identical build to build.
+    """
+    found = _SUSPECTS_FALSE.search(pdf)
+    if found is None:
+        return pdf
+    start = found.start() + len(found.group(1))
+    return pdf[:start] + b" " * (found.end() - start) + pdf[found.end():]
 
 
 def page_count(pdf: bytes) -> int:
@@ -121,7 +143,29 @@ class TypstRunner:
                 log.write(f"warning: Typst, {doc.name}: {' '.join(str(getattr(w, 'message', w)).split())}\n")
         if not isinstance(data, bytes):
             raise BuildError(f"Typst returned no PDF for {doc.name}", hint="this is a bug in the toolkit")
-        return data
+        return without_suspects_false(data)
+
+    def handout_pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
+        """A handout; laid out again with the contact box at the foot of page 1 when it would
+        otherwise stand alone on the last page (a page with nothing for the parents but contacts)."""
+        data = self.pdf(doc, log)
+        if page_count(data) < 2 or not self._contacts_alone(doc):
+            return data
+        meta = json.loads(doc.inputs["meta"])
+        meta["contacts_at_foot"] = True
+        moved = dataclasses.replace(doc, inputs={**doc.inputs, "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)})
+        return self.pdf(moved, log)
+
+    def _contacts_alone(self, doc: Document) -> bool:
+        try:
+            found = self._typst.query(doc.source.encode("utf-8"), "<fp-contacts>", field="value", root=str(self.root),
+                                      font_paths=[], ignore_system_fonts=True, sys_inputs=doc.inputs)
+        except self._typst.TypstError:
+            return False  # the normal layout stands; the PDF itself compiled
+        values = json.loads(found) if isinstance(found, (str, bytes)) else found
+        pairs = [v for v in values if isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)]
+        # the box is the last thing in the flow: at the top of a later page, nothing else is on that page
+        return bool(pairs) and pairs[0][0] > 1 and pairs[0][1] < HANDOUT_TOP_PT
 
     def _error(self, doc: Document, exc: Exception) -> BuildError:
         message = " ".join(str(getattr(exc, "message", "") or exc).split())

@@ -7,48 +7,10 @@ primary (and maybe accent) colour in adaptation.yml; from it we derive the heade
 """
 from __future__ import annotations
 
+from manualkit.core.colour import DARK_TEXT, contrast, readable_on_white, shade  # the checker uses the same
+
 BASE_PRIMARY = "#2b5673"
 BASE_ACCENT = "#a3471b"
-DARK_TEXT = "#1b1b1b"
-
-
-def _rgb(hexcolour: str) -> tuple[float, float, float]:
-    h = hexcolour.lstrip("#")
-    return tuple(int(h[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
-
-
-def _hex(rgb: tuple[float, float, float]) -> str:
-    return "#" + "".join(f"{round(max(0.0, min(1.0, c)) * 255):02x}" for c in rgb)
-
-
-def luminance(hexcolour: str) -> float:
-    def lin(c: float) -> float:
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (lin(c) for c in _rgb(hexcolour))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(a: str, b: str) -> float:
-    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def shade(hexcolour: str, factor: float) -> str:
-    """Darker (factor < 1) or lighter (factor > 1, mixed towards white) version of a colour."""
-    r, g, b = _rgb(hexcolour)
-    if factor <= 1:
-        return _hex((r * factor, g * factor, b * factor))
-    t = factor - 1
-    return _hex((r + (1 - r) * t, g + (1 - g) * t, b + (1 - b) * t))
-
-
-def readable_on_white(hexcolour: str, ratio: float = 4.5) -> str:
-    colour = hexcolour
-    for _ in range(40):
-        if contrast(colour, "#ffffff") >= ratio:
-            return colour
-        colour = shade(colour, 0.9)
-    return DARK_TEXT
 
 
 def variant_css(branding: dict[str, str]) -> str:

@@ -8,6 +8,7 @@ word the toolkit adds comes from locales/<lang>.yml.
 from __future__ import annotations
 
 import json
+import re
 import posixpath
 from dataclasses import dataclass, field
 
@@ -135,12 +136,14 @@ def module_body(rm: ResolvedManual, mod: ResolvedModule, page: str, links: PageL
         for sec in mod.sections:
             if sec.change:
                 href = links.href(page, f"ref:{ABOUT_ID}#change-{sec.change}")
-                adapted[sec.id] = f"[{_esc(string(s, 'labels.adapted_section'))}]({href})"
+                key = "labels.deviation_section" if sec.deviation else "labels.adapted_section"
+                adapted[sec.id] = f"[{_esc(string(s, key))}]({href})"
     chunks = []
     if mod.preamble.strip():
         chunks.append(rewrite_links(mod.preamble.strip(), page, mod.origin, links, media))
     for sec in mod.sections:
-        chunks.append(rewrite_links(sec.text.strip(), page, sec.origin, links, media))
+        text = _not_core(sec.text) if sec.deviation else sec.text  # a local deviation is not the core text
+        chunks.append(rewrite_links(text.strip(), page, sec.origin, links, media))
     text = "\n\n".join(chunks)
     text = callouts_to_admonitions(text, labels)
     text = mark_headings(text, _esc(string(s, "labels.core_section")), adapted)
@@ -148,6 +151,12 @@ def module_body(rm: ResolvedManual, mod: ResolvedModule, page: str, links: PageL
         # the words are in another language than the page: say so for screen readers and search
         text = f'<div lang="{mod.text_lang}" markdown>\n\n{text}\n\n</div>'
     return text
+
+
+def _not_core(text: str) -> str:
+    """The section's text with the ``.core`` class taken off its heading."""
+    head, nl, rest = text.partition("\n")
+    return re.sub(r"(\{[^}]*?)\s*\.core\b([^}]*\})\s*$", r"\1\2", head) + nl + rest
 
 
 def home_page(rm: ResolvedManual, page: str, links: PageLinks, pdfs: Pdfs) -> str:

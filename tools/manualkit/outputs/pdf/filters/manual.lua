@@ -21,6 +21,8 @@
 --    * `.fp-section core="1" adapted="0"` … `.fp-end`: `#section(...)[` … `]`; `.fp-tags` after
 --      the section's heading: its core / adapted tags;
 --    * callouts (note, tip, example, warning, core): `#callout("kind")[...]`;
+--    * `::: {.lines n=5}` … `:::` (room to write on a handout): `#writing-lines(5)[...]`, n a whole
+--      number from 1 to 30 (the checker's rule E816), 4 when not given;
 --    * images: `image(path, alt: ...)`; an image without alt text is decorative, an artifact;
 --      a web address cannot be fetched for print, so only its alt text is kept.
 -- Every string from content that goes into Typst code goes through typst_string.
@@ -82,6 +84,11 @@ local allow = {
       if CALLOUTS[class] then
         return pandoc.Div(div.content, pandoc.Attr("", { class }, {}))
       end
+      if class == "lines" then  -- room to write: only a whole number of lines is kept
+        local n = div.attributes["n"]
+        local attrs = (n ~= nil and n:match("^%d+$")) and { n = n } or {}
+        return pandoc.Div(div.content, pandoc.Attr("", { "lines" }, attrs))
+      end
     end
     return div.content
   end,
@@ -127,6 +134,7 @@ local allow = {
 -- pass 3: the toolkit's markup ------------------------------------------------------------------
 local function flags(attrs)
   return "core: " .. tostring(attrs["core"] == "1") .. ", adapted: " .. tostring(attrs["adapted"] == "1")
+    .. ", deviation: " .. tostring(attrs["deviation"] == "1")
 end
 
 local MARKERS = {
@@ -139,12 +147,24 @@ local MARKERS = {
   ["fp-end"] = function(_) return "]" end,
 }
 
+local function writing_lines(div)
+  local n = math.floor(tonumber(div.attributes["n"] or "4") or 4)
+  n = math.max(1, math.min(30, n))
+  local out = pandoc.Blocks({ raw("#writing-lines(" .. tostring(n) .. ")[") })
+  out:extend(div.content)
+  out:insert(raw("]"))
+  return out
+end
+
 local markup = {
   Div = function(div)
     if is_marker(div) then
       return raw(MARKERS[div.classes[1]](div.attributes))
     end
     local kind = div.classes[1]
+    if kind == "lines" then
+      return writing_lines(div)
+    end
     if kind and CALLOUTS[kind] then
       local out = pandoc.Blocks({ raw("#callout(" .. typst_string(kind) .. ")[") })
       out:extend(div.content)

@@ -1,0 +1,78 @@
+"""`manual new language LANG`: the first step of adding a language (for example nn, Nynorsk).
+
+It copies the default language's interface strings to locales/<lang>.yml for translation and adds
+the language to manual.yml. Everything else comes step by step, and until then the default
+language's text is shown with a warning: module translations (W502), the rest of the interface
+strings (W507) and the glossary terms (W509). See docs/writing.md, "Adding a language".
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from manualkit.core.load import load_manual
+from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.schema import LANG_RE
+
+# what a language calls itself, for the language switcher; others start as the code, to translate
+NAMES = {"nb": "norsk bokmål", "nn": "norsk nynorsk", "en": "English", "se": "davvisámegiella",
+         "sv": "svenska", "da": "dansk", "fi": "suomi", "de": "Deutsch", "pl": "polski", "uk": "українська"}
+
+
+def new_language(root: Path, lang: str) -> list[str]:
+    """Scaffold ``lang``; returns the lines to show ('created ...', 'updated ...')."""
+    if lang == "no":
+        raise UsageError("'no' is not a language code here", hint="Norwegian Bokmål is nb and Nynorsk nn")
+    if not LANG_RE.match(lang):
+        raise UsageError(f"'{lang}' is not a language code", hint="use a two- or three-letter code such as nn or se")
+    manual, _problems = load_manual(root)
+    if manual is None:
+        raise ManualkitError("manual/manual.yml cannot be read", hint="run: manual check")
+    target = root / "locales" / f"{lang}.yml"
+    if lang in manual.languages and target.exists():
+        raise UsageError(f"'{lang}' is a language of the manual already", hint=f"translate locales/{lang}.yml and the modules")
+    source = root / "locales" / f"{manual.default_language}.yml"
+    if not source.is_file():
+        raise ManualkitError(f"locales/{manual.default_language}.yml is missing", hint="restore it first; it is copied")
+    out: list[str] = []
+    if not target.exists():
+        text = source.read_text(encoding="utf-8-sig")
+        name = NAMES.get(lang, lang)
+        text, n = re.subn(r"(?m)^language_name:.*$", f"language_name: {name}", text, count=1)
+        header = (f"# Interface strings in '{lang}', copied from locales/{manual.default_language}.yml by "
+                  f"`manual new language {lang}`.\n# Translate every text (keep the keys and the {{placeholders}}).\n")
+        target.write_text(header + text, encoding="utf-8")
+        out.append(f"created locales/{lang}.yml (a copy of locales/{manual.default_language}.yml: translate it)")
+    if lang not in manual.languages:
+        _add_to_languages(root / "manual" / "manual.yml", lang)
+        out.append(f"updated manual/manual.yml (languages: {', '.join(manual.languages + (lang,))})")
+    return out
+
+
+def _add_to_languages(path: Path, lang: str) -> None:
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig")
+    nl = "\r\n" if "\r\n" in text else "\n"
+    lines = text.replace("\r\n", "\n").split("\n")
+    for i, line in enumerate(lines):
+        flow = re.match(r"^(languages:\s*\[)([^\]]*)\](.*)$", line)
+        if flow:
+            items = [x.strip() for x in flow.group(2).split(",") if x.strip()]
+            lines[i] = f"{flow.group(1)}{', '.join(items + [lang])}]{flow.group(3)}"
+            break
+        if re.match(r"^languages:\s*(#.*)?$", line):
+            j = i + 1
+            while j < len(lines) and re.match(r"^\s+-\s", lines[j]):
+                j += 1
+            indent = re.match(r"^(\s+-\s+)", lines[j - 1]).group(1) if j > i + 1 else "  - "
+            lines.insert(j, f"{indent}{lang}")
+            break
+    else:
+        raise ManualkitError("manual/manual.yml has no 'languages:' line", hint=f"add {lang} to its languages by hand")
+    data = ("\ufeff" if raw.startswith(b"\xef\xbb\xbf") else "") + nl.join(lines)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data.encode("utf-8"))
+    tmp.replace(path)
+
+
+__all__ = ["new_language"]
