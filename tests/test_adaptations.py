@@ -324,6 +324,6 @@ def test_deprecated_term_in_overlay_warns_for_that_variant_only(fixture_copy):
     overlay = root / "adaptations/testby/overlays/local-records.nb.md"
     overlay.write_text(overlay.read_text(encoding="utf-8") + "\nNotatet nevner alle støttetiltak.\n", encoding="utf-8")
     rel = "adaptations/testby/overlays/local-records.nb.md"
-    hits = [(p.path, p.line, p.message) for p in load_project(root, ["base", "testby"]).problems if p.code == "W1101"]
+    hits = [(p.path, p.line, p.message) for p in load_project(root, ["base", "testby"]).problems if p.code == "W1201"]
     assert hits == [(rel, 5, "'støttetiltak' is a deprecated term; the glossary uses 'hjelpetiltak'")]
-    assert [p for p in load_project(root, ["base"]).problems if p.code == "W1101"] == []
+    assert [p for p in load_project(root, ["base"]).problems if p.code == "W1201"] == []

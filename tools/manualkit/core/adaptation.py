@@ -16,6 +16,7 @@ from manualkit.core.body import Body, field_findings, parse_body
 from manualkit.core.colour import AA_TEXT, ratio_text, readable_on_white
 from manualkit.core.links import image_hint, inside
 from manualkit.core.frame import FrameRecord
+from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, key_name, suggest
 from manualkit.core.textfile import read_text, read_yaml_file
 from manualkit.core.yamlread import Marks

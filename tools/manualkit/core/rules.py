@@ -127,7 +127,7 @@ RULES: dict[str, Rule] = {
     "E902": Rule(E, "the table has no header row", "start the table with a header row and a '| --- |' line"),
     "W903": Rule(W, "the handout is hard to read: LIX {lix} (above {limit})", "use shorter sentences and shorter words; the longest sentences: {longest}"),
     # Terms (locales/glossary.yml)
-    "W1101": Rule(W, "'{used}' is a deprecated term; the glossary uses '{preferred}'",
+    "W1201": Rule(W, "'{used}' is a deprecated term; the glossary uses '{preferred}'",
                   "write '{preferred}' instead (term '{id}' in locales/glossary.yml lists '{used}' under 'deprecated')"),
     # Adaptations
     "E1001": Rule(E, "change '{change}': the {what} '{target}' does not exist in the base manual", "{suggest}"),

@@ -2,7 +2,7 @@
 
 A glossary term may list ``deprecated: {nb: [programtroskap], en: [...]}``: words (or fixed
 phrases) that the manual no longer uses for that term. Every use in a module body or in an
-overlay gives a warning (W1101) at its line, naming the preferred term. Pure: data in, problems out.
+overlay gives a warning (W1201) at its line, naming the preferred term. Pure: data in, problems out.
 """
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def check_text(text: str, rel: str, first_line: int, terms: list[Deprecated]) ->
             preferred = d.preferred[:1].upper() + d.preferred[1:] if used[:1].isupper() else d.preferred
             start = masked.rfind("\n", 0, mt.start()) + 1
             line = first_line + masked.count("\n", 0, mt.start())
-            out.append(make("W1101", rel, line, mt.start() - start + 1, used=" ".join(used.split()),
+            out.append(make("W1201", rel, line, mt.start() - start + 1, used=" ".join(used.split()),
                             preferred=preferred, id=d.term_id))
     return out
 
