@@ -97,6 +97,7 @@ class Manual:
     # (module, language) of files that exist but could not be read; their problem is reported,
     # and the other checks treat such a module as present with unknown sections
     unreadable: frozenset[tuple[str, str]] = frozenset()
+    intervention: Any = None  # the intervention model (core/intervention.py), None without manual/intervention.yml
 
     @property
     def unreadable_modules(self) -> set[str]:

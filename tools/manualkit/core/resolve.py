@@ -15,12 +15,16 @@ from manualkit.core.adaptation import Adaptation
 from manualkit.core.body import parse_body
 from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
+from manualkit.core import model_checks
 from manualkit.core.links import check_link, inside
 from manualkit.core.overlay import Applier, WModule, WSection, WText, working_copy
 from manualkit.core.problems import Problem, make
 from manualkit.core.resolved import (ABOUT_ID, BASE, GLOSSARY_ID, ResolvedChange, ResolvedManual, ResolvedModule,
                                      ResolvedPart, ResolvedSection, ResolvedVariant, string)
 from manualkit.core.validate import base_variables, check_variables_used, section_index
+
+MODEL_TITLE = {"nb": "Tiltaksmodellen", "nn": "Tiltaksmodellen", "en": "Intervention model"}
+
 
 def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None,
             *, render: bool = True, a11y_record: dict | None = None) -> ResolvedVariant:
@@ -39,6 +43,9 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         applier = Applier(manual, adaptation, order, mods, adaptation.snapshots)
         applier.apply_all()
         problems += applier.problems
+    intervention = model_checks.variant_model(manual, adaptation, order, mods, problems)
+    values = v.merge(values, intervention.values)
+    if adaptation is not None:
         values = v.merge(values, v.flatten(adaptation.variables, manual.languages, adaptation.path, adaptation.marks, (), ("variables",)))
         problems += _check_variant_text(manual, adaptation, order, mods, values)
     manuals: dict[str, ResolvedManual] = {}
@@ -71,7 +78,9 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         assets["logo"] = root / logo
     return ResolvedVariant(id=variant, root=root, languages=tuple(langs), default_language=manual.default_language,
                            manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,
-                           problems=tuple(problems), a11y_record=a11y_record)
+                           problems=tuple(problems), a11y_record=a11y_record, model=intervention.model,
+                           sessions=intervention.sessions, base_model=intervention.base_model,
+                           base_sessions=intervention.base_sessions, frame_vocab=frame_vocab or {})
 
 
 def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:
@@ -149,10 +158,20 @@ def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule],
             title = f.title
             if ch.section and f.body:
                 title += " – " + next((s.title for s in f.body.sections if s.id == ch.section), ch.section)
+        elif ch.on_model:
+            title = f"{MODEL_TITLE.get(lang, MODEL_TITLE['en'])}: {ch.field}"
         else:
             title = m.text_in(ch.new_module.get("title"), lang, manual.default_language) or ch.module
+        if ch.justifications:
+            jlang = lang if lang in ch.justifications else (manual.default_language if manual.default_language in ch.justifications
+                                                            else next(iter(ch.justifications)))
+            justification = ch.justifications[jlang]
+        else:
+            jlang, justification = "", ch.justification
         out.append(ResolvedChange(ch.id, ch.operation, ch.target, v.escape_value(title), m.text_in(ch.description, lang, manual.default_language),
-                                  ch.frame, ch.justification, ch.approved_by, ch.date))
+                                  ch.frame, justification, ch.approved_by, ch.date, field=ch.field if ch.operation == "set" else "",
+                                  value="" if ch.operation != "set" else str(m.text_in(ch.value, lang, manual.default_language)),
+                                  justification_lang=jlang, source_line=ch.line, source_path=a.path))
     out.sort(key=lambda c: (not c.inconsistent,))
     return tuple(out)
 
