@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     pdf.add_argument("--variant", default="base")
     pdf.add_argument("--lang")
 
+    from manualkit.cli import report
+    report.add_parser(sub)
+
     ax = sub.add_parser("a11y", help="accessibility check of the built sites and PDFs in a real browser")
     ax.add_argument("--variant")
     return p
