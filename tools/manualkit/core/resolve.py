@@ -17,7 +17,7 @@ from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
 from manualkit.core import model_checks
 from manualkit.core.links import check_link, inside
-from manualkit.core.overlay import Applier, WModule, WSection, WText, working_copy
+from manualkit.core.overlay import Applier, WModule, WSection, WText, base_text, working_copy
 from manualkit.core.problems import Problem, make
 from manualkit.core.resolved import (ABOUT_ID, BASE, GLOSSARY_ID, ResolvedChange, ResolvedManual, ResolvedModule,
                                      ResolvedPart, ResolvedSection, ResolvedVariant, string)
@@ -168,10 +168,20 @@ def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule],
             justification = ch.justifications[jlang]
         else:
             jlang, justification = "", ch.justification
+        core = False
+        if mod is not None:
+            core = mod.core or any(s.core for s in (mod.source.body.sections if mod.source.body else ()) if s.id == ch.section)
+        if ch.on_model:  # the frame of the core components: phases, caseload, duration, supervision
+            core = ch.field.split(".")[0] in ("phases", "caseload_max", "duration_months", "supervision")
+        component = "model" if ch.on_model else (mod.component if mod else str(ch.new_module.get("component", "general")))
+        base = base_text(manual, ch)
+        review = "" if base is None else ("not-recorded" if not ch.base_hash else
+                                          "reviewed" if m.body_hash(base) == ch.base_hash else "drift")
         out.append(ResolvedChange(ch.id, ch.operation, ch.target, v.escape_value(title), m.text_in(ch.description, lang, manual.default_language),
                                   ch.frame, justification, ch.approved_by, ch.date, field=ch.field if ch.operation == "set" else "",
                                   value="" if ch.operation != "set" else str(m.text_in(ch.value, lang, manual.default_language)),
-                                  justification_lang=jlang, source_line=ch.line, source_path=a.path))
+                                  justification_lang=jlang, source_line=ch.line, source_path=a.path, core=core,
+                                  component=component, review=review))
     out.sort(key=lambda c: (not c.inconsistent,))
     return tuple(out)
 

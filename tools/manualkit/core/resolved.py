@@ -86,6 +86,9 @@ class ResolvedChange:
     justification_lang: str = ""  # the language of ``justification``; "" when written as one text
     source_line: int = 0  # line of the change in adaptation.yml
     source_path: str = ""
+    core: bool = False  # the change touches a core module or core section of the base manual
+    component: str = ""  # the component of the module it changes ("model" for the intervention model)
+    review: str = ""  # reviewed | drift | not-recorded, or "" when the change does not depend on base text
 
     @property
     def inconsistent(self) -> bool:
