@@ -58,3 +58,89 @@ def test_report_usage_errors(fixture_copy):
     assert code == 2 and err.startswith("manual: the dose report has no format 'docx'\n    hint: formats: md, csv, json")
     code, _, err = run_cli("--root", str(root), "report", "dose", "--variant", "nowhere")
     assert code == 2 and "there is no variant 'nowhere'" in err
+
+
+# REDCap's data dictionary format (the 18 columns, as REDCap's own template lists them) and its rules
+REDCAP_COLUMNS = [
+    "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
+    "Choices, Calculations, OR Slider Labels", "Field Note", "Text Validation Type OR Show Slider Number",
+    "Text Validation Min", "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
+    "Required Field?", "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name", "Matrix Ranking?",
+    "Field Annotation"]
+FIELD_TYPES = {"text", "notes", "dropdown", "radio", "checkbox", "file", "calc", "sql", "descriptive", "slider",
+               "yesno", "truefalse"}
+VALIDATIONS = {"", "date_dmy", "date_mdy", "date_ymd", "datetime_dmy", "email", "integer", "number", "phone", "time", "zipcode"}
+
+
+def check_redcap(text: str, lang: str) -> list[dict]:
+    import re
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    assert header == REDCAP_COLUMNS
+    rows = [dict(zip(header, r)) for r in reader]
+    assert all(len(r) == 18 for r in rows)
+    names = [r["Variable / Field Name"] for r in rows]
+    assert names[0] == "record_id"
+    assert len(names) == len(set(names)), "field names must be unique"
+    for r in rows:
+        name, form = r["Variable / Field Name"], r["Form Name"]
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", name) and len(name) <= 26, name
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", form) and len(form) <= 64, form
+        assert r["Field Type"] in FIELD_TYPES
+        assert r["Field Label"].strip()
+        assert r["Text Validation Type OR Show Slider Number"] in VALIDATIONS
+        if r["Text Validation Min"] or r["Text Validation Max"]:
+            assert r["Text Validation Type OR Show Slider Number"] in ("integer", "number")
+        assert r["Identifier?"] in ("", "y") and r["Required Field?"] in ("", "y") and r["Matrix Ranking?"] in ("", "y")
+        if r["Field Type"] in ("radio", "dropdown", "checkbox"):
+            choices = r["Choices, Calculations, OR Slider Labels"].split(" | ")
+            codes = [c.split(", ", 1)[0] for c in choices]
+            assert all(re.fullmatch(r"\d+, \S.*", c) for c in choices) and len(set(codes)) == len(codes), choices
+        else:
+            assert r["Choices, Calculations, OR Slider Labels"] == ""
+    forms = [r["Form Name"] for r in rows]
+    seen: list[str] = []
+    for f in forms:  # the fields of one instrument are contiguous
+        if not seen or seen[-1] != f:
+            assert f not in seen, f"instrument {f} is split"
+            seen.append(f)
+    yes = {"nb": "1, Ja | 2, Delvis | 3, Nei", "en": "1, Yes | 2, Partly | 3, No"}[lang]
+    assert sum(r["Choices, Calculations, OR Slider Labels"] == yes for r in rows) > 10
+    return rows
+
+
+def test_redcap_dictionary_of_every_variant_follows_the_format():
+    from manualkit.core.project import load_project
+    from manualkit.outputs.reports.fidelity import redcap
+
+    project = load_project(REPO, None)
+    for vid, variant in project.resolutions.items():
+        for lang in variant.languages:
+            rows = check_redcap(redcap(variant, lang), lang)
+            forms = list(dict.fromkeys(r["Form Name"] for r in rows))
+            # one instrument per session, one per core component, one for the frame
+            assert len(forms) == 8 + 3 + 1, (vid, lang, forms)
+            steps = [r for r in rows if r["Form Name"] == "session_daily_routines" and r["Field Type"] == "radio"
+                     and r["Variable / Field Name"].startswith("s4_step")]
+            assert len(steps) == 7
+            notes = [r["Field Note"] for r in steps]
+            assert notes[0] == ({"nb": "Planlagt: {} min", "en": "Planned: {} min"}[lang]
+                                .format(5 if vid == "lillehammer" else 10)), (vid, notes)
+
+
+def test_fidelity_checklist_pdf_has_steps_indicators_and_room_to_write(fixture_copy):
+    import pypdf
+    root = fixture_copy("bilingual")
+    code, out, _ = run_cli("--root", str(root), "report", "fidelity", "--format", "pdf", "--variant", "testby",
+                           "-o", str(root / "checklists.pdf"))
+    assert (code, out) == (0, "wrote checklists.pdf\n")
+    reader = pypdf.PdfReader(root / "checklists.pdf")
+    pages = [" ".join(p.extract_text().split()) for p in reader.pages]
+    assert len(pages) == 3  # the session, and the two core components
+    assert pages[0].startswith("Sjekkliste for programtro – Økt 1: Lek sammen Fylles ut av familiepartneren etter økten "
+                               "(45 minutter planlagt).")
+    assert "1 Velkommen Planlagt: 5 min 2 Lek og samtale Planlagt: 30 min 3 Avslutning Planlagt: 10 min" in pages[0]
+    assert "Minutter brukt" in pages[0] and "Forelderen har øvd på lek i økten" in pages[0] and "Merknader" in pages[0]
+    assert pages[1].startswith("Sjekkliste for programtro – Hjemmebesøk")
+    assert "Sikkerhetsplanen er gjennomgått ved hvert besøk" in pages[1]
+    assert reader.metadata.title == "Sjekklister for programtro: Testby kommune"
