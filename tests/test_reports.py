@@ -144,3 +144,27 @@ def test_fidelity_checklist_pdf_has_steps_indicators_and_room_to_write(fixture_c
     assert pages[1].startswith("Sjekkliste for programtro – Hjemmebesøk")
     assert "Sikkerhetsplanen er gjennomgått ved hvert besøk" in pages[1]
     assert reader.metadata.title == "Sjekklister for programtro: Testby kommune"
+
+
+def test_costs_from_unit_costs_the_municipality_sets(fixture_copy):
+    root = fixture_copy("bilingual")
+    adaptation = (root / "adaptations/testby/adaptation.yml").read_text(encoding="utf-8")
+    (root / "adaptations/testby/adaptation.yml").write_text(adaptation.replace(
+        "variables:\n", "variables:\n  cost:\n    hourly_rate: 650\n    travel_per_visit: 120\n"), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "report", "costs", "--variant", "testby", "--format", "csv")
+    assert code == 0
+    rows = {r["item"]: r for r in _csv(out)}
+    assert set(rows) >= {"hours.contact", "hours.travel", "hours.preparation", "hours.documentation", "hours.coordination",
+                         "hours.supervision", "hours.total", "cost.per_family", "cost.per_caseload"}
+    total = float(rows["hours.total"]["typical"])
+    # 45 home visits in the typical plan (see the dose report), 30 minutes of travel each
+    assert rows["hours.travel"]["typical"] == "22.5"
+    assert abs(float(rows["cost.per_family"]["typical"]) - (total * 650 + 45 * 120)) < 650 * 0.1
+    assert float(rows["cost.per_caseload"]["typical"]) == float(rows["cost.per_family"]["typical"]) * 5
+    assert all(r["planned"] == "yes" for r in rows.values())
+    code, out, _ = run_cli("--root", str(root), "report", "costs")
+    assert "| Planlagt kostnad per familie | [fyll inn: cost.hourly_rate, cost.travel_per_visit] |" in out
+    code, out, _ = run_cli("--root", str(root), "report", "costs", "--format", "csv")
+    base = {r["item"]: r for r in _csv(out)}
+    assert (base["cost.per_family"]["typical"], base["cost.per_family"]["note"]) == (
+        "", "[fyll inn: cost.hourly_rate, cost.travel_per_visit]")
