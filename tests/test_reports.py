@@ -168,3 +168,32 @@ def test_costs_from_unit_costs_the_municipality_sets(fixture_copy):
     base = {r["item"]: r for r in _csv(out)}
     assert (base["cost.per_family"]["typical"], base["cost.per_family"]["note"]) == (
         "", "[fyll inn: cost.hourly_rate, cost.travel_per_visit]")
+
+
+def test_tidier_pdf_of_every_variant_has_all_twelve_items():
+    import pypdf
+    from manualkit.core.project import load_project
+    from manualkit.outputs.reports.tidier import TITLES, pdf
+
+    project = load_project(REPO, None)
+    for vid, variant in project.resolutions.items():
+        for lang in variant.languages:
+            reader = pypdf.PdfReader(io.BytesIO(pdf(variant, lang)))
+            text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+            for n, title in enumerate(TITLES[lang], 1):
+                assert f"{n}. {title}" in text, (vid, lang, n, title)
+            assert reader.metadata.title.startswith({"nb": "TIDieR-beskrivelse: ", "en": "TIDieR description: "}[lang])
+    lille = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf(project.resolutions["lillehammer"], "en"))).pages)
+    assert "Follow-up: 22 weeks (typical), home visits every second week of 75 minutes" in " ".join(lille.split())
+
+
+def test_tidier_items_cite_their_modules(fixture_copy):
+    root = fixture_copy("bilingual")
+    code, out, _ = run_cli("--root", str(root), "report", "tidier", "--variant", "testby", "--format", "json", "--lang", "en")
+    data = json.loads(out)
+    assert [i["number"] for i in data["items"]] == list(range(1, 13))
+    by = {i["title"]: i for i in data["items"]}
+    assert [s["module"] for s in by["What (procedures)"]["sources"]] == ["safety", "session-play"]
+    assert by["Modifications"]["lines"][0] == "Shorter steps in the session (Shortening/condensing; Fidelity-inconsistent)"
+    assert by["How well (actual)"]["text"][0].startswith("Not available yet")
+    assert "Planned per family: 45 home visits (at least 29, at most 81)" in by["When and how much"]["text"][0]
