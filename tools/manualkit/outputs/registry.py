@@ -49,7 +49,8 @@ def _report(name: str) -> Render:
 
 OUTPUTS: tuple[Output, ...] = (
     Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf),
-    Output("site", "the bilingual website (mkdocs-material), with links to the PDFs", "site", _site, needs=("pdf",)),
+    Output("site", "the bilingual website (mkdocs-material), with links to the PDFs and reports", "site", _site,
+           needs=("pdf", "tidier", "fidelity", "dose", "costs", "ledger")),
     *(Output(n, d, f"reports/{n}", _report(n)) for n, d in (
         ("tidier", "TIDieR description (12 items) per language: md, json, pdf"),
         ("fidelity", "fidelity checklists (A4 PDF), REDCap data dictionary and codebook"),
