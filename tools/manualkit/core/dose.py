@@ -123,8 +123,8 @@ def frequency(per_week: float, lang: str) -> str:
         n = int(per_week)
         if n == 1:
             return "hver uke" if nb else "every week"
-        if n == 2 and not nb:
-            return "twice a week"
+        if n == 2:
+            return "to ganger i uken" if nb else "twice a week"
         return f"{n} ganger i uken" if nb else f"{n} times a week"
     every = 1 / per_week
     if abs(every - round(every)) < 0.01 and round(every) in _ORD_NB:

@@ -70,3 +70,31 @@ def with_research(rm: ResolvedManual, files: dict[str, list[tuple[str, str]]]) -
 
 
 __all__ = ["research_module", "with_research", "RESEARCH_ID", "REPORTS"]
+
+
+# -- the generated fidelity checklist in the text of the manual ---------------------------------
+
+CHECKLIST_SECTION = "fidelity-checklist"
+TABLE = {
+    "nb": {"component": "Komponent", "indicator": "Indikator", "rater": "Vurderes av", "checks": "Del av manualen",
+           "general": "Rammen for tiltaket",
+           "raters": {"family-partner": "familiepartneren", "supervisor": "veilederen", "family": "familien"}},
+    "en": {"component": "Component", "indicator": "Indicator", "rater": "Rated by", "checks": "Part of the manual",
+           "general": "The frame of the intervention",
+           "raters": {"family-partner": "the family partner", "supervisor": "the supervisor", "family": "the family"}},
+}
+
+
+def indicator_table(model, lang: str, titles: dict[str, str]) -> str:
+    """The model's fidelity indicators as a Markdown table (``titles``: "module#section" -> title in ``lang``)."""
+    t = TABLE.get("nb" if lang == "nn" else lang, TABLE["en"])
+    comp = {c.id: c.title.get(lang, c.id) for c in model.components}
+    rows = [f"| {t['component']} | {t['indicator']} | {t['rater']} | {t['checks']} |", "| --- | --- | --- | --- |"]
+    for ind in sorted(model.indicators, key=lambda i: (i.component == "general", list(comp).index(i.component) if i.component in comp else 0)):
+        where = titles.get(ind.checks) or ind.checks
+        rows.append(f"| {escape_value(comp.get(ind.component, t['general']))} | {escape_value(ind.text.get(lang, ''))} | "
+                    f"{escape_value(t['raters'].get(ind.rater, ind.rater))} | [{escape_value(where)}](ref:{ind.checks}) |")
+    return "\n".join(rows) + "\n"
+
+
+__all__ += ["indicator_table", "CHECKLIST_SECTION"]

@@ -16,6 +16,7 @@ from manualkit.core.body import parse_body
 from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
 from manualkit.core import model_checks
+from manualkit.core.research import CHECKLIST_SECTION, indicator_table
 from manualkit.core.links import check_link, inside
 from manualkit.core.overlay import Applier, WModule, WSection, WText, base_text, working_copy
 from manualkit.core.problems import Problem, make
@@ -57,7 +58,8 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         name = m.text_in(adaptation.name, lang, manual.default_language) if adaptation else string(strings, "labels.base_version")
         parts: list[ResolvedPart] = []
         for p in manual.parts:
-            rmods = [_render_module(mods[mid], lang, ctx) for mid in order[p.id] if mid in mods]
+            rmods = [_with_checklist(_render_module(mods[mid], lang, ctx), intervention.model, mods, lang)
+                     for mid in order[p.id] if mid in mods]
             parts.append(ResolvedPart(p.id, m.text_in(p.title, lang, manual.default_language), tuple(rmods)))
         glossary = tuple(sorted(
             ((t.term[lang], t.definition[lang], " / ".join(t.term[o] for o in manual.languages if o != lang)) for t in manual.glossary),
@@ -81,6 +83,19 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
                            problems=tuple(problems), a11y_record=a11y_record, model=intervention.model,
                            sessions=intervention.sessions, base_model=intervention.base_model,
                            base_sessions=intervention.base_sessions, frame_vocab=frame_vocab or {})
+
+
+def _with_checklist(mod: ResolvedModule, model, mods: dict[str, WModule], lang: str) -> ResolvedModule:
+    """A section with the id ``fidelity-checklist`` ends with the model's indicators as a table."""
+    if model is None or not any(s.id == CHECKLIST_SECTION for s in mod.sections):
+        return mod
+    titles = {f"{w.id}#{s.id}": f"{w.texts[lang].title} – {s.title}" for w in mods.values() if lang in w.texts
+              for s in w.texts[lang].sections}
+    titles.update({w.id: w.texts[lang].title for w in mods.values() if lang in w.texts})
+    table = indicator_table(model, lang, titles)
+    secs = tuple(ResolvedSection(s.id, s.title, s.core, s.text.rstrip("\n") + "\n\n" + table, s.origin, s.change)
+                 if s.id == CHECKLIST_SECTION else s for s in mod.sections)
+    return ResolvedModule(**{**mod.__dict__, "sections": secs})
 
 
 def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:
