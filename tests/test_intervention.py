@@ -121,3 +121,19 @@ def test_settable_fields_of_a_module_are_still_checked(fixture_copy):
                                     "    field: duration\n    value: 50\n" + FRAME})
     hit = next(p for p in load_project(root, None).problems if p.code == "E203")
     assert (hit.line, hit.message) == (9, "'changes[0].field' cannot be 'duration'")
+
+
+def test_two_changes_to_the_same_model_field(fixture_copy):
+    root = fixture_copy("bilingual")
+    one = "operation: set\n    target: model\n    field: phases.follow-up.visits_per_week\n"
+    write_tree(root, {ADAPT: HEAD + f"  - id: a\n    {one}    value: 0.5\n" + FRAME + f"  - id: b\n    {one}    value: 2\n" + FRAME})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E1004")
+    assert (hit.line, hit.message) == (27, "change 'b' touches 'model: phases.follow-up.visits_per_week', which change 'a' already changed")
+
+
+def test_model_change_without_a_model(fixture_copy):
+    root = fixture_copy("bilingual")
+    (root / "manual/intervention.yml").unlink()
+    write_tree(root, {ADAPT: HEAD + "  - id: a\n    operation: set\n    target: model\n    field: caseload_max\n    value: 4\n" + FRAME})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E1104")
+    assert (hit.line, hit.hint) == (8, "the manual has no intervention model: manual/intervention.yml is missing")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import io
 import json
 
@@ -197,3 +198,67 @@ def test_tidier_items_cite_their_modules(fixture_copy):
     assert by["Modifications"]["lines"][0] == "Shorter steps in the session (Shortening/condensing; Fidelity-inconsistent)"
     assert by["How well (actual)"]["text"][0].startswith("Not available yet")
     assert "Planned per family: 45 home visits (at least 29, at most 81)" in by["When and how much"]["text"][0]
+
+
+def test_complete_ledger_has_codes_labels_and_justification_in_the_page_language():
+    code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--variant", "lillehammer", "--format", "csv", "--lang", "nb")
+    assert code == 0
+    rows = {r["change"]: r for r in _csv(out)}
+    rural = rows["visit-frequency-rural"]
+    assert (rural["fidelity"], rural["fidelity_label"]) == ("inconsistent", "Ikke i tråd med programtroskap")
+    assert (rural["nature"], rural["nature_label"], rural["core"]) == ("spreading", "Spredt over flere økter", "yes")
+    assert rural["justification"].startswith("Familier i de ytre delene av kommunen bor langt fra kontoret.")
+    assert rural["justification_language"] == "nb"
+    assert rural["source"] == "adaptations/lillehammer/adaptation.yml:35" and rural["review"] == "reviewed"
+    assert list(rows)[:2] == ["visit-frequency-rural", "follow-up-visits-every-other-week"]  # inconsistent first
+    model_row = rows["follow-up-visits-every-other-week"]
+    assert (model_row["target"], model_row["field"], model_row["value"]) == ("model", "phases.follow-up.visits_per_week", "0.5")
+    code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--all", "--format", "csv", "--lang", "en")
+    every = _csv(out)
+    assert {r["variant"] for r in every} == {"lillehammer", "ovre-eiker"}
+    assert next(r for r in every if r["change"] == "visit-frequency-rural")["justification"].startswith(
+        "Families in the outer parts of the municipality")
+
+
+def test_justification_in_one_language_only_is_a_warning_and_falls_back(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = root / "adaptations/testby/adaptation.yml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "    justification: {nb: Samme steg med kortere tid, en: The same steps with less time}\n",
+        "    justification: {nb: Samme steg med kortere tid}\n"), encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "check")
+    assert ("adaptations/testby/adaptation.yml:55:20: warning[W1115]: the justification of change 'shorter-session-plan' "
+            "is not written in en, so pages in that language show another language") in out
+    code, out, _ = run_cli("--root", str(root), "report", "ledger", "--variant", "testby", "--format", "json", "--lang", "en")
+    change = json.loads(out)["changes"][0]
+    assert (change["justification"], change["justification_language"]) == ("Samme steg med kortere tid", "nb")
+
+
+def test_build_writes_reports_and_the_site_links_them(fixture_copy):
+    import shutil
+    from manualkit.core.project import load_project
+    from manualkit.outputs.runner import build_all
+
+    root = fixture_copy("bilingual")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    model = root / "manual/intervention.yml"
+    model.write_text(model.read_text(encoding="utf-8").replace("caseload_max: 5", "caseload_max: 4"), encoding="utf-8")
+    project = load_project(root, ["base", "testby"])
+    log = io.StringIO()
+    failures = build_all([project.resolutions["testby"]], root / "build", ["tidier", "fidelity", "dose", "costs", "ledger", "site"], log)
+    assert failures == [], log.getvalue()
+    reports = root / "build/testby/reports"
+    assert sorted(p.name for p in (reports / "dose").iterdir()) == [
+        "dose.en.csv", "dose.en.json", "dose.en.md", "dose.nb.csv", "dose.nb.json", "dose.nb.md"]
+    # the model change reaches the TIDieR item in the same build
+    tidier = json.loads((reports / "tidier/tidier.en.json").read_text(encoding="utf-8"))
+    assert "A family partner has at most 4 families." in tidier["items"][7]["text"][0]
+    site = root / "build/testby/site"
+    for page, lang in (("training/for-researchers.html", "nb"), ("en/training/for-researchers.html", "en")):
+        html = (site / page).read_text(encoding="utf-8")
+        hrefs = re.findall(r'href="([^"]*reports/[^"]*)"', html)
+        assert len(hrefs) == 13, hrefs
+        for href in hrefs:
+            assert (site / page).parent.joinpath(href).resolve().is_file(), href
+        assert f"reports/{lang}/fidelity/fidelity-redcap.csv" in " ".join(hrefs)
+    assert "For forskere" in (site / "index.html").read_text(encoding="utf-8")

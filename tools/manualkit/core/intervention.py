@@ -410,8 +410,12 @@ def apply_sets(model: Intervention, changes: list, adaptation_path: str, adaptat
     """The variant's model: the base data with every ``set`` on the model applied, converted again."""
     problems: list[Problem] = []
     data = copy.deepcopy(model.raw)
+    done: dict[str, str] = {}
     for ch in changes:
         line, col = adaptation_marks.at(("changes", ch.index, "field"))
+        if ch.field in done and done[ch.field] != ch.builds_on:
+            problems.append(make("E1004", adaptation_path, line, col, change=ch.id, target=f"model: {ch.field}", other=done[ch.field]))
+        done[ch.field] = ch.id
         container, key, hint = locate(data, ch.field)
         if container is None:
             problems.append(make("E1104", adaptation_path, line, col, change=ch.id, field=ch.field, hint=hint))

@@ -116,6 +116,11 @@ def variant_model(manual: m.Manual, adaptation: Any, order: dict[str, list[str]]
         known = {_key(p) for plans in base_sessions.values() for plan in plans for p in check_plan(plan)}
         own += [p for p in step_problems if _key(p) not in known]
         model_changes = [ch for ch in adaptation.changes if ch.on_model]
+        if base is None:
+            for ch in model_changes:
+                line, col = adaptation.marks.at(("changes", ch.index, "target"))
+                own.append(make("E1104", adaptation.path, line, col, change=ch.id, field=ch.field,
+                                hint="the manual has no intervention model: manual/intervention.yml is missing"))
         if base is not None:
             model = base
             if model_changes:
