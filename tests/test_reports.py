@@ -50,7 +50,7 @@ def test_a_model_change_reaches_text_dose_and_json_in_one_build(fixture_copy):
     assert (visits["typical"], data["planned"]) == (81, True)
     from manualkit.core.project import load_project
     text = load_project(root, ["base"]).resolutions["base"].manual("nb").module("welcome").markdown()
-    assert "Besøk 2 ganger i uken." in text
+    assert "Besøk to ganger i uken." in text
 
 
 def test_report_usage_errors(fixture_copy):

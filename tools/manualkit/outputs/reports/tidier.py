@@ -131,7 +131,8 @@ def items(variant: ResolvedVariant, lang: str) -> list[dict]:
                                 caseload=model.caseload_max, visits=fig(dose["home_visits"].typical, lang),
                                 vmin=fig(dose["home_visits"].min, lang), vmax=fig(dose["home_visits"].max, lang),
                                 hours=fig(dose["contact_hours"].typical, lang), meetings=fig(dose["coordination_meetings"].typical, lang))],
-        phase_lines, src(*model.prose, "home-visits-overview", "family-partner-role#caseload"))
+        phase_lines, src("home-visits-overview#frequency", "family-partner-role#caseload", "parent-training-overview",
+                         *[r for p in model.phases for r in p.described_in]))
     with_adapt = [s for s in sessions if any(sec.id == "adaptations" for sec in mods[s.module].sections)] if sessions else []
     add([w(lang, "tailoring").format(n=len(with_adapt))], [], src("family-goals-and-plan", *[s.module for s in with_adapt]))
     vocab = variant.frame_vocab
