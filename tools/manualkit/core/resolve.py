@@ -45,9 +45,10 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         applier.apply_all()
         problems += applier.problems
     intervention = model_checks.variant_model(manual, adaptation, order, mods, problems)
-    values = v.merge(values, intervention.values)
     if adaptation is not None:
         values = v.merge(values, v.flatten(adaptation.variables, manual.languages, adaptation.path, adaptation.marks, (), ("variables",)))
+    values = v.merge(values, intervention.values)  # model.* comes from the model only (changed with `set`, FRAME-coded)
+    if adaptation is not None:
         problems += _check_variant_text(manual, adaptation, order, mods, values)
     manuals: dict[str, ResolvedManual] = {}
     contacts = {}
