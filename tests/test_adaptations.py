@@ -230,10 +230,11 @@ def test_missing_base_hash_warns(testby):
 
 
 LEDGER_MD = """\
-# FRAME adaptation ledger: Testby municipality (2 changes)
+# FRAME adaptation ledger: Testby municipality (3 changes)
 
 | change | operation | target | when | planned | decided_by | modified | level | nature | fidelity | goals | reason | reason_level | approved_by | date |
 |---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| shorter-session-plan | replace-section | session-play#plan | Pre-implementation (planning/pilot) | Planned/proactive | Intervention team | Content | Target group | Shortening/condensing | Fidelity-inconsistent | Improve feasibility | Kortere besøk passer familiene bedre | Recipient | Teamleder (eksempel) | 2026-11-02 |
 | local-records | replace-section | safety#records | Implementation | Planned/proactive | Programme manager | Content | Organisation | Tailoring/tweaking/refining | Fidelity-consistent | Improve fit with recipients | Local records system | Organisation | Programansvarlig (eksempel) | 2026-11-01 |
 | shorter-session | set | session-play | Pre-implementation (planning/pilot) | Planned/proactive | Intervention team | Content | Target group | Shortening/condensing | Unknown | Improve feasibility | Kortere besøk passer familiene bedre | Recipient | Teamleder (eksempel) | 2026-11-02 |
 """
@@ -274,6 +275,7 @@ def test_matrix_of_all_municipalities(fixture_copy):
     code, out, _ = run_cli("--root", str(root), "adaptations", "--all", "--format", "csv")
     assert out.splitlines() == [
         "municipality,change,operation,target,component,nature,fidelity",
+        "testby,shorter-session-plan,replace-section,session-play#plan,parent-training,shortening,inconsistent",
         "testby,local-records,replace-section,safety#records,home-visiting,tailoring,consistent",
         "testby,shorter-session,set,session-play,parent-training,shortening,unknown",
     ]

@@ -23,7 +23,8 @@ def _example_render():
 
 
 def test_outputs_come_after_what_they_need():
-    assert [o.name for o in in_order()][:2] == ["pdf", "site"]
+    order = [o.name for o in in_order()]
+    assert order[0] == "pdf" and order.index("site") > max(order.index(r) for r in ("tidier", "fidelity", "dose", "costs", "ledger"))
     assert [o.name for o in in_order(["site"])] == ["site"]  # --only site: the PDFs of the last build are used
     circle = (Output("a", "", "a", lambda *a: None, needs=("b",)), Output("b", "", "b", lambda *a: None, needs=("a",)))
     with pytest.raises(ValueError, match="circle: a → b → a"):

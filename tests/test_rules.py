@@ -49,6 +49,56 @@ terms:
     deprecated: {nb: [samling, samlingen], en: [gathering]}
 """
 
+MODEL = "manual/intervention.yml"
+MODEL_YML = """\
+name: {nb: Familiepartner, en: Family Partner}
+caseload_max: 5
+duration_months: {min: 6, typical: 10, max: 18}
+target_group: {nb: Familier, en: Families}
+deliverer: {nb: En familiepartner, en: A family partner}
+setting: {nb: Hjemme, en: At home}
+training: {initial_hours: 46, days_per_year: 2}
+supervision: {individual_every_weeks: 2, individual_minutes: 60, group_every_weeks: 4, group_minutes: 90}
+overhead: {travel_minutes_per_visit: 40, preparation_minutes_per_visit: 15, documentation_minutes_per_contact: 15, preparation_minutes_per_meeting: 30}
+coordination_meeting_minutes: 90
+components:
+  - id: home-visiting
+    title: {nb: Hjemmebesøk, en: Home visits}
+    core: true
+phases:
+  - id: start
+    title: {nb: Oppstart, en: Start}
+    weeks: {min: 6, typical: 8, max: 18}
+    visits_per_week: 2
+    visit_minutes: 90
+  - id: follow-up
+    title: {nb: Oppfølging, en: Follow-up}
+    weeks: {min: 20, typical: 30, max: 60}
+    visits_per_week: 1
+    visit_minutes: 60
+indicators:
+  - id: visits
+    component: home-visiting
+    checks: intro#first
+    rater: supervisor
+    scale: yes-partly-no
+    text: {nb: Besøkene er holdt, en: The visits were held}
+"""
+
+
+def model(*replace: tuple[str, str]) -> str:
+    text = MODEL_YML
+    for old, new in replace:
+        assert old in text, old
+        text = text.replace(old, new)
+    return text
+
+
+def session(plan: str) -> str:
+    return nb(replace=("type: chapter", "type: session"), meta_extra="duration_minutes: 60\n",
+              body="\n## Mål {#goals}\n\n## Materiell {#materials}\n\n## Plan {#plan}\n\n" + plan + "\n## Hjemme {#home-practice}\n")
+
+
 CASES = [
     # code, files to change, path, line
     ("E101", {NB: b"---\nid: intro\ntitle: \xff\n---\n"}, NB, 3),
@@ -133,6 +183,19 @@ CASES = [
     ("W903", {NB: nb(replace=("type: chapter", "type: handout"),
                      body="\nKommunikasjonsutfordringer mellom familiemedlemmer representerer betydningsfulle utviklingsmuligheter "
                           "forutsatt tilstrekkelig refleksjonskompetanse og systematisk tilrettelagte samhandlingsarenaer.\n")}, NB, 8),
+    # the intervention model and the sessions' timed steps
+    ("E1101", {NB: session("1. **Velkommen (10 min).** Hei.\n2. **Lek (40 min).** Lek.\n")}, NB, 22),
+    ("E1102", {NB: session("1. **Velkommen (10 min).** Hei.\n2. **Lek.** Lek.\n")}, NB, 23),
+    ("E1103", {NB: session("Foreldrene leker.\n")}, NB, 20),
+    ("E1106", {MODEL: model(("{min: 6, typical: 8, max: 18}", "{min: 10, typical: 8, max: 18}"))}, MODEL, 18),
+    ("E1107", {MODEL: model(("{min: 20, typical: 30, max: 60}", "{min: 10, typical: 30, max: 60}"))}, MODEL, 15),
+    ("E1108", {MODEL: model(("checks: intro#first", "checks: intro#nowhere"))}, MODEL, 29),
+    ("W1109", {MODEL: MODEL_YML, NB: nb(body="\n## Kjerne {#kernel .core}\n\nTekst.\n"),
+               EN: en(body="\n## Kernel {#kernel .core}\n\nText.\n")}, NB, 15),
+    ("W1110", {MODEL: model(("phases:", "  - id: parent-training\n    title: {nb: Veiledning, en: Guidance}\n    core: true\nphases:"))},
+     MODEL, 15),
+    ("W1111", {MODEL: MODEL_YML, NB: nb(body="\nEn familiepartner har inntil seks familier.\n")}, NB, 15),
+    ("W1112", {MODEL: MODEL_YML, NB: nb(body="\nTiltaket varer 3–9 måneder.\n")}, NB, 15),
 ]
 
 
@@ -156,6 +219,8 @@ def test_every_rule_has_a_case():
     covered = {c[0] for c in CASES}
     # adaptation rules (E10xx, W10xx and W703) have their cases in the adaptation tests
     adaptation_rules = {code for code in RULES if re.fullmatch(r"[EW]10\d\d", code)} | {"W703"}
+    covered = {c[0] for c in CASES} | {c[0] for c in VARIANT_CASES}
+    adaptation_rules = {code for code in RULES if code.startswith(("E10", "W10"))} | {"W703"}
     assert set(RULES) - covered - adaptation_rules == set()
     tests = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py") if p.name != "test_rules.py")
     assert {code for code in adaptation_rules if f'"{code}"' not in tests} == set()
@@ -241,3 +306,52 @@ def test_deprecated_terms_must_be_lists_per_manual_language(tree):
     problems = [(p.code, p.path, p.line, p.message) for p in load_project(tree({"locales/glossary.yml": bad}), ["base"]).problems]
     assert ("E202", "locales/glossary.yml", 9, "'terms[1].deprecated.nb' must be a list, not text") in problems
     assert ("E205", "locales/glossary.yml", 9, "unknown key 'de' in 'deprecated'") in problems
+# Rules that only a municipality's version can break: (code, adaptation.yml, path, line)
+ADAPT = "adaptations/testby/adaptation.yml"
+VARIANT_HEAD = """\
+id: testby
+name: {nb: Testby kommune, en: Testby municipality}
+base_version: 1.0.0
+languages: [nb, en]
+"""
+VARIANT_FRAME = """\
+    frame:
+      when: implementation
+      planned: planned-proactive
+      decided_by: [programme-manager]
+      modified: content
+      level: organisation
+      nature: tailoring
+      fidelity: consistent
+      goals: [improve-fit]
+      reasons: {text: Lokale forhold, level: organisation}
+    description: {nb: En endring, en: A change}
+    approved_by: Programansvarlig (eksempel)
+    date: 2026-11-01
+"""
+
+
+def model_set(field: str, value: str, extra: str = "") -> str:
+    return (VARIANT_HEAD + "changes:\n  - id: visits\n    operation: set\n    target: model\n"
+            f"    field: {field}\n    value: {value}\n{extra}" + VARIANT_FRAME)
+
+
+VARIANT_CASES = [
+    ("E1104", model_set("phases.folow-up.visits_per_week", "0.5"), ADAPT, 9),
+    ("E1105", model_set("phases.follow-up.visits_per_week", "sjelden"), ADAPT, 10),
+    ("W1113", VARIANT_HEAD + "changes:\n  - id: further\n    operation: replace-section\n    target: welcome#further\n"
+              "    overlay: local-records\n" + VARIANT_FRAME, ADAPT, 8),
+    ("W1114", VARIANT_HEAD + "variables:\n  cost:\n    hourly_rate: mye\n", ADAPT, 7),
+    ("W1115", model_set("phases.follow-up.visits_per_week", "0.5", "    justification: Long distances\n"), ADAPT, 11),
+]
+
+
+@pytest.mark.parametrize("code,adaptation,path,line", VARIANT_CASES, ids=[c[0] for c in VARIANT_CASES])
+def test_variant_rule_triggers_at_file_and_line(fixture_copy, code, adaptation, path, line):
+    root = fixture_copy("bilingual")
+    (root / ADAPT).write_text(adaptation, encoding="utf-8")
+    problems = load_project(root, ["base", "testby"]).problems
+    hits = [p for p in problems if p.code == code]
+    assert hits, f"{code} not reported; got: {[(p.code, p.path, p.line, p.message) for p in problems]}"
+    assert (path, line) in [(h.path, h.line) for h in hits], hits
+    assert all(h.message and h.hint for h in hits)

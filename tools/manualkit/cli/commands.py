@@ -172,7 +172,8 @@ def cmd_adaptations(root: Path, args: Namespace) -> int:
         if len(args.rest) != 2:
             raise UsageError("accept needs a variant and a change id", hint="manual adaptations accept lillehammer local-contacts")
         return reports.accept(root, args.rest[0], args.rest[1], OUT)
-    project = load_project(root, [BASE])
+    from manualkit.core.resolved import variants_for
+    project = load_project(root, None if args.all or not args.variant else variants_for(args.variant))
     if project.manual is None:
         print_problems(project.problems, "text", sys.stderr)
         return 1
@@ -206,4 +207,5 @@ COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
     "status": cmd_status, "translations": cmd_translations, "new": cmd_new, "diff": cmd_diff,
     "adaptations": cmd_adaptations,
     "docx": _docx_run,
+    "report": lambda root, args: __import__("manualkit.cli.report", fromlist=["run"]).run(root, args),
 }

@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     docx_cli.add_parser(sub)
 
+    from manualkit.cli import report
+    report.add_parser(sub)
+
     ax = sub.add_parser("a11y", help="accessibility check of the built sites and PDFs in a real browser")
     ax.add_argument("--variant")
     return p

@@ -16,6 +16,7 @@ from manualkit.core.body import Body, field_findings, parse_body
 from manualkit.core.colour import AA_TEXT, ratio_text, readable_on_white
 from manualkit.core.links import image_hint, inside
 from manualkit.core.frame import FrameRecord
+from manualkit.core.intervention import MODEL_TARGETS
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, key_name, suggest
 from manualkit.core.textfile import read_text, read_yaml_file
@@ -62,6 +63,12 @@ class Change:
     approved_by: str
     date: str
     line: int
+    justifications: dict[str, str] = field(default_factory=dict)  # per language; {} when written as one text
+
+    @property
+    def on_model(self) -> bool:
+        """A ``set`` on the intervention model (``target: model``), applied by core/intervention.py."""
+        return self.operation == "set" and self.module in MODEL_TARGETS
 
     @property
     def target(self) -> str:
@@ -141,7 +148,7 @@ def change_fields() -> dict[str, Field]:
         "overlay": Field("str", example="local-routines"),
         "builds_on": Field("id", example="an earlier change id"),
         "base_hash": Field("str", example="written by: manual adaptations accept"),
-        "field": Field("str", allowed=SETTABLE, example="duration_minutes"),
+        "field": Field("str", example="duration_minutes"),
         "value": Field("any", example="45"),
         "title": Field("text", example="{nb: Lokale rutiner, en: Local routines}"),
         "type": Field("str", allowed=m.MODULE_TYPES, example="chapter"),
@@ -152,7 +159,7 @@ def change_fields() -> dict[str, Field]:
         "core": Field("bool", example="false"),
         "frame": Field("map", required=True, example="{when: implementation, ...}"),
         "description": Field("text", required=True, example="{nb: Hva som er endret, en: What changed}"),
-        "justification": Field("str", example="Why a fidelity-inconsistent change is needed"),
+        "justification": Field("text", example="{nb: Hvorfor endringen trengs, en: Why the change is needed}"),
         "approved_by": Field("str", required=True, example="Programansvarlig i kommunen"),
         "date": Field("str", required=True, example="2026-11-01"),
     }
@@ -327,6 +334,10 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
                 need(f"'{key}'", f"{key}: {ex}")
     if op == "set" and (raw.get("field") is None or raw.get("value") is None):
         need("'field' and 'value'", "field: duration_minutes\n  value: 45")
+    if op == "set" and module not in MODEL_TARGETS and isinstance(raw.get("field"), str) and raw["field"] not in SETTABLE:
+        hint = suggest(raw["field"], SETTABLE)
+        c.add("E203", path + ("field",), key=key_name(path + ("field",)), value=raw["field"],
+              allowed=", ".join(SETTABLE) + ", or a field of the intervention model with 'target: model'", suggest=f" ({hint})" if hint else "")
     if op == "set" and raw.get("field") == "duration_minutes" and (not isinstance(raw.get("value"), int) or isinstance(raw.get("value"), bool)):
         c.add("E202", path + ("value",), key=key_name(path + ("value",)), expected="a whole number", got=repr(raw.get("value")), example="45")
     for key in ADD_MODULE_ONLY:
@@ -397,7 +408,9 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         overlays=overlays, builds_on=str(raw.get("builds_on") or ""), base_hash=str(raw.get("base_hash") or ""),
         field=str(raw.get("field") or ""), value=raw.get("value"), new_module=new_module, frame=FrameRecord.from_mapping(frame),
         description=desc if isinstance(desc, dict) else {lg: str(desc) for lg in langs},
-        justification=str(raw.get("justification") or ""), approved_by=str(raw.get("approved_by") or ""),
+        justification=m.text_in(raw.get("justification"), langs[0] if langs else "") if raw.get("justification") else "",
+        justifications={str(k): str(v) for k, v in raw["justification"].items()} if isinstance(raw.get("justification"), dict) else {},
+        approved_by=str(raw.get("approved_by") or ""),
         date=str(raw.get("date") or ""), line=line,
     )
 

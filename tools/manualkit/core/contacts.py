@@ -38,7 +38,7 @@ def contact_rows(values: dict[str, v.Value], lang: str, default_lang: str, strin
     placeholder = string(strings, "labels.placeholder")
     rows: list[ContactRow] = []
     for name, val in values.items():
-        who = _who(name)
+        who = _who(name) if not name.startswith("model.") else ""  # the intervention model's values are no contacts
         if who == "":
             continue  # not a contact variable
         label = None

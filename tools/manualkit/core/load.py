@@ -174,8 +174,10 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     )
     glossary, gprobs = load_glossary(root, langs, default)
     locales, lprobs = load_locales(root, langs, default)
-    problems += gprobs + lprobs
-    manual = m.Manual(**{**manual.__dict__, "glossary": glossary, "locales": locales,
+    from manualkit.core.intervention import load_intervention
+    intervention, iprobs = load_intervention(root, langs)
+    problems += gprobs + lprobs + iprobs
+    manual = m.Manual(**{**manual.__dict__, "glossary": glossary, "locales": locales, "intervention": intervention,
                          "translation_snapshots": _translation_snapshots(root, manual)})
     return manual, problems
 

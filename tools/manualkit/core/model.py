@@ -101,6 +101,7 @@ class Manual:
     # (module, language) -> the source body a translation was marked against (manual/.translations/),
     # kept only when it still matches the translation's source_hash: what a stale translation missed
     translation_snapshots: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
+    intervention: Any = None  # the intervention model (core/intervention.py), None without manual/intervention.yml
 
     @property
     def unreadable_modules(self) -> set[str]:

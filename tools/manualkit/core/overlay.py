@@ -112,6 +112,8 @@ class Applier:
 
     def apply_all(self) -> None:
         for ch in self.a.changes:
+            if ch.on_model:  # applied to the intervention model by core/intervention.py
+                continue
             if not self._check_target(ch):
                 continue
             self._check_overlap(ch)

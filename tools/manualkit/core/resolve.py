@@ -6,6 +6,7 @@ the renderers to turn into links of their own kind.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,18 @@ from manualkit.core import variables as v
 from manualkit.core.adaptation import Adaptation
 from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
+from manualkit.core import model_checks
 from manualkit.core.assets import check_image
 from manualkit.core.links import inside
-from manualkit.core.overlay import Applier, WModule, WSection, WText, working_copy
+from manualkit.core.overlay import Applier, WModule, WSection, WText, base_text, working_copy
+from manualkit.core.research import CHECKLIST_SECTION, indicator_table
 from manualkit.core.problems import Problem, make
 from manualkit.core.resolved import (ABOUT_ID, BASE, GLOSSARY_ID, ResolvedChange, ResolvedManual, ResolvedModule,
                                      ResolvedPart, ResolvedSection, ResolvedVariant, string)
 from manualkit.core.validate import base_variables, check_variant
+
+MODEL_TITLE = {"nb": "Tiltaksmodellen", "nn": "Tiltaksmodellen", "en": "Intervention model"}
+
 
 def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None,
             *, render: bool = True, a11y_record: dict | None = None) -> ResolvedVariant:
@@ -39,7 +45,11 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         applier = Applier(manual, adaptation, order, mods, adaptation.snapshots)
         applier.apply_all()
         problems += applier.problems
+    intervention = model_checks.variant_model(manual, adaptation, order, mods, problems)
+    if adaptation is not None:
         values = v.merge(values, v.flatten(adaptation.variables, manual.languages, adaptation.path, adaptation.marks, (), ("variables",)))
+    values = v.merge(values, intervention.values)  # model.* comes from the model only (changed with `set`, FRAME-coded)
+    if adaptation is not None:
         problems += check_variant(manual, adaptation, mods, values)
     manuals: dict[str, ResolvedManual] = {}
     contacts = {}
@@ -53,7 +63,8 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         name = m.text_in(adaptation.name, lang, manual.default_language) if adaptation else string(strings, "labels.base_version")
         parts: list[ResolvedPart] = []
         for p in manual.parts:
-            rmods = [_render_module(mods[mid], lang, ctx) for mid in order[p.id] if mid in mods]
+            rmods = [_with_checklist(_render_module(mods[mid], lang, ctx), intervention.model, mods, lang)
+                     for mid in order[p.id] if mid in mods]
             parts.append(ResolvedPart(p.id, m.text_in(p.title, lang, manual.default_language), tuple(rmods)))
         glossary = tuple(sorted(
             ((t.term[lang], t.definition[lang], " / ".join(t.term[o] for o in manual.languages if o != lang)) for t in manual.glossary),
@@ -74,7 +85,22 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         assets["logo"] = root / logo
     return ResolvedVariant(id=variant, root=root, languages=tuple(langs), default_language=publish,
                            manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,
-                           problems=tuple(problems), a11y_record=a11y_record)
+                           problems=tuple(problems), a11y_record=a11y_record, model=intervention.model,
+                           sessions=intervention.sessions, base_model=intervention.base_model,
+                           base_sessions=intervention.base_sessions, frame_vocab=frame_vocab or {})
+
+
+def _with_checklist(mod: ResolvedModule, model, mods: dict[str, WModule], lang: str) -> ResolvedModule:
+    """A section with the id ``fidelity-checklist`` ends with the model's indicators as a table."""
+    if model is None or not any(s.id == CHECKLIST_SECTION for s in mod.sections):
+        return mod
+    titles = {f"{w.id}#{s.id}": f"{w.texts[lang].title} – {s.title}" for w in mods.values() if lang in w.texts
+              for s in w.texts[lang].sections}
+    titles.update({w.id: w.texts[lang].title for w in mods.values() if lang in w.texts})
+    table = indicator_table(model, lang, titles)
+    secs = tuple(replace(s, text=s.text.rstrip("\n") + "\n\n" + table) if s.id == CHECKLIST_SECTION else s
+                 for s in mod.sections)
+    return ResolvedModule(**{**mod.__dict__, "sections": secs})
 
 
 def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:
@@ -104,10 +130,30 @@ def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule],
             title = f.title
             if ch.section and f.body:
                 title += " – " + next((s.title for s in f.body.sections if s.id == ch.section), ch.section)
+        elif ch.on_model:
+            title = f"{MODEL_TITLE.get(lang, MODEL_TITLE['en'])}: {ch.field}"
         else:
             title = m.text_in(ch.new_module.get("title"), lang, manual.default_language) or ch.module
+        if ch.justifications:
+            jlang = lang if lang in ch.justifications else (manual.default_language if manual.default_language in ch.justifications
+                                                            else next(iter(ch.justifications)))
+            justification = ch.justifications[jlang]
+        else:
+            jlang, justification = "", ch.justification
+        core = False
+        if mod is not None:
+            core = mod.core or any(s.core for s in (mod.source.body.sections if mod.source.body else ()) if s.id == ch.section)
+        if ch.on_model:  # the frame of the core components: phases, caseload, duration, supervision
+            core = ch.field.split(".")[0] in ("phases", "caseload_max", "duration_months", "supervision")
+        component = "model" if ch.on_model else (mod.component if mod else str(ch.new_module.get("component", "general")))
+        base = base_text(manual, ch)
+        review = "" if base is None else ("not-recorded" if not ch.base_hash else
+                                          "reviewed" if m.body_hash(base) == ch.base_hash else "drift")
         out.append(ResolvedChange(ch.id, ch.operation, ch.target, v.escape_value(title), m.text_in(ch.description, lang, manual.default_language),
-                                  ch.frame, ch.justification, ch.approved_by, ch.date))
+                                  ch.frame, justification, ch.approved_by, ch.date, field=ch.field if ch.operation == "set" else "",
+                                  value="" if ch.operation != "set" else str(m.text_in(ch.value, lang, manual.default_language)),
+                                  justification_lang=jlang, source_line=ch.line, source_path=a.path, core=core,
+                                  component=component, review=review))
     out.sort(key=lambda c: (not c.inconsistent,))
     return tuple(out)
 

@@ -83,9 +83,17 @@ class ResolvedChange:
     target_title: str
     description: str
     frame: FrameRecord
-    justification: str
+    justification: str  # in the language of the manual it belongs to (or the text as written)
     approved_by: str
     date: str
+    field: str = ""  # for a ``set``: the field it sets
+    value: str = ""  # and the value, as written
+    justification_lang: str = ""  # the language of ``justification``; "" when written as one text
+    source_line: int = 0  # line of the change in adaptation.yml
+    source_path: str = ""
+    core: bool = False  # the change touches a core module or core section of the base manual
+    component: str = ""  # the component of the module it changes ("model" for the intervention model)
+    review: str = ""  # reviewed | drift | not-recorded, or "" when the change does not depend on base text
 
     @property
     def inconsistent(self) -> bool:
@@ -163,6 +171,13 @@ class ResolvedVariant:
     problems: tuple[Problem, ...] = ()
     a11y_record: dict | None = None  # the last `manual a11y` run (accessibility/<variant>.json), for the statement page
     source_files: tuple[str, ...] = ()  # repository paths this variant was made from
+    # the intervention model after the variant's `set` changes (None without manual/intervention.yml),
+    # the sessions with their timed steps per language, and the base's model and sessions to compare with
+    model: Any = None
+    sessions: dict[str, tuple] = field(default_factory=dict)
+    base_model: Any = None
+    base_sessions: dict[str, tuple] = field(default_factory=dict)
+    frame_vocab: dict = field(default_factory=dict)
 
     @property
     def is_base(self) -> bool:

@@ -53,7 +53,11 @@ def validate_manual(manual: m.Manual) -> list[Problem]:
 
 
 def base_variables(manual: m.Manual) -> dict[str, variables.Value]:
-    return variables.flatten(manual.variables, manual.languages, "manual/manual.yml", manual.variable_marks, (), ("variables",))
+    """The manual's variables and the intervention model's values (``model.*``)."""
+    from manualkit.core.dose import model_values
+    values = variables.flatten(manual.variables, manual.languages, "manual/manual.yml", manual.variable_marks, (), ("variables",))
+    values.update(model_values(manual.intervention, None, manual.languages))
+    return values
 
 
 def check_variables_used(text: str, rel: str, first_line: int, values: dict[str, variables.Value], variant: str = "") -> list[Problem]:

@@ -73,7 +73,14 @@ def new_module(root: Path, mid: str, part: str | None, mtype: str, *, titles: li
                      [("Goals of the session", "goals"), ("Materials", "materials"), ("Step-by-step plan", "plan"), ("Home practice", "home-practice")])
         else:
             heads = [("Innledning" if lang == "nb" else "Introduction", "introduction")]
-        body = "\n\n".join(f"## {h} {{#{i}}}\n\n" + ("Skriv teksten her." if lang == "nb" else "Write the text here.") for h, i in heads)
+        filler = "Skriv teksten her." if lang == "nb" else "Write the text here."
+        # a session's plan is a numbered list of timed steps that add up to duration_minutes
+        steps = ("1. **Velkommen og gjennomgang av hjemmeoppgaven (10 min).** Skriv steget her.\n"
+                 "2. **Dagens tema (40 min).** Skriv steget her.\n3. **Avslutning (10 min).** Skriv steget her."
+                 if lang == "nb" else
+                 "1. **Welcome and review of the home practice (10 min).** Write the step here.\n"
+                 "2. **Today's topic (40 min).** Write the step here.\n3. **Closing (10 min).** Write the step here.")
+        body = "\n\n".join(f"## {h} {{#{i}}}\n\n" + (steps if i == "plan" else filler) for h, i in heads)
         folder.mkdir(parents=True, exist_ok=True)
         path.write_text("---\n" + "\n".join(meta) + "\n---\n\n" + body + "\n", encoding="utf-8")
         written.append(path.relative_to(root).as_posix())

@@ -39,9 +39,24 @@ def _site(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[
     render(variant, out_dir, log, inputs)
 
 
+def _report(name: str) -> Render:
+    """A research report (outputs/reports/<name>.py) rendered into build/<variant>/reports/<name>."""
+    def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
+        import importlib
+        importlib.import_module(f"manualkit.outputs.reports.{name}").render(variant, out_dir, log, inputs)
+    return render
+
+
 OUTPUTS: tuple[Output, ...] = (
     Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf),
-    Output("site", "the bilingual website (mkdocs-material), with links to the PDFs", "site", _site, needs=("pdf",)),
+    Output("site", "the bilingual website (mkdocs-material), with links to the PDFs and reports", "site", _site,
+           needs=("pdf", "tidier", "fidelity", "dose", "costs", "ledger")),
+    *(Output(n, d, f"reports/{n}", _report(n)) for n, d in (
+        ("tidier", "TIDieR description (12 items) per language: md, json, pdf"),
+        ("fidelity", "fidelity checklists (A4 PDF), REDCap data dictionary and codebook"),
+        ("dose", "planned dose per family, with the difference from base: md, csv, json"),
+        ("costs", "planned resource use and cost inputs: md, csv, json"),
+        ("ledger", "the complete FRAME ledger of the variant's adaptations: md, csv, json"))),
 )
 
 

@@ -1,46 +1,69 @@
-"""Reports for researchers: the FRAME ledger, the cross-site matrix, and the variant diff."""
+"""Reports for researchers: the FRAME ledger (complete, on the ResolvedVariant), the cross-site matrix, and the variant diff."""
 from __future__ import annotations
 
 import csv
 import difflib
 import io
 from pathlib import Path
-from typing import TextIO
+from typing import Mapping, TextIO
 
 from manualkit.editing.lines import set_change_hash
 from manualkit.core.overlay import base_text
 from manualkit.core.problems import ManualkitError, UsageError
 from manualkit.core.project import Project, load_project
 from manualkit.core.frame import label, nature_key, nature_label
-from manualkit.core.resolved import BASE
+from manualkit.core.resolved import BASE, ResolvedVariant
+from manualkit.outputs.reports.common import L, csv_text, json_text, md_escape, md_table, variant_name
 from manualkit.core import model as m
 
 LEDGER_COLUMNS = ("change", "operation", "target", "when", "planned", "decided_by", "modified", "level", "nature",
                   "fidelity", "goals", "reason", "reason_level", "approved_by", "date")
+# the complete ledger (`manual report ledger`): every FRAME field as its code and its label
+FULL_COLUMNS = ("variant", "change", "operation", "operation_label", "target", "target_title", "component", "core",
+                "description", "when", "when_label", "planned", "planned_label", "decided_by", "decided_by_label",
+                "modified", "modified_label", "level", "level_label", "nature", "nature_label", "fidelity",
+                "fidelity_label", "goals", "goals_label", "reason", "reason_level", "reason_level_label",
+                "justification", "justification_language", "field", "value", "review", "status", "approved_by",
+                "date", "source")
+FORMATS = ("md", "csv", "json")
 
 
-def ledger_rows(project: Project, variant: str, lang: str) -> list[dict[str, str]]:
-    a = project.adaptation(variant)
-    vocab = project.frame_vocab
+def ledger_rows(variant: ResolvedVariant, lang: str) -> list[dict[str, str]]:
+    """Every change of the variant (fidelity-inconsistent first), codes and labels in ``lang``."""
+    vocab = variant.frame_vocab
+    rm = variant.manuals.get(lang) or next(iter(variant.manuals.values()))
     rows = []
-    changes = sorted(a.changes, key=lambda c: (not c.inconsistent, c.index))
-    for ch in changes:
+    for ch in rm.changes:
         fr = ch.frame
         rows.append({
-            "change": ch.id, "operation": ch.operation, "target": ch.target,
-            "when": label(vocab, "when", fr.when, lang),
-            "planned": label(vocab, "planned", fr.planned, lang),
-            "decided_by": label(vocab, "decided_by", list(fr.decided_by), lang),
-            "modified": label(vocab, "modified", fr.modified, lang),
-            "level": label(vocab, "level", fr.level, lang),
-            "nature": nature_label(vocab, fr, lang),
-            "fidelity": label(vocab, "fidelity", fr.fidelity, lang),
-            "goals": label(vocab, "goals", list(fr.goals), lang),
-            "reason": fr.reason(lang, project.manual.default_language),
-            "reason_level": label(vocab, "reason_level", fr.reason_level, lang),
-            "approved_by": ch.approved_by, "date": ch.date,
+            "variant": variant.id, "change": ch.id, "operation": ch.operation,
+            "operation_label": label(vocab, "operation", ch.operation, lang), "target": ch.target,
+            "target_title": ch.target_title.replace("\\", ""), "component": ch.component, "core": "yes" if ch.core else "no",
+            "description": ch.description,
+            "when": fr.when, "when_label": label(vocab, "when", fr.when, lang),
+            "planned": fr.planned, "planned_label": label(vocab, "planned", fr.planned, lang),
+            "decided_by": ",".join(fr.decided_by), "decided_by_label": label(vocab, "decided_by", list(fr.decided_by), lang),
+            "modified": fr.modified, "modified_label": label(vocab, "modified", fr.modified, lang),
+            "level": fr.level, "level_label": label(vocab, "level", fr.level, lang),
+            "nature": nature_key(fr), "nature_label": nature_label(vocab, fr, lang),
+            "fidelity": fr.fidelity, "fidelity_label": label(vocab, "fidelity", fr.fidelity, lang),
+            "goals": ",".join(fr.goals), "goals_label": label(vocab, "goals", list(fr.goals), lang),
+            "reason": fr.reason(lang, rm.default_language), "reason_level": fr.reason_level,
+            "reason_level_label": label(vocab, "reason_level", fr.reason_level, lang),
+            "justification": " ".join(ch.justification.split()), "justification_language": ch.justification_lang,
+            "field": ch.field, "value": ch.value, "review": ch.review, "status": rm.variant_status,
+            "approved_by": ch.approved_by, "date": ch.date, "source": f"{ch.source_path}:{ch.source_line}",
         })
     return rows
+
+
+def _short(row: dict[str, str]) -> dict[str, str]:
+    """The columns of `manual adaptations`: the labels people read."""
+    out = {c: row[c] for c in ("change", "operation", "target", "approved_by", "date", "reason")}
+    for c in ("when", "planned", "decided_by", "modified", "level", "nature", "fidelity", "goals", "reason_level"):
+        out[c] = row[c + "_label"]
+    out["fidelity_key"] = row["fidelity"]
+    return out
 
 
 def _render(rows: list[dict[str, str]], columns: tuple[str, ...], fmt: str, title: str) -> str:
@@ -68,12 +91,57 @@ def _render(rows: list[dict[str, str]], columns: tuple[str, ...], fmt: str, titl
 
 
 def ledger(project: Project, variant: str, lang: str, fmt: str) -> str:
-    rows = ledger_rows(project, variant, lang)
-    a = project.adaptation(variant)
-    for r, ch in zip(rows, sorted(a.changes, key=lambda c: (not c.inconsistent, c.index))):
-        r["fidelity_key"] = ch.frame.fidelity
-    name = m.text_in(a.name, lang)
+    """`manual adaptations VARIANT`: the ledger with labels (the project must have resolved ``variant``)."""
+    rv = project.resolved(variant)
+    rows = [_short(r) for r in ledger_rows(rv, lang)]
+    name = rv.manual(lang).variant_name if lang in rv.manuals else variant
     return _render(rows, LEDGER_COLUMNS, fmt, f"FRAME adaptation ledger: {name} ({len(rows)} changes)")
+
+
+def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
+    """`manual report ledger`: the complete FRAME ledger of one variant, every column."""
+    rows = ledger_rows(variant, lang)
+    if fmt == "csv":
+        return csv_text(FULL_COLUMNS, rows)
+    if fmt == "json":
+        return json_text({"variant": variant.id, "language": lang, "changes": rows})
+    title = f"{L(lang, 'ledger_title')}: {variant_name(variant, lang)}"
+    if not rows:
+        return f"# {title}\n\n{L(lang, 'no_changes')}\n"
+    return _ledger_md(title, rows, lang)
+
+
+def _ledger_md(title: str, rows: list[dict[str, str]], lang: str) -> str:
+    out = [f"# {title}", ""]
+    for r in rows:
+        flag = " (!)" if r["fidelity"] == "inconsistent" else ""
+        out += [f"## {md_escape(r['change'])}{flag}", "", md_escape(r["description"]), ""]
+        cells = []
+        for c in FULL_COLUMNS[2:]:
+            if c.endswith("_label") or c == "description":
+                continue
+            value = r[c]
+            if f"{c}_label" in r and r[f"{c}_label"] != value:
+                value = f"{r[c + '_label']} ({value})" if value else ""
+            cells.append([c, value])
+        out.append(md_table(["field", "value"], cells))
+    return "\n".join(out)
+
+
+def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
+    """Every change of every municipality, every column (`manual report ledger --all`)."""
+    rows = [r for v in variants for r in ledger_rows(v, lang)]
+    if fmt == "csv":
+        return csv_text(FULL_COLUMNS, rows)
+    if fmt == "json":
+        return json_text({"language": lang, "changes": rows})
+    return _ledger_md(L(lang, "ledger_title"), rows, lang) if rows else f"# {L(lang, 'ledger_title')}\n\n{L(lang, 'no_changes')}\n"
+
+
+def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
+    for lang in variant.languages:
+        for fmt in FORMATS:
+            (out_dir / f"ledger.{lang}.{fmt}").write_text(report(variant, lang, fmt), encoding="utf-8")
 
 
 MATRIX_COLUMNS = ("municipality", "change", "operation", "target", "component", "nature", "fidelity")
@@ -81,15 +149,13 @@ MATRIX_COLUMNS = ("municipality", "change", "operation", "target", "component", 
 
 def matrix(project: Project, lang: str, fmt: str) -> str:
     rows = []
-    manual = project.manual
-    for a in project.adaptations:
-        for ch in a.changes:
-            mod = manual.modules.get(ch.module)
-            component = mod.component if mod else str(ch.new_module.get("component", "general"))
-            fr = ch.frame
-            rows.append({"municipality": a.id, "change": ch.id, "operation": ch.operation, "target": ch.target,
-                         "component": component,
-                         "nature": nature_key(fr), "fidelity": fr.fidelity})
+    for vid in project.variants:
+        if vid == BASE or vid not in project.resolutions:
+            continue
+        for r in ledger_rows(project.resolutions[vid], lang):
+            rows.append({"municipality": vid, "change": r["change"], "operation": r["operation"], "target": r["target"],
+                         "component": r["component"], "nature": r["nature"], "fidelity": r["fidelity"]})
+    rows.sort(key=lambda r: (r["municipality"],))
     if fmt == "table":
         widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in MATRIX_COLUMNS}
         line = "  ".join(f"{c:<{widths[c]}}" for c in MATRIX_COLUMNS)

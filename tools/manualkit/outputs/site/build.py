@@ -129,7 +129,7 @@ def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[st
     pdf_dir = (inputs or {}).get("pdf")
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-stage-", dir=out_dir.parent))
     try:
-        staged = stage(variant, work / "docs", pdf_dir)
+        staged = stage(variant, work / "docs", pdf_dir, {k: v for k, v in (inputs or {}).items() if k != "pdf"})
         config = write_config(staged, variant.root, work / "mkdocs.yml", out_dir)
         run_mkdocs(config, staged)
         _sitemaps_beside_pages(out_dir)

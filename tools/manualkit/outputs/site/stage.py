@@ -19,6 +19,7 @@ from manualkit.outputs.site.colours import variant_css
 from manualkit.outputs.site.markdown import Media, PageLinks, plain
 from manualkit.outputs.site.pages import Pdfs, home_page, module_page
 from manualkit.outputs.site.sanitise import text
+from manualkit.outputs.reports.site_files import with_research_page
 
 ASSET_DIR = "assets/manualkit"
 STATIC_ASSETS = ("manual.css", "iframe-worker-shim.js")
@@ -87,7 +88,7 @@ def with_statement(record: dict | None, rm: ResolvedManual) -> ResolvedManual:
     return replace(rm, parts=parts)
 
 
-def plan(variant: ResolvedVariant, pdf_dir: Path | None) -> tuple[dict[str, str | Path], Staged]:
+def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, Path] | None = None) -> tuple[dict[str, str | Path], Staged]:
     """Every file of the staged docs folder (text or a source file to copy), and the facts about it."""
     root, manuals = variant.root, variant.manuals
     first = next(iter(manuals.values()))
@@ -95,6 +96,9 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None) -> tuple[dict[str, str 
     langs = tuple(sorted(manuals, key=lambda lg: (lg != default, first.languages.index(lg) if lg in first.languages else 99)))
     manuals = {lang: with_statement(variant.a11y_record, rm) for lang, rm in manuals.items()}
     files: dict[str, str | Path] = {}
+    for lang, rm in manuals.items():  # the "For researchers" page and the report files it links
+        manuals[lang], report_files = with_research_page(rm, report_dirs)
+        files.update(report_files)
     media = Media(root)
     staged = Staged(docs=Path(), variant=first.variant, languages=langs, default_language=default,
                     site_names={}, language_names={}, home_labels={}, nav_parts={})
@@ -171,9 +175,9 @@ def write_docs(docs: Path, files: dict[str, str | Path]) -> int:
     return written
 
 
-def stage(variant: ResolvedVariant, docs: Path, pdf_dir: Path | None) -> Staged:
+def stage(variant: ResolvedVariant, docs: Path, pdf_dir: Path | None, report_dirs: dict[str, Path] | None = None) -> Staged:
     """Write the docs folder of one variant (all its languages) and say what is in it."""
-    files, staged = plan(variant, pdf_dir)
+    files, staged = plan(variant, pdf_dir, report_dirs)
     write_docs(docs, files)
     staged.docs = docs
     return staged

@@ -1,0 +1,139 @@
+"""The intervention model: loading, timed session steps in every language and variant, model changes."""
+from __future__ import annotations
+
+from conftest import REPO, write_tree
+from manualkit.core.project import load_project
+
+ADAPT = "adaptations/testby/adaptation.yml"
+HEAD = """\
+id: testby
+name: {nb: Testby kommune, en: Testby municipality}
+base_version: 1.0.0
+languages: [nb, en]
+changes:
+"""
+FRAME = """\
+    frame:
+      when: implementation
+      planned: planned-proactive
+      decided_by: [programme-manager]
+      modified: content
+      level: organisation
+      nature: shortening
+      fidelity: unknown
+      goals: [improve-fit]
+      reasons: {text: {nb: Lokale forhold, en: Local conditions}, level: organisation}
+    description: {nb: En endring, en: A change}
+    approved_by: Programansvarlig (eksempel)
+    date: 2026-11-01
+"""
+
+
+def test_repository_manual_sessions_add_up_in_every_language_and_variant():
+    project = load_project(REPO, None)
+    assert [p for p in project.errors] == []
+    seen = 0
+    for variant, rv in project.resolutions.items():
+        assert rv.model is not None
+        for lang, plans in rv.sessions.items():
+            assert len(plans) == 8, (variant, lang)
+            for plan in plans:
+                assert plan.step_minutes == plan.duration_minutes, (variant, lang, plan.module)
+                seen += 1
+    assert seen == 3 * 2 * 8
+    lille = {p.module: p.duration_minutes for p in project.resolutions["lillehammer"].sessions["nb"]}
+    eiker = {p.module: p.duration_minutes for p in project.resolutions["ovre-eiker"].sessions["en"]}
+    assert (lille["session-daily-routines"], eiker["session-stress-and-conflict"]) == (60, 90)
+
+
+def test_repository_phases_fit_six_to_eighteen_months():
+    model = load_project(REPO, ["base"]).resolutions["base"].model
+    assert (model.total_weeks("min"), model.total_weeks("max")) == (26, 78)
+    assert model.caseload_max == 5
+
+
+def test_shortened_session_without_new_steps_is_an_error_at_the_step_list(fixture_copy):
+    root = fixture_copy("bilingual")
+    adaptation = (root / ADAPT).read_text(encoding="utf-8")
+    # drop the change that shortens the steps: only duration_minutes: 45 is left
+    (root / ADAPT).write_text(adaptation.split("  - id: shorter-session-plan")[0], encoding="utf-8")
+    problems = [p for p in load_project(root, None).problems if p.code == "E1101"]
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        ("manual/training/session-play.en.md", 19, "the steps of session 'session-play' add up to 60 minutes (10 + 40 + 10), "
+                                                  "but its duration is 45 minutes in variant testby"),
+        ("manual/training/session-play.nb.md", 22, "the steps of session 'session-play' add up to 60 minutes (10 + 40 + 10), "
+                                                  "but its duration is 45 minutes in variant testby"),
+    ]
+
+
+def test_step_list_from_an_overlay_is_checked_at_the_overlay_line(fixture_copy):
+    root = fixture_copy("bilingual")
+    write_tree(root, {"adaptations/testby/overlays/shorter-play.en.md":
+                      "## Step-by-step plan {#plan .core}\n\n1. Welcome (5 min)\n2. Play and talk (35 min)\n3. Closing (10 min)\n"})
+    problems = [p for p in load_project(root, None).problems if p.code == "E1101"]
+    assert [(p.path, p.line, p.message) for p in problems] == [
+        ("adaptations/testby/overlays/shorter-play.en.md", 3,
+         "the steps of session 'session-play' add up to 50 minutes (5 + 35 + 10), but its duration is 45 minutes in variant testby")]
+
+
+def test_model_set_changes_text_values_and_dose(fixture_copy):
+    root = fixture_copy("bilingual")
+    text = (root / "manual/basics/welcome.nb.md").read_text(encoding="utf-8")
+    write_tree(root, {
+        "manual/basics/welcome.nb.md": text + "\nI oppfølgingen er det besøk {{ model.phases.follow_up.frequency }}, "
+                                              "med inntil {{ model.caseload_max }} familier.\n",
+        ADAPT: HEAD + "  - id: fewer-visits\n    operation: set\n    target: model\n"
+                      "    field: phases.follow-up.visits_per_week\n    value: 0.5\n" + FRAME,
+    })
+    project = load_project(root, None)
+    base, testby = project.resolutions["base"], project.resolutions["testby"]
+    assert base.model.phase("follow-up").visits_per_week == 1
+    assert testby.model.phase("follow-up").visits_per_week == 0.5
+    assert "besøk hver uke, med inntil 5 familier" in base.manual("nb").module("welcome").markdown()
+    assert "besøk hver andre uke, med inntil 5 familier" in testby.manual("nb").module("welcome").markdown()
+    change = testby.manual("en").changes[0]
+    assert (change.target_title, change.field, change.value) == ("Intervention model: phases.follow-up.visits\\_per\\_week",
+                                                                 "phases.follow-up.visits_per_week", "0.5")
+
+
+def test_model_set_on_a_field_that_does_not_exist(fixture_copy):
+    root = fixture_copy("bilingual")
+    write_tree(root, {ADAPT: HEAD + "  - id: x\n    operation: set\n    target: model\n"
+                                    "    field: phases.follow-up.visit_per_week\n    value: 0.5\n" + FRAME})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E1104")
+    assert (hit.path, hit.line, hit.message, hit.hint) == (
+        ADAPT, 9, "change 'x': the model has no field 'phases.follow-up.visit_per_week'", "did you mean 'visits_per_week'?")
+
+
+def test_model_set_that_breaks_the_duration_frame(fixture_copy):
+    root = fixture_copy("bilingual")
+    write_tree(root, {ADAPT: HEAD + "  - id: x\n    operation: set\n    target: model\n"
+                                    "    field: phases.follow-up.weeks.max\n    value: 90\n" + FRAME})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E1107")
+    assert (hit.path, hit.line) == (ADAPT, 10)
+    assert hit.message == ("the phases last 26 to 96 weeks, outside the duration of 6–18 months (26–78 weeks) "
+                           "(after the changes to the model)")
+
+
+def test_settable_fields_of_a_module_are_still_checked(fixture_copy):
+    root = fixture_copy("bilingual")
+    write_tree(root, {ADAPT: HEAD + "  - id: x\n    operation: set\n    target: session-play\n"
+                                    "    field: duration\n    value: 50\n" + FRAME})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E203")
+    assert (hit.line, hit.message) == (9, "'changes[0].field' cannot be 'duration'")
+
+
+def test_two_changes_to_the_same_model_field(fixture_copy):
+    root = fixture_copy("bilingual")
+    one = "operation: set\n    target: model\n    field: phases.follow-up.visits_per_week\n"
+    write_tree(root, {ADAPT: HEAD + f"  - id: a\n    {one}    value: 0.5\n" + FRAME + f"  - id: b\n    {one}    value: 2\n" + FRAME})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E1004")
+    assert (hit.line, hit.message) == (27, "change 'b' touches 'model: phases.follow-up.visits_per_week', which change 'a' already changed")
+
+
+def test_model_change_without_a_model(fixture_copy):
+    root = fixture_copy("bilingual")
+    (root / "manual/intervention.yml").unlink()
+    write_tree(root, {ADAPT: HEAD + "  - id: a\n    operation: set\n    target: model\n    field: caseload_max\n    value: 4\n" + FRAME})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E1104")
+    assert (hit.line, hit.hint) == (8, "the manual has no intervention model: manual/intervention.yml is missing")

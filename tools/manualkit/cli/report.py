@@ -1,0 +1,83 @@
+"""`manual report tidier|fidelity|dose|costs|ledger`: one research report on the terminal or in a file.
+
+Every report module under outputs/reports/ has ``report(variant, lang, fmt)`` (text, or bytes for
+PDF) and ``FORMATS``; those that compare sites also have ``cross_site(variants, lang, fmt)`` for
+``--all``. ``manual build`` writes all of them through the output registry.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from manualkit.core.problems import UsageError
+
+KINDS = {
+    "tidier": "manualkit.outputs.reports.tidier",
+    "fidelity": "manualkit.outputs.reports.fidelity",
+    "dose": "manualkit.outputs.reports.dose",
+    "costs": "manualkit.outputs.reports.costs",
+    "ledger": "manualkit.outputs.reports.ledger",
+}
+
+
+def add_parser(sub) -> None:
+    r = sub.add_parser("report", help="research reports: tidier, fidelity, dose, costs, ledger")
+    r.add_argument("kind", choices=tuple(KINDS), metavar="KIND", help="one of: " + ", ".join(KINDS))
+    r.add_argument("--variant", default="base", help="base or a municipality id")
+    r.add_argument("--lang", help="language of the report (default: the manual's default language)")
+    r.add_argument("--format", help="md, csv, json, pdf or redcap (what the report offers)")
+    r.add_argument("--all", action="store_true", help="one table across all variants (dose, costs, ledger)")
+    r.add_argument("--output", "-o", type=Path, help="write to this file instead of the terminal")
+
+
+def run(root: Path, args: Namespace) -> int:
+    from manualkit.cli.commands import print_problems
+    from manualkit.core.project import load_project
+    from manualkit.core.resolved import variants_for
+
+    module = importlib.import_module(KINDS[args.kind])
+    fmt = args.format or module.FORMATS[0]
+    if fmt not in module.FORMATS:
+        raise UsageError(f"the {args.kind} report has no format '{fmt}'", hint="formats: " + ", ".join(module.FORMATS))
+    if args.all and not hasattr(module, "cross_site"):
+        raise UsageError(f"the {args.kind} report has no --all", hint="--all works with: dose, costs, ledger")
+    project = load_project(root, None if args.all else variants_for(args.variant))
+    if project.manual is None:
+        print_problems(project.problems, "text", sys.stderr)
+        return 1
+    project.gate("no report was made")
+    lang = args.lang or project.manual.default_language
+    if args.all:
+        variants = [project.resolved(v) for v in project.variants]
+        if lang not in project.manual.languages:
+            raise UsageError(f"the manual has no language '{lang}'", hint="languages: " + ", ".join(project.manual.languages))
+        text = module.cross_site(variants, lang, fmt)
+        name = f"{args.kind}-all.{lang}.{_ext(fmt)}"
+    else:
+        variant = project.resolved(args.variant)
+        if lang not in variant.languages:
+            raise UsageError(f"variant '{variant.id}' has no language '{lang}'", hint="languages: " + ", ".join(variant.languages))
+        text = module.report(variant, lang, fmt)
+        name = f"{args.kind}.{lang}.{_ext(fmt)}"
+    if args.output is None and isinstance(text, bytes):
+        args.output = root / "build" / (args.variant if not args.all else "all") / "reports" / args.kind / name
+    if args.output is None:
+        sys.stdout.write(text)
+        return 0
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        args.output.write_bytes(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+    shown = args.output.relative_to(root) if args.output.is_relative_to(root) else args.output
+    sys.stdout.write(f"wrote {shown}\n")
+    return 0
+
+
+def _ext(fmt: str) -> str:
+    return {"redcap": "csv"}.get(fmt, fmt)
+
+
+__all__ = ["add_parser", "run", "KINDS"]

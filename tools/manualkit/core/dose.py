@@ -1,0 +1,174 @@
+"""Planned dose and planned resource use, computed from the intervention model (pure).
+
+Every figure is *planned*: what the model says a family gets over the planned duration, for the
+shortest (``min``), the usual (``typical``) and the longest (``max``) plan. The sessions of the
+parental guidance are held during home visits, so their minutes are part of the visits' time
+and are shown separately, not added to it. The same figures feed the text (``{{ model.* }}``),
+the reports and the site, so they cannot disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from manualkit.core.intervention import Intervention, SessionPlan
+from manualkit.core.variables import Value
+
+WHICH = ("min", "typical", "max")
+
+# measure -> (label nb, label en, unit)
+DOSE_MEASURES: dict[str, tuple[str, str, str]] = {
+    "weeks": ("Varighet", "Duration", "weeks"),
+    "home_visits": ("Hjemmebesøk", "Home visits", "visits"),
+    "visit_hours": ("Timer i hjemmebesøk", "Hours of home visits", "hours"),
+    "calls": ("Telefon- eller videokontakter", "Phone or video contacts", "contacts"),
+    "call_hours": ("Timer i telefon- eller videokontakt", "Hours of phone or video contact", "hours"),
+    "coordination_meetings": ("Samarbeidsmøter", "Coordination meetings", "meetings"),
+    "coordination_hours": ("Timer i samarbeidsmøter", "Hours of coordination meetings", "hours"),
+    "contact_hours": ("Kontakttimer i alt", "Contact hours in all", "hours"),
+    "sessions": ("Økter i foreldreveiledningen", "Parental guidance sessions", "sessions"),
+    "session_minutes": ("Minutter i øktene (del av besøkene)", "Minutes of sessions (within the visits)", "minutes"),
+}
+
+# activity -> (label nb, label en)
+ACTIVITIES: dict[str, tuple[str, str]] = {
+    "contact": ("Kontakt med familien (besøk og samtaler)", "Contact with the family (visits and calls)"),
+    "travel": ("Reise", "Travel"),
+    "preparation": ("Forberedelse", "Preparation"),
+    "documentation": ("Dokumentasjon", "Documentation"),
+    "coordination": ("Samarbeidsmøter", "Coordination meetings"),
+    "supervision": ("Veiledning (andel per familie)", "Supervision (share per family)"),
+}
+
+
+@dataclass(frozen=True)
+class Triple:
+    min: float
+    typical: float
+    max: float
+
+    def get(self, which: str) -> float:
+        return getattr(self, which)
+
+
+def _phase_sum(model: Intervention, fn) -> Triple:
+    return Triple(*(sum(fn(p, p.weeks.get(w)) for p in model.phases) for w in WHICH))
+
+
+def _meetings(p, weeks: float) -> float:
+    return p.coordination_meetings + (weeks / p.coordination_every_weeks if p.coordination_every_weeks else 0)
+
+
+def planned_dose(model: Intervention, sessions: tuple[SessionPlan, ...]) -> dict[str, Triple]:
+    """Per family over the planned duration: measure -> min / typical / max."""
+    visits = _phase_sum(model, lambda p, w: p.visits_per_week * w)
+    visit_h = _phase_sum(model, lambda p, w: p.visits_per_week * w * p.visit_minutes / 60)
+    calls = _phase_sum(model, lambda p, w: p.calls_per_week * w)
+    call_h = _phase_sum(model, lambda p, w: p.calls_per_week * w * p.call_minutes / 60)
+    meetings = _phase_sum(model, _meetings)
+    meeting_h = Triple(*(meetings.get(w) * model.meeting_minutes / 60 for w in WHICH))
+    n = float(len(sessions))
+    minutes = float(sum(s.duration_minutes or 0 for s in sessions))
+    return {
+        "weeks": Triple(*(model.total_weeks(w) for w in WHICH)),
+        "home_visits": visits, "visit_hours": visit_h, "calls": calls, "call_hours": call_h,
+        "coordination_meetings": meetings, "coordination_hours": meeting_h,
+        "contact_hours": Triple(*(visit_h.get(w) + call_h.get(w) + meeting_h.get(w) for w in WHICH)),
+        "sessions": Triple(n, n, n), "session_minutes": Triple(minutes, minutes, minutes),
+    }
+
+
+def planned_hours(model: Intervention, sessions: tuple[SessionPlan, ...]) -> dict[str, Triple]:
+    """Family-partner hours per family by activity (and ``total``)."""
+    d = planned_dose(model, sessions)
+    ov = model.overhead
+    sup = model.supervision
+    out: dict[str, Triple] = {}
+
+    def each(fn) -> Triple:
+        return Triple(*(fn(w) for w in WHICH))
+
+    out["contact"] = each(lambda w: d["visit_hours"].get(w) + d["call_hours"].get(w))
+    out["travel"] = each(lambda w: d["home_visits"].get(w) * ov["travel_minutes_per_visit"] / 60)
+    out["preparation"] = each(lambda w: (d["home_visits"].get(w) * ov["preparation_minutes_per_visit"]
+                                         + d["coordination_meetings"].get(w) * ov["preparation_minutes_per_meeting"]) / 60)
+    out["documentation"] = each(lambda w: (d["home_visits"].get(w) + d["calls"].get(w) + d["coordination_meetings"].get(w))
+                                * ov["documentation_minutes_per_contact"] / 60)
+    out["coordination"] = d["coordination_hours"]
+    caseload = model.caseload_max or 1
+    out["supervision"] = each(lambda w: model.total_weeks(w) * (
+        sup["individual_minutes"] / sup["individual_every_weeks"] + sup["group_minutes"] / sup["group_every_weeks"]) / 60 / caseload)
+    out["total"] = each(lambda w: sum(out[a].get(w) for a in ACTIVITIES))
+    return out
+
+
+# -- numbers in text ---------------------------------------------------------------------------
+
+def number(x: float, lang: str, digits: int = 1) -> str:
+    """A figure as a person writes it: whole numbers plain, else one decimal (comma in nb/nn)."""
+    x = round(float(x), digits)
+    text = str(int(x)) if x.is_integer() else f"{x:.{digits}f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang in ("nb", "nn") else text
+
+
+_ORD_NB = {2: "andre", 3: "tredje", 4: "fjerde", 5: "femte", 6: "sjette"}
+_ORD_EN = {2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth"}
+
+
+def frequency(per_week: float, lang: str) -> str:
+    """Visits per week in words: "hver uke", "to ganger i uken", "hver andre uke"."""
+    if per_week <= 0:
+        return {"nb": "ingen faste besøk", "nn": "ingen faste besøk"}.get(lang, "no regular visits")
+    nb = lang in ("nb", "nn")
+    if per_week >= 1 and float(per_week).is_integer():
+        n = int(per_week)
+        if n == 1:
+            return "hver uke" if nb else "every week"
+        if n == 2:
+            return "to ganger i uken" if nb else "twice a week"
+        return f"{n} ganger i uken" if nb else f"{n} times a week"
+    every = 1 / per_week
+    if abs(every - round(every)) < 0.01 and round(every) in _ORD_NB:
+        k = round(every)
+        return f"hver {_ORD_NB[k]} uke" if nb else f"every {_ORD_EN[k]} week"
+    return f"{number(per_week, lang)} ganger i uken" if nb else f"{number(per_week, lang)} times a week"
+
+
+def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPlan, ...]] | None,
+                 langs: tuple[str, ...]) -> dict[str, Value]:
+    """The model as variables: ``{{ model.caseload_max }}``, ``{{ model.phases.follow_up.frequency }}``, ..."""
+    if model is None:
+        return {}
+    out: dict[str, Value] = {}
+    path = model.path
+
+    def put(name: str, texts: dict[str, str] | float, key: tuple = ()) -> None:
+        line = model.marks.at(key)[0] if key else 1
+        if not isinstance(texts, dict):
+            texts = {lg: number(texts, lg) for lg in langs}
+        out["model." + name] = Value(texts, None, path, line)
+
+    put("caseload_max", model.caseload_max, ("caseload_max",))
+    for w in WHICH:
+        put(f"duration_{w}_months", model.duration_months.get(w), ("duration_months", w))
+    put("training.initial_hours", model.training["initial_hours"], ("training", "initial_hours"))
+    put("training.days_per_year", model.training["days_per_year"], ("training", "days_per_year"))
+    for k in ("individual_every_weeks", "individual_minutes", "group_every_weeks", "group_minutes"):
+        put(f"supervision.{k}", model.supervision[k], ("supervision", k))
+    for i, p in enumerate(model.phases):
+        pid = p.id.replace("-", "_")
+        for w in WHICH:
+            put(f"phases.{pid}.weeks_{w}", p.weeks.get(w), ("phases", i, "weeks", w))
+        for k in ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes"):
+            put(f"phases.{pid}.{k}", getattr(p, k), ("phases", i, k))
+        put(f"phases.{pid}.frequency", {lg: frequency(p.visits_per_week, lg) for lg in langs}, ("phases", i, "visits_per_week"))
+    first = next(iter(sessions.values()), ()) if sessions else ()
+    dose = planned_dose(model, first)
+    for measure in ("home_visits", "contact_hours", "coordination_meetings"):
+        for w in WHICH:
+            put(f"dose.{measure}_{w}", dose[measure].get(w))
+    put("dose.sessions", dose["sessions"].typical)
+    put("dose.session_minutes", dose["session_minutes"].typical)
+    return out
+
+
+__all__ = ["planned_dose", "planned_hours", "model_values", "frequency", "number", "Triple", "DOSE_MEASURES", "ACTIVITIES", "WHICH"]

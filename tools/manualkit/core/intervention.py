@@ -1,0 +1,457 @@
+"""The intervention model: what Family Partner *is*, as data (manual/intervention.yml).
+
+Caseload, duration, target group, components, deliverer, training and supervision, the phases of
+the follow-up with their planned contacts, and the fidelity indicators. The sessions' durations
+stay in their front matter (``duration_minutes``) and their timed steps are read from the
+session's ``{#plan}`` section (:func:`session_steps`), so editors keep writing them where they
+always did. Everything is converted once into frozen dataclasses with the file line of every
+value; a municipality changes the model with ``set`` operations (``target: model``), applied by
+:func:`apply_sets` to a copy of the raw data, which is then converted again.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from manualkit.core.problems import Problem, make
+from manualkit.core.schema import Checker, Field, key_name, suggest
+from manualkit.core.textfile import read_yaml_file
+from manualkit.core.yamlread import Marks
+
+MODEL_PATH = "manual/intervention.yml"
+WEEKS_PER_MONTH = 52 / 12
+RATERS = ("family-partner", "supervisor", "family")
+SCALES = ("yes-partly-no",)
+MODEL_TARGETS = ("model", "intervention")
+
+# "1. **Velkommen (10 min).** ..." or "1. Velkommen (10 min)": the number, the title, the minutes
+STEP_RE = re.compile(r"^(\d+)\.[ \t]+(.*)$")
+MINUTES_RE = re.compile(r"\((\d+)\s*(?:min|minutter|minutes|minuttar)\.?\)")
+
+
+@dataclass(frozen=True)
+class Step:
+    number: int
+    title: str
+    minutes: int | None
+    line: int  # in ``origin``
+
+
+@dataclass(frozen=True)
+class SessionPlan:
+    """One session of the parental guidance in one language, after the variant's changes."""
+
+    module: str
+    order: int  # 1-based, in the manual's order
+    title: str
+    duration_minutes: int | None
+    steps: tuple[Step, ...]
+    origin: str  # file of the step list (base module or overlay)
+    line: int  # line of the first step (or of the plan heading)
+
+    @property
+    def step_minutes(self) -> int:
+        return sum(s.minutes or 0 for s in self.steps)
+
+
+@dataclass(frozen=True)
+class Weeks:
+    min: float
+    typical: float
+    max: float
+
+    def get(self, which: str) -> float:
+        return getattr(self, which)
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    title: dict[str, str]
+    weeks: Weeks
+    visits_per_week: float  # 0.5 = a home visit every other week
+    visit_minutes: float
+    calls_per_week: float  # planned phone or video contacts
+    call_minutes: float
+    coordination_meetings: float  # held once in the phase, whatever its length
+    coordination_every_weeks: float  # and one every N weeks (0: none)
+    described_in: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    title: dict[str, str]
+    core: bool
+    described_in: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    text: dict[str, str]
+    checks: str  # module#section it checks
+    component: str
+    rater: str
+    scale: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Intervention:
+    path: str
+    name: dict[str, str]
+    caseload_max: int
+    duration_months: Weeks  # min / typical / max, in months
+    target_group: dict[str, str]
+    deliverer: dict[str, str]
+    setting: dict[str, str]
+    training: dict[str, Any]
+    supervision: dict[str, Any]
+    overhead: dict[str, float]  # family-partner time around each contact (planning figures)
+    meeting_minutes: float  # length of a coordination meeting
+    components: tuple[Component, ...]
+    phases: tuple[Phase, ...]
+    indicators: tuple[Indicator, ...]
+    prose: tuple[str, ...]  # sections that state model figures in words
+    raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+    marks: Marks = field(repr=False, compare=False, default_factory=Marks)
+
+    def phase(self, pid: str) -> Phase | None:
+        return next((p for p in self.phases if p.id == pid), None)
+
+    def component(self, cid: str) -> Component | None:
+        return next((c for c in self.components if c.id == cid), None)
+
+    def total_weeks(self, which: str) -> float:
+        return sum(p.weeks.get(which) for p in self.phases)
+
+
+def _text(value: Any, langs: tuple[str, ...]) -> dict[str, str]:
+    if isinstance(value, dict):
+        first = str(next(iter(value.values()), ""))
+        return {lg: str(value.get(lg, first)) for lg in langs}
+    return {lg: "" if value is None else str(value) for lg in langs}
+
+
+def _num(c: Checker, data: dict, path: tuple, key: str, *, required: bool = True, positive: bool = False,
+         whole: bool = False, example: str = "1") -> float:
+    value = data.get(key) if isinstance(data, dict) else None
+    if value is None:
+        if required:
+            c.add("E201", path, key=key_name(path + (key,)), example=f"{key}: {example}")
+        return 0
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    ok = ok and (value > 0 or not positive) and (not whole or float(value).is_integer())
+    if not ok:
+        what = "a whole number" if whole else "a number"
+        c.add("E202", path + (key,), key=key_name(path + (key,)), expected=what + (" above 0" if positive else " (0 or more)"),
+              got=repr(value), example=example)
+        return 0
+    return value
+
+
+def _weeks(c: Checker, data: Any, path: tuple, example: str) -> Weeks:
+    if not isinstance(data, dict):
+        c.add("E202", path, key=key_name(path), expected="min, typical and max", got=repr(data), example=example)
+        return Weeks(0, 0, 0)
+    c.mapping(data, path, {k: Field("any") for k in ("min", "typical", "max")})
+    w = Weeks(*(_num(c, data, path, k, positive=True, example=example) for k in ("min", "typical", "max")))
+    if w.min and w.max and not (w.min <= w.typical <= w.max):
+        c.add("E1106", path, key=key_name(path), min=w.min, typical=w.typical, max=w.max)
+    return w
+
+
+def _refs(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if isinstance(v, str))
+    return ()
+
+
+TEXT = Field("text", required=True, example="{nb: ..., en: ...}")
+
+
+def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[Intervention | None, list[Problem]]:
+    """Check the raw model and convert it (also used again after a variant's ``set`` changes)."""
+    c = Checker(rel, marks, langs)
+    top = {
+        "name": TEXT, "caseload_max": Field("int", required=True, example="5"),
+        "duration_months": Field("map", required=True, example="{min: 6, typical: 10, max: 18}"),
+        "target_group": TEXT, "deliverer": TEXT, "setting": TEXT,
+        "training": Field("map", required=True, example="{initial_hours: 46, days_per_year: 2}"),
+        "supervision": Field("map", required=True, example="{individual_every_weeks: 2, individual_minutes: 60}"),
+        "overhead": Field("map", required=True, example="{travel_minutes_per_visit: 40}"),
+        "coordination_meeting_minutes": Field("any", required=True, example="90"),
+        "components": Field("seq", required=True, example="- id: home-visiting"),
+        "phases": Field("seq", required=True, example="- id: start"),
+        "indicators": Field("seq", required=True, example="- id: visits-as-planned"),
+        "prose": Field("list", example="[home-visits-overview#frequency]"),
+    }
+    if not c.mapping(data, (), top, where=f" in {rel}", example="caseload_max: 5"):
+        return None, c.problems
+    months = _weeks(c, data.get("duration_months"), ("duration_months",), "{min: 6, typical: 10, max: 18}")
+    training = data.get("training") if isinstance(data.get("training"), dict) else {}
+    c.mapping(training, ("training",), {"initial_hours": Field("any"), "days_per_year": Field("any"),
+                                        "described_in": Field("str", example="recruitment-and-training")}, where=" in training")
+    tr = {"initial_hours": _num(c, training, ("training",), "initial_hours", example="46"),
+          "days_per_year": _num(c, training, ("training",), "days_per_year", example="2"),
+          "described_in": _refs(training.get("described_in"))}
+    sup = data.get("supervision") if isinstance(data.get("supervision"), dict) else {}
+    sup_keys = ("individual_every_weeks", "individual_minutes", "group_every_weeks", "group_minutes")
+    c.mapping(sup, ("supervision",), {**{k: Field("any") for k in sup_keys}, "described_in": Field("str")}, where=" in supervision")
+    supervision: dict[str, Any] = {k: _num(c, sup, ("supervision",), k, positive=True, example="2") for k in sup_keys}
+    supervision["described_in"] = _refs(sup.get("described_in"))
+    ov = data.get("overhead") if isinstance(data.get("overhead"), dict) else {}
+    ov_keys = ("travel_minutes_per_visit", "preparation_minutes_per_visit", "documentation_minutes_per_contact",
+               "preparation_minutes_per_meeting")
+    c.mapping(ov, ("overhead",), {k: Field("any") for k in ov_keys}, where=" in overhead")
+    overhead = {k: _num(c, ov, ("overhead",), k, example="15") for k in ov_keys}
+
+    components: list[Component] = []
+    for i, raw in enumerate(data.get("components") if isinstance(data.get("components"), list) else []):
+        if c.mapping(raw, ("components", i), {"id": Field("id", required=True, example="home-visiting"), "title": TEXT,
+                                              "core": Field("bool", required=True, example="true"),
+                                              "described_in": Field("list", example="[home-visits-overview]")},
+                     where=" in a component"):
+            components.append(Component(str(raw.get("id")), _text(raw.get("title"), langs), raw.get("core") is True,
+                                        _refs(raw.get("described_in"))))
+    phases: list[Phase] = []
+    phase_fields = {"id": Field("id", required=True, example="follow-up"), "title": TEXT,
+                    "weeks": Field("map", required=True, example="{min: 8, typical: 22, max: 52}"),
+                    "described_in": Field("list", example="[follow-up-visits]")}
+    rates = ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes", "coordination_meetings",
+             "coordination_every_weeks")
+    phase_fields.update({k: Field("any") for k in rates})
+    for i, raw in enumerate(data.get("phases") if isinstance(data.get("phases"), list) else []):
+        path = ("phases", i)
+        if not c.mapping(raw, path, phase_fields, where=" in a phase"):
+            continue
+        weeks = _weeks(c, raw.get("weeks"), path + ("weeks",), "{min: 8, typical: 22, max: 52}")
+        nums = {k: _num(c, raw, path, k, required=k in ("visits_per_week", "visit_minutes"), example="1") for k in rates}
+        phases.append(Phase(str(raw.get("id")), _text(raw.get("title"), langs), weeks, described_in=_refs(raw.get("described_in")), **nums))
+    indicators: list[Indicator] = []
+    comp_ids = [x.id for x in components]
+    for i, raw in enumerate(data.get("indicators") if isinstance(data.get("indicators"), list) else []):
+        path = ("indicators", i)
+        if not c.mapping(raw, path, {
+            "id": Field("id", required=True, example="visits-as-planned"), "text": TEXT,
+            "checks": Field("str", required=True, example="home-visits-overview#frequency"),
+            "component": Field("str", required=True, allowed=tuple(comp_ids) + ("general",), example=comp_ids[0] if comp_ids else "home-visiting"),
+            "rater": Field("str", required=True, allowed=RATERS, example="supervisor"),
+            "scale": Field("str", required=True, allowed=SCALES, example="yes-partly-no"),
+        }, where=" in an indicator"):
+            continue
+        indicators.append(Indicator(str(raw.get("id")), _text(raw.get("text"), langs), str(raw.get("checks") or ""),
+                                    str(raw.get("component") or ""), str(raw.get("rater") or ""), str(raw.get("scale") or ""),
+                                    marks.at(path)[0]))
+    for kind, items in (("phase", phases), ("indicator", indicators), ("component", components)):
+        seen: dict[str, int] = {}
+        for i, item in enumerate(items):
+            if item.id in seen:
+                c.add("E303", (kind + "s" if kind != "phase" else "phases", i, "id"), id=item.id, other=f"{kind} {seen[item.id] + 1}")
+            seen.setdefault(item.id, i)
+    # the phases must fit the frame of the duration
+    if phases and months.min and months.max:
+        lo, hi = sum(p.weeks.min for p in phases), sum(p.weeks.max for p in phases)
+        need_lo, need_hi = round(months.min * WEEKS_PER_MONTH), round(months.max * WEEKS_PER_MONTH)
+        if lo < need_lo or hi > need_hi:
+            c.add("E1107", ("phases",), at_key=True, lo=_fmt(lo), hi=_fmt(hi), mmin=_fmt(months.min), mmax=_fmt(months.max),
+                  need_lo=need_lo, need_hi=need_hi)
+    caseload = data.get("caseload_max") if isinstance(data.get("caseload_max"), int) else 0
+    return Intervention(
+        path=rel, name=_text(data.get("name"), langs), caseload_max=caseload, duration_months=months,
+        target_group=_text(data.get("target_group"), langs), deliverer=_text(data.get("deliverer"), langs),
+        setting=_text(data.get("setting"), langs), training=tr, supervision=supervision, overhead=overhead,
+        meeting_minutes=_num(c, data, (), "coordination_meeting_minutes", positive=True, example="90"),
+        components=tuple(components), phases=tuple(phases), indicators=tuple(indicators),
+        prose=_refs(data.get("prose")), raw=data, marks=marks), c.problems
+
+
+def load_intervention(root: Path, langs: tuple[str, ...]) -> tuple[Intervention | None, list[Problem]]:
+    """Read manual/intervention.yml; a manual without one simply has no model (and no reports from it)."""
+    path = Path(root) / MODEL_PATH
+    if not path.is_file():
+        return None, []
+    data, marks, problems = read_yaml_file(path, MODEL_PATH)
+    if data is None:
+        return None, problems
+    model, more = build(data, marks, MODEL_PATH, langs)
+    return model, problems + more
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def check_references(model: Intervention, index: dict[str, set[str] | None], core_sections: list[tuple[str, str, str, int]],
+                     core_components: list[str]) -> list[Problem]:
+    """Links from the model to the manual, and the indicators every core part needs.
+
+    ``core_sections``: (module, section, file, line) of every section marked ``.core``.
+    """
+    problems: list[Problem] = []
+    marks = model.marks
+
+    def ref_ok(ref: str) -> str:
+        mid, _, sid = ref.partition("#")
+        if mid not in index:
+            return suggest(mid, sorted(index)) or "name a module id from manual/manual.yml"
+        ids = index[mid]
+        if sid and ids is not None and sid not in ids:
+            return suggest(sid, sorted(ids)) or f"sections of {mid}: {', '.join(sorted(ids))}"
+        return ""
+
+    def check(ref: str, path: tuple) -> None:
+        hint = ref_ok(ref)
+        if hint:
+            line, col = marks.at(path)
+            problems.append(make("E1108", model.path, line, col, ref=ref, key=key_name(path), hint=hint))
+
+    for i, ind in enumerate(model.indicators):
+        check(ind.checks, ("indicators", i, "checks"))
+    for i, comp in enumerate(model.components):
+        for j, ref in enumerate(comp.described_in):
+            check(ref, ("components", i, "described_in", j))
+    for i, ph in enumerate(model.phases):
+        for j, ref in enumerate(ph.described_in):
+            check(ref, ("phases", i, "described_in", j))
+    for j, ref in enumerate(model.prose):
+        check(ref, ("prose", j))
+    for key in ("training", "supervision"):
+        for ref in getattr(model, key).get("described_in", ()):
+            check(ref, (key, "described_in"))
+    checked = {ind.checks for ind in model.indicators}
+    for mid, sid, path, line in core_sections:
+        if f"{mid}#{sid}" not in checked:
+            problems.append(make("W1109", path, line, 1, target=f"{mid}#{sid}", model=model.path))
+    with_indicators = {ind.component for ind in model.indicators}
+    for i, comp in enumerate(model.components):
+        if comp.core and comp.id not in with_indicators:
+            line, col = marks.at(("components", i, "id"))
+            problems.append(make("W1110", model.path, line, col, component=comp.id))
+    return problems
+
+
+# -- sessions: the timed steps of the plan section ---------------------------------------------
+
+def session_steps(text: str, origin: str, first_line: int) -> tuple[tuple[Step, ...], int]:
+    """The numbered steps of a plan section (its text starts with the '##' heading at ``first_line``)."""
+    steps: list[Step] = []
+    list_line = 0
+    fence = False
+    for off, line in enumerate(text.split("\n")):
+        if line.lstrip().startswith(("```", "~~~")):
+            fence = not fence
+        if fence:
+            continue
+        found = STEP_RE.match(line)
+        if not found:
+            continue
+        minutes = MINUTES_RE.search(line)
+        title = found[2]
+        if minutes:
+            title = title[:minutes.start() - found.start(2)]
+        title = title.replace("**", "").strip().rstrip(".").strip()
+        steps.append(Step(int(found[1]), title, int(minutes[1]) if minutes else None, first_line + off))
+        list_line = list_line or first_line + off
+    return tuple(steps), list_line or first_line
+
+
+def check_plan(plan: SessionPlan, variant: str = "") -> list[Problem]:
+    """Every step has minutes, and they add up to the session's duration."""
+    where = f" in variant {variant}" if variant else ""
+    if not plan.steps:
+        return [make("E1103", plan.origin, plan.line, 1, module=plan.module)]
+    problems = [make("E1102", plan.origin, s.line, 1, number=s.number, module=plan.module) for s in plan.steps if s.minutes is None]
+    if problems or plan.duration_minutes is None:
+        return problems
+    if plan.step_minutes != plan.duration_minutes:
+        problems.append(make("E1101", plan.origin, plan.line, 1, module=plan.module, total=plan.step_minutes,
+                             duration=plan.duration_minutes, variant=where,
+                             steps=" + ".join(str(s.minutes) for s in plan.steps)))
+    return problems
+
+
+# -- municipalities' changes to the model ------------------------------------------------------
+
+def locate(data: Any, dotted: str) -> tuple[Any, Any, str]:
+    """(container, key, "") of a dotted field such as ``phases.follow-up.visits_per_week``,
+    or (None, None, hint) when the path does not exist. Lists are entered by their items' ``id``."""
+    node = data
+    parts = dotted.split(".")
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if isinstance(node, dict):
+            if part not in node:
+                return None, None, suggest(part, [str(k) for k in node]) or f"fields here: {', '.join(map(str, node))}"
+            if last:
+                return node, part, ""
+            node = node[part]
+        elif isinstance(node, list):
+            ids = [str(x.get("id")) for x in node if isinstance(x, dict)]
+            if part not in ids:
+                return None, None, suggest(part, ids) or f"ids here: {', '.join(ids)}"
+            idx = ids.index(part)
+            if last:
+                return node, idx, ""
+            node = node[idx]
+        else:
+            return None, None, f"'{'.'.join(parts[:i])}' is a single value"
+    return None, None, "name a field"
+
+
+def apply_sets(model: Intervention, changes: list, adaptation_path: str, adaptation_marks: Marks,
+               langs: tuple[str, ...]) -> tuple[Intervention, list[Problem]]:
+    """The variant's model: the base data with every ``set`` on the model applied, converted again."""
+    problems: list[Problem] = []
+    data = copy.deepcopy(model.raw)
+    done: dict[str, str] = {}
+    for ch in changes:
+        line, col = adaptation_marks.at(("changes", ch.index, "field"))
+        if ch.field in done and done[ch.field] != ch.builds_on:
+            problems.append(make("E1004", adaptation_path, line, col, change=ch.id, target=f"model: {ch.field}", other=done[ch.field]))
+        done[ch.field] = ch.id
+        container, key, hint = locate(data, ch.field)
+        if container is None:
+            problems.append(make("E1104", adaptation_path, line, col, change=ch.id, field=ch.field, hint=hint))
+            continue
+        old = container[key]
+        new = ch.value
+        if isinstance(old, (dict, list)) and not (isinstance(old, dict) and isinstance(new, dict) and set(new) <= set(old)):
+            problems.append(make("E1105", adaptation_path, line, col, change=ch.id, field=ch.field,
+                                 expected="one of its fields", got=repr(new), example=f"field: {ch.field}.{next(iter(old), 'x') if isinstance(old, dict) else 'id'}"))
+            continue
+        number = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
+        if number(old) != number(new) or isinstance(old, bool) != isinstance(new, bool):
+            vline, vcol = adaptation_marks.at(("changes", ch.index, "value"))
+            problems.append(make("E1105", adaptation_path, vline, vcol, change=ch.id, field=ch.field,
+                                 expected="a number" if number(old) else "text", got=repr(new), example=f"value: {old!r}"))
+            continue
+        container[key] = {**old, **new} if isinstance(old, dict) else new
+    variant_model, more = build(data, model.marks, model.path, langs)
+    if variant_model is None:
+        return model, problems
+    # problems of the variant's model are the adaptation's: name the change that caused them
+    for p in more:
+        if p.code in ("E1106", "E1107", "E202"):
+            first = changes[0] if changes else None
+            line = adaptation_marks.at(("changes", first.index, "value"))[0] if first else 1
+            problems.append(make(p.code if p.code != "E202" else "E1105", adaptation_path, line, 0,
+                                 **_refmt(p, first)) if p.code == "E202" else
+                            type(p)(adaptation_path, line, 0, p.code, p.message + " (after the changes to the model)", p.hint, p.severity))
+    return variant_model, problems
+
+
+def _refmt(p: Problem, ch: Any) -> dict[str, str]:
+    return {"change": ch.id if ch else "", "field": ch.field if ch else "", "expected": "a valid value", "got": p.message,
+            "example": p.hint}
+
+
+__all__ = ["Intervention", "Phase", "Component", "Indicator", "Step", "SessionPlan", "Weeks", "load_intervention",
+           "build", "check_references", "session_steps", "check_plan", "apply_sets", "locate", "MODEL_PATH",
+           "MODEL_TARGETS", "WEEKS_PER_MONTH"]

@@ -1,0 +1,159 @@
+"""Planned dose per family: home visits, contact hours, sessions, coordination meetings.
+
+Per variant, with its difference from the base manual; ``--all`` gives one table across sites.
+The phase parameters (visits per week, minutes, ...) are rows too, so a municipality's change to
+the model shows where it was made (``phase.follow-up.visits_per_week``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, TextIO
+
+from manualkit.core.dose import DOSE_MEASURES, WHICH, planned_dose
+from manualkit.core.problems import UsageError
+from manualkit.core.resolved import ResolvedVariant
+from manualkit.outputs.reports.common import L, unit, csv_text, fig, json_text, md_table, variant_name
+
+COLUMNS = ("variant", "measure", "unit", "min", "typical", "max", "base_min", "base_typical", "base_max", "difference_typical")
+PHASE_FIELDS = ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes", "coordination_meetings",
+                "coordination_every_weeks")
+PHASE_UNITS = {"visits_per_week": "visits/week", "visit_minutes": "minutes", "calls_per_week": "calls/week",
+               "call_minutes": "minutes", "coordination_meetings": "meetings", "coordination_every_weeks": "weeks"}
+
+
+def _sessions(variant: ResolvedVariant, lang: str, base: bool = False) -> tuple:
+    table = variant.base_sessions if base else variant.sessions
+    return table.get(lang) or next(iter(table.values()), ())
+
+
+def rows(variant: ResolvedVariant, lang: str) -> list[dict]:
+    """One row per measure and per phase parameter, with the base's figures beside."""
+    model, base = variant.model, variant.base_model
+    if model is None:
+        return []
+    mine = planned_dose(model, _sessions(variant, lang))
+    theirs = planned_dose(base, _sessions(variant, lang, base=True))
+    out: list[dict] = []
+    for key, (_nb, _en, unit) in DOSE_MEASURES.items():
+        a, b = mine[key], theirs[key]
+        out.append({"variant": variant.id, "measure": key, "unit": unit, "label": DOSE_MEASURES[key][0 if lang in ("nb", "nn") else 1],
+                    **{w: round(a.get(w), 2) for w in WHICH}, **{f"base_{w}": round(b.get(w), 2) for w in WHICH},
+                    "difference_typical": round(a.typical - b.typical, 2)})
+    for phase in model.phases:
+        bphase = base.phase(phase.id)
+        for f in PHASE_FIELDS:
+            value = getattr(phase, f)
+            bvalue = getattr(bphase, f) if bphase else None
+            out.append({"variant": variant.id, "measure": f"phase.{phase.id}.{f}", "unit": PHASE_UNITS[f],
+                        "label": f"{phase.title.get(lang, phase.id)}: {L(lang, f) if f in ('visits_per_week', 'visit_minutes', 'calls_per_week', 'call_minutes') else f.replace('_', ' ')}",
+                        "min": value, "typical": value, "max": value,
+                        "base_min": bvalue, "base_typical": bvalue, "base_max": bvalue,
+                        "difference_typical": None if bvalue is None else round(value - bvalue, 2)})
+    return out
+
+
+def _csv_rows(data: list[dict]) -> list[dict]:
+    return [{k: ("" if r.get(k) is None else (fig(r[k]) if isinstance(r.get(k), float) else r.get(k))) for k in COLUMNS} for r in data]
+
+
+def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
+    data = rows(variant, lang)
+    if fmt == "csv":
+        return csv_text(COLUMNS, _csv_rows(data))
+    if fmt == "json":
+        return json_text({"variant": variant.id, "language": lang, "planned": True, "note": L(lang, "planned_note"),
+                          "measures": data, "sessions": [
+                              {"order": s.order, "module": s.module, "title": s.title, "duration_minutes": s.duration_minutes,
+                               "steps": [{"number": st.number, "title": st.title, "minutes": st.minutes} for st in s.steps]}
+                              for s in _sessions(variant, lang)]})
+    if fmt != "md":
+        raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv or json")
+    name = variant_name(variant, lang)
+    out = [f"# {L(lang, 'dose_title')}: {name}", "", L(lang, "planned_note"), ""]
+    if variant.model is None:
+        return "\n".join(out + [L(lang, "no_model")]) + "\n"
+    measures = [r for r in data if not r["measure"].startswith("phase.")]
+    head = [L(lang, "measure"), L(lang, "unit"), L(lang, "min"), L(lang, "typical"), L(lang, "max")]
+    if not variant.is_base:
+        head += [L(lang, "base"), L(lang, "difference")]
+    body = []
+    for r in measures:
+        row = [r["label"], unit(lang, r["unit"]), fig(r["min"], lang), fig(r["typical"], lang), fig(r["max"], lang)]
+        if not variant.is_base:
+            row += [fig(r["base_typical"], lang), _signed(r["difference_typical"], lang)]
+        body.append(row)
+    out.append(md_table(head, body))
+    out += [f"## {L(lang, 'phases')}", ""]
+    prow = []
+    for p in variant.model.phases:
+        prow.append([p.title.get(lang, p.id), f"{fig(p.weeks.min, lang)}–{fig(p.weeks.typical, lang)}–{fig(p.weeks.max, lang)}",
+                     fig(p.visits_per_week, lang), fig(p.visit_minutes, lang), fig(p.calls_per_week, lang), fig(p.call_minutes, lang),
+                     _meetings(p, lang)])
+    out.append(md_table([L(lang, "phase"), L(lang, "weeks"), L(lang, "visits_per_week"), L(lang, "visit_minutes"),
+                         L(lang, "calls_per_week"), L(lang, "call_minutes"), L(lang, "meetings")], prow))
+    changed = [r for r in data if r["measure"].startswith("phase.") and r["difference_typical"]]
+    if changed and not variant.is_base:
+        out += ["", "; ".join(f"{r['label']}: {fig(r['base_typical'], lang)} → {fig(r['typical'], lang)}" for r in changed), ""]
+    out += ["", f"## {L(lang, 'sessions')}", "", L(lang, "sessions_note"), ""]
+    out.append(md_table([L(lang, "session"), L(lang, "minutes"), L(lang, "steps")],
+                        [[s.title, fig(s.duration_minutes, lang), " + ".join(fig(st.minutes, lang) for st in s.steps)]
+                         for s in _sessions(variant, lang)]))
+    return "\n".join(out)
+
+
+def _meetings(p, lang: str) -> str:
+    parts = []
+    if p.coordination_meetings:
+        parts.append(fig(p.coordination_meetings, lang))
+    if p.coordination_every_weeks:
+        parts.append(("+ én hver " if lang in ("nb", "nn") else "+ one every ") + fig(p.coordination_every_weeks, lang)
+                     + (". uke" if lang in ("nb", "nn") else " weeks"))
+    return " ".join(parts) or "0"
+
+
+def _signed(x: float | None, lang: str) -> str:
+    if x is None:
+        return ""
+    return ("+" if x > 0 else "") + fig(x, lang) if x else "0"
+
+
+def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
+    """Every variant's dose in one table (``manual report dose --all``)."""
+    data = [r for v in variants for r in rows(v, lang)]
+    if fmt == "csv":
+        return csv_text(COLUMNS, _csv_rows(data))
+    if fmt == "json":
+        return json_text({"language": lang, "planned": True, "rows": data})
+    if fmt != "md":
+        raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv or json")
+    measures = [k for k in DOSE_MEASURES]
+    head = [L(lang, "measure")] + [variant_name(v, lang) for v in variants]
+    body = []
+    for key in measures + sorted({r["measure"] for r in data if r["measure"].startswith("phase.")},
+                                 key=lambda m: [r["measure"] for r in data].index(m)):
+        cells = []
+        label = key
+        for v in variants:
+            r = next((x for x in data if x["variant"] == v.id and x["measure"] == key), None)
+            if r is None:
+                cells.append("")
+                continue
+            label = r["label"]
+            cell = fig(r["typical"], lang)
+            if r["difference_typical"]:
+                cell += f" ({_signed(r['difference_typical'], lang)})"
+            cells.append(cell)
+        body.append([label] + cells)
+    return "\n".join([f"# {L(lang, 'dose_title')} ({L(lang, 'typical').lower()})", "", L(lang, "planned_note"), "",
+                      md_table(head, body)])
+
+
+def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
+    for lang in variant.languages:
+        for fmt, ext in (("md", "md"), ("csv", "csv"), ("json", "json")):
+            (out_dir / f"dose.{lang}.{ext}").write_text(report(variant, lang, fmt), encoding="utf-8")
+
+
+FORMATS = ("md", "csv", "json")
+
+__all__ = ["rows", "report", "cross_site", "render", "COLUMNS", "FORMATS"]

@@ -1,0 +1,264 @@
+"""Fidelity checklists from the intervention model: A4 PDFs, a REDCap data dictionary and a codebook.
+
+One checklist per session of the parental guidance (every timed step: done yes / partly / no and
+the minutes used, then the indicators that check the session) and one per component for
+supervision (its indicators; ``general`` holds the frame: caseload, duration, supervision).
+The same checklists become one REDCap instrument each, in REDCap's 18-column data dictionary.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, TextIO
+
+from manualkit.core.problems import UsageError
+from manualkit.core.resolved import ResolvedVariant
+from manualkit.outputs.reports.common import csv_text, md_table, variant_name
+
+FORMATS = ("md", "redcap", "pdf", "json")
+REDCAP_COLUMNS = (
+    "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
+    "Choices, Calculations, OR Slider Labels", "Field Note", "Text Validation Type OR Show Slider Number",
+    "Text Validation Min", "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
+    "Required Field?", "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name", "Matrix Ranking?",
+    "Field Annotation")
+FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+PREFIX = {"home-visiting": "hv", "parent-training": "pt", "service-coordination": "sc", "general": "fr"}
+
+T = {
+    "nb": {"yes": "Ja", "partly": "Delvis", "no": "Nei", "no.": "Nr.", "step": "Steg", "indicator": "Indikator",
+           "minutes_used": "Minutter brukt", "steps": "Stegene i økten", "indicators": "Indikatorer for programtro",
+           "about_record": "Registrering", "family_id": "Familie-ID (ingen navn)", "date": "Dato", "rater": "Utfylt av (rolle)",
+           "notes": "Merknader", "signature": "Signatur (rolle)",
+           "notes_hint": "Skriv hva som ble gjort annerledes, og hvorfor. Ikke skriv navn eller andre personopplysninger.",
+           "session_intro": "Fylles ut av familiepartneren etter økten ({minutes} minutter planlagt). "
+                            "Kryss av for hvert steg, og skriv hvor mange minutter det tok.",
+           "component_intro": "Gjennomgås i veiledningen. Kryss av for hver indikator.",
+           "session_title": "Sjekkliste for programtro – {title}", "component_title": "Sjekkliste for programtro – {title}",
+           "frame": "Rammen for tiltaket", "footer": "Forslag til sjekkliste, ikke et validert instrument · {variant}",
+           "step_label": "Steg {n}: {title} – gjennomført?", "step_minutes": "Steg {n}: minutter brukt",
+           "planned": "Planlagt: {minutes} min", "raters": {"family-partner": "Familiepartner", "supervisor": "Veileder", "family": "Familien"},
+           "record_id": "Familie-ID (ingen personopplysninger)", "notes_field": "Merknader (ingen personopplysninger)",
+           "codebook": "Kodebok for sjekklistene for programtro", "all_title": "Sjekklister for programtro", "variable": "Variabel", "label": "Spørsmål", "type": "Type",
+           "choices": "Svar", "checks": "Sjekker", "instrument": "Skjema",
+           "codebook_intro": "Hver sjekkliste er ett skjema (instrument) i REDCap-dataordboken fidelity-redcap.{lang}.csv. "
+                             "Svarene kodes 1 = Ja, 2 = Delvis, 3 = Nei. Indikatorene er forslag, ikke et validert instrument."},
+    "en": {"yes": "Yes", "partly": "Partly", "no": "No", "no.": "No.", "step": "Step", "indicator": "Indicator",
+           "minutes_used": "Minutes used", "steps": "Steps of the session", "indicators": "Fidelity indicators",
+           "about_record": "Record", "family_id": "Family ID (no names)", "date": "Date", "rater": "Completed by (role)",
+           "notes": "Notes", "signature": "Signature (role)",
+           "notes_hint": "Write what was done differently, and why. Do not write names or other personal data.",
+           "session_intro": "Completed by the family partner after the session ({minutes} minutes planned). "
+                            "Tick each step, and write how many minutes it took.",
+           "component_intro": "Reviewed in supervision. Tick each indicator.",
+           "session_title": "Fidelity checklist – {title}", "component_title": "Fidelity checklist – {title}",
+           "frame": "The frame of the intervention", "footer": "Proposed checklist, not a validated instrument · {variant}",
+           "step_label": "Step {n}: {title} – delivered?", "step_minutes": "Step {n}: minutes used",
+           "planned": "Planned: {minutes} min", "raters": {"family-partner": "Family partner", "supervisor": "Supervisor", "family": "The family"},
+           "record_id": "Family ID (no personal data)", "notes_field": "Notes (no personal data)",
+           "codebook": "Codebook of the fidelity checklists", "all_title": "Fidelity checklists", "variable": "Variable", "label": "Question", "type": "Type",
+           "choices": "Answers", "checks": "Checks", "instrument": "Instrument",
+           "codebook_intro": "Each checklist is one instrument in the REDCap data dictionary fidelity-redcap.{lang}.csv. "
+                             "Answers are coded 1 = Yes, 2 = Partly, 3 = No. The indicators are proposals, not a validated instrument."},
+}
+
+
+def t(lang: str, key: str):
+    return T.get("nb" if lang == "nn" else lang, T["en"]).get(key, T["en"][key])
+
+
+@dataclass(frozen=True)
+class Item:
+    field: str
+    label: str
+    kind: str  # radio | minutes | date | notes | rater
+    note: str = ""
+    checks: str = ""
+    rater: str = ""
+    section: str = ""  # steps | indicators
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str  # file name
+    form: str  # REDCap instrument name
+    title: str
+    intro: str
+    items: tuple[Item, ...]
+
+
+def _yes_no(lang: str) -> str:
+    return f"1, {t(lang, 'yes')} | 2, {t(lang, 'partly')} | 3, {t(lang, 'no')}"
+
+
+def checklists(variant: ResolvedVariant, lang: str) -> list[Checklist]:
+    model = variant.model
+    if model is None:
+        return []
+    out: list[Checklist] = []
+    plans = variant.sessions.get(lang) or ()
+    for plan in plans:
+        p = f"s{plan.order}"
+        items = [Item(f"{p}_date", t(lang, "date"), "date"), Item(f"{p}_rater", t(lang, "rater"), "rater")]
+        for st in plan.steps:
+            items.append(Item(f"{p}_step{st.number}", t(lang, "step_label").format(n=st.number, title=st.title), "radio",
+                              note=t(lang, "planned").format(minutes=st.minutes), checks=f"{plan.module}#plan",
+                              rater="family-partner", section="steps"))
+            items.append(Item(f"{p}_step{st.number}_min", t(lang, "step_minutes").format(n=st.number), "minutes",
+                              checks=f"{plan.module}#plan", rater="family-partner", section="steps"))
+        for k, ind in enumerate([i for i in model.indicators if i.checks.split("#")[0] == plan.module], 1):
+            items.append(Item(f"{p}_ind{k}", ind.text.get(lang, ""), "radio", checks=ind.checks, rater=ind.rater,
+                              note=ind.id, section="indicators"))
+        items.append(Item(f"{p}_notes", t(lang, "notes_field"), "notes"))
+        out.append(Checklist(plan.module, plan.module.replace("-", "_"), t(lang, "session_title").format(title=plan.title),
+                             t(lang, "session_intro").format(minutes=plan.duration_minutes), tuple(items)))
+    comps = [(c.id, c.title.get(lang, c.id)) for c in model.components if c.core]
+    if any(i.component == "general" for i in model.indicators):
+        comps.append(("general", t(lang, "frame")))
+    for cid, title in comps:
+        p = PREFIX.get(cid) or "c" + re.sub(r"[^a-z0-9]", "", cid)[:8]
+        inds = [i for i in model.indicators if i.component == cid]
+        items = [Item(f"{p}_date", t(lang, "date"), "date"), Item(f"{p}_rater", t(lang, "rater"), "rater")]
+        items += [Item(f"{p}_ind{k}", i.text.get(lang, ""), "radio", checks=i.checks, rater=i.rater, note=i.id, section="indicators")
+                  for k, i in enumerate(inds, 1)]
+        items.append(Item(f"{p}_notes", t(lang, "notes_field"), "notes"))
+        out.append(Checklist(f"component-{cid}", f"component_{cid.replace('-', '_')}", t(lang, "component_title").format(title=title),
+                             t(lang, "component_intro"), tuple(items)))
+    return out
+
+
+# -- REDCap data dictionary --------------------------------------------------------------------
+
+def redcap(variant: ResolvedVariant, lang: str) -> str:
+    """REDCap's data dictionary (18 columns): record_id first, one instrument per checklist."""
+    rows: list[dict[str, str]] = []
+    raters = t(lang, "raters")
+    for n, c in enumerate(checklists(variant, lang)):
+        if n == 0:
+            rows.append(_row("record_id", c.form, "text", t(lang, "record_id")))
+        last_section = ""
+        for it in c.items:
+            header = ""
+            if it.section and it.section != last_section:
+                header = t(lang, it.section)
+                last_section = it.section
+            annotation = "; ".join(x for x in (f"checks: {it.checks}" if it.checks else "",
+                                               f"rater: {it.rater}" if it.rater else "",
+                                               f"indicator: {it.note}" if it.section == "indicators" else "") if x)
+            if it.kind == "radio":
+                note = it.note if it.section == "steps" else ""
+                rows.append(_row(it.field, c.form, "radio", it.label, header=header, choices=_yes_no(lang), note=note,
+                                 annotation=annotation))
+            elif it.kind == "minutes":
+                rows.append(_row(it.field, c.form, "text", it.label, header=header, validation="integer", vmin="0", vmax="240",
+                                 annotation=annotation))
+            elif it.kind == "date":
+                rows.append(_row(it.field, c.form, "text", it.label, validation="date_dmy"))
+            elif it.kind == "rater":
+                rows.append(_row(it.field, c.form, "radio", it.label,
+                                 choices=" | ".join(f"{k}, {raters[r]}" for k, r in enumerate(("family-partner", "supervisor", "family"), 1))))
+            else:
+                rows.append(_row(it.field, c.form, "notes", it.label))
+    return csv_text(REDCAP_COLUMNS, rows)
+
+
+def _row(name: str, form: str, ftype: str, label: str, *, header: str = "", choices: str = "", note: str = "",
+         validation: str = "", vmin: str = "", vmax: str = "", annotation: str = "") -> dict[str, str]:
+    row = dict.fromkeys(REDCAP_COLUMNS, "")
+    row.update({"Variable / Field Name": name, "Form Name": form, "Section Header": header, "Field Type": ftype,
+                "Field Label": label, "Choices, Calculations, OR Slider Labels": choices, "Field Note": note,
+                "Text Validation Type OR Show Slider Number": validation, "Text Validation Min": vmin,
+                "Text Validation Max": vmax, "Field Annotation": annotation})
+    return row
+
+
+# -- codebook and PDF --------------------------------------------------------------------------
+
+def codebook(variant: ResolvedVariant, lang: str) -> str:
+    out = [f"# {t(lang, 'codebook')}: {variant_name(variant, lang)}", "", t(lang, "codebook_intro").format(lang=lang), ""]
+    kinds = {"radio": "radio", "minutes": "text (integer 0–240)", "date": "text (date_dmy)", "notes": "notes", "rater": "radio"}
+    raters = t(lang, "raters")
+    for c in checklists(variant, lang):
+        out += [f"## {c.title}", "", f"{t(lang, 'instrument')}: `{c.form}`", ""]
+        body = []
+        for it in c.items:
+            choices = _yes_no(lang) if it.kind == "radio" else (
+                " | ".join(f"{k}, {raters[r]}" for k, r in enumerate(raters, 1)) if it.kind == "rater" else "")
+            body.append([f"`{it.field}`", it.label, kinds[it.kind], choices, it.checks, raters.get(it.rater, "")])
+        out.append(md_table([t(lang, "variable"), t(lang, "label"), t(lang, "type"), t(lang, "choices"), t(lang, "checks"),
+                             t(lang, "rater")], body))
+    return "\n".join(out)
+
+
+def _pdf_data(variant: ResolvedVariant, lang: str, chosen: list[Checklist]) -> dict:
+    name = variant_name(variant, lang)
+    out = []
+    for c in chosen:
+        sections = []
+        for sec in ("steps", "indicators"):
+            items = [it for it in c.items if it.section == sec and it.kind == "radio"]
+            if not items:
+                continue
+            head = [t(lang, "no."), t(lang, "step" if sec == "steps" else "indicator"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")]
+            if sec == "steps":
+                head.append(t(lang, "minutes_used"))
+            rows = []
+            for k, it in enumerate(items, 1):
+                label = it.label.split(": ", 1)[-1].rsplit(" – ", 1)[0] if sec == "steps" else it.label
+                rows.append({"no": str(k), "label": label, "note": it.note if sec == "steps" else ""})
+            sections.append({"title": t(lang, sec), "minutes": sec == "steps", "header": head, "items": rows})
+        out.append({"title": c.title, "intro": c.intro, "sections": sections,
+                    "head": [t(lang, "family_id"), t(lang, "date"), t(lang, "rater")]})
+    keys = ("about_record", "notes", "notes_hint", "signature")
+    return {"title": out[0]["title"] if len(out) == 1 else f"{t(lang, 'all_title')}: {name}",
+            "author": name, "lang": lang, "footer": t(lang, "footer").format(variant=name),
+            "labels": {k: t(lang, k) for k in keys}, "checklists": out}
+
+
+def pdf(variant: ResolvedVariant, lang: str, chosen: list[Checklist] | None = None, runner=None) -> bytes:
+    from manualkit.outputs.pdf.documents import Document
+    from manualkit.outputs.pdf.typst_compile import TypstRunner, build_timestamp
+
+    chosen = checklists(variant, lang) if chosen is None else chosen
+    if not chosen:
+        raise UsageError("there are no fidelity checklists", hint="the manual needs manual/intervention.yml with sessions and indicators")
+    data = _pdf_data(variant, lang, chosen)
+    source = (Path(__file__).parent / "templates" / "checklist.typ").read_text(encoding="utf-8")
+    doc = Document("checklist", f"the fidelity checklists ({variant.id}, {lang})", data["title"], source,
+                   {"data": json.dumps(data, ensure_ascii=False)}, (), source.count("\n") + 1)
+    runner = runner or TypstRunner(variant.root, build_timestamp(variant.root))
+    return runner.pdf(doc)
+
+
+def report(variant: ResolvedVariant, lang: str, fmt: str) -> str | bytes:
+    if fmt == "redcap":
+        return redcap(variant, lang)
+    if fmt == "md":
+        return codebook(variant, lang)
+    if fmt == "json":
+        from manualkit.outputs.reports.common import json_text
+        return json_text([{"id": c.id, "form": c.form, "title": c.title, "items": [it.__dict__ for it in c.items]}
+                          for c in checklists(variant, lang)])
+    return pdf(variant, lang)
+
+
+def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
+    from manualkit.outputs.pdf.typst_compile import TypstRunner, build_timestamp
+
+    if variant.model is None:
+        return
+    runner = TypstRunner(variant.root, build_timestamp(variant.root))
+    for lang in variant.languages:
+        (out_dir / f"fidelity-redcap.{lang}.csv").write_text(redcap(variant, lang), encoding="utf-8")
+        (out_dir / f"fidelity-codebook.{lang}.md").write_text(codebook(variant, lang), encoding="utf-8")
+        folder = out_dir / lang
+        folder.mkdir(exist_ok=True)
+        every = checklists(variant, lang)
+        (out_dir / f"fidelity-checklists.{lang}.pdf").write_bytes(pdf(variant, lang, every, runner))
+        for c in every:
+            (folder / f"{c.id}.pdf").write_bytes(pdf(variant, lang, [c], runner))
+
+
+__all__ = ["checklists", "redcap", "codebook", "pdf", "report", "render", "REDCAP_COLUMNS", "FORMATS"]
