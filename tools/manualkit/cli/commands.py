@@ -193,4 +193,5 @@ COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
     "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "pdf": cmd_pdf, "a11y": cmd_a11y,
     "status": cmd_status, "translations": cmd_translations, "new": cmd_new, "diff": cmd_diff,
     "adaptations": cmd_adaptations,
+    "schemas": lambda root, args: __import__("manualkit.cli.schemas", fromlist=["run"]).run(root, args),
 }

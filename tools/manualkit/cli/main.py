@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     ax = sub.add_parser("a11y", help="accessibility check of the built sites and PDFs in a real browser")
     ax.add_argument("--variant")
+
+    from manualkit.cli import schemas
+
+    schemas.add_parser(sub)
     return p
 
 
