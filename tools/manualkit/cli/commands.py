@@ -186,6 +186,12 @@ def cmd_adaptations(root: Path, args: Namespace) -> int:
 __all__ = ["summary", "m"]
 
 
+def _module_command(name: str, root: Path, args: Namespace) -> int:
+    import importlib
+
+    return importlib.import_module(f"manualkit.cli.{name}").run(root, args)
+
+
 # The command table: `manual NAME` runs COMMANDS[NAME]. A command in a module of its own
 # (cli/<name>.py with add_parser(sub) and run(root, args)) adds one line here and one call to
 # its add_parser in main.build_parser.
@@ -193,5 +199,7 @@ COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
     "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "pdf": cmd_pdf, "a11y": cmd_a11y,
     "status": cmd_status, "translations": cmd_translations, "new": cmd_new, "diff": cmd_diff,
     "adaptations": cmd_adaptations,
-    "schemas": lambda root, args: __import__("manualkit.cli.schemas", fromlist=["run"]).run(root, args),
+    "schemas": lambda root, args: _module_command("schemas", root, args),
+    "editor": lambda root, args: _module_command("editor", root, args),
+    "fmt": lambda root, args: _module_command("fmt", root, args),
 }
