@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -271,10 +272,17 @@ class EditorServer:
         self.stop()
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def run(root: Path, args: Namespace) -> int:
     out = args.out if args.out is not None else root / "build" / "base" / "editor"
     out = out if out.is_absolute() else Path.cwd() / out
     if args.serve:
+        # Ctrl-C and a plain `kill` both stop the servers this command started, never leaving them behind
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _interrupt)
         server = EditorServer(root, out, args.port, args.backend_port,
                               None if args.no_site_preview else args.preview_port)
         server.start()

@@ -149,7 +149,7 @@ def _part_collection(manual: Manual, part, ui: str) -> dict[str, Any]:
 def _text_widget(key: str, languages: tuple[str, ...], ui: str, required: bool = True) -> dict[str, Any]:
     """A text given per language: {nb: ..., en: ...}."""
     out = {"name": key, "label": _label(key, ui), "widget": "object",
-           "fields": [{"name": lg, "label": lg, "widget": "string"} for lg in languages]}
+           "fields": [{"name": lg, "label": lg, "widget": "string", "required": False} for lg in languages]}
     if not required:
         out["required"] = False
     return out
