@@ -192,12 +192,12 @@ def test_a_module_made_in_the_editor_is_listed_and_checks_clean(manual_copy):
             titles = page.locator('input[id^="title-field-"]')
             await titles.nth(0).fill("Lokale møtesteder")
             await titles.nth(1).fill("Local meeting places")
+            _shot(await page.screenshot(), "editor-new-module.png")
             editors = page.locator('[data-slate-editor="true"]')
             await editors.nth(0).click()
             await page.keyboard.type("Her skriver kommunen hvor familiene kan møtes.")
             await editors.nth(1).click()
             await page.keyboard.type("Here the municipality writes where families can meet.")
-            _shot(await page.screenshot(), "editor-new-module.png")
             await _publish(page)
             _wait_for(lambda: "local-meeting-places" in (root / "manual/manual.yml").read_text(encoding="utf-8"),
                       "listing the new module in manual.yml")

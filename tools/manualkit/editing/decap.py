@@ -48,8 +48,8 @@ HINTS: dict[str, tuple[str, str]] = {
              "Tick only for core components (delivered as described)."),
     "handouts": ("Id-ene til foreldrearkene økten bruker, skilt med komma.",
                  "The ids of the handouts the session uses, separated by commas."),
-    "body": ("Overskrifter: ## Tittel {#id}. Lenker til andre moduler: [tekst](ref:modul-id).",
-             "Headings: ## Title {#id}. Links to other modules: [text](ref:module-id)."),
+    "body": ("Overskrifter: `## Tittel {#id}`. Lenker til andre moduler: `[tekst](ref:modul-id)`.",
+             "Headings: `## Title {#id}`. Links to other modules: `[text](ref:module-id)`."),
 }
 
 
