@@ -75,7 +75,7 @@ def _shot(page_bytes: bytes, name: str) -> None:
         (path / name).write_bytes(page_bytes)
 
 
-def _wait_for(predicate, what: str, seconds: float = 30):
+def _wait_for(predicate, what: str, seconds: float = 120):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         value = predicate()
@@ -88,6 +88,7 @@ def _wait_for(predicate, what: str, seconds: float = 30):
 async def _open_editor(p, url: str, outside: list[str]):
     browser = await p.chromium.launch(executable_path=find_chromium(), args=FLAGS)
     page = await browser.new_page(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
+    page.set_default_timeout(120_000)  # a busy machine loads Decap's 6 MB of script slowly; no speed is asserted
 
     def record(request) -> None:
         if urlsplit(request.url).hostname not in ("127.0.0.1", None):

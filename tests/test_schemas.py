@@ -58,7 +58,7 @@ def test_every_yaml_file_and_front_matter_of_the_repository_validates():
     modules = sorted(REPO.glob("manual/*/*.md"))
     for path in modules:
         assert schema_errors("module", front_matter(path.read_text(encoding="utf-8"))) == [], path
-    assert checked == 4 and len(modules) == 92
+    assert checked >= 4 and len(modules) >= 92  # the edition 0.1 files at least
 
 
 def test_the_repository_yaml_files_name_their_schema_on_the_first_line():

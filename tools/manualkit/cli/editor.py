@@ -229,7 +229,7 @@ class EditorServer:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self._wait_for_backend()
 
-    def _wait_for_backend(self, seconds: float = 30) -> None:
+    def _wait_for_backend(self, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         req = urllib.request.Request(f"http://{HOST}:{self.backend_port}/api/v1", data=b'{"action":"info"}',
                                      headers={"Content-Type": "application/json"})
