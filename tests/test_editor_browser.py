@@ -221,3 +221,35 @@ def test_a_module_made_in_the_editor_is_listed_and_checks_clean(manual_copy):
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0, out
     assert outside == []
+
+
+def test_saving_a_municipality_keeps_its_data_and_checks_clean(manual_copy):
+    """adaptation.yml is written anew by Decap (comments and layout go), but its data stays, variables too."""
+    import yaml
+
+    root = manual_copy
+    path = root / "adaptations/lillehammer/adaptation.yml"
+    before = yaml.safe_load(path.read_text(encoding="utf-8"))
+    outside: list[str] = []
+
+    async def session(url: str) -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser, page = await _open_editor(p, url, outside)
+            await page.goto(url + "#/collections/municipality-lillehammer/entries/adaptation")
+            name = page.locator('input[id^="nb-field-"]').first
+            await name.fill("Lillehammer kommune (utkast)")
+            await _publish(page)
+            _wait_for(lambda: "(utkast)" in path.read_text(encoding="utf-8"), "saving adaptation.yml")
+            await browser.close()
+
+    port = _free_port()
+    with editor.EditorServer(root, root / "build/base/editor", port, _free_port(), log=open(os.devnull, "w")):
+        _run(session(f"http://127.0.0.1:{port}/admin/"))
+    after = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert after["name"] == {**before["name"], "nb": "Lillehammer kommune (utkast)"}
+    assert {k: v for k, v in after.items() if k != "name"} == {k: v for k, v in before.items() if k != "name"}
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0, out
+    assert outside == []

@@ -1,7 +1,8 @@
 """The web editor's configuration (Decap CMS), generated from the field tables of core/fields.py.
 
 One folder collection per part of the manual (``manual/<part>/``, Decap's i18n structure
-``multiple_files`` = our ``<module>.<lang>.md``), one file collection and one overlay collection
+``multiple_files`` = our ``<module>.<lang>.md``; the folder is what keeps a part's collection to
+its own modules: Decap's ``filter`` only matches a field's value, and modules have no part field), one file collection and one overlay collection
 per municipality, one file collection for the glossary. Widgets come from the field kinds: a
 select for every field with allowed values, a boolean for ``core``, a number for
 ``duration_minutes``, lists for ``handouts`` and ``contributors``. Shared metadata lives only
