@@ -238,3 +238,24 @@ def test_manual_check_passes_on_files_as_decap_saved_them(tmp_path):
     for lang in ("nb", "en"):
         shutil.copy(DECAP / f"safety-planning.{lang}.md", tmp_path / f"manual/home-visits/safety-planning.{lang}.md")
     assert run_cli("--root", str(tmp_path), "check") == (0, "No problems found.\n", "")
+
+
+def test_editor_serve_says_what_is_missing(fixture_copy, tmp_path, monkeypatch):
+    root = fixture_copy("bilingual")
+    monkeypatch.setenv("MANUALKIT_EDITOR_MODULES", str(tmp_path / "nothing"))
+    code, out, err = run_cli("--root", str(root), "editor", "--serve")
+    assert code == 1
+    assert err == (f"manual: cannot serve the editor: Decap CMS is not installed "
+                   f"({tmp_path / 'nothing/decap-cms/dist/decap-cms.js'} is missing)\n"
+                   "    hint: install it once with: make editor   (runs npm ci in tools/editor; needs node and npm)\n")
+    code, out, _ = run_cli("--root", str(root), "editor", "--out", str(tmp_path / "ed"))
+    assert code == 0 and not (tmp_path / "ed/admin/decap").exists()
+    assert "note: Decap CMS is not installed" in out and "make editor" in out
+
+
+def test_schemas_of_an_unreadable_manual_yml_say_why(tree):
+    root = tree({"manual/manual.yml": "id: [mini\n"})
+    code, out, err = run_cli("--root", str(root), "schemas")
+    assert code == 1
+    assert err == ("manual: manual/manual.yml cannot be read, so the schemas cannot name its languages\n"
+                   "    hint: run: manual check\n")
