@@ -9,7 +9,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test check serve clean python
+.PHONY: build test check serve clean python editor editor-for-tests
+
+# The web editor's npm packages (Decap CMS and its local backend, exact versions in
+# tools/editor/package-lock.json). `make test` installs them when node and npm are there;
+# without them only the editor's browser tests are skipped, with the reason.
+EDITOR_STAMP := tools/editor/node_modules/.installed
+HAVE_NPM     := $(shell command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && echo yes)
+TEST_NEEDS   := $(STAMP) $(if $(HAVE_NPM),editor-for-tests)
 
 # (Re)create the virtual environment when it is missing or older than pyproject.toml or the lock
 # file; every package comes at the version pinned in requirements.lock.
@@ -25,8 +32,19 @@ $(STAMP): pyproject.toml requirements.lock
 build: $(STAMP)
 	$(BIN)/manual build
 
-test: $(STAMP)
+test: $(TEST_NEEDS)
 	$(BIN)/python -m pytest
+
+$(EDITOR_STAMP): tools/editor/package.json tools/editor/package-lock.json
+	@command -v npm >/dev/null || { echo "node and npm are needed for the web editor (Debian: apt-get install nodejs npm)." >&2; exit 2; }
+	cd tools/editor && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $(EDITOR_STAMP)
+
+editor: $(EDITOR_STAMP)
+
+# for `make test`: a failed npm install (no registry) skips the editor's browser tests instead of failing
+editor-for-tests:
+	@$(MAKE) --no-print-directory $(EDITOR_STAMP) || echo "note: the web editor's npm packages could not be installed; its browser tests will be skipped" >&2
 
 check: $(STAMP)
 	$(BIN)/manual check

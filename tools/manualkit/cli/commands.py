@@ -199,6 +199,12 @@ def _docx_run(root: Path, args: Namespace) -> int:
 __all__ = ["summary", "m"]
 
 
+def _module_command(name: str, root: Path, args: Namespace) -> int:
+    import importlib
+
+    return importlib.import_module(f"manualkit.cli.{name}").run(root, args)
+
+
 # The command table: `manual NAME` runs COMMANDS[NAME]. A command in a module of its own
 # (cli/<name>.py with add_parser(sub) and run(root, args)) adds one line here and one call to
 # its add_parser in main.build_parser.
@@ -208,4 +214,7 @@ COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
     "adaptations": cmd_adaptations,
     "docx": _docx_run,
     "report": lambda root, args: __import__("manualkit.cli.report", fromlist=["run"]).run(root, args),
+    "schemas": lambda root, args: _module_command("schemas", root, args),
+    "editor": lambda root, args: _module_command("editor", root, args),
+    "fmt": lambda root, args: _module_command("fmt", root, args),
 }

@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     ax = sub.add_parser("a11y", help="accessibility check of the built sites and PDFs in a real browser")
     ax.add_argument("--variant")
+
+    from manualkit.cli import editor, fmt, schemas
+
+    schemas.add_parser(sub)
+    editor.add_parser(sub)
+    fmt.add_parser(sub)
     return p
 
 

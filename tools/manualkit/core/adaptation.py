@@ -6,7 +6,7 @@ targets exist and core content is protected depends on the base manual: see ``ov
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,9 @@ from manualkit.core.assets import check_image
 from manualkit.core.body import Body, field_findings, parse_body
 from manualkit.core.colour import AA_TEXT, ratio_text, readable_on_white
 from manualkit.core.links import image_hint, inside
+from manualkit.core.fields import (ADAPTATION_FIELDS, ADAPTATION_STATUSES, ADD_MODULE_ONLY, BRANDING_FIELDS,
+                                   CHANGE_FIELDS, COLOUR_PATTERN, DATE_PATTERN, OPERATIONS, SETTABLE, frame_fields,
+                                   reasons_fields)
 from manualkit.core.frame import FrameRecord
 from manualkit.core.intervention import MODEL_TARGETS
 from manualkit.core.problems import Problem, make
@@ -22,14 +25,11 @@ from manualkit.core.schema import Checker, Field, key_name, suggest
 from manualkit.core.textfile import read_text, read_yaml_file
 from manualkit.core.yamlread import Marks
 
-OPERATIONS = ("replace-section", "insert-section", "append", "remove-section", "move-section",
-              "add-module", "remove-module", "set")
 NEEDS_OVERLAY = ("replace-section", "insert-section", "append", "add-module")
 NEEDS_SECTION = ("replace-section", "insert-section", "remove-section", "move-section")
-SETTABLE = ("duration_minutes", "title", "summary")
-ADD_MODULE_ONLY = ("status", "audience", "core")  # metadata of a municipality's own module
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-STATUSES = ("example", "draft", "confirmed")
+DATE_RE = re.compile(DATE_PATTERN)
+STATUSES = ADAPTATION_STATUSES
+COLOUR_RE = re.compile(COLOUR_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -117,52 +117,8 @@ def load_frame_vocab(root: Path) -> tuple[dict[str, dict[str, dict[str, str]]], 
     return (data if isinstance(data, dict) else {}), problems
 
 
-def _vocab_field(vocab: dict, name: str, many: bool, required: bool = True) -> Field:
-    allowed = tuple(vocab.get(name, {}))
-    return Field("list" if many else "str", required=required, allowed=allowed, example=(allowed[0] if allowed else ""))
-
-
-def frame_fields(vocab: dict) -> dict[str, Field]:
-    return {
-        "when": _vocab_field(vocab, "when", False),
-        "planned": _vocab_field(vocab, "planned", False),
-        "decided_by": _vocab_field(vocab, "decided_by", True),
-        "modified": _vocab_field(vocab, "modified", False),
-        "level": _vocab_field(vocab, "level", False),
-        "context": _vocab_field(vocab, "context", True, required=False),
-        "nature": _vocab_field(vocab, "nature", False, required=False),
-        "fidelity": _vocab_field(vocab, "fidelity", False),
-        "goals": _vocab_field(vocab, "goals", True),
-        "reasons": Field("map", required=True, example="{text: Lokale rutiner, level: organisation}"),
-    }
-
-
 def change_fields() -> dict[str, Field]:
-    return {
-        "id": Field("id", required=True, example="local-contacts"),
-        "operation": Field("str", required=True, allowed=OPERATIONS, example="replace-section"),
-        "target": Field("str", required=True, example="safety-planning#review-every-visit"),
-        "where": Field("str", allowed=("before", "after", "first", "last"), example="after"),
-        "anchor": Field("id", example="first-visit"),
-        "part": Field("id", example="coordination"),
-        "overlay": Field("str", example="local-routines"),
-        "builds_on": Field("id", example="an earlier change id"),
-        "base_hash": Field("str", example="written by: manual adaptations accept"),
-        "field": Field("str", example="duration_minutes"),
-        "value": Field("any", example="45"),
-        "title": Field("text", example="{nb: Lokale rutiner, en: Local routines}"),
-        "type": Field("str", allowed=m.MODULE_TYPES, example="chapter"),
-        "component": Field("str", allowed=m.COMPONENTS, example="general"),
-        "summary": Field("text", example="{nb: ..., en: ...}"),
-        "status": Field("str", allowed=m.STATUSES, example="approved"),
-        "audience": Field("list", allowed=m.AUDIENCES, example="[family-partners]"),
-        "core": Field("bool", example="false"),
-        "frame": Field("map", required=True, example="{when: implementation, ...}"),
-        "description": Field("text", required=True, example="{nb: Hva som er endret, en: What changed}"),
-        "justification": Field("text", example="{nb: Hvorfor endringen trengs, en: Why the change is needed}"),
-        "approved_by": Field("str", required=True, example="Programansvarlig i kommunen"),
-        "date": Field("str", required=True, example="2026-11-01"),
-    }
+    return dict(CHANGE_FIELDS)
 
 
 def load_adaptations(root: Path, manual: m.Manual, only: str | None = None) -> tuple[list[Adaptation], list[Problem], list[str]]:
@@ -198,17 +154,9 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
     if data is None:
         return None, problems
     c = Checker(rel, marks, manual.languages)
-    ok = c.mapping(data, (), {
-        "id": Field("id", required=True, example=folder.name),
-        "name": Field("text", required=True, example="{nb: Eksempel kommune, en: Example municipality}"),
-        "status": Field("str", allowed=STATUSES, example="example"),
-        "base_version": Field("version", required=True, example=manual.version),
-        "languages": Field("langs", required=True, example="[nb, en]"),
-        "default_language": Field("lang", example="nn   # the language at the root of the municipality's site"),
-        "branding": Field("map", example="{logo: assets/logo.svg, primary_colour: '#00567a'}"),
-        "variables": Field("map", example="{municipality: {name: Eksempel kommune}}"),
-        "changes": Field("seq", example="- id: local-contacts"),
-    }, where=" in adaptation.yml")
+    fields = {**ADAPTATION_FIELDS, "id": replace(ADAPTATION_FIELDS["id"], example=folder.name),
+              "base_version": replace(ADAPTATION_FIELDS["base_version"], example=manual.version)}
+    ok = c.mapping(data, (), fields, where=" in adaptation.yml")
     if not ok:
         return None, problems + c.problems
     for key in ("name",):
@@ -261,16 +209,12 @@ def _ver(v: str) -> tuple[int, ...]:
 def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[str, str]:
     if not isinstance(raw, dict):
         return {}
-    c.mapping(raw, ("branding",), {
-        "logo": Field("str", example="assets/logo.svg"),
-        "primary_colour": Field("str", example="'#00567a'"),
-        "accent_colour": Field("str", example="'#b3541e'"),
-    }, where=" in branding")
+    c.mapping(raw, ("branding",), BRANDING_FIELDS, where=" in branding")
     out: dict[str, str] = {}
     for key in ("primary_colour", "accent_colour"):
         val = raw.get(key)
         if isinstance(val, str):
-            if re.match(r"^#[0-9a-fA-F]{6}$", val):
+            if COLOUR_RE.match(val):
                 out[key] = val
                 _say_if_darkened(c, key, val)
             else:
@@ -364,10 +308,7 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         if isinstance(reasons, dict):
             for sub, code, fmt in field_findings(reasons.get("text")):
                 c.add(code, path + ("frame", "reasons", "text") + (() if sub is None else (sub,)), **fmt)
-            c.mapping(reasons, path + ("frame", "reasons"), {
-                "text": Field("text", required=True, example="Lokale samarbeidsrutiner"),
-                "level": Field("str", required=True, allowed=tuple(vocab.get("reason_level", {})), example="organisation"),
-            }, where=" in reasons")
+            c.mapping(reasons, path + ("frame", "reasons"), reasons_fields(vocab), where=" in reasons")
     if frame.get("fidelity") == "inconsistent" and not raw.get("justification"):
         c.add("E201", path, key=key_name(path + ("justification",)), example="justification: Why the change is needed")
 

@@ -6,12 +6,16 @@ left out of the model, so the other checks can still run and report everything a
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from manualkit.core import model as m
 from manualkit.core.assets import outside_links
 from manualkit.core.body import field_findings, parse_body
+from manualkit.core.fields import (CONTRIBUTOR_FIELDS, GLOSSARY_ENTRY_FIELDS, GLOSSARY_FIELDS, MANUAL_FIELDS,
+                                   PART_FIELDS, SOURCE_FIELDS, TRANSLATION_FIELDS, TRANSLATION_INFO_FIELDS,
+                                   glossary_term_fields)
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import Checker, Field, suggest
 from manualkit.core.textfile import read_text, read_yaml_file, split_front_matter
@@ -50,50 +54,21 @@ def _contributor_check(rel: str, marks: Marks):
         c = Checker(rel, marks)
         if isinstance(value, list):
             for i, item in enumerate(value):
-                c.mapping(item, path + (i,), {
-                    "name": Field("str", required=True, example="Brukerrepresentantgruppen"),
-                    "role": Field("str", required=True, allowed=m.CONTRIBUTOR_ROLES, example="user-representative"),
-                }, where=" in contributors")
+                c.mapping(item, path + (i,), CONTRIBUTOR_FIELDS, where=" in contributors")
         return c.problems
     return check
 
 
 def source_fields(rel: str, marks: Marks) -> dict[str, Field]:
-    return {
-        "id": Field("id", required=True, example="first-visit"),
-        "title": Field("str", required=True, example="Første besøk"),
-        "type": Field("str", required=True, allowed=m.MODULE_TYPES, example="chapter"),
-        "component": Field("str", required=True, allowed=m.COMPONENTS, example="home-visiting"),
-        "core": Field("bool", example="false"),
-        "status": Field("str", required=True, allowed=m.STATUSES, example="draft"),
-        "summary": Field("str", example="Hva modulen handler om, i én setning."),
-        "audience": Field("list", allowed=m.AUDIENCES, example="[family-partners]"),
-        "duration_minutes": Field("int", example="60"),
-        "handouts": Field("ids", example="[handout-positive-time]"),
-        "contributors": Field("seq", example="[{name: Forskergruppen, role: researcher}]",
-                              check=_contributor_check(rel, marks)),
-    }
+    return {**SOURCE_FIELDS, "contributors": replace(SOURCE_FIELDS["contributors"], check=_contributor_check(rel, marks))}
 
 
 def translation_fields() -> dict[str, Field]:
-    return {
-        "id": Field("id", required=True, example="first-visit"),
-        "title": Field("str", required=True, example="The first visit"),
-        "summary": Field("str", example="What the module is about, in one sentence."),
-        "translation": Field("map", required=True, example="{from: nb, source_hash: 3f1c9a0b2e7d}"),
-    }
+    return dict(TRANSLATION_FIELDS)
 
 
 def _manual_fields() -> dict[str, Field]:
-    return {
-        "id": Field("id", required=True, example="family-partner"),
-        "title": Field("text", required=True, example="{nb: Familiepartner, en: Family Partner}"),
-        "version": Field("version", required=True, example="0.1.0"),
-        "default_language": Field("lang", required=True, example="nb"),
-        "languages": Field("langs", required=True, example="[nb, en]"),
-        "parts": Field("seq", required=True, example="- id: foundations"),
-        "variables": Field("map", example="{municipality: {name: kommunen}}"),
-    }
+    return dict(MANUAL_FIELDS)
 
 
 def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
@@ -125,11 +100,7 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     seen_parts: dict[str, tuple] = {}
     seen_modules: dict[str, tuple] = {}
     for i, pdata in enumerate(data.get("parts") or [] if isinstance(data.get("parts"), list) else []):
-        if not c.mapping(pdata, ("parts", i), {
-            "id": Field("id", required=True, example="home-visits"),
-            "title": Field("text", required=True, example="{nb: Hjemmebesøk, en: Home visits}"),
-            "modules": Field("ids", required=True, example="[first-visit, follow-up]"),
-        }, where=f" in part {i + 1}"):
+        if not c.mapping(pdata, ("parts", i), PART_FIELDS, where=f" in part {i + 1}"):
             continue
         pid = pdata.get("id")
         if not isinstance(pid, str):
@@ -259,10 +230,7 @@ def load_module_file(path: Path, rel: str, mid: str, lang: str, langs: tuple[str
         c.mapping(shared_free, (), fields, where=" in the front matter")
         tr = meta.get("translation")
         if isinstance(tr, dict):
-            c.mapping(tr, ("translation",), {
-                "from": Field("lang", required=True, example="nb"),
-                "source_hash": Field("str", example="run: manual translations mark"),
-            }, where=" in translation")
+            c.mapping(tr, ("translation",), TRANSLATION_INFO_FIELDS, where=" in translation")
     for key in ("title", "summary"):
         _check_text(c, (key,), meta.get(key))
     if isinstance(meta.get("id"), str) and meta["id"] != mid:
@@ -363,16 +331,13 @@ def load_glossary(root: Path, langs: tuple[str, ...], default: str | None = None
         return (), problems
     default = default or langs[0]
     c = Checker(rel, marks, langs)
-    if not c.mapping(data, (), {"terms": Field("seq", required=True, example="- id: hjelpetiltak")}):
+    if not c.mapping(data, (), GLOSSARY_FIELDS):
         return (), problems + c.problems
     terms: list[m.GlossaryTerm] = []
     seen: set[str] = set()
-    entry = {"term": Field("str", required=True, example="hjelpetiltak"),
-             "definition": Field("str", required=True, example="Tiltak som ...")}
+    entry = GLOSSARY_ENTRY_FIELDS
+    fields = glossary_term_fields(langs, default)
     for i, t in enumerate(data.get("terms") if isinstance(data.get("terms"), list) else []):
-        fields = {"id": Field("id", required=True, example="hjelpetiltak")}
-        fields.update({lang: Field("map", required=lang == default, example="{term: ..., definition: ...}") for lang in langs})
-        fields["deprecated"] = Field("map", example="{nb: [programtroskap], en: [programme fidelity]}")
         if not c.mapping(t, ("terms", i), fields, where=" in a glossary term"):
             continue
         ok = True

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from manualkit.editing.lines import add_module_to_part
@@ -97,6 +98,7 @@ def new_module(root: Path, mid: str, part: str | None, mtype: str, *, titles: li
 
 
 MUNICIPALITY_TEMPLATE = """\
+# yaml-language-server: $schema={schema}
 # The local version of the Family Partner manual for {name}.
 # See docs/adapting.md. Every change is recorded with its FRAME coding.
 id: {id}
@@ -123,6 +125,26 @@ changes: []
 """
 
 
+def schema_ref(root: Path, name: str, from_dir: Path) -> str:
+    """The path from ``from_dir`` to the JSON Schema editors should use, for a modeline.
+
+    The project's own schemas/ (written by `manual schemas`) when it has them, else the copy in the
+    package when the package lies inside the project (as in the manual's own repository), else
+    schemas/ (where `manual schemas` will write it).
+    """
+    file = f"{name}.schema.json"
+    project = root / "schemas" / file
+    package = Path(__file__).resolve().parents[1] / "schemas" / file
+    chosen = project
+    if not project.is_file() and package.is_file():
+        try:
+            package.relative_to(root.resolve())
+            chosen = package
+        except ValueError:
+            pass
+    return Path(os.path.relpath(chosen.resolve(), from_dir.resolve())).as_posix()
+
+
 def new_municipality(root: Path, mid: str, name: str | None) -> list[str]:
     if not ID_RE.match(mid):
         raise UsageError(f"'{mid}' is not a valid id", hint="use lower-case letters, digits and hyphens, e.g. ovre-eiker")
@@ -135,7 +157,7 @@ def new_municipality(root: Path, mid: str, name: str | None) -> list[str]:
     nice = name or mid.replace("-", " ").title() + " kommune"
     (folder / "overlays").mkdir(parents=True)
     (folder / "assets").mkdir()
-    text = MUNICIPALITY_TEMPLATE.format(id=mid, name=nice, name_en=nice.replace(" kommune", " municipality"),
+    text = MUNICIPALITY_TEMPLATE.format(schema=schema_ref(root, "adaptation", folder), id=mid, name=nice, name_en=nice.replace(" kommune", " municipality"),
                                         version=manual.version, languages=", ".join(manual.languages))
     (folder / "adaptation.yml").write_text(text, encoding="utf-8")
     (folder / "overlays" / "README.md").write_text(

@@ -1,0 +1,255 @@
+"""The web editor in a real browser: Decap CMS (from npm) with its local backend, on a copy of the manual.
+
+Needs Debian's Chromium (as the accessibility tests) and the editor's npm packages (`make editor`,
+which `make test` runs when node and npm are there); without them these tests are skipped with
+the reason. Screenshots go to $MANUALKIT_SCREENSHOTS when it is set (docs/img/ for docs/editing.md):
+    MANUALKIT_SCREENSHOTS=docs/img .venv/bin/python -m pytest tests/test_editor_browser.py
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import REPO, run_cli
+from manualkit.a11y.browser import FLAGS, INSTALL_HINT, find_chromium, missing_reason
+from manualkit.cli import editor
+
+NO_BROWSER = missing_reason()
+NO_EDITOR = editor.missing_reason(serve=True)
+pytestmark = [
+    pytest.mark.skipif(NO_BROWSER is not None, reason=f"browser tests skipped: {NO_BROWSER}; to run them, {INSTALL_HINT}"),
+    pytest.mark.skipif(NO_EDITOR is not None, reason=f"editor tests skipped: {NO_EDITOR}; {editor.INSTALL_HINT}"),
+]
+
+# place the caret over a text in the index-th Markdown editor (0: the source language, 1: the translation)
+SELECT_TEXT = """([index, text]) => {
+  const editors = document.querySelectorAll('[data-slate-editor="true"]');
+  const ed = editors[index];
+  const walker = document.createTreeWalker(ed, NodeFilter.SHOW_TEXT);
+  let node;
+  while ((node = walker.nextNode())) {
+    const at = node.data.indexOf(text);
+    if (at >= 0) {
+      ed.focus();
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      const sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(range);
+      return true;
+    }
+  }
+  return false;
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def manual_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "manual-repo"
+    root.mkdir()
+    for name in ("manual", "locales", "adaptations"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def _shot(page_bytes: bytes, name: str) -> None:
+    folder = os.environ.get("MANUALKIT_SCREENSHOTS")
+    if folder:
+        path = Path(folder) if Path(folder).is_absolute() else REPO / folder
+        path.mkdir(parents=True, exist_ok=True)
+        (path / name).write_bytes(page_bytes)
+
+
+def _wait_for(predicate, what: str, seconds: float = 120):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {seconds:.0f} s")
+
+
+async def _open_editor(p, url: str, outside: list[str]):
+    browser = await p.chromium.launch(executable_path=find_chromium(), args=FLAGS)
+    page = await browser.new_page(viewport={"width": 1400, "height": 1000}, locale="nb-NO")
+    page.set_default_timeout(120_000)  # a busy machine loads Decap's 6 MB of script slowly; no speed is asserted
+
+    def record(request) -> None:
+        if urlsplit(request.url).hostname not in ("127.0.0.1", None):
+            outside.append(request.url)
+
+    page.on("request", record)
+    await page.goto(url)
+    await page.get_by_role("button", name="Logg inn").click()
+    await page.get_by_text("Grunnlag").first.wait_for()
+    return browser, page
+
+
+async def _publish(page) -> None:
+    await page.get_by_role("button", name="Publiser").first.click()
+    await page.get_by_role("menuitem", name="Publiser nå").click()
+
+
+def _run(coro):
+    return asyncio.run(coro)
+
+
+def test_edit_a_sentence_in_both_languages_changes_only_those_lines(manual_copy):
+    root = manual_copy
+    nb = root / "manual/home-visits/safety-planning.nb.md"
+    en = root / "manual/home-visits/safety-planning.en.md"
+    before_nb, before_en = nb.read_text(encoding="utf-8"), en.read_text(encoding="utf-8")
+    outside: list[str] = []
+    log = open(os.devnull, "w")
+
+    async def session(url: str) -> dict:
+        from playwright.async_api import async_playwright
+
+        seen: dict = {}
+        async with async_playwright() as p:
+            browser, page = await _open_editor(p, url, outside)
+            _shot(await page.screenshot(), "editor-collections.png")
+            await page.get_by_text("Hjemmebesøk og tett oppfølging").first.click()
+            await page.get_by_text("Sikkerhetsplan").first.click()
+            await page.locator('[data-slate-editor="true"]').nth(1).wait_for()
+            _shot(await page.screenshot(), "editor-module.png")
+            assert await page.evaluate(SELECT_TEXT, [0, "konkret avtale"])
+            await page.keyboard.type("tydelig avtale")
+            assert await page.evaluate(SELECT_TEXT, [1, "concrete agreement"])
+            await page.keyboard.type("specific agreement")
+            # the preview shows the text with the site's stylesheet: draft banner and core badge
+            await page.get_by_role("button", name="Toggle i18n").click()
+            await page.get_by_role("button", name="Toggle preview").click()
+            frame = page.frame_locator("iframe").first
+            await frame.locator("article.md-typeset").wait_for()
+            seen["preview"] = await frame.locator("article.md-typeset").inner_text()
+            seen["styles"] = await frame.locator("link[rel=stylesheet]").evaluate_all("ls => ls.map(l => l.href)")
+            _shot(await page.screenshot(), "editor-preview.png")
+            await _publish(page)
+            _wait_for(lambda: "tydelig avtale" in nb.read_text(encoding="utf-8")
+                      and "specific agreement" in en.read_text(encoding="utf-8")
+                      and "  - family-partners" not in nb.read_text(encoding="utf-8"), "saving and formatting")
+            await page.get_by_text("Endringer lagret").first.wait_for()
+            _shot(await page.screenshot(), "editor-saved.png")
+            await browser.close()
+        return seen
+
+    port = _free_port()
+    with editor.EditorServer(root, root / "build/base/editor", port, _free_port(), log=log):
+        seen = _run(session(f"http://127.0.0.1:{port}/admin/"))
+    log.close()
+
+    def changed(old: str, new: str) -> list[tuple[str, str]]:
+        a, b = old.split("\n"), new.split("\n")
+        assert len(a) == len(b)
+        return [(x, y) for x, y in zip(a, b) if x != y]
+
+    assert changed(before_nb, nb.read_text(encoding="utf-8")) == [(
+        "En sikkerhetsplan er en skriftlig, konkret avtale om hva familien gjør for at barnet skal være",
+        "En sikkerhetsplan er en skriftlig, tydelig avtale om hva familien gjør for at barnet skal være")]
+    assert changed(before_en, en.read_text(encoding="utf-8")) == [(
+        "A safety plan is a written, concrete agreement on what the family does to keep the child safe",
+        "A safety plan is a written, specific agreement on what the family does to keep the child safe")]
+    # the translation's bookkeeping is untouched, so the checker can tell the translation is now behind
+    assert "translation:\n  from: nb\n  source_hash: c1eed507491f\n" in en.read_text(encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0, out
+    assert ("manual/home-visits/safety-planning.en.md:7:16: warning[W503]: the translation is out of date: "
+            "manual/home-visits/safety-planning.nb.md changed since it was translated") in out
+    assert "Utkast: Denne teksten er et forslag fra samutviklingsgruppen og er ennå ikke godkjent." in seen["preview"]
+    assert "Kjernekomponent" in seen["preview"] and "tydelig avtale" in seen["preview"]
+    assert any(s.endswith("/admin/manual.css") for s in seen["styles"])
+    assert outside == []  # everything came from this machine: no CDN
+
+
+def test_a_module_made_in_the_editor_is_listed_and_checks_clean(manual_copy):
+    root = manual_copy
+    outside: list[str] = []
+    log_path = root / "editor.log"
+
+    async def session(url: str) -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser, page = await _open_editor(p, url, outside)
+            await page.goto(url + "#/collections/part-coordination/new")
+            await page.locator('input[id^="id-field-"]').first.fill("local-meeting-places")
+            titles = page.locator('input[id^="title-field-"]')
+            await titles.nth(0).fill("Lokale møtesteder")
+            await titles.nth(1).fill("Local meeting places")
+            _shot(await page.screenshot(), "editor-new-module.png")
+            editors = page.locator('[data-slate-editor="true"]')
+            await editors.nth(0).click()
+            await page.keyboard.type("Her skriver kommunen hvor familiene kan møtes.")
+            await editors.nth(1).click()
+            await page.keyboard.type("Here the municipality writes where families can meet.")
+            await _publish(page)
+            _wait_for(lambda: "local-meeting-places" in (root / "manual/manual.yml").read_text(encoding="utf-8"),
+                      "listing the new module in manual.yml")
+            await browser.close()
+
+    port = _free_port()
+    with open(log_path, "w", encoding="utf-8") as log:
+        with editor.EditorServer(root, root / "build/base/editor", port, _free_port(), log=log):
+            _run(session(f"http://127.0.0.1:{port}/admin/"))
+    nb = (root / "manual/coordination/local-meeting-places.nb.md").read_text(encoding="utf-8")
+    en = (root / "manual/coordination/local-meeting-places.en.md").read_text(encoding="utf-8")
+    assert nb == ("---\nid: local-meeting-places\ntitle: Lokale møtesteder\ntype: chapter\ncomponent: general\ncore: false\n"
+                  "status: draft\n---\n\nHer skriver kommunen hvor familiene kan møtes.\n")
+    assert en == ("---\nid: local-meeting-places\ntitle: Local meeting places\ntranslation:\n  from: nb\n---\n\n"
+                  "Here the municipality writes where families can meet.\n")
+    yml = (root / "manual/manual.yml").read_text(encoding="utf-8")
+    assert "      - coordination-plan-template\n      - local-meeting-places\n" in yml
+    assert ("manual/coordination/local-meeting-places.nb.md: listed 'local-meeting-places' at the end of part "
+            "'coordination' in manual/manual.yml") in log_path.read_text(encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0, out
+    assert outside == []
+
+
+def test_saving_a_municipality_keeps_its_data_and_checks_clean(manual_copy):
+    """adaptation.yml is written anew by Decap (comments and layout go), but its data stays, variables too."""
+    import yaml
+
+    root = manual_copy
+    path = root / "adaptations/lillehammer/adaptation.yml"
+    before = yaml.safe_load(path.read_text(encoding="utf-8"))
+    outside: list[str] = []
+
+    async def session(url: str) -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser, page = await _open_editor(p, url, outside)
+            await page.goto(url + "#/collections/municipality-lillehammer/entries/adaptation")
+            name = page.locator('input[id^="nb-field-"]').first
+            await name.fill("Lillehammer kommune (utkast)")
+            await _publish(page)
+            _wait_for(lambda: "(utkast)" in path.read_text(encoding="utf-8"), "saving adaptation.yml")
+            await browser.close()
+
+    port = _free_port()
+    with editor.EditorServer(root, root / "build/base/editor", port, _free_port(), log=open(os.devnull, "w")):
+        _run(session(f"http://127.0.0.1:{port}/admin/"))
+    after = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert after["name"] == {**before["name"], "nb": "Lillehammer kommune (utkast)"}
+    assert {k: v for k, v in after.items() if k != "name"} == {k: v for k, v in before.items() if k != "name"}
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0, out
+    assert outside == []

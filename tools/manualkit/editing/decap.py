@@ -1,0 +1,327 @@
+"""The web editor's configuration (Decap CMS), generated from the field tables of core/fields.py.
+
+One folder collection per part of the manual (``manual/<part>/``, Decap's i18n structure
+``multiple_files`` = our ``<module>.<lang>.md``; the folder is what keeps a part's collection to
+its own modules: Decap's ``filter`` only matches a field's value, and modules have no part field), one file collection and one overlay collection
+per municipality, one file collection for the glossary. Widgets come from the field kinds: a
+select for every field with allowed values, a boolean for ``core``, a number for
+``duration_minutes``, lists for ``handouts`` and ``contributors``. Shared metadata lives only
+in the source language's file (``i18n: none``); ``id`` is the same in every file
+(``i18n: duplicate``); title, summary and the text are translated. A translation's bookkeeping
+(``translation.from``, ``source_hash``) is a hidden field: Decap keeps it as it is.
+
+Pure: plain data in, a dict (the config.yml) and the admin page's text out.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from manualkit.core import fields as f
+from manualkit.core.model import SHARED_FIELDS, Manual, text_in
+from manualkit.core.schema import ID_RE, Field
+
+DECAP_SCRIPT = "decap/decap-cms.js"  # relative to admin/; copied from the npm package, never a CDN
+STYLESHEET = "manual.css"  # the site's stylesheet, copied next to the admin page
+
+# labels of the fields in the editor, per language of the editor's interface
+LABELS: dict[str, tuple[str, str]] = {
+    "id": ("Id (filnavn, endres ikke)", "Id (file name, do not change)"),
+    "title": ("Tittel", "Title"),
+    "type": ("Type", "Type"),
+    "component": ("Komponent", "Component"),
+    "core": ("Kjernekomponent", "Core component"),
+    "status": ("Status", "Status"),
+    "summary": ("Sammendrag (én setning)", "Summary (one sentence)"),
+    "audience": ("Målgruppe", "Audience"),
+    "duration_minutes": ("Varighet (minutter)", "Duration (minutes)"),
+    "handouts": ("Foreldreark (id-er)", "Handouts (ids)"),
+    "contributors": ("Bidragsytere", "Contributors"),
+    "name": ("Navn", "Name"),
+    "role": ("Rolle", "Role"),
+    "translation": ("Oversettelse (fylles inn av verktøyet)", "Translation (kept by the toolkit)"),
+    "body": ("Tekst", "Text"),
+}
+HINTS: dict[str, tuple[str, str]] = {
+    "id": ("Små bokstaver, tall og bindestrek, f.eks. lokale-rutiner. Blir filnavnet.",
+           "Lower-case letters, digits and hyphens, e.g. local-routines. Becomes the file name."),
+    "core": ("Kryss av bare for kjernekomponenter (må gjennomføres slik de er beskrevet).",
+             "Tick only for core components (delivered as described)."),
+    "handouts": ("Id-ene til foreldrearkene økten bruker, skilt med komma.",
+                 "The ids of the handouts the session uses, separated by commas."),
+    "body": ("Overskrifter: `## Tittel {#id}`. Lenker til andre moduler: `[tekst](ref:modul-id)`.",
+             "Headings: `## Title {#id}`. Links to other modules: `[text](ref:module-id)`."),
+}
+
+
+def _label(key: str, ui: str) -> str:
+    nb, en = LABELS.get(key, (key, key))
+    return nb if ui == "nb" else en
+
+
+def _hint(key: str, ui: str) -> str:
+    if key not in HINTS:
+        return ""
+    nb, en = HINTS[key]
+    return nb if ui == "nb" else en
+
+
+def widget(key: str, spec: Field, ui: str, nested: dict[str, Field] | None = None) -> dict[str, Any]:
+    """One Decap field for one entry of a field table."""
+    out: dict[str, Any] = {"name": key, "label": _label(key, ui)}
+    kind = spec.kind
+    if kind == "id":
+        out.update(widget="string", pattern=[ID_RE.pattern, _hint("id", ui) or "lower-case id"])
+    elif kind == "bool":
+        out.update(widget="boolean", default=False)
+    elif kind == "int":
+        out.update(widget="number", value_type="int", min=1)
+    elif kind in ("str", "lang", "version") and spec.allowed:
+        out.update(widget="select", options=list(spec.allowed))
+    elif kind == "list" and spec.allowed:
+        out.update(widget="select", multiple=True, options=list(spec.allowed))
+    elif kind in ("ids", "list", "langs"):
+        out.update(widget="list")
+    elif kind == "seq" and nested:
+        out.update(widget="list", fields=[widget(k, s, ui) for k, s in nested.items()])
+    elif kind == "map" and nested:
+        out.update(widget="object", fields=[widget(k, s, ui) for k, s in nested.items()])
+    elif key == "summary":
+        out.update(widget="text")
+    else:
+        out.update(widget="string")
+    if not spec.required:
+        out["required"] = False
+    hint = _hint(key, ui)
+    if hint and kind != "id":
+        out["hint"] = hint
+    return out
+
+
+def module_fields(default_language: str, ui: str) -> list[dict[str, Any]]:
+    """The fields of a module in the order the toolkit writes them (Decap writes keys in this order)."""
+    out: list[dict[str, Any]] = []
+    for key, spec in f.SOURCE_FIELDS.items():
+        w = widget(key, spec, ui, f.CONTRIBUTOR_FIELDS if key == "contributors" else None)
+        if key == "id":
+            w["i18n"] = "duplicate"
+        elif key in SHARED_FIELDS:
+            w["i18n"] = False if w["widget"] == "list" else "none"  # the list widget only takes true/false
+            if key == "status":
+                w["default"] = "draft"
+            elif key == "type":
+                w["default"] = "chapter"
+            elif key == "component":
+                w["default"] = "general"
+        else:  # title, summary
+            w["i18n"] = True
+        out.append(w)
+    # Bookkeeping of a translation, kept as it is. New modules get `from:`; the admin page removes
+    # it from the source language's file before saving (a source has no translation key).
+    out.append({"name": "translation", "label": _label("translation", ui), "widget": "hidden", "required": False,
+                "i18n": True, "default": {"from": default_language}})
+    out.append({"name": "body", "label": _label("body", ui), "widget": "markdown", "modes": ["raw"],
+                "i18n": True, "hint": _hint("body", ui)})
+    return out
+
+
+def _part_collection(manual: Manual, part, ui: str) -> dict[str, Any]:
+    default = manual.default_language
+    return {
+        "name": f"part-{part.id}",
+        "label": text_in(part.title, ui, default),
+        "label_singular": "modul" if ui == "nb" else "module",
+        "description": ", ".join(text_in(part.title, lg, default) for lg in manual.languages),
+        "folder": f"manual/{part.id}",
+        "extension": "md",
+        "format": "frontmatter",
+        "create": True,
+        "delete": False,  # a module is removed by removing it from manual.yml too: see docs/editing.md
+        "slug": "{{id}}",
+        "identifier_field": "title",
+        "summary": "{{title}}  ({{id}})",
+        "media_folder": "images",
+        "public_folder": "images",
+        "i18n": True,
+        "fields": module_fields(default, ui),
+    }
+
+
+def _text_widget(key: str, languages: tuple[str, ...], ui: str, required: bool = True) -> dict[str, Any]:
+    """A text given per language: {nb: ..., en: ...}."""
+    out = {"name": key, "label": _label(key, ui), "widget": "object",
+           "fields": [{"name": lg, "label": lg, "widget": "string", "required": False} for lg in languages]}
+    if not required:
+        out["required"] = False
+    return out
+
+
+def _adaptation_collections(manual: Manual, adaptations: list[tuple[str, dict[str, str]]], vocab: dict,
+                            ui: str) -> list[dict[str, Any]]:
+    langs = manual.languages
+    default = manual.default_language
+    frame = [widget(k, s, ui) for k, s in f.frame_fields(vocab).items() if k != "reasons"]
+    reasons = f.reasons_fields(vocab)
+    frame.append({"name": "reasons", "label": "reasons", "widget": "object", "fields": [
+        _text_widget("text", langs, ui), widget("level", reasons["level"], ui)]})
+    change_fields: list[dict[str, Any]] = []
+    for key, spec in f.CHANGE_FIELDS.items():
+        if key in ("value",):
+            change_fields.append({"name": key, "label": key, "widget": "string", "required": False})
+        elif key == "frame":
+            change_fields.append({"name": "frame", "label": "FRAME", "widget": "object", "fields": frame})
+        elif spec.kind == "text":
+            change_fields.append(_text_widget(key, langs, ui, spec.required))
+        elif key == "base_hash":
+            change_fields.append({"name": key, "label": key, "widget": "hidden", "required": False})
+        else:
+            change_fields.append(widget(key, spec, ui))
+    out: list[dict[str, Any]] = []
+    for aid, name in adaptations:
+        label = text_in(name, ui, default) or aid
+        top: list[dict[str, Any]] = []
+        for key, spec in f.ADAPTATION_FIELDS.items():
+            if key == "name":
+                top.append(_text_widget("name", langs, ui))
+            elif key == "languages":
+                top.append({"name": key, "label": key, "widget": "select", "multiple": True, "options": list(langs)})
+            elif key == "branding":
+                top.append({"name": key, "label": key, "widget": "object", "required": False,
+                            "fields": [widget(k, s, ui) for k, s in f.BRANDING_FIELDS.items()]})
+            elif key == "variables":
+                continue  # free-form and nested: kept as they are (Decap keeps keys it has no field for)
+            elif key == "changes":
+                top.append({"name": key, "label": key, "widget": "list", "required": False,
+                            "summary": "{{fields.id}}: {{fields.operation}} {{fields.target}}", "fields": change_fields})
+            else:
+                top.append(widget(key, spec, ui))
+        out.append({
+            "name": f"municipality-{aid}", "label": label,
+            "files": [{"name": "adaptation", "label": f"{label}: adaptation.yml",
+                       "file": f"adaptations/{aid}/adaptation.yml", "fields": top}],
+        })
+        out.append({
+            "name": f"overlays-{aid}", "label": f"{label}: " + ("lokale tekster" if ui == "nb" else "local texts"),
+            "label_singular": "tekst" if ui == "nb" else "text",
+            "folder": f"adaptations/{aid}/overlays", "extension": "md", "format": "frontmatter",
+            "create": True, "delete": False, "i18n": True, "identifier_field": "body",
+            "fields": [{"name": "body", "label": _label("body", ui), "widget": "markdown", "modes": ["raw"], "i18n": True}],
+        })
+    return out
+
+
+def _glossary_collection(manual: Manual, ui: str) -> dict[str, Any]:
+    entry = [widget(k, s, ui) for k, s in f.GLOSSARY_ENTRY_FIELDS.items()]
+    term = [widget("id", f.glossary_term_fields(manual.languages)["id"], ui)]
+    term += [{"name": lg, "label": lg, "widget": "object", "fields": entry} for lg in manual.languages]
+    return {
+        "name": "glossary", "label": "Ordliste" if ui == "nb" else "Glossary",
+        "files": [{"name": "glossary", "label": "locales/glossary.yml", "file": "locales/glossary.yml",
+                   "fields": [{"name": "terms", "label": "terms", "widget": "list",
+                               "summary": "{{fields.id}}", "fields": term}]}],
+    }
+
+
+def decap_config(manual: Manual, adaptations: list[tuple[str, dict[str, str]]], vocab: dict, *,
+                 repo: str, branch: str = "main", local_backend_url: str | None = None,
+                 site_url: str = "") -> dict[str, Any]:
+    """The whole config.yml. ``local_backend_url`` for `manual editor --serve` (decap-server)."""
+    ui = manual.default_language
+    config: dict[str, Any] = {
+        "backend": {"name": "github", "repo": repo, "branch": branch,
+                    "commit_messages": {"create": "Editor: new {{collection}} {{slug}}",
+                                        "update": "Editor: {{collection}} {{slug}}",
+                                        "delete": "Editor: delete {{collection}} {{slug}}"}},
+        # drafts become pull requests, so `manual check` runs before anything is published
+        "publish_mode": "editorial_workflow",
+        "local_backend": {"url": local_backend_url} if local_backend_url else True,
+        "locale": {"nb": "nb_no", "nn": "nn_no"}.get(ui, ui),
+        "media_folder": "manual/images",
+        "public_folder": "images",
+        "i18n": {"structure": "multiple_files", "locales": list(manual.languages), "default_locale": ui},
+        "collections": [_part_collection(manual, p, ui) for p in manual.parts]
+        + _adaptation_collections(manual, adaptations, vocab, ui)
+        + [_glossary_collection(manual, ui)],
+    }
+    if site_url:
+        config["site_url"] = site_url
+    return config
+
+
+def preview_strings(manual: Manual) -> dict[str, dict[str, str]]:
+    """The banner and badge texts the site shows, per language, for the editor's preview."""
+    out: dict[str, dict[str, str]] = {}
+    for lang in manual.languages:
+        s = manual.locales.get(lang, {})
+        banners = s.get("banners", {}) if isinstance(s.get("banners"), dict) else {}
+        labels = s.get("labels", {}) if isinstance(s.get("labels"), dict) else {}
+        out[lang] = {"draft": str(banners.get("draft", "")), "core": str(labels.get("core_component", ""))}
+    return out
+
+
+ADMIN_PAGE = """<!doctype html>
+<html lang="{lang}">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <meta name="robots" content="noindex">
+  <title>{title}</title>
+  <link href="config.yml" type="text/yaml" rel="cms-config-url">
+</head>
+<body>
+  <!-- Decap CMS from the npm package decap-cms (tools/editor/package.json), served from this folder -->
+  <script src="{script}"></script>
+  <script>
+  (function () {{
+    var STRINGS = {strings};
+    var DEFAULT = {default};
+    var h = window.h;
+    // The site's stylesheet, so the preview shows banners and badges as the site does.
+    CMS.registerPreviewStyle("{stylesheet}");
+    // A module in the source language has no translation bookkeeping; translations keep theirs.
+    CMS.registerEventListener({{
+      name: "preSave",
+      handler: function (args) {{
+        var entry = args.entry;
+        if (entry.get("collection").indexOf("part-") !== 0) return undefined;
+        return entry.get("data").delete("translation");
+      }}
+    }});
+    var ModulePreview = createClass({{
+      render: function () {{
+        var entry = this.props.entry;
+        var lang = (this.props.locale || DEFAULT);
+        var s = STRINGS[lang] || STRINGS[DEFAULT];
+        var data = entry.get("data");
+        var status = data.get("status");
+        var core = data.get("core");
+        var parts = [h("h1", {{}}, data.get("title") || "")];
+        if (status === "draft" && s.draft) {{
+          parts.push(h("div", {{className: "banner banner--draft", role: "note"}}, h("p", {{}}, s.draft)));
+        }}
+        if (core && s.core) {{
+          parts.push(h("p", {{}}, h("strong", {{className: "core-label"}}, s.core)));
+        }}
+        if (data.get("summary")) parts.push(h("p", {{}}, h("em", {{}}, data.get("summary"))));
+        parts.push(this.props.widgetFor("body"));
+        return h("article", {{className: "md-typeset", lang: lang}}, parts);
+      }}
+    }});
+    {registrations}
+  }})();
+  </script>
+</body>
+</html>
+"""
+
+
+def admin_page(manual: Manual, collections: list[str]) -> str:
+    regs = "\n    ".join(f'CMS.registerPreviewTemplate({json.dumps(c)}, ModulePreview);' for c in collections)
+    title = "Redigering" if manual.default_language == "nb" else "Editing"
+    return ADMIN_PAGE.format(lang=manual.default_language, title=f"{title}: {text_in(manual.title, manual.default_language)}",
+                             script=DECAP_SCRIPT, stylesheet=STYLESHEET,
+                             strings=json.dumps(preview_strings(manual), ensure_ascii=False),
+                             default=json.dumps(manual.default_language), registrations=regs)
+
+
+__all__ = ["decap_config", "admin_page", "module_fields", "DECAP_SCRIPT", "STYLESHEET"]
