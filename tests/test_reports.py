@@ -209,7 +209,7 @@ def test_complete_ledger_has_codes_labels_and_justification_in_the_page_language
     assert (rural["nature"], rural["nature_label"], rural["core"]) == ("spreading", "Spredt over flere økter", "yes")
     assert rural["justification"].startswith("Familier i de ytre delene av kommunen bor langt fra kontoret.")
     assert rural["justification_language"] == "nb"
-    assert rural["source"] == "adaptations/lillehammer/adaptation.yml:35" and rural["review"] == "reviewed"
+    assert rural["source"] == "adaptations/lillehammer/adaptation.yml:36" and rural["review"] == "reviewed"
     assert list(rows)[:2] == ["visit-frequency-rural", "follow-up-visits-every-other-week"]  # inconsistent first
     model_row = rows["follow-up-visits-every-other-week"]
     assert (model_row["target"], model_row["field"], model_row["value"]) == ("model", "phases.follow-up.visits_per_week", "0.5")

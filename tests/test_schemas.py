@@ -55,7 +55,7 @@ def test_every_yaml_file_and_front_matter_of_the_repository_validates():
         assert not problems
         assert schema_errors(name, data) == [], path
         checked += 1
-    modules = sorted(REPO.glob("manual/*/*.md"))
+    modules = sorted(p for p in REPO.glob("manual/*/*.md") if not p.parent.name.startswith("."))  # not .translations/
     for path in modules:
         assert schema_errors("module", front_matter(path.read_text(encoding="utf-8"))) == [], path
     assert checked >= 4 and len(modules) >= 92  # the edition 0.1 files at least
@@ -160,7 +160,8 @@ terms:
 
 GLOSSARY_SAMPLES = [
     ("", "", True),
-    ("    en: {term: assistance measure, definition: A measure put in place by the child welfare service.}\n", "", False),
+    # a language without its entry falls back to the default language (a warning, W509): valid for both
+    ("    en: {term: assistance measure, definition: A measure put in place by the child welfare service.}\n", "", True),
     ("definition: A measure put in place by the child welfare service.", "definisjon: x", False),
     ("  - id: hjelpetiltak", "  - id: Hjelpetiltak", False),
     ("  - id: hjelpetiltak", "  - id: hjelpetiltak\n    see: tiltaksplan", False),

@@ -22,7 +22,8 @@ def add_parser(sub) -> None:
 
 def _module_files(root: Path, args: Namespace) -> list[Path]:
     if args.all:
-        return sorted((root / "manual").glob("*/*.md"))
+        # the modules, as the loader finds them (not manual/.translations/, the toolkit's own snapshots)
+        return sorted(p for p in (root / "manual").glob("*/*.md") if not p.parent.name.startswith("."))
     if not args.files:
         raise UsageError("name the files to format, or use --all", hint="manual fmt manual/home-visits/safety-planning.nb.md")
     out = []

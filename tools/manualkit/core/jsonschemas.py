@@ -131,10 +131,11 @@ def module_schema(languages: tuple[str, ...]) -> dict[str, Any]:
     })
 
 
-def glossary_schema(languages: tuple[str, ...]) -> dict[str, Any]:
+def glossary_schema(languages: tuple[str, ...], default_language: str = "") -> dict[str, Any]:
+    """Only the default language's entry is required: a language being added falls back to it (W509)."""
     g = _Gen(languages)
     entry = g.mapping(f.GLOSSARY_ENTRY_FIELDS)
-    term = g.mapping(f.glossary_term_fields(languages), {lang: entry for lang in languages})
+    term = g.mapping(f.glossary_term_fields(languages, default_language or languages[0]), {lang: entry for lang in languages})
     return _doc("glossary", g.mapping(f.GLOSSARY_FIELDS, {"terms": {"items": term}}))
 
 
