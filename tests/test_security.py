@@ -377,3 +377,66 @@ def test_reserved_ids_are_refused_with_a_hint(tree):
         (7, "the id 'en' is reserved: a part named like a language code would share the site's /en/ folder with that language"),
         (11, "the id 'about-this-version' is reserved: it is the generated page 'About this version'")]
     assert problems[1].hint == "choose another id, for example 'about-this-version-text'"
+
+
+# -- templates and YAML limits ---------------------------------------------------------------------
+
+
+def test_templates_in_titles_summaries_and_adaptation_texts_are_checked(tmp_path):
+    from conftest import INTRO_NB
+
+    root = hostile_tree(tmp_path / "m", body="Tekst.\n")
+    text = INTRO_NB.replace("title: Innledning", "title: 'Innledning {{ 7 * 7 }}'").replace(
+        "status: draft\n", "status: draft\nsummary: 'Om {{ service.nowhere }}'\n")
+    (root / NB).write_text(text, encoding="utf-8")
+    yml = root / "adaptations/evil/adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("description: {nb: ", "description: {nb: '{{ municipality.nope }}', xx: "),
+                   encoding="utf-8")
+    got = [(p.code, p.path, p.line) for p in load_project(root, None).problems]
+    assert ("E704", NB, 3) in got and ("E701", NB, 7) in got
+    assert ("E701", "adaptations/evil/adaptation.yml", _line_of(root, "adaptations/evil/adaptation.yml", "description:")) in got
+
+
+def test_template_logic_never_runs_even_when_the_check_is_skipped():
+    from jinja2.exceptions import SecurityError
+
+    from manualkit.core import variables as v
+
+    for text in ("{{ range(10**9)|list }}", "{{ 9 ** 9 ** 9 }}", "{{ ''.__class__.__mro__ }}", "{% for i in range(9) %}x{% endfor %}"):
+        assert v.render(text, {}) == text  # left as written: E704 tells the editor
+    env = v.environment()
+    with pytest.raises(SecurityError):
+        env.from_string("{{ 9 ** 99 }}").render()
+    with pytest.raises(SecurityError):
+        env.from_string("{{ 'x' * 10 ** 13 }}").render()
+    with pytest.raises(OverflowError):
+        env.from_string("{{ range(100000)|list|length }}").render()
+    assert v.render("{{ a.b }}", {"a": {"b": "ok"}}) == "ok"
+
+
+def test_deeply_nested_template_is_a_problem_not_a_crash(tree):
+    from conftest import INTRO_NB
+
+    got = [(p.code, p.line) for p in load_project(tree({NB: INTRO_NB + "\n" + "{{ (" * 3000 + "\n"}), ["base"]).problems]
+    assert ("E702", 8) in got  # the body starts on line 8
+
+
+@pytest.mark.parametrize("where,text", [
+    ("manual/manual.yml", "a: " + "[" * 40000 + "]" * 40000 + "\n"),
+    ("manual/manual.yml", "{b: " * 40000 + "}" * 40000 + "\n"),
+    (NB, "---\nid: intro\ntitle: " + "[" * 40000 + "\n---\n\nTekst.\n"),
+    ("manual/manual.yml", "id: mini\n" + "# x\n" * 300_000),
+])
+def test_deep_or_huge_yaml_is_a_problem_not_a_crash(tmp_path, where, text):
+    """In a child process: libyaml's C composer would overflow the C stack (SIGSEGV) on deep nesting."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    root = clean_tree(tmp_path / "m")
+    (root / where).write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "manualkit.cli", "check"], cwd=root, capture_output=True, text=True,
+                          timeout=600, env={"PYTHONPATH": str(REPO / "tools"), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 1, (done.returncode, done.stderr[-500:])
+    assert f"{where}:" in done.stdout and "error[E108]: the YAML is too large or nests too deeply" in done.stdout
