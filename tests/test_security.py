@@ -440,3 +440,63 @@ def test_deep_or_huge_yaml_is_a_problem_not_a_crash(tmp_path, where, text):
                           timeout=600, env={"PYTHONPATH": str(REPO / "tools"), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 1, (done.returncode, done.stderr[-500:])
     assert f"{where}:" in done.stdout and "error[E108]: the YAML is too large or nests too deeply" in done.stdout
+
+
+# -- privacy ---------------------------------------------------------------------------------------
+
+FNR = next(c for n in range(10000, 99999) if __import__("manualkit.core.privacy", fromlist=["x"]).fnr_is_valid(c := "010190" + str(n)))
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Ring 41\u00a023\u00a045\u00a067 i dag.", "E807"),
+    ("Ring 41\u202f23\u202f45\u202f67 i dag.", "E807"),
+    ("Ring 41-23-45-67 i dag.", "E807"),
+    ("Ring 412 34 567 i dag.", "E807"),
+    ("Ring 4123 4567 i dag.", "E807"),
+    ("Ring 9123\u00a04567 i dag.", "E807"),
+    ("Ring +47 41 23 45 67 i dag.", "E807"),
+    ("Ring 0047 41234567 i dag.", "E807"),
+    ("Ring (+4741234567) i dag.", "E807"),
+    ("Ring 41234567.", "E807"),
+    (f"Nummer {FNR[:6]}\u00a0{FNR[6:]} her.", "E805"),
+    (f"Nummer {FNR[:6]}-{FNR[6:]} her.", "E805"),
+    (f"Nummer {FNR} her.", "E805"),
+    ("Skriv til ola@kommunå.no i dag.", "E806"),
+    ("Skriv til ola.nordmann@bærum.kommune.no.", "E806"),
+])
+def test_privacy_finds_what_people_write(text, code):
+    from manualkit.core.privacy import find
+
+    assert [c for c, _o, _v in find(text)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "PMID 19293845", "PMID: 19293845", "ISBN 978-82-15-02123-4", "DOI 10.1186/s13063-021-05678-9",
+    "https://doi.org/10.1186/s13063-021-05678-9", "Studien NCT04957394 gikk fra 2019 2020 til 2023.",
+    "12.03.2024", "2019-2020", "1990–2024", "kapittel 3.2.1", "punkt 1, 2, 3, 4", "uke 12 13 14 15", "10 20 30 40",
+    "sidene 22 23 24 25", "12 500 000 kroner", "org.nr. 974 760 673", "kl. 08-16", "Ring 110, 112 eller 113.",
+    "Alarmtelefonen for barn og unge: 116 111.", "Legevakt: 116 117.", "Vold- og overgrepslinjen 116 006.",
+    "Politiet: 02800.", "116\u00a0111", "versjon 1.2.3", "tabell 4 4", "n = 1234 5678 9012",
+])
+def test_privacy_leaves_public_facts_and_numbers_alone(text):
+    from manualkit.core.privacy import find
+
+    assert find(text) == []
+
+
+def test_privacy_scans_every_text_field(tmp_path):
+    from conftest import INTRO_NB
+
+    root = hostile_tree(tmp_path / "m", body="Tekst.\n")
+    (root / NB).write_text(INTRO_NB.replace("title: Innledning", "title: 'Ring 41 23 45 67'").replace(
+        "status: draft\n", "status: draft\nsummary: 'Skriv til ola@example.no'\n"), encoding="utf-8")
+    gl = root / "locales/glossary.yml"
+    gl.write_text("terms:\n  - id: t\n    nb: {term: ord, definition: 'Ring 9123 4567'}\n    en: {term: word, definition: Call.}\n",
+                  encoding="utf-8")
+    yml = root / "adaptations/evil/adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("description: {nb: ", "description: {nb: 'Ring 412 34 567', xx: "),
+                   encoding="utf-8")
+    got = [(p.code, p.path, p.line) for p in load_project(root, None).problems]
+    assert ("E807", NB, 3) in got and ("E806", NB, 7) in got
+    assert ("E807", "locales/glossary.yml", 3) in got
+    assert ("E807", "adaptations/evil/adaptation.yml", _line_of(root, "adaptations/evil/adaptation.yml", "description:")) in got
