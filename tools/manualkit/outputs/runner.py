@@ -4,34 +4,13 @@ The resolved manual is made once per variant and feeds both renderers.
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from manualkit.core.problems import BuildError
 from manualkit.core.project import Project
-
-
-@contextmanager
-def staged_output(final: Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder; on success it replaces ``final``, on failure it is removed."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = final.with_name(f".{final.name}-old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    tmp.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+from manualkit.outputs.staging import staged_output  # noqa: F401  (moved there; kept importable here)
 
 
 def build_all(project: Project, variants: list[str], out: Path, only: str | None, log: TextIO) -> list[str]:

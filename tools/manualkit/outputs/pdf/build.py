@@ -71,8 +71,9 @@ def _write(path: Path, data: bytes) -> None:
 
 def build_pdfs(project: Project, variant: str, final_dir: Path, log: TextIO) -> Path:
     """All PDFs of ``variant`` into ``final_dir`` (build/<variant>/pdf); the old ones stay on failure."""
-    from manualkit.outputs.runner import staged_output
+    from manualkit.outputs.staging import ensure_writable, staged_output
 
+    ensure_writable(Path(final_dir).parent)
     stamp = build_timestamp(project.root)
     runner = TypstRunner(project.root, stamp)
     langs = list(project.resolutions[variant].manuals)
@@ -132,7 +133,9 @@ def build_one(project: Project, variant: str, lang: str, out_root: Path, *, book
     pdf = TypstRunner(project.root, stamp).pdf(doc, log)
     if handout and mod is not None:
         _handout_pages_warning(pdf, doc, mod, log)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    from manualkit.outputs.staging import ensure_writable
+
+    ensure_writable(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from manualkit.outputs.runner import staged_output
+from manualkit.outputs.staging import ensure_writable, staged_output
 from manualkit.cli.format import format_text
 from manualkit.core.problems import BuildError
 from manualkit.core.project import Project
@@ -136,7 +136,7 @@ def build_site(project: Project, variant: str, out_dir: Path, *, pdf_dir: Path |
     manuals = project.resolutions[variant].manuals
     out_dir = Path(out_dir)
     pdf_dir = pdf_dir if pdf_dir is not None else out_dir.parent / "pdf"
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    ensure_writable(out_dir.parent)
     for leftover in out_dir.parent.glob(f".{out_dir.name}-stage-*"):  # from a build that was killed
         shutil.rmtree(leftover, ignore_errors=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-stage-", dir=out_dir.parent))
