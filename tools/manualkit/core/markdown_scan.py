@@ -88,8 +88,9 @@ def mask_code_spans(line: str) -> tuple[str, list[int]]:
     for index, (_pos, length) in enumerate(runs):
         by_len.setdefault(length, []).append(index)
     pointer: dict[int, int] = {length: 0 for length in by_len}
-    out = list(line)
+    pieces: list[str] = []
     ends: list[int] = []
+    done = 0  # everything before this offset is in pieces
     k = 0
     while k < len(runs):
         start, length = runs[k]
@@ -103,11 +104,12 @@ def mask_code_spans(line: str) -> tuple[str, list[int]]:
             continue
         close = same[p]
         end = runs[close][0] + length
-        for c in range(start, end):
-            out[c] = " "
+        pieces += [line[done:start], " " * (end - start)]
+        done = end
         ends.append(end)
         k = close + 1
-    return "".join(out), ends
+    pieces.append(line[done:])
+    return "".join(pieces), ends
 
 
 def source_findings(masked: str, line: int, *, skip_attr_at: int = -1) -> list[Found]:
