@@ -27,8 +27,9 @@ CALLOUT_KINDS = ("note", "tip", "example", "warning", "core")
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*)$")  # the closing '#'s and spaces are cut in parse_heading
 ATTR_RE = re.compile(r"\{([^{}]*)\}[ \t]*$")
 FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*(.*)$")
-LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
-CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1(\{=[a-z]+\})?")
+# used by the renderers to rewrite link targets (the checker finds links with markdown-it); the
+# bounded repetitions keep the work per '[' constant on a crafted line such as '[a[a[a…'
+LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]{0,100}\]){0,2000})\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]{0,1000}[\"'])?\s*\)")
 CALLOUT_OPEN_RE = re.compile(r"^:::+[ \t]*(?:\{[ \t]*)?\.?([A-Za-z][\w-]*)([^}]*)(?:\}[ \t]*)?$")
 CALLOUT_CLOSE_RE = re.compile(r"^:::+[ \t]*$")
 _DELIM_CELL = re.compile(r":?-{3,}:?")
