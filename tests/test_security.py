@@ -162,6 +162,36 @@ def test_sanitised_html_stays_clean_whatever_the_markdown(pieces):
     assert not re.search(r"<(script|style|iframe|object|svg|math|form)\b", html, re.I)
 
 
+class _Items(HTMLParser):
+    """The tags and (tag, attribute) pairs of an HTML fragment."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: set = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.items.add(tag)
+        self.items.update((tag, name) for name, _value in attrs)
+
+    handle_startendtag = handle_starttag
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10))
+def test_whatever_the_sanitiser_removes_the_checker_reports(pieces):
+    from manualkit.core.body import parse_body
+    from manualkit.core.links import unsafe_scheme
+
+    text = "".join(pieces)
+    html = MD.reset().convert(text)
+    removed = _Items(html).items - _Items(clean(html)).items - {("th", "style"), ("td", "style")}
+    if removed:
+        body, problems = parse_body(text, "manual/x/m.nb.md", 1)
+        reported = [p for p in problems if p.code.startswith("E8") or p.code == "E408"]
+        assert reported or any(unsafe_scheme(link.target) for link in body.links), (text, removed)
+
+
 def test_text_is_escaped_once_whatever_comes_in():
     for t in titles():
         once = text(t)
