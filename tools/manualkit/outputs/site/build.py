@@ -137,19 +137,19 @@ def build_site(project: Project, variant: str, out_dir: Path, *, pdf_dir: Path |
     out_dir = Path(out_dir)
     pdf_dir = pdf_dir if pdf_dir is not None else out_dir.parent / "pdf"
     ensure_writable(out_dir.parent)
-    for leftover in out_dir.parent.glob(f".{out_dir.name}-stage-*"):  # from a build that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-stage-", dir=out_dir.parent))
-    try:
-        with staged_output(out_dir) as site_dir:
+    with staged_output(out_dir) as site_dir:  # holds the build folder's lock: clean up only under it
+        for leftover in out_dir.parent.glob(f".{out_dir.name}-stage-*"):  # from a build that was killed
+            shutil.rmtree(leftover, ignore_errors=True)
+        work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-stage-", dir=out_dir.parent))
+        try:
             staged = stage(project.root, manuals, work / "docs", pdf_dir)
             config = write_config(staged, project.root, work / "mkdocs.yml", site_dir)
             run_mkdocs(config, staged)
             _sitemaps_beside_pages(site_dir)
             _fix_404_language_links(site_dir, next(iter(manuals.values())).default_language)
             _readable(site_dir)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
     return out_dir
 
 
