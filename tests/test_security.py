@@ -530,3 +530,14 @@ def test_privacy_scans_every_text_field(tmp_path):
     assert ("E807", NB, 3) in got and ("E806", NB, 7) in got
     assert ("E807", "locales/glossary.yml", 3) in got
     assert ("E807", "adaptations/evil/adaptation.yml", _line_of(root, "adaptations/evil/adaptation.yml", "description:")) in got
+
+
+def test_interface_texts_in_locales_are_checked_like_titles(tree):
+    root = tree()
+    nb = root / "locales" / "nb.yml"
+    lines = nb.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("draft:"))
+    lines[index] = lines[index].split("draft:")[0] + "draft: \"Utkast <img src=x onerror=alert(1)> ring 41 23 45 67\""
+    nb.write_text("\n".join(lines), encoding="utf-8")
+    got = [(p.code, p.path, p.line) for p in load_project(root, ["base"]).problems]
+    assert ("E801", "locales/nb.yml", index + 1) in got and ("E807", "locales/nb.yml", index + 1) in got
