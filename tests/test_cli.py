@@ -37,16 +37,16 @@ def test_warnings_pass_unless_strict(tree):
 
 def test_github_annotations(tree, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    root = tree({NB: nb(body="\nRing 12 34 56 78.\n")})
+    root = tree({NB: nb(body="\nRing 41 23 45 67.\n")})
     _, out, _ = run_cli("--root", str(root), "check")
     errors = [line for line in out.splitlines() if line.startswith("::error")]
     assert errors == ["::error file=manual/basics/intro.nb.md,line=15,col=6::[E807] a phone number is not allowed in a module: "
-                      "12 34 56 78 (hint: put contact details in a variable (manual.yml or adaptation.yml) and write "
+                      "41 23 45 67 (hint: put contact details in a variable (manual.yml or adaptation.yml) and write "
                       "{{ service.child_welfare_phone }})"]
 
 
 def test_json_format(tree):
-    root = tree({NB: nb(body="\nRing 12 34 56 78.\n")})
+    root = tree({NB: nb(body="\nRing 41 23 45 67.\n")})
     code, out, _ = run_cli("--root", str(root), "check", "--format", "json")
     rows = json.loads(out)
     assert code == 1

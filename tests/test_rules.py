@@ -167,7 +167,7 @@ CASES = [
     ("E804", {NB: nb(body="\n![Passordfil](../../../etc/passwd)\n")}, NB, 15),
     ("E805", {NB: nb(body=f"\nFødselsnummer {valid_fnr()} i teksten.\n")}, NB, 15),
     ("E806", {NB: nb(body="\nSkriv til ola.nordmann@example.no.\n")}, NB, 15),
-    ("E807", {NB: nb(body="\nRing 12 34 56 78 i dag.\n")}, NB, 15),
+    ("E807", {NB: nb(body="\nRing 41 23 45 67 i dag.\n")}, NB, 15),
     ("E808", {NB: nb(body="\n::: fancy\nTekst.\n:::\n")}, NB, 15),
     ("E809", {NB: nb(body="\n::: note\nTekst uten slutt.\n")}, NB, 15),
     ("E810", {NB: nb(body="\n::: note\n::: tip\nTekst.\n:::\n:::\n")}, NB, 16),
@@ -247,7 +247,7 @@ def test_bom_and_crlf_are_accepted(tree):
 
 
 def test_all_problems_are_reported_at_once(tree):
-    root = tree({NB: nb("tittel: x\n", body="\n<script>x</script>\nRing 12 34 56 78.\n"), EN: None})
+    root = tree({NB: nb("tittel: x\n", body="\n<script>x</script>\nRing 41 23 45 67.\n"), EN: None})
     codes = sorted(p.code for p in load_project(root, ["base"]).problems)
     assert codes == ["E205", "E801", "E801", "E807", "W502"]  # <script> and </script>
 

@@ -162,6 +162,36 @@ def test_sanitised_html_stays_clean_whatever_the_markdown(pieces):
     assert not re.search(r"<(script|style|iframe|object|svg|math|form)\b", html, re.I)
 
 
+class _Items(HTMLParser):
+    """The tags and (tag, attribute) pairs of an HTML fragment."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: set = set()
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.items.add(tag)
+        self.items.update((tag, name) for name, _value in attrs)
+
+    handle_startendtag = handle_starttag
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=10))
+def test_whatever_the_sanitiser_removes_the_checker_reports(pieces):
+    from manualkit.core.body import parse_body
+    from manualkit.core.links import unsafe_scheme
+
+    text = "".join(pieces)
+    html = MD.reset().convert(text)
+    removed = _Items(html).items - _Items(clean(html)).items - {("th", "style"), ("td", "style")}
+    if removed:
+        body, problems = parse_body(text, "manual/x/m.nb.md", 1)
+        reported = [p for p in problems if p.code.startswith("E8") or p.code == "E408"]
+        assert reported or any(unsafe_scheme(link.target) for link in body.links), (text, removed)
+
+
 def test_text_is_escaped_once_whatever_comes_in():
     for t in titles():
         once = text(t)
@@ -378,3 +408,137 @@ def test_reserved_ids_are_refused_with_a_hint(tree):
         (7, "the id 'en' is reserved: a part named like a language code would share the site's /en/ folder with that language"),
         (11, "the id 'about-this-version' is reserved: it is the generated page 'About this version'")]
     assert problems[1].hint == "choose another id, for example 'about-this-version-text'"
+
+
+# -- templates and YAML limits ---------------------------------------------------------------------
+
+
+def test_templates_in_titles_summaries_and_adaptation_texts_are_checked(tmp_path):
+    from conftest import INTRO_NB
+
+    root = hostile_tree(tmp_path / "m", body="Tekst.\n")
+    text = INTRO_NB.replace("title: Innledning", "title: 'Innledning {{ 7 * 7 }}'").replace(
+        "status: draft\n", "status: draft\nsummary: 'Om {{ service.nowhere }}'\n")
+    (root / NB).write_text(text, encoding="utf-8")
+    yml = root / "adaptations/evil/adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("description: {nb: ", "description: {nb: '{{ municipality.nope }}', xx: "),
+                   encoding="utf-8")
+    got = [(p.code, p.path, p.line) for p in load_project(root, None).problems]
+    assert ("E704", NB, 3) in got and ("E701", NB, 7) in got
+    assert ("E701", "adaptations/evil/adaptation.yml", _line_of(root, "adaptations/evil/adaptation.yml", "description:")) in got
+
+
+def test_template_logic_never_runs_even_when_the_check_is_skipped():
+    from jinja2.exceptions import SecurityError
+
+    from manualkit.core import variables as v
+
+    for text in ("{{ range(10**9)|list }}", "{{ 9 ** 9 ** 9 }}", "{{ ''.__class__.__mro__ }}", "{% for i in range(9) %}x{% endfor %}"):
+        assert v.render(text, {}) == text  # left as written: E704 tells the editor
+    env = v.environment()
+    with pytest.raises(SecurityError):
+        env.from_string("{{ 9 ** 99 }}").render()
+    with pytest.raises(SecurityError):
+        env.from_string("{{ 'x' * 10 ** 13 }}").render()
+    with pytest.raises(OverflowError):
+        env.from_string("{{ range(100000)|list|length }}").render()
+    assert v.render("{{ a.b }}", {"a": {"b": "ok"}}) == "ok"
+
+
+def test_deeply_nested_template_is_a_problem_not_a_crash(tree):
+    from conftest import INTRO_NB
+
+    got = [(p.code, p.line) for p in load_project(tree({NB: INTRO_NB + "\n" + "{{ (" * 3000 + "\n"}), ["base"]).problems]
+    assert ("E702", 8) in got  # the body starts on line 8
+
+
+@pytest.mark.parametrize("where,text", [
+    ("manual/manual.yml", "a: " + "[" * 40000 + "]" * 40000 + "\n"),
+    ("manual/manual.yml", "{b: " * 40000 + "}" * 40000 + "\n"),
+    (NB, "---\nid: intro\ntitle: " + "[" * 40000 + "\n---\n\nTekst.\n"),
+    ("manual/manual.yml", "id: mini\n" + "# x\n" * 300_000),
+])
+def test_deep_or_huge_yaml_is_a_problem_not_a_crash(tmp_path, where, text):
+    """In a child process: libyaml's C composer would overflow the C stack (SIGSEGV) on deep nesting."""
+    import subprocess
+    import sys
+
+    from conftest import REPO
+
+    root = clean_tree(tmp_path / "m")
+    (root / where).write_text(text, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "manualkit.cli", "check"], cwd=root, capture_output=True, text=True,
+                          timeout=600, env={"PYTHONPATH": str(REPO / "tools"), "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 1, (done.returncode, done.stderr[-500:])
+    assert f"{where}:" in done.stdout and "error[E108]: the YAML is too large or nests too deeply" in done.stdout
+
+
+# -- privacy ---------------------------------------------------------------------------------------
+
+FNR = next(c for n in range(10000, 99999) if __import__("manualkit.core.privacy", fromlist=["x"]).fnr_is_valid(c := "010190" + str(n)))
+
+
+@pytest.mark.parametrize("text,code", [
+    ("Ring 41\u00a023\u00a045\u00a067 i dag.", "E807"),
+    ("Ring 41\u202f23\u202f45\u202f67 i dag.", "E807"),
+    ("Ring 41-23-45-67 i dag.", "E807"),
+    ("Ring 412 34 567 i dag.", "E807"),
+    ("Ring 4123 4567 i dag.", "E807"),
+    ("Ring 9123\u00a04567 i dag.", "E807"),
+    ("Ring +47 41 23 45 67 i dag.", "E807"),
+    ("Ring 0047 41234567 i dag.", "E807"),
+    ("Ring (+4741234567) i dag.", "E807"),
+    ("Ring 41234567.", "E807"),
+    (f"Nummer {FNR[:6]}\u00a0{FNR[6:]} her.", "E805"),
+    (f"Nummer {FNR[:6]}-{FNR[6:]} her.", "E805"),
+    (f"Nummer {FNR} her.", "E805"),
+    ("Skriv til ola@kommunå.no i dag.", "E806"),
+    ("Skriv til ola.nordmann@bærum.kommune.no.", "E806"),
+])
+def test_privacy_finds_what_people_write(text, code):
+    from manualkit.core.privacy import find
+
+    assert [c for c, _o, _v in find(text)] == [code]
+
+
+@pytest.mark.parametrize("text", [
+    "PMID 19293845", "PMID: 19293845", "ISBN 978-82-15-02123-4", "DOI 10.1186/s13063-021-05678-9",
+    "https://doi.org/10.1186/s13063-021-05678-9", "Studien NCT04957394 gikk fra 2019 2020 til 2023.",
+    "12.03.2024", "2019-2020", "1990–2024", "kapittel 3.2.1", "punkt 1, 2, 3, 4", "uke 12 13 14 15", "10 20 30 40",
+    "sidene 22 23 24 25", "12 500 000 kroner", "org.nr. 974 760 673", "kl. 08-16", "Ring 110, 112 eller 113.",
+    "Alarmtelefonen for barn og unge: 116 111.", "Legevakt: 116 117.", "Vold- og overgrepslinjen 116 006.",
+    "Politiet: 02800.", "116\u00a0111", "versjon 1.2.3", "tabell 4 4", "n = 1234 5678 9012",
+])
+def test_privacy_leaves_public_facts_and_numbers_alone(text):
+    from manualkit.core.privacy import find
+
+    assert find(text) == []
+
+
+def test_privacy_scans_every_text_field(tmp_path):
+    from conftest import INTRO_NB
+
+    root = hostile_tree(tmp_path / "m", body="Tekst.\n")
+    (root / NB).write_text(INTRO_NB.replace("title: Innledning", "title: 'Ring 41 23 45 67'").replace(
+        "status: draft\n", "status: draft\nsummary: 'Skriv til ola@example.no'\n"), encoding="utf-8")
+    gl = root / "locales/glossary.yml"
+    gl.write_text("terms:\n  - id: t\n    nb: {term: ord, definition: 'Ring 9123 4567'}\n    en: {term: word, definition: Call.}\n",
+                  encoding="utf-8")
+    yml = root / "adaptations/evil/adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("description: {nb: ", "description: {nb: 'Ring 412 34 567', xx: "),
+                   encoding="utf-8")
+    got = [(p.code, p.path, p.line) for p in load_project(root, None).problems]
+    assert ("E807", NB, 3) in got and ("E806", NB, 7) in got
+    assert ("E807", "locales/glossary.yml", 3) in got
+    assert ("E807", "adaptations/evil/adaptation.yml", _line_of(root, "adaptations/evil/adaptation.yml", "description:")) in got
+
+
+def test_interface_texts_in_locales_are_checked_like_titles(tree):
+    root = tree()
+    nb = root / "locales" / "nb.yml"
+    lines = nb.read_text(encoding="utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.strip().startswith("draft:"))
+    lines[index] = lines[index].split("draft:")[0] + "draft: \"Utkast <img src=x onerror=alert(1)> ring 41 23 45 67\""
+    nb.write_text("\n".join(lines), encoding="utf-8")
+    got = [(p.code, p.path, p.line) for p in load_project(root, ["base"]).problems]
+    assert ("E801", "locales/nb.yml", index + 1) in got and ("E807", "locales/nb.yml", index + 1) in got

@@ -191,6 +191,7 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         ch = _load_change(root, folder, rel, raw, i, c, vocab, langs)
         if ch is not None:
             changes.append(ch)
+    c.problems.extend(_check_text_templates(manual, rel, data, marks))
     name = data.get("name")
     return Adaptation(
         id=aid, path=rel, folder=f"adaptations/{folder.name}",
@@ -200,6 +201,27 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         variables=data.get("variables") if isinstance(data.get("variables"), dict) else {}, marks=marks,
         changes=tuple(changes), snapshots=_snapshots(folder, changes),
     ), problems + c.problems
+
+
+def _check_text_templates(manual: m.Manual, rel: str, data: dict, marks: Marks) -> list[Problem]:
+    """Variables in the texts of adaptation.yml (name, change titles, summaries, descriptions)
+    are checked like those in a module: known names only, no template logic (E701, E702, E704)."""
+    from manualkit.core import variables as v
+    from manualkit.core.validate import base_variables, check_variables_used
+
+    values = v.merge(base_variables(manual), v.flatten(data.get("variables"), manual.languages, rel, marks, (), ("variables",)))
+    texts: list[tuple[tuple, Any]] = [(("name",), data.get("name"))]
+    for i, raw in enumerate(data.get("changes") if isinstance(data.get("changes"), list) else []):
+        if isinstance(raw, dict):
+            texts += [(("changes", i, key), raw.get(key)) for key in ("title", "summary", "description", "justification")]
+    out: list[Problem] = []
+    for path, value in texts:
+        items = value.items() if isinstance(value, dict) else [(None, value)]
+        for lang, text in items:
+            if isinstance(text, str) and ("{{" in text or "{%" in text):
+                where = path if lang is None else path + (lang,)
+                out += check_variables_used(text, rel, marks.at(where)[0], values)
+    return out
 
 
 def _ver(v: str) -> tuple[int, ...]:

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from manualkit.core.markdown_scan import MAX_INLINE, Link, links as scan_links, mask_code_spans, source_findings
+from manualkit.core.privacy import find as find_private
+from manualkit.core.privacy import fnr_is_valid  # noqa: F401  (re-exported: tests make valid numbers with it)
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import ID_RE
 
@@ -27,17 +29,13 @@ MAX_WRITING_LINES = 30
 HEADING_RE = re.compile(r"^(#{1,6})[ \t]+(.*)$")  # the closing '#'s and spaces are cut in parse_heading
 ATTR_RE = re.compile(r"\{([^{}]*)\}[ \t]*$")
 FENCE_RE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[ \t]*(.*)$")
-LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]*[\"'])?\s*\)")
-CODE_SPAN_RE = re.compile(r"(`+)(.+?)\1(\{=[a-z]+\})?")
+# used by the renderers to rewrite link targets (the checker finds links with markdown-it); the
+# bounded repetitions keep the work per '[' constant on a crafted line such as '[a[a[a…'
+LINK_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]{0,100}\]){0,2000})\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'][^)]{0,1000}[\"'])?\s*\)")
 CALLOUT_OPEN_RE = re.compile(r"^:::+[ \t]*(?:\{[ \t]*)?\.?([A-Za-z][\w-]*)([^}]*)(?:\}[ \t]*)?$")
 CALLOUT_CLOSE_RE = re.compile(r"^:::+[ \t]*$")
 _DELIM_CELL = re.compile(r":?-{3,}:?")
 MAX_PROBLEMS = 200  # per file: the rest is counted in one E814
-EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)47[ \t-]?)?(?:\d{8}|\d{2}(?:[ \t]\d{2}){3}|\d{3}[ \t]\d{2}[ \t]\d{3})(?![\w])")
-FNR_RE = re.compile(r"(?<!\d)(\d{6})[ \t]?(\d{5})(?!\d)")
-_DIGITS = re.compile(r"\d{2}[ \t]?\d{2}[ \t]?\d{2}")
 WEAK_LINK_TEXTS = {"her", "klikk her", "trykk her", "les mer", "lenke", "denne lenken", "click here",
                    "here", "read more", "more", "link", "this link", "mer"}
 
@@ -80,20 +78,6 @@ def slugify(title: str) -> str:
         start = text.index("{{")
         text = text[:start] + text[text.index("}}", start) + 2:]
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:40].strip("-") or "section"
-
-
-def fnr_is_valid(digits: str) -> bool:
-    """True when 11 digits pass both mod-11 check digits of a Norwegian identity number."""
-    d = [int(c) for c in digits]
-    w1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
-    w2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-    k1 = 11 - sum(a * b for a, b in zip(w1, d)) % 11
-    k1 = 0 if k1 == 11 else k1
-    if k1 == 10 or k1 != d[9]:
-        return False
-    k2 = 11 - sum(a * b for a, b in zip(w2, d)) % 11
-    k2 = 0 if k2 == 11 else k2
-    return k2 != 10 and k2 == d[10]
 
 
 def _mask_code_spans(line: str) -> tuple[str, list[tuple[int, str]]]:
@@ -308,27 +292,20 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
 
 def _check_private(text: str, first_line: int, add) -> None:
     """Personal data anywhere in the text (code blocks included), by file line and column."""
-    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"] if ("@" in text or _DIGITS.search(text)) else []
-    if not starts:
+    found = find_private(text)
+    if not found:
         return
-
-    def where(offset: int) -> tuple[int, int]:
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    for code, offset, value in found:
         i = bisect.bisect_right(starts, offset) - 1
-        return first_line + i, offset - starts[i] + 1
-
-    for m in EMAIL_RE.finditer(text):
-        add("E806", *where(m.start()), value=m.group(0))
-    masked = EMAIL_RE.sub(lambda m: " " * len(m.group(0)), text)
-    for m in FNR_RE.finditer(masked):
-        if fnr_is_valid(m.group(1) + m.group(2)):
-            add("E805", *where(m.start()))
-            masked = masked[: m.start()] + " " * (m.end() - m.start()) + masked[m.end():]
-    for m in PHONE_RE.finditer(masked):
-        add("E807", *where(m.start()), value=m.group(0).strip())
+        if code == "E805":
+            add(code, first_line + i, offset - starts[i] + 1)
+        else:
+            add(code, first_line + i, offset - starts[i] + 1, value=value)
 
 
 def field_findings(value: object) -> list[tuple[str | None, str, dict]]:
-    """Raw HTML, attribute lists and unsafe links in a metadata text (title, summary, name).
+    """Raw HTML, attribute lists, unsafe links and personal data in a metadata text (title, summary, name).
 
     Returns (language key or None, rule code, message fields); a text that is one per language
     is looked at per language.
@@ -349,6 +326,8 @@ def field_findings(value: object) -> list[tuple[str | None, str, dict]]:
                     out.append((key, "E811", {"attrs": found.text}))
                 else:
                     out.append((key, "E813", {}))
+        for code, _offset, found_value in find_private(text):
+            out.append((key, code, {} if code == "E805" else {"value": found_value}))
         if "[" in text or "<" in text:
             found_links, _found = scan_links(text.split("\n"), 1)
             if any(unsafe_scheme(link.target) for link in found_links):

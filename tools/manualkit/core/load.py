@@ -376,6 +376,15 @@ def load_glossary(root: Path, langs: tuple[str, ...], default: str | None = None
     return tuple(terms), problems + c.problems
 
 
+def _strings(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
+    """Every text in a YAML tree with its key path."""
+    if isinstance(data, dict):
+        return [item for k, v in data.items() for item in _strings(v, path + (k,))]
+    if isinstance(data, list):
+        return [item for i, v in enumerate(data) for item in _strings(v, path + (i,))]
+    return [(path, data)] if isinstance(data, str) else []
+
+
 def _flat_keys(data: Any, prefix: str = "") -> set[str]:
     if not isinstance(data, dict):
         return {prefix}
@@ -404,6 +413,10 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
         problems += probs
         if isinstance(data, dict):
             out[lang] = data
+            c = Checker(rel, marks)
+            for path, text in _strings(data):  # interface texts reach every page: checked like titles
+                _check_text(c, path, text)
+            problems += c.problems
         elif data is not None:
             problems.append(make("E110", rel, 1, 1, kind="a list" if isinstance(data, list) else "a single value"))
     if default in out:

@@ -65,14 +65,14 @@ def _parser() -> MarkdownIt:
 _MD = _parser()
 
 
-def mask_code_spans(line: str) -> tuple[str, list[int]]:
-    """``line`` with inline code replaced by spaces (columns kept), and where each code span ends.
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """(start, end) of every code span in ``line``.
 
     A code span opens with a run of backticks and closes at the next run of the same length
     (CommonMark). Each run is looked at a bounded number of times: linear.
     """
     if "`" not in line:
-        return line, []
+        return []
     runs: list[tuple[int, int]] = []
     i, n = 0, len(line)
     while True:
@@ -88,8 +88,7 @@ def mask_code_spans(line: str) -> tuple[str, list[int]]:
     for index, (_pos, length) in enumerate(runs):
         by_len.setdefault(length, []).append(index)
     pointer: dict[int, int] = {length: 0 for length in by_len}
-    out = list(line)
-    ends: list[int] = []
+    spans: list[tuple[int, int]] = []
     k = 0
     while k < len(runs):
         start, length = runs[k]
@@ -102,12 +101,23 @@ def mask_code_spans(line: str) -> tuple[str, list[int]]:
             k += 1
             continue
         close = same[p]
-        end = runs[close][0] + length
-        for c in range(start, end):
-            out[c] = " "
-        ends.append(end)
+        spans.append((start, runs[close][0] + length))
         k = close + 1
-    return "".join(out), ends
+    return spans
+
+
+def mask_code_spans(line: str) -> tuple[str, list[int]]:
+    """``line`` with inline code replaced by spaces (columns kept), and where each code span ends."""
+    spans = code_spans(line)
+    if not spans:
+        return line, []
+    pieces: list[str] = []
+    done = 0
+    for start, end in spans:
+        pieces += [line[done:start], " " * (end - start)]
+        done = end
+    pieces.append(line[done:])
+    return "".join(pieces), [end for _start, end in spans]
 
 
 def source_findings(masked: str, line: int, *, skip_attr_at: int = -1) -> list[Found]:
@@ -245,4 +255,4 @@ def _links_in(children: list, lines: list[str], row: int) -> list[tuple]:
     return out
 
 
-__all__ = ["Link", "Found", "links", "source_findings", "mask_code_spans", "MAX_INLINE", "MAX_CHUNK_LINES"]
+__all__ = ["Link", "Found", "links", "source_findings", "mask_code_spans", "code_spans", "MAX_INLINE", "MAX_CHUNK_LINES"]

@@ -46,6 +46,9 @@ def validate_manual(manual: m.Manual) -> list[Problem]:
             for link in f.body.links:
                 problems += check_link(link, f.path, root, index)
             problems += check_variables_used(f.body_text, f.path, f.body_line, base_values)
+            for key in ("title", "summary"):  # rendered like the body, so checked like it
+                if isinstance(f.meta.get(key), str):
+                    problems += check_variables_used(f.meta[key], f.path, f.marks.at((key,))[0], base_values)
         if mod.type == "handout":
             problems += _check_readability(mod)
     problems += terms.check_manual(manual)

@@ -7,6 +7,7 @@ say "quote it" instead of crashing or dropping the value.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,9 @@ Path = tuple  # a key path: strings and list indexes
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_NODES = 20_000
 _MAX_DEPTH = 50
+MAX_CHARS = 1_000_000  # a YAML file or front matter longer than this is refused (E108), not read
+_FLOW_DEPTH_FOR_C = 100  # deeper bracket nesting goes to the pure-Python reader (see _loader_for)
+_BRACKETS = re.compile(r"[\[\]{}]")
 _ALLOWED_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
@@ -135,6 +139,23 @@ def _fallback(text: str, rel: str, line_offset: int) -> tuple[Any, Marks, list[P
     return None, Marks(), [make("E105", rel, line_offset + 1, 0, detail="unreadable YAML")]
 
 
+def _loader_for(text: str):
+    """libyaml's composer recurses in C: a 40 000-deep ``[[[[...`` overflows the C stack and kills
+    the process. Text whose brackets (counted without regard to quotes, so never too few) nest
+    deeper than a hand-written file ever does is read by the pure-Python reader, whose recursion
+    ends in a RecursionError that becomes E108."""
+    if _LOADER is yaml.SafeLoader or ("[" not in text and "{" not in text):
+        return _LOADER
+    depth = deepest = 0
+    for m in _BRACKETS.finditer(text):
+        depth += 1 if m.group(0) in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > _FLOW_DEPTH_FOR_C:
+                return yaml.SafeLoader
+    return _LOADER
+
+
 def read_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Marks, list[Problem]]:
     """Parse ``text`` safely. Never raises for bad input: problems are returned.
 
@@ -142,8 +163,10 @@ def read_yaml(text: str, rel: str, line_offset: int = 0) -> tuple[Any, Marks, li
     front matter block: the number of lines before it).
     """
     problems: list[Problem] = []
+    if len(text) > MAX_CHARS:
+        return None, Marks(), [make("E108", rel, line_offset + 1, 0)]
     try:
-        node = yaml.compose(text, Loader=_LOADER)
+        node = yaml.compose(text, Loader=_loader_for(text))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + line_offset) if mark else line_offset + 1

@@ -4,35 +4,14 @@ The variant is resolved once and feeds every output (see :mod:`manualkit.outputs
 """
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.registry import OUTPUTS, Output, by_name, in_order
-
-
-@contextmanager
-def staged_output(final: Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder; on success it replaces ``final``, on failure it is removed."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    old = final.with_name(f".{final.name}-old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    tmp.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+from manualkit.outputs.staging import ensure_writable, staged_output
 
 
 def build_output(variant: ResolvedVariant, name: str, out: Path, log: TextIO,
@@ -42,6 +21,7 @@ def build_output(variant: ResolvedVariant, name: str, out: Path, log: TextIO,
     output = table[name]
     final = out / variant.id / output.folder
     inputs = {dep: out / variant.id / table[dep].folder for dep in output.needs}
+    ensure_writable(final.parent)
     with staged_output(final) as tmp:
         output.render(variant, tmp, log, inputs)
     return final

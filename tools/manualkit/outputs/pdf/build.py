@@ -130,7 +130,9 @@ def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool
     pdf = runner.handout_pdf(doc, log) if handout else runner.pdf(doc, log)
     if handout and mod is not None:
         _handout_pages_warning(pdf, doc, mod, log)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    from manualkit.outputs.staging import ensure_writable
+
+    ensure_writable(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -19,7 +19,8 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from manualkit.core.body import ATTR_RE, CODE_SPAN_RE, HEADING_RE, LINK_RE, fence_states
+from manualkit.core.body import ATTR_RE, HEADING_RE, LINK_RE, fence_states
+from manualkit.core.markdown_scan import code_spans
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedModule
 from manualkit.outputs.pdf.pandoc import markdown_to_typst
@@ -64,10 +65,10 @@ def _target(target: str, image: bool, mid: str, folder: str) -> str:
 
 def _rewrite_links(line: str, mid: str, folder: str) -> str:
     out, pos = [], 0
-    for span in CODE_SPAN_RE.finditer(line):  # nothing inside `code` is a link
-        out.append(_links_in(line[pos:span.start()], mid, folder))
-        out.append(span.group(0))
-        pos = span.end()
+    for start, end in code_spans(line):  # nothing inside `code` is a link
+        out.append(_links_in(line[pos:start], mid, folder))
+        out.append(line[start:end])
+        pos = end
     out.append(_links_in(line[pos:], mid, folder))
     return "".join(out)
 

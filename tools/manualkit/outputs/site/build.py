@@ -19,6 +19,7 @@ import tempfile
 from pathlib import Path
 from typing import Mapping
 
+from manualkit.outputs.staging import ensure_writable, staged_output
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.site.config import ROOT_CONFIG, write_config
@@ -127,7 +128,8 @@ def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[st
     check_site_config(variant.root)
     out_dir = Path(out_dir)
     pdf_dir = (inputs or {}).get("pdf")
-    work = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-stage-", dir=out_dir.parent))
+    # named after the temporary output folder, so a killed build's leftovers are cleaned with it
+    work = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}-stage-", dir=out_dir.parent))
     try:
         staged = stage(variant, work / "docs", pdf_dir, {k: v for k, v in (inputs or {}).items() if k != "pdf"})
         config = write_config(staged, variant.root, work / "mkdocs.yml", out_dir)
@@ -141,13 +143,9 @@ def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[st
 
 def build_site(variant: ResolvedVariant, out_dir: Path, *, pdf_dir: Path | None = None) -> Path:
     """Build ``out_dir`` for one variant, replacing it only when the build succeeded (used by serve)."""
-    from manualkit.outputs.runner import staged_output
-
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in out_dir.parent.glob(f".{out_dir.name}-*"):  # from a build that was killed
-        shutil.rmtree(leftover, ignore_errors=True)
-    with staged_output(out_dir) as site_dir:
+    ensure_writable(out_dir.parent)
+    with staged_output(out_dir) as site_dir:  # holds the build folder's lock
         render(variant, site_dir, None, {"pdf": pdf_dir} if pdf_dir is not None else {})
     return out_dir
 

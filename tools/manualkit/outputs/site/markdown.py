@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Callable
 
 from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, fence_states, parse_heading
+from manualkit.core.markdown_scan import code_spans
 from manualkit.core.problems import BuildError
 
-LINK_TARGET_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?((?:\s+[\"'][^)]*[\"'])?\s*)\)")
-CODE_SPAN_RE = re.compile(r"(`+).+?\1")
+# bounded repetitions: constant work per '[' on a crafted line (see core/body.py LINK_RE)
+LINK_TARGET_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]{0,100}\]){0,2000})\]\(\s*<?([^)\s>]*)>?((?:\s+[\"'][^)]{0,1000}[\"'])?\s*)\)")
 _UNESCAPE_RE = re.compile(r"\\([\\`*_\[\]{}#|~])")
 
 
@@ -49,12 +50,15 @@ def outside_code(text: str, fn: Callable[[str], str]) -> str:
             out.append(chunk)
             continue
         spans: list[str] = []
-
-        def hide(m: re.Match[str]) -> str:
-            spans.append(m.group(0))
-            return f"\x00{len(spans) - 1}\x00"
-
-        done = fn(CODE_SPAN_RE.sub(hide, chunk))
+        hidden: list[str] = []
+        for line in lines:  # code spans found in one linear pass per line (markdown_scan.code_spans)
+            done_at = 0
+            for start, end in code_spans(line):
+                spans.append(line[start:end])
+                hidden += [line[done_at:start], f"\x00{len(spans) - 1}\x00"]
+                done_at = end
+            hidden += [line[done_at:], "\n"]
+        done = fn("".join(hidden)[:-1])
         out.append(re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], done))
     return "\n".join(out)
 
