@@ -36,9 +36,11 @@ def cmd_check(root: Path, args: Namespace) -> int:
 
 
 def load_buildable(root: Path, variants: list[str] | None = None, what: str = "nothing was built",
-                   variant: str | None = None) -> Project:
+                   variant: str | None = None, release=None) -> Project:
     """Load the project and pass the gate: errors are printed and nothing is built."""
-    project = load_project(root, variants)
+    from manualkit.release.state import release_info
+
+    project = load_project(root, variants, release=release or release_info(root))
     if variant and project.manual is not None:
         project.require_variant(variant)
     try:
@@ -50,15 +52,9 @@ def load_buildable(root: Path, variants: list[str] | None = None, what: str = "n
 
 
 def cmd_build(root: Path, args: Namespace) -> int:
-    project = load_buildable(root, variants_for(args.variant) if args.variant else None, variant=args.variant)
-    warnings = [p for p in project.problems if not p.is_error]
-    if warnings:
-        print_problems(warnings, "text", OUT)
-    from manualkit.outputs.runner import build_all
+    from manualkit.cli.build import run  # municipalities are built from the release they pin
 
-    variants = [project.resolutions[v] for v in _variants(project, args.variant)]
-    failures = build_all(variants, root / "build", only=args.only or None, log=OUT)
-    return 1 if failures else 0
+    return run(root, args)
 
 
 def cmd_serve(root: Path, args: Namespace) -> int:
@@ -193,4 +189,6 @@ COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
     "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "pdf": cmd_pdf, "a11y": cmd_a11y,
     "status": cmd_status, "translations": cmd_translations, "new": cmd_new, "diff": cmd_diff,
     "adaptations": cmd_adaptations,
+    "release": lambda root, args: __import__("manualkit.cli.release", fromlist=["run"]).run(root, args),
+    "publish": lambda root, args: __import__("manualkit.cli.publish", fromlist=["run"]).run(root, args),
 }

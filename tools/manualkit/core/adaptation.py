@@ -83,6 +83,8 @@ class Adaptation:
     marks: Marks = field(repr=False, compare=False)
     changes: tuple[Change, ...] = ()
     snapshots: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # change id -> base text reviewed
+    site_url: str = ""  # where this municipality's site is published (sitemap, canonical links)
+    frozen_for_trial: bool = False  # show the "frozen for the trial" note with the pinned release
 
 
 def _snapshots(folder: Path, changes: list[Change]) -> dict[str, str]:
@@ -193,6 +195,8 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         "branding": Field("map", example="{logo: assets/logo.svg, primary_colour: '#00567a'}"),
         "variables": Field("map", example="{municipality: {name: Eksempel kommune}}"),
         "changes": Field("seq", example="- id: local-contacts"),
+        "site_url": Field("str", example="https://www.example.no/familiepartner/"),
+        "frozen_for_trial": Field("bool", example="true"),
     }, where=" in adaptation.yml")
     if not ok:
         return None, problems + c.problems
@@ -231,7 +235,14 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         status=str(data.get("status") or "draft"), base_version=version, languages=langs, branding=branding,
         variables=data.get("variables") if isinstance(data.get("variables"), dict) else {}, marks=marks,
         changes=tuple(changes), snapshots=_snapshots(folder, changes),
+        site_url=_url(c, data, "site_url"), frozen_for_trial=data.get("frozen_for_trial") is True,
     ), problems + c.problems
+
+
+def _url(c: Checker, data: dict, key: str) -> str:
+    from manualkit.core.load import _url as url
+
+    return url(c, data, key)
 
 
 def _ver(v: str) -> tuple[int, ...]:

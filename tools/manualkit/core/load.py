@@ -67,6 +67,10 @@ def _manual_fields() -> dict[str, Field]:
         "languages": Field("langs", required=True, example="[nb, en]"),
         "parts": Field("seq", required=True, example="- id: foundations"),
         "variables": Field("map", example="{municipality: {name: kommunen}}"),
+        "site_url": Field("str", example="https://example.org/familiepartner/"),
+        "repository": Field("str", example="https://github.com/example/family-partner"),
+        "license": Field("str", example="CC-BY-4.0"),
+        "authors": Field("seq", example="[{name: Forskergruppen}]"),
     }
 
 
@@ -129,6 +133,10 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     problems += file_problems
     modules = _assemble_modules(root, parts, seen_modules, files, langs, default, marks, problems, unreadable)
 
+    site_url = _url(c, data, "site_url")
+    citation = {k: data[k] for k in ("repository", "license", "authors") if data.get(k)}
+    if "repository" in citation and not isinstance(citation["repository"], str):
+        citation.pop("repository")
     title = data.get("title")
     manual = m.Manual(
         root=str(root), id=str(data.get("id", "")),
@@ -136,6 +144,7 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
         version=str(data.get("version", "0.0.0")), default_language=default, languages=langs,
         parts=tuple(parts), variables=data.get("variables") if isinstance(data.get("variables"), dict) else {},
         modules=modules, variable_marks=marks, unreadable=frozenset(unreadable),
+        site_url=site_url, citation=citation,
     )
     glossary, gprobs = load_glossary(root, langs)
     locales, lprobs = load_locales(root, langs, default)
@@ -339,3 +348,17 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
 
 
 __all__ = ["load_manual", "load_module_file", "suggest"]
+
+
+def _url(c: Checker, data: dict, key: str) -> str:
+    """A web address such as site_url: http(s)://…, always ending in '/' (mkdocs wants a folder)."""
+    from manualkit.core.release import URL
+
+    val = data.get(key)
+    if not isinstance(val, str) or not val:
+        return ""
+    if not URL.match(val):
+        c.add("E203", (key,), key=key, value=val, allowed="an address that starts with https://, such as "
+              "https://www.example.no/familiepartner/", suggest="")
+        return ""
+    return val if val.endswith("/") else val + "/"

@@ -97,6 +97,8 @@ class Manual:
     # (module, language) of files that exist but could not be read; their problem is reported,
     # and the other checks treat such a module as present with unknown sections
     unreadable: frozenset[tuple[str, str]] = frozenset()
+    site_url: str = ""  # where the base manual's site is published (sitemap, canonical links)
+    citation: dict[str, Any] = field(default_factory=dict)  # repository, license, authors (CITATION.cff)
 
     @property
     def unreadable_modules(self) -> set[str]:

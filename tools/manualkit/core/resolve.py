@@ -18,12 +18,13 @@ from manualkit.core.generated import about_module, glossary_module
 from manualkit.core.links import check_link, inside
 from manualkit.core.overlay import Applier, WModule, WSection, WText, working_copy
 from manualkit.core.problems import Problem, make
+from manualkit.core.release import ReleaseInfo
 from manualkit.core.resolved import (ABOUT_ID, BASE, GLOSSARY_ID, ResolvedChange, ResolvedManual, ResolvedModule,
                                      ResolvedPart, ResolvedSection, ResolvedVariant, string)
 from manualkit.core.validate import base_variables, check_variables_used, section_index
 
 def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None,
-            *, render: bool = True, a11y_record: dict | None = None) -> ResolvedVariant:
+            *, render: bool = True, a11y_record: dict | None = None, release: ReleaseInfo | None = None) -> ResolvedVariant:
     """Resolve one variant (the base manual when ``adaptation`` is None) in all its languages.
 
     With ``render=False`` (used by ``manual check``) every problem is still found, but the
@@ -60,7 +61,8 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
             variant_status=adaptation.status if adaptation else "", lang=lang, languages=langs,
             default_language=manual.default_language, title=m.text_in(manual.title, lang, manual.default_language),
             version=manual.version, parts=tuple(parts), strings=strings,
-            branding=dict(adaptation.branding) if adaptation else {}, changes=changes, glossary=glossary)
+            branding=dict(adaptation.branding) if adaptation else {}, changes=changes, glossary=glossary,
+            release=release, frozen=bool(adaptation and adaptation.frozen_for_trial))
         rm = _with_generated(rm, lang, frame_vocab or {})
         manuals[lang] = rm
         contacts[lang] = tuple(contact_rows(values, lang, manual.default_language, strings))
@@ -71,7 +73,9 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         assets["logo"] = root / logo
     return ResolvedVariant(id=variant, root=root, languages=tuple(langs), default_language=manual.default_language,
                            manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,
-                           problems=tuple(problems), a11y_record=a11y_record)
+                           problems=tuple(problems), a11y_record=a11y_record,
+                           site_url=adaptation.site_url if adaptation else manual.site_url, release=release,
+                           frozen=bool(adaptation and adaptation.frozen_for_trial))
 
 
 def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:

@@ -13,6 +13,7 @@ from typing import Any
 
 from manualkit.core.frame import FrameRecord, label
 from manualkit.core.problems import Problem
+from manualkit.core.release import ReleaseInfo
 from manualkit.core.variables import Value
 
 BASE = "base"
@@ -103,6 +104,8 @@ class ResolvedManual:
     branding: dict[str, str] = field(default_factory=dict)
     changes: tuple[ResolvedChange, ...] = ()
     glossary: tuple[tuple[str, str, str], ...] = ()  # (term here, definition here, term in the other language)
+    release: ReleaseInfo | None = None  # which release the text is (None: not known, shown as the plain version)
+    frozen: bool = False  # the variant is frozen for the trial (adaptation.yml: frozen_for_trial)
 
     @property
     def is_base(self) -> bool:
@@ -158,6 +161,9 @@ class ResolvedVariant:
     problems: tuple[Problem, ...] = ()
     a11y_record: dict | None = None  # the last `manual a11y` run (accessibility/<variant>.json), for the statement page
     source_files: tuple[str, ...] = ()  # repository paths this variant was made from
+    site_url: str = ""  # where the site will live (adaptation.yml / manual.yml site_url), "" when not set
+    release: ReleaseInfo | None = None  # see manualkit.core.release
+    frozen: bool = False
 
     @property
     def is_base(self) -> bool:
