@@ -95,6 +95,8 @@ def cmd_status(root: Path, args: Namespace) -> int:
         OUT.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         OUT.write(status_table(project.manual, rows) + "\n")
+        from manualkit.release.status import pinned_lines
+        OUT.write("".join(line + "\n" for line in pinned_lines(root, project.adaptations)))
     return 0
 
 

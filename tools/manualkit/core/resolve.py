@@ -62,7 +62,7 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
             default_language=manual.default_language, title=m.text_in(manual.title, lang, manual.default_language),
             version=manual.version, parts=tuple(parts), strings=strings,
             branding=dict(adaptation.branding) if adaptation else {}, changes=changes, glossary=glossary,
-            release=release, frozen=bool(adaptation and adaptation.frozen_for_trial))
+            release=release, frozen=_frozen(adaptation, release))
         rm = _with_generated(rm, lang, frame_vocab or {})
         manuals[lang] = rm
         contacts[lang] = tuple(contact_rows(values, lang, manual.default_language, strings))
@@ -75,7 +75,12 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
                            manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,
                            problems=tuple(problems), a11y_record=a11y_record,
                            site_url=adaptation.site_url if adaptation else manual.site_url, release=release,
-                           frozen=bool(adaptation and adaptation.frozen_for_trial))
+                           frozen=_frozen(adaptation, release))
+
+
+def _frozen(adaptation: Adaptation | None, release: ReleaseInfo | None) -> bool:
+    """The "frozen for the trial" note: only when the variant asks for it and is built from a release."""
+    return bool(adaptation and adaptation.frozen_for_trial and release is not None and release.released)
 
 
 def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:
