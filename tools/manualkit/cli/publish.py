@@ -8,7 +8,7 @@ missing, failed, or was made of other sources than today's; or the version has n
 
 Otherwise it builds the variant, runs the accessibility check on that build, rebuilds the site
 so the accessibility statement shows this check, and writes build/publish/<variant>/ (the site,
-ready to upload) and build/publish/<variant>.zip.
+ready to upload) and build/publish/<variant>.zip. With --check it stops after the gate.
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def add_parser(sub) -> None:
     p = sub.add_parser("publish", help="check that a version may be published, then build, check and package it")
     p.add_argument("variant", help="base or a municipality id")
     p.add_argument("--allow-draft", action="store_true", help="publish draft modules (they keep their draft banners)")
+    p.add_argument("--check", action="store_true", help="only the gate: list the reasons, build nothing (CI uses it)")
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,9 @@ def run(root: Path, args: Namespace) -> int:
             out.write(r.line() + "\n")
         out.write("nothing was built or packaged; fix the reasons above and run 'manual publish " + variant + "' again\n")
         return 1
+    if args.check:
+        out.write(f"{variant} may be published: the gate found no reason to refuse\n")
+        return 0
     return package(root, variant, out)
 
 
