@@ -195,7 +195,20 @@ def test_variant_pinned_to_a_release_builds_that_release(released) -> None:
     assert "Versjon 1.0.0 (utkast) Dato" in book
     assert "Frosset for utprøvingen: denne versjonen bygger på utgave 1.0.0" in book
     assert git(root, "worktree", "list").count("\n") == 0  # the temporary worktree is gone
+    # the base manual drops the section Testby replaces: Testby's release still has it
+    for lang in ("nb", "en"):
+        path = root / f"manual/basics/safety.{lang}.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text[:text.index("\n## ", text.index("{#records}") - 40)] + "\n", encoding="utf-8")
+    commit(root, "base drops safety#records")
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf")
+    assert code == 0, out + err
+    assert "building testby from release 1.0.0 (tag v1.0.0)\n" in out
+    assert "I Testby skrives notatet i fagsystemet samme dag som besøket." in pdf_text(root / "build/testby/pdf/nb/manual.pdf")
     # told to, it builds from the current manual, which says it is not a release
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf", "--base", "current")
+    assert code == 1 and "safety#records" in err, out + err  # against today's manual the change has no target
+    git(root, "revert", "--no-edit", "HEAD")
     code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf", "--base", "current")
     assert code == 0, out + err
     book = pdf_text(root / "build/testby/pdf/nb/manual.pdf")
