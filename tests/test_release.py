@@ -236,3 +236,22 @@ def test_status_shows_the_pinned_release_and_what_came_since(released) -> None:
     assert code == 0, out + err
     assert "testby: pinned to release 1.0.0, 1 release behind (latest 1.1.0)" in out
     assert "  1.1.0: - `welcome` – Velkommen: sections changed: further" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# the release state without git, and the words for it
+
+def test_without_git_the_changelog_says_which_release_a_folder_is(tmp_path) -> None:
+    from manualkit.core.release import ReleaseInfo, footer_text, version_text
+    from manualkit.release.state import release_info
+
+    root = shutil.copytree(FIXTURES / "bilingual", tmp_path / "unpacked")
+    assert release_info(root) == ReleaseInfo("1.0.0", "", False)
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## 1.0.0 – 2026-11-30 (draft)\n\nFirst release.\n", encoding="utf-8")
+    info = release_info(root)
+    assert (info.version, info.date, info.released, info.draft, info.commit) == ("1.0.0", "2026-11-30", True, True, "")
+    nb = __import__("yaml").safe_load((FIXTURES / "bilingual/locales/nb.yml").read_text(encoding="utf-8"))
+    assert version_text(info, nb, "1.0.0") == "1.0.0 (utkast)"
+    assert version_text(ReleaseInfo("1.1.0", "2026-12-01", False, "abc1234"), nb, "") == "1.1.0, ikke utgitt (commit abc1234)"
+    assert version_text(None, nb, "1.0.0") == "1.0.0"
+    assert footer_text(ReleaseInfo("1.1.0", "", False), nb, "Testmanual", "") == "Testmanual · versjon 1.1.0, ikke utgitt"

@@ -104,8 +104,8 @@ def release_checkout(root: Path, version: str) -> Iterator[Path]:
     """The folder that holds release ``version``: the checkout itself when it is that release."""
     tag = f"v{version}"
     here = release_info(root)
-    if here.released and here.version == version:
-        yield root
+    if here.released and here.version == version and not (git.is_repo(root) and git.dirty(root, *SOURCE_PATHS)):
+        yield root  # the checkout is exactly the release (a municipality's uncommitted edits would not be)
         return
     if not git.is_repo(root) or not git.tag_exists(root, tag):
         raise ManualkitError(f"there is no release {version} (no tag {tag})",
