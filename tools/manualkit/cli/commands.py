@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from manualkit.core import model as m
+from manualkit.cli import publish, release
 from manualkit.cli.format import print_problems, summary
 from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
 from manualkit.core.project import Project, load_project
@@ -191,6 +192,5 @@ COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
     "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "pdf": cmd_pdf, "a11y": cmd_a11y,
     "status": cmd_status, "translations": cmd_translations, "new": cmd_new, "diff": cmd_diff,
     "adaptations": cmd_adaptations,
-    "release": lambda root, args: __import__("manualkit.cli.release", fromlist=["run"]).run(root, args),
-    "publish": lambda root, args: __import__("manualkit.cli.publish", fromlist=["run"]).run(root, args),
+    "release": release.run, "publish": publish.run,
 }
