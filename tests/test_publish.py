@@ -43,11 +43,13 @@ def test_publish_refuses_the_lillehammer_example_with_every_reason() -> None:
     reasons = [ln for ln in lines[1:-1] if not ln.startswith("    ")]
     assert lines[0] == f"lillehammer cannot be published yet: {len(reasons)} reasons"
     y = "adaptations/lillehammer/adaptation.yml"
+    source = (REPO / y).read_text(encoding="utf-8").split("\n")
+    at = lambda key: next(i for i, line in enumerate(source, 1) if line.strip().startswith(key))  # noqa: E731 (+1: the fill line)
     assert reasons[:4] == [
-        f"{y}:25: the variable 'service.child_welfare_phone' is still a placeholder: sentralbordnummeret til barnevernstjenesten i Lillehammer",
-        f"{y}:27: the variable 'service.emergency_phone' is still a placeholder: telefonnummeret til barnevernvakten som dekker Lillehammer",
-        f"{y}:30: the variable 'contact.team_leader_phone' is still a placeholder: telefonnummeret til teamlederen",
-        f"{y}:10: status: example: these adaptations are examples that the municipality has not confirmed",
+        f"{y}:{at('child_welfare_phone:') + 1}: the variable 'service.child_welfare_phone' is still a placeholder: sentralbordnummeret til barnevernstjenesten i Lillehammer",
+        f"{y}:{at('emergency_phone:') + 1}: the variable 'service.emergency_phone' is still a placeholder: telefonnummeret til barnevernvakten som dekker Lillehammer",
+        f"{y}:{at('team_leader_phone:') + 1}: the variable 'contact.team_leader_phone' is still a placeholder: telefonnummeret til teamlederen",
+        f"{y}:{at('status:')}: status: example: these adaptations are examples that the municipality has not confirmed",
     ]
     assert "    fix: confirm, change or remove each change, then write 'status: confirmed'" in lines
     project = load_project(REPO, ["base", "lillehammer"])
@@ -58,7 +60,9 @@ def test_publish_refuses_the_lillehammer_example_with_every_reason() -> None:
     assert listed[0] == "manual/foundations/about-this-manual.nb.md:7: module 'about-this-manual' is 'draft', not approved"
     # the module Lillehammer added is named in its own adaptation.yml
     assert any(r.startswith(f"{y}:") and "local-cooperation-lillehammer" in r for r in listed)
-    assert reasons[-2].startswith("accessibility/lillehammer.json:1: the accessibility result (2026-11-23) does not record which sources")
+    # the record in the repository was made before records named their sources (or of other sources)
+    assert re.match(r"accessibility/lillehammer\.json:1: the accessibility result \(\d{4}-\d\d-\d\d\) (does not record which "
+                    r"sources it checked, so it may be stale|is stale: it was made of other sources)", reasons[-2]), reasons[-2]
     assert reasons[-1] == f"{y}:1: there is no site_url: the address where the site will be published"
     assert lines[-1] == "nothing was built or packaged; fix the reasons above and run 'manual publish lillehammer' again"
 
