@@ -62,9 +62,9 @@ def whole(root: Path, rel: str) -> str:
 
 
 def test_cover_shows_title_variant_version_and_date(built: Path) -> None:
-    assert pages(built, "testby/pdf/nb/manual.pdf")[0] == "UTKAST TB Testmanual Testby kommune Versjon 1.0.0 Dato 2026-01-01"
-    assert pages(built, "base/pdf/nb/manual.pdf")[0] == "UTKAST Testmanual Basisversjon Versjon 1.0.0 Dato 2026-01-01"
-    assert pages(built, "base/pdf/en/manual.pdf")[0] == "DRAFT Test manual Base version Version 1.0.0 Date 2026-01-01"
+    assert pages(built, "testby/pdf/nb/manual.pdf")[0] == "UTKAST TB Testmanual Testby kommune Versjon 1.0.0, ikke utgitt Dato 2026-01-01"
+    assert pages(built, "base/pdf/nb/manual.pdf")[0] == "UTKAST Testmanual Basisversjon Versjon 1.0.0, ikke utgitt Dato 2026-01-01"
+    assert pages(built, "base/pdf/en/manual.pdf")[0] == "DRAFT Test manual Base version Version 1.0.0, unreleased Date 2026-01-01"
 
 
 def test_norwegian_letters_extract_as_text(built: Path) -> None:

@@ -529,7 +529,9 @@ def test_generated_config_overrides_only_what_differs(built):
     work = built / "build/.config-test"
     staged = stage(project.resolutions["testby"], work / "docs", None)
     cfg = variant_config(staged, built, work / "mkdocs.yml", work / "site")
-    assert set(cfg) == {"INHERIT", "docs_dir", "site_dir", "hooks", "site_name", "theme", "plugins"}
+    # copyright is the footer line with the release (here: none known, so the plain version)
+    assert set(cfg) == {"INHERIT", "docs_dir", "site_dir", "hooks", "site_name", "theme", "plugins", "copyright"}
+    assert cfg["copyright"] == "Testmanual · versjon 1.0.0"
     from manualkit.outputs.site.config import SANITISE_HOOK
     assert cfg["INHERIT"] == "../../mkdocs.yml" and cfg["hooks"] == [SANITISE_HOOK.as_posix()]  # only the sanitiser
     assert cfg["theme"] == {"language": "nb", "logo": "assets/manualkit/logo.svg", "favicon": "assets/manualkit/logo.svg"}

@@ -33,6 +33,8 @@ def base_path(site_dir: Path) -> str:
     if not m:
         return "/"
     path = urlsplit(m.group(1)).path or "/"
+    if path.endswith(".html"):  # use_directory_urls: false names the file: the site lives in its folder
+        path = path.rsplit("/", 1)[0] + "/"
     return path if path.endswith("/") else path + "/"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from manualkit.core import model as m
+from manualkit.cli import publish, release
 from manualkit.cli.format import print_problems, summary
 from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
 from manualkit.core.project import Project, load_project
@@ -36,9 +37,11 @@ def cmd_check(root: Path, args: Namespace) -> int:
 
 
 def load_buildable(root: Path, variants: list[str] | None = None, what: str = "nothing was built",
-                   variant: str | None = None) -> Project:
+                   variant: str | None = None, release=None) -> Project:
     """Load the project and pass the gate: errors are printed and nothing is built."""
-    project = load_project(root, variants)
+    from manualkit.release.state import release_info
+
+    project = load_project(root, variants, release=release or release_info(root))
     if variant and project.manual is not None:
         project.require_variant(variant)
     try:
@@ -50,15 +53,9 @@ def load_buildable(root: Path, variants: list[str] | None = None, what: str = "n
 
 
 def cmd_build(root: Path, args: Namespace) -> int:
-    project = load_buildable(root, variants_for(args.variant) if args.variant else None, variant=args.variant)
-    warnings = [p for p in project.problems if not p.is_error]
-    if warnings:
-        print_problems(warnings, "text", OUT)
-    from manualkit.outputs.runner import build_all
+    from manualkit.cli.build import run  # municipalities are built from the release they pin
 
-    variants = [project.resolutions[v] for v in _variants(project, args.variant)]
-    failures = build_all(variants, root / "build", only=args.only or None, log=OUT)
-    return 1 if failures else 0
+    return run(root, args)
 
 
 def cmd_serve(root: Path, args: Namespace) -> int:
@@ -99,6 +96,8 @@ def cmd_status(root: Path, args: Namespace) -> int:
         OUT.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     else:
         OUT.write(status_table(project.manual, rows) + "\n")
+        from manualkit.release.status import pinned_lines
+        OUT.write("".join(line + "\n" for line in pinned_lines(root, project.adaptations)))
     return 0
 
 
@@ -217,4 +216,5 @@ COMMANDS: dict[str, Callable[[Path, Namespace], int]] = {
     "schemas": lambda root, args: _module_command("schemas", root, args),
     "editor": lambda root, args: _module_command("editor", root, args),
     "fmt": lambda root, args: _module_command("fmt", root, args),
+    "release": release.run, "publish": publish.run,
 }

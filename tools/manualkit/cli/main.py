@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     b.add_argument("--only", action="append", choices=tuple(o.name for o in OUTPUTS), metavar="OUTPUT",
                    help="build only this output (repeatable): " + ", ".join(o.name for o in OUTPUTS))
+    from manualkit.cli import build as build_cmd
+    build_cmd.add_arguments(b)
 
     s = sub.add_parser("serve", help="live preview of one variant")
     s.add_argument("--variant", default="base")
@@ -102,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.add_parser(sub)
     editor.add_parser(sub)
     fmt.add_parser(sub)
+
+    from manualkit.cli import publish, release
+    release.add_parser(sub)
+    publish.add_parser(sub)
     return p
 
 

@@ -94,6 +94,8 @@ class Adaptation:
     default_language: str = ""  # the language at the root of the variant's site (default: the manual's)
     changes: tuple[Change, ...] = ()
     snapshots: dict[str, str] = field(default_factory=dict, repr=False, compare=False)  # change id -> base text reviewed
+    site_url: str = ""  # where this municipality's site is published (sitemap, canonical links)
+    frozen_for_trial: bool = False  # show the "frozen for the trial" note with the pinned release
 
 
 def _snapshots(folder: Path, changes: list[Change]) -> dict[str, str]:
@@ -200,6 +202,7 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         default_language=default or (manual.default_language if manual.default_language in langs else langs[0]), branding=branding,
         variables=data.get("variables") if isinstance(data.get("variables"), dict) else {}, marks=marks,
         changes=tuple(changes), snapshots=_snapshots(folder, changes),
+        site_url=_url(c, data, "site_url"), frozen_for_trial=data.get("frozen_for_trial") is True,
     ), problems + c.problems
 
 
@@ -222,6 +225,12 @@ def _check_text_templates(manual: m.Manual, rel: str, data: dict, marks: Marks) 
                 where = path if lang is None else path + (lang,)
                 out += check_variables_used(text, rel, marks.at(where)[0], values)
     return out
+
+
+def _url(c: Checker, data: dict, key: str) -> str:
+    from manualkit.core.load import _url as url
+
+    return url(c, data, key)
 
 
 def _ver(v: str) -> tuple[int, ...]:

@@ -23,6 +23,10 @@ MANUAL_FIELDS: dict[str, Field] = {
     "languages": Field("langs", required=True, example="[nb, en]"),
     "parts": Field("seq", required=True, example="- id: foundations"),
     "variables": Field("map", example="{municipality: {name: kommunen}}"),
+    "site_url": Field("str", example="https://example.org/familiepartner/"),
+    "repository": Field("str", example="https://github.com/example/family-partner"),
+    "license": Field("str", example="CC-BY-4.0"),
+    "authors": Field("seq", example="[{name: Forskergruppen}]"),
 }
 
 PART_FIELDS: dict[str, Field] = {  # each item of manual.yml's parts
@@ -106,6 +110,8 @@ ADAPTATION_FIELDS: dict[str, Field] = {  # the loader puts the folder name and m
     "branding": Field("map", example="{logo: assets/logo.svg, primary_colour: '#00567a'}"),
     "variables": Field("map", example="{municipality: {name: Eksempel kommune}}"),
     "changes": Field("seq", example="- id: local-contacts"),
+    "site_url": Field("str", example="https://www.example.no/familiepartner/"),
+    "frozen_for_trial": Field("bool", example="true"),
 }
 
 BRANDING_FIELDS: dict[str, Field] = {

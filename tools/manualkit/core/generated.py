@@ -6,6 +6,7 @@ Everything taken from adaptation.yml is escaped: it is shown as text, never as m
 from __future__ import annotations
 
 from manualkit.core.frame import label, nature_label
+from manualkit.core.release import dated_text, frozen_text
 from manualkit.core.resolved import ABOUT_ID, GLOSSARY_ID, ResolvedManual, ResolvedModule, ResolvedSection, string
 from manualkit.core.variables import escape_line as _esc
 
@@ -18,6 +19,10 @@ def about_module(rm: ResolvedManual, lang: str, vocab: dict) -> ResolvedModule:
     else:
         intro = string(s, "about.variant_intro", variant=rm.variant_name, version=rm.version)
     text = f"## {string(s, 'about.title')} {{#about}}\n\n{_esc(intro)}\n"
+    if rm.release is not None:
+        text += f"\n**{_esc(dated_text(rm.release, s, rm.version))}**\n"
+        if rm.frozen:
+            text += f"\n::: note\n{_esc(frozen_text(rm.release, s))}\n:::\n"
     if not rm.is_base and rm.variant_status == "example":
         text += f"\n::: note\n{_esc(string(s, 'banners.example_variant', variant=rm.variant_name))}\n:::\n"
     out.append(ResolvedSection("about", string(s, "about.title"), False, text, "generated", ""))

@@ -135,6 +135,10 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     problems += file_problems
     modules = _assemble_modules(root, parts, seen_modules, files, langs, default, marks, problems, unreadable)
 
+    site_url = _url(c, data, "site_url")
+    citation = {k: data[k] for k in ("repository", "license", "authors") if data.get(k)}
+    if "repository" in citation and not isinstance(citation["repository"], str):
+        citation.pop("repository")
     title = data.get("title")
     manual = m.Manual(
         root=str(root), id=str(data.get("id", "")),
@@ -142,6 +146,7 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
         version=str(data.get("version", "0.0.0")), default_language=default, languages=langs,
         parts=tuple(parts), variables=data.get("variables") if isinstance(data.get("variables"), dict) else {},
         modules=modules, variable_marks=marks, unreadable=frozenset(unreadable),
+        site_url=site_url, citation=citation,
     )
     glossary, gprobs = load_glossary(root, langs, default)
     locales, lprobs = load_locales(root, langs, default)
@@ -452,3 +457,17 @@ def _with_fallback(data: dict[str, Any], base: dict[str, Any], lang: str) -> dic
 
 
 __all__ = ["load_manual", "load_module_file", "suggest"]
+
+
+def _url(c: Checker, data: dict, key: str) -> str:
+    """A web address such as site_url: http(s)://…, always ending in '/' (mkdocs wants a folder)."""
+    from manualkit.core.release import URL
+
+    val = data.get(key)
+    if not isinstance(val, str) or not val:
+        return ""
+    if not URL.match(val):
+        c.add("E203", (key,), key=key, value=val, allowed="an address that starts with https://, such as "
+              "https://www.example.no/familiepartner/", suggest="")
+        return ""
+    return val if val.endswith("/") else val + "/"

@@ -102,6 +102,8 @@ class Manual:
     # kept only when it still matches the translation's source_hash: what a stale translation missed
     translation_snapshots: dict[tuple[str, str], str] = field(default_factory=dict, repr=False, compare=False)
     intervention: Any = None  # the intervention model (core/intervention.py), None without manual/intervention.yml
+    site_url: str = ""  # where the base manual's site is published (sitemap, canonical links)
+    citation: dict[str, Any] = field(default_factory=dict)  # repository, license, authors (CITATION.cff)
 
     @property
     def unreadable_modules(self) -> set[str]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from manualkit.core import model as m
 from manualkit.core.adaptation import Adaptation, load_adaptations, load_frame_vocab
 from manualkit.core.problems import BuildRefused, ManualkitError, Problem, UsageError
+from manualkit.core.release import ReleaseInfo
 from manualkit.core.resolve import resolve
 from manualkit.core.resolved import BASE, ResolvedVariant, variants_for
 from manualkit.core.statement import read_record
@@ -72,8 +73,13 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
-def load_project(root: Path, variants: list[str] | None = None, *, render: bool = True) -> Project:
-    """Load, validate and resolve ``variants`` (all when None). All problems are collected."""
+def load_project(root: Path, variants: list[str] | None = None, *, render: bool = True,
+                 release: ReleaseInfo | None = None) -> Project:
+    """Load, validate and resolve ``variants`` (all when None). All problems are collected.
+
+    ``release`` (computed at the edge by manualkit.release.state, which runs git) says which
+    release the text is; every resolved variant carries it to the outputs.
+    """
     root = Path(root).resolve()
     problems: list[Problem] = []
     from manualkit.core.load import load_manual
@@ -90,7 +96,7 @@ def load_project(root: Path, variants: list[str] | None = None, *, render: bool 
     wanted = variants or project.variants
     for variant in [v for v in wanted if v in project.variants]:
         res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab, render=render,
-                      a11y_record=read_record(root, variant))
+                      a11y_record=read_record(root, variant), release=release)
         project.resolutions[variant] = res
         problems += res.problems
         if variant != BASE:

@@ -21,6 +21,7 @@ from manualkit.core.links import inside
 from manualkit.core.overlay import Applier, WModule, WSection, WText, base_text, working_copy
 from manualkit.core.research import CHECKLIST_SECTION, indicator_table
 from manualkit.core.problems import Problem, make
+from manualkit.core.release import ReleaseInfo
 from manualkit.core.resolved import (ABOUT_ID, BASE, GLOSSARY_ID, ResolvedChange, ResolvedManual, ResolvedModule,
                                      ResolvedPart, ResolvedSection, ResolvedVariant, string)
 from manualkit.core.validate import base_variables, check_variant
@@ -29,7 +30,7 @@ MODEL_TITLE = {"nb": "Tiltaksmodellen", "nn": "Tiltaksmodellen", "en": "Interven
 
 
 def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab: dict | None = None,
-            *, render: bool = True, a11y_record: dict | None = None) -> ResolvedVariant:
+            *, render: bool = True, a11y_record: dict | None = None, release: ReleaseInfo | None = None) -> ResolvedVariant:
     """Resolve one variant (the base manual when ``adaptation`` is None) in all its languages.
 
     With ``render=False`` (used by ``manual check``) every problem is still found, but the
@@ -74,7 +75,8 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
             variant_status=adaptation.status if adaptation else "", lang=lang, languages=langs,
             default_language=publish, title=m.text_in(manual.title, lang, manual.default_language),
             version=manual.version, parts=tuple(parts), strings=strings,
-            branding=dict(adaptation.branding) if adaptation else {}, changes=changes, glossary=glossary)
+            branding=dict(adaptation.branding) if adaptation else {}, changes=changes, glossary=glossary,
+            release=release, frozen=_frozen(adaptation, release))
         rm = _with_generated(rm, lang, frame_vocab or {})
         manuals[lang] = rm
         contacts[lang] = tuple(contact_rows(values, lang, manual.default_language, strings))
@@ -87,7 +89,9 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
                            manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,
                            problems=tuple(problems), a11y_record=a11y_record, model=intervention.model,
                            sessions=intervention.sessions, base_model=intervention.base_model,
-                           base_sessions=intervention.base_sessions, frame_vocab=frame_vocab or {})
+                           base_sessions=intervention.base_sessions, frame_vocab=frame_vocab or {},
+                           site_url=adaptation.site_url if adaptation else manual.site_url, release=release,
+                           frozen=_frozen(adaptation, release))
 
 
 def _with_checklist(mod: ResolvedModule, model, mods: dict[str, WModule], lang: str) -> ResolvedModule:
@@ -101,6 +105,11 @@ def _with_checklist(mod: ResolvedModule, model, mods: dict[str, WModule], lang: 
     secs = tuple(replace(s, text=s.text.rstrip("\n") + "\n\n" + table) if s.id == CHECKLIST_SECTION else s
                  for s in mod.sections)
     return ResolvedModule(**{**mod.__dict__, "sections": secs})
+
+
+def _frozen(adaptation: Adaptation | None, release: ReleaseInfo | None) -> bool:
+    """The "frozen for the trial" note: only when the variant asks for it and is built from a release."""
+    return bool(adaptation and adaptation.frozen_for_trial and release is not None and release.released)
 
 
 def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> ResolvedModule:

@@ -13,6 +13,7 @@ from typing import Any
 
 from manualkit.core.frame import FrameRecord, label
 from manualkit.core.problems import Problem
+from manualkit.core.release import ReleaseInfo
 from manualkit.core.variables import Value
 
 BASE = "base"
@@ -116,6 +117,8 @@ class ResolvedManual:
     branding: dict[str, str] = field(default_factory=dict)
     changes: tuple[ResolvedChange, ...] = ()
     glossary: tuple[tuple[str, str, str], ...] = ()  # (term here, definition here, term in the other language)
+    release: ReleaseInfo | None = None  # which release the text is (None: not known, shown as the plain version)
+    frozen: bool = False  # the variant is frozen for the trial (adaptation.yml: frozen_for_trial)
 
     @property
     def is_base(self) -> bool:
@@ -178,6 +181,9 @@ class ResolvedVariant:
     base_model: Any = None
     base_sessions: dict[str, tuple] = field(default_factory=dict)
     frame_vocab: dict = field(default_factory=dict)
+    site_url: str = ""  # where the site will live (adaptation.yml / manual.yml site_url), "" when not set
+    release: ReleaseInfo | None = None  # see manualkit.core.release
+    frozen: bool = False
 
     @property
     def is_base(self) -> bool:

@@ -19,7 +19,7 @@ from manualkit.core.problems import BuildError, UsageError
 from manualkit.core.resolved import ResolvedManual, ResolvedModule, ResolvedVariant
 from manualkit.outputs.pdf import documents
 from manualkit.outputs.pdf.markdown_prep import Fragments, convert
-from manualkit.outputs.pdf.typst_compile import TypstRunner, build_timestamp, iso_date, page_count
+from manualkit.outputs.pdf.typst_compile import TypstRunner, iso_date, page_count, variant_timestamp
 
 MAX_HANDOUT_PAGES = 2
 
@@ -64,7 +64,7 @@ def _write(path: Path, data: bytes) -> None:
 
 def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path] | None = None) -> None:
     """All PDFs of ``variant`` into ``out_dir`` (the runner moves it to build/<variant>/pdf)."""
-    stamp = build_timestamp(variant.root)
+    stamp = variant_timestamp(variant)
     runner = TypstRunner(variant.root, stamp)
     langs = list(variant.manuals)
     # pandoc is the slow step and runs as a subprocess: convert the languages side by side,
@@ -112,7 +112,7 @@ def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool
     log = log or sys.stderr
     rm = variant.manuals[lang]
     folder = out_root / variant.id / "pdf" / lang
-    stamp = build_timestamp(variant.root)
+    stamp = variant_timestamp(variant)
     if book:
         job = prepare(variant, lang, None, stamp, workers=available_cores())
         doc, target, mod = documents.book(job.rm, job.fragments, job.meta), folder / "manual.pdf", None

@@ -17,6 +17,7 @@ from typing import Any
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ContactRow, ResolvedManual, ResolvedModule, string
 from manualkit.outputs.pdf.markdown_prep import Fragments, plain
+from manualkit.core.release import frozen_text, version_text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DEFAULT_COLOUR = "#2b5f8a"
@@ -101,7 +102,9 @@ def manual_meta(rm: ResolvedManual, *, contacts: list[ContactRow], date: str, lo
             refs[f"{mod.id}--{sec.id}"] = f"{title} – {plain(sec.title)}"
     colour = rm.branding.get("primary_colour", "")
     return {
-        "lang": rm.lang, "title": rm.title, "variant_name": rm.variant_name, "version": rm.version, "date": date,
+        "lang": rm.lang, "title": rm.title, "variant_name": rm.variant_name,
+        "version": version_text(rm.release, s, rm.version), "date": date,
+        "frozen": frozen_text(rm.release, s) if rm.frozen else None,
         "municipality": rm.variant_name, "draft": rm.draft, "logo": logo,
         "colour": colour if re.fullmatch(r"#[0-9a-fA-F]{6}", colour or "") else DEFAULT_COLOUR,
         "labels": labels, "modules": modules, "refs": refs,

@@ -59,6 +59,15 @@ def build_timestamp(root: Path) -> int:
     return int(newest) or FIXED_EPOCH
 
 
+def variant_timestamp(variant) -> int:
+    """The PDFs' date: SOURCE_DATE_EPOCH, else the release's (tag date, or the commit's), else as above."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    release = getattr(variant, "release", None)
+    if not env.isdigit() and release is not None and release.timestamp:
+        return int(release.timestamp)
+    return build_timestamp(variant.root)
+
+
 def iso_date(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
 
@@ -213,4 +222,4 @@ class TypstRunner:
         return best[1], best[2]
 
 
-__all__ = ["TypstRunner", "build_timestamp", "iso_date", "page_count", "PDF_STANDARDS"]
+__all__ = ["TypstRunner", "build_timestamp", "variant_timestamp", "iso_date", "page_count", "PDF_STANDARDS"]

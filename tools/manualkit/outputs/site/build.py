@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 from manualkit.outputs.staging import ensure_writable, staged_output
 from manualkit.core.problems import BuildError
@@ -108,13 +109,13 @@ def _sitemaps_beside_pages(site_dir: Path) -> None:
 _HREFLANG = re.compile(r'href="/[^"]*"( hreflang="([a-z]{2,3})")')
 
 
-def _fix_404_language_links(site_dir: Path, default_lang: str) -> None:
+def _fix_404_language_links(site_dir: Path, default_lang: str, base: str = "/") -> None:
     """The theme renders 404.html with the language links of the last page it built; point
-    them at each language's home page instead (404.html uses site-root paths)."""
+    them at each language's home page instead (404.html uses paths from the site_url's path)."""
     page = site_dir / "404.html"
     if page.is_file():
         text = page.read_text(encoding="utf-8")
-        fixed = _HREFLANG.sub(lambda m: f'href="/{"" if m.group(2) == default_lang else m.group(2) + "/"}"{m.group(1)}', text)
+        fixed = _HREFLANG.sub(lambda m: f'href="{base}{"" if m.group(2) == default_lang else m.group(2) + "/"}"{m.group(1)}', text)
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
 
@@ -134,8 +135,12 @@ def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[st
         staged = stage(variant, work / "docs", pdf_dir, {k: v for k, v in (inputs or {}).items() if k != "pdf"})
         config = write_config(staged, variant.root, work / "mkdocs.yml", out_dir)
         run_mkdocs(config, staged)
+        if not variant.site_url:  # mkdocs would list 'None/…' addresses: without site_url there is no sitemap to give
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                (out_dir / name).unlink(missing_ok=True)
         _sitemaps_beside_pages(out_dir)
-        _fix_404_language_links(out_dir, variant.default_language)
+        base = urlsplit(variant.site_url).path or "/"
+        _fix_404_language_links(out_dir, variant.default_language, base if base.endswith("/") else base + "/")
         _readable(out_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)

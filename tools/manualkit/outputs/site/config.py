@@ -36,6 +36,8 @@ def i18n_languages(staged: Staged) -> list[dict[str, Any]]:
             "site_name": staged.site_names[lang],
             "nav": staged.nav(lang),
         }
+        if staged.footers.get(lang):
+            entry["copyright"] = staged.footers[lang]  # the footer: release version and date
         out.append(entry)
     return out
 
@@ -44,6 +46,9 @@ def overrides(staged: Staged) -> dict[str, Any]:
     """Everything a variant sets on top of the root config (paths excepted)."""
     cfg: dict[str, Any] = {
         "site_name": staged.site_names[staged.default_language],
+        # where the site will live: sitemap.xml and the canonical links need it ("" leaves it unset)
+        **({"site_url": staged.site_url} if staged.site_url else {}),
+        **({"copyright": staged.footers[staged.default_language]} if staged.footers.get(staged.default_language) else {}),
         "plugins": {"i18n": {"languages": i18n_languages(staged)}},
     }
     # the default language also decides the search language Material derives (nb, nn → lunr 'no')

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
+from manualkit.core.release import footer_text
 from manualkit.core.resolved import ResolvedManual, ResolvedPart, ResolvedVariant, string
 from manualkit.core.statement import statement_module
 from manualkit.outputs.site.colours import variant_css
@@ -39,6 +40,8 @@ class Staged:
     nav_parts: dict[str, list[tuple[str, list[str]]]]  # lang -> [(part title, [page paths])]
     logo: str | None = None
     origins: dict[str, str] = field(default_factory=dict)  # staged page -> file a person edits
+    site_url: str = ""  # the variant's site_url ("" when not set)
+    footers: dict[str, str] = field(default_factory=dict)  # lang -> footer line (release version and date)
 
     def nav(self, lang: str) -> list:
         """The navigation of one language: home, then one section per part, titles in that language."""
@@ -101,7 +104,7 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, 
         files.update(report_files)
     media = Media(root)
     staged = Staged(docs=Path(), variant=first.variant, languages=langs, default_language=default,
-                    site_names={}, language_names={}, home_labels={}, nav_parts={})
+                    site_names={}, language_names={}, home_labels={}, nav_parts={}, site_url=variant.site_url)
     for lang in langs:
         rm = manuals[lang]
         pages = {mod.id: f"{part.id}/{mod.id}.md" for part in rm.parts for mod in part.modules}
@@ -119,6 +122,7 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, 
                 sources = list(dict.fromkeys([mod.origin] + [sec.origin for sec in mod.sections]))
                 staged.origins[staged_path] = f"module '{mod.id}', from {' and '.join(sources)}"
         staged.site_names[lang] = site_name(rm)
+        staged.footers[lang] = footer_text(rm.release, rm.strings, plain(rm.title), rm.version)
         # names and labels go into the theme's templates as they are: escaped text
         staged.language_names[lang] = text(str(string(rm.strings, "language_name")))
         staged.home_labels[lang] = text(plain(string(rm.strings, "labels.home")))

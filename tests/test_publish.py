@@ -1,0 +1,188 @@
+"""`manual publish` (the gate and the packager), site_url in the built site, the GitHub workflows,
+and docs/publishing.md followed step by step as far as a machine without GitHub allows."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, run_cli
+from manualkit.a11y.browser import INSTALL_HINT, missing_reason
+
+NO_BROWSER = missing_reason()
+CHECK_JSONSCHEMA = Path(sys.executable).with_name("check-jsonschema")
+
+
+def fixture(tmp_path: Path, name: str = "site") -> Path:
+    root = shutil.copytree(FIXTURES / "bilingual", tmp_path / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# the gate
+
+def test_publish_refuses_the_lillehammer_example_with_every_reason() -> None:
+    from manualkit.core.project import load_project
+
+    code, out, err = run_cli("--root", str(REPO), "publish", "lillehammer")
+    assert code == 1, out + err
+    lines = out.splitlines()
+    reasons = [ln for ln in lines[1:-1] if not ln.startswith("    ")]
+    assert lines[0] == f"lillehammer cannot be published yet: {len(reasons)} reasons"
+    y = "adaptations/lillehammer/adaptation.yml"
+    source = (REPO / y).read_text(encoding="utf-8").split("\n")
+    at = lambda key: next(i for i, line in enumerate(source, 1) if line.strip().startswith(key))  # noqa: E731 (+1: the fill line)
+    assert reasons[:4] == [
+        f"{y}:{at('child_welfare_phone:') + 1}: the variable 'service.child_welfare_phone' is still a placeholder: sentralbordnummeret til barnevernstjenesten i Lillehammer",
+        f"{y}:{at('emergency_phone:') + 1}: the variable 'service.emergency_phone' is still a placeholder: telefonnummeret til barnevernvakten som dekker Lillehammer",
+        f"{y}:{at('team_leader_phone:') + 1}: the variable 'contact.team_leader_phone' is still a placeholder: telefonnummeret til teamlederen",
+        f"{y}:{at('status:')}: status: example: these adaptations are examples that the municipality has not confirmed",
+    ]
+    assert "    fix: confirm, change or remove each change, then write 'status: confirmed'" in lines
+    project = load_project(REPO, ["base", "lillehammer"])
+    rm = project.resolutions["lillehammer"].manual("nb")
+    drafts = [mod for mod in rm.modules() if not mod.generated and mod.status != "approved"]
+    listed = [r for r in reasons if "not approved" in r]
+    assert len(listed) == len(drafts) > 40
+    assert listed[0] == "manual/foundations/about-this-manual.nb.md:7: module 'about-this-manual' is 'draft', not approved"
+    # the module Lillehammer added is named in its own adaptation.yml
+    assert any(r.startswith(f"{y}:") and "local-cooperation-lillehammer" in r for r in listed)
+    # the record in the repository was made before records named their sources (or of other sources)
+    assert re.match(r"accessibility/lillehammer\.json:1: the accessibility result \(\d{4}-\d\d-\d\d\) (does not record which "
+                    r"sources it checked, so it may be stale|is stale: it was made of other sources)", reasons[-2]), reasons[-2]
+    assert reasons[-1] == f"{y}:1: there is no site_url: the address where the site will be published"
+    assert lines[-1] == "nothing was built or packaged; fix the reasons above and run 'manual publish lillehammer' again"
+
+
+def test_publish_lists_errors_and_a_bad_site_url_with_their_lines(tmp_path) -> None:
+    root = fixture(tmp_path)
+    edit(root, "adaptations/testby/adaptation.yml", "base_version: 1.0.0\n", "base_version: 1.0.0\nsite_url: www.testby.no\n")
+    code, out, err = run_cli("--root", str(root), "check")
+    assert ("adaptations/testby/adaptation.yml:5:11: error[E203]: 'site_url' cannot be 'www.testby.no'\n"
+            "    hint: allowed values: an address that starts with https://, such as https://www.example.no/familiepartner/") in out
+    code, out, err = run_cli("--root", str(root), "publish", "testby")
+    assert code == 1
+    assert "adaptations/testby/adaptation.yml:5: error[E203]: 'site_url' cannot be 'www.testby.no'\n" in out
+    assert "accessibility/testby.json:1: there is no accessibility result: the version has not been checked\n" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# site_url
+
+def test_site_url_gives_a_right_sitemap_and_canonical_links(tmp_path) -> None:
+    root = fixture(tmp_path)
+    edit(root, "adaptations/testby/adaptation.yml", "base_version: 1.0.0\n",
+         "base_version: 1.0.0\nsite_url: https://www.testby.no/familiepartner\n")
+    code, out, err = run_cli("--root", str(root), "build", "--only", "site")
+    assert code == 0, out + err
+    site = root / "build/testby/site"
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+    assert len(locs) == 18 and "None" not in sitemap  # 9 pages in each language
+    assert all(loc.startswith("https://www.testby.no/familiepartner/") for loc in locs)
+    assert "https://www.testby.no/familiepartner/basics/welcome.html" in locs
+    en = (site / "en/basics/welcome.html").read_text(encoding="utf-8")
+    assert '<link rel="canonical" href="https://www.testby.no/familiepartner/en/basics/welcome.html">' in en
+    assert 'href="/familiepartner/en/" hreflang="en"' in (site / "404.html").read_text(encoding="utf-8")
+    # the base manual has no site_url: no sitemap of 'None…' addresses, only an empty one
+    base_map = (root / "build/base/site/sitemap.xml").read_text(encoding="utf-8")
+    assert "None" not in base_map and "<loc>" not in base_map
+    assert not (root / "build/base/site/sitemap.xml.gz").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# the workflows
+
+@pytest.mark.parametrize("name", ["check.yml", "publish.yml", "release.yml"])
+def test_workflows_are_valid_github_workflows(name) -> None:
+    path = REPO / ".github/workflows" / name
+    done = subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(path)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_workflow_validation_can_fail(tmp_path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text((REPO / ".github/workflows/check.yml").read_text(encoding="utf-8").replace("runs-on:", "runs_on:"),
+                   encoding="utf-8")
+    done = subprocess.run([str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", str(bad)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+
+
+def test_workflows_do_what_the_docs_say() -> None:
+    import yaml
+
+    wf = {n: yaml.safe_load((REPO / ".github/workflows" / n).read_text(encoding="utf-8"))
+          for n in ("check.yml", "publish.yml", "release.yml")}
+    runs = lambda w: [s.get("run", "") for job in w["jobs"].values() for s in job.get("steps", [])]  # noqa: E731
+    assert list(wf["check.yml"][True]) == ["pull_request", "workflow_dispatch"]  # YAML 1.1 reads 'on' as true
+    assert "manual check" in runs(wf["check.yml"]) and any("pytest" in r for r in runs(wf["check.yml"]))
+    build = wf["publish.yml"]["jobs"]["build"]
+    assert build["strategy"]["matrix"]["variant"] == "${{ fromJSON(needs.variants.outputs.list) }}"
+    assert 'manual a11y --variant "${{ matrix.variant }}"' in runs(wf["publish.yml"])
+    assert any("manual publish" in r and "--check" in r for r in runs(wf["publish.yml"]))
+    assert wf["release.yml"][True] == {"push": {"tags": ["v*"]}}
+    assert any('manual release "$version" --bundle-only' in r for r in runs(wf["release.yml"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# docs/publishing.md, followed
+
+def _doc_commands() -> set[str]:
+    text = (REPO / "docs/publishing.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```sh\n(.*?)```", text, re.S)
+    return {line.split("#")[0].strip() for b in blocks for line in b.splitlines() if line.strip()}
+
+
+@pytest.mark.skipif(NO_BROWSER is not None, reason=f"browser tests skipped: {NO_BROWSER}; to run them, {INSTALL_HINT}")
+def test_publishing_guide_step_by_step(tmp_path) -> None:
+    """The local part of docs/publishing.md on the fixture's Testby: refused, fixed, checked, packaged."""
+    commands = _doc_commands()
+    for cmd in ("manual publish testby", "manual build --variant testby", "manual a11y --variant testby"):
+        assert cmd.replace("testby", "lillehammer") in commands, cmd
+    root = fixture(tmp_path)
+    code, out, err = run_cli("--root", str(root), "publish", "testby")
+    assert code == 1 and out.startswith("testby cannot be published yet: 8 reasons\n"), out
+    # the fixes the guide gives, one per reason
+    y = "adaptations/testby/adaptation.yml"
+    edit(root, y, "status: example\n", "status: confirmed\nsite_url: https://www.testby.no/familiepartner/\n")
+    edit(root, y, "  municipality:\n", "  service:\n    phone: {nb: 12 34 56 78, en: +47 12 34 56 78}\n  municipality:\n")
+    for md in (root / "manual").rglob("*.nb.md"):
+        md.write_text(md.read_text(encoding="utf-8").replace("status: draft", "status: approved"), encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "publish", "testby", "--check")
+    assert (code, out) == (1, "testby cannot be published yet: 1 reason\n"
+                              "accessibility/testby.json:1: there is no accessibility result: the version has not been checked\n"
+                              "    fix: run: manual build --variant testby && manual a11y --variant testby\n"
+                              "nothing was built or packaged; fix the reasons above and run 'manual publish testby' again\n")
+    assert run_cli("--root", str(root), "build", "--variant", "testby")[0] == 0
+    code, out, err = run_cli("--root", str(root), "a11y", "--variant", "testby")
+    assert code == 0, out + err
+    assert run_cli("--root", str(root), "publish", "testby", "--check")[1] == "testby may be published: the gate found no reason to refuse\n"
+    code, out, err = run_cli("--root", str(root), "publish", "testby")
+    assert code == 0, out + err
+    assert out.endswith("published testby: upload the contents of build/publish/testby/ "
+                        "(or unpack build/publish/testby.zip) to the web server\n")
+    with zipfile.ZipFile(root / "build/publish/testby.zip") as z:
+        names = set(z.namelist())
+        sitemap = z.read("sitemap.xml").decode("utf-8")
+    assert {"index.html", "en/index.html", "pdf/nb/manual.pdf", "404.html"} <= names
+    assert "<loc>https://www.testby.no/familiepartner/index.html</loc>" in sitemap
+    assert (root / "build/publish/testby/index.html").is_file()
+    # an edit after the check makes the result stale: the gate says so
+    edit(root, "manual/basics/welcome.nb.md", "Æ, ø og å", "Æ, ø og å (endret)")
+    code, out, err = run_cli("--root", str(root), "publish", "testby", "--check")
+    assert code == 1 and "is stale: it was made of other sources than the ones here now" in out

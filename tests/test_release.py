@@ -1,0 +1,258 @@
+"""Releases: `manual release` in a temporary git repository, the bundle and its manifest, builds
+pinned to a release, and what the outputs say about the release (cover, footer, about page)."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import FIXTURES, REPO, run_cli
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def make_repo(dest: Path) -> Path:
+    """The bilingual fixture as a git repository with one commit (and the root mkdocs.yml)."""
+    shutil.copytree(FIXTURES / "bilingual", dest)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copy(REPO / ".gitignore", dest / ".gitignore")
+    git(dest, "init", "-q", "-b", "main")
+    git(dest, "config", "user.email", "test@example.org")
+    git(dest, "config", "user.name", "Test")
+    commit(dest, "first version")
+    return dest
+
+
+def commit(root: Path, message: str) -> None:
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", message)
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(path).pages)
+
+
+def validate_cff(path: Path) -> subprocess.CompletedProcess:
+    exe = Path(__import__("sys").executable).with_name("check-jsonschema")
+    return subprocess.run([str(exe), "--builtin-schema", "vendor.citation-file-format", str(path)],
+                          capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> tuple[Path, dict]:
+    """A repository where `manual release 1.0.0 --allow-draft` ran (with its bundle)."""
+    root = make_repo(tmp_path_factory.mktemp("release") / "repo")
+    code, out, err = run_cli("--root", str(root), "release", "1.0.0", "--allow-draft")
+    assert code == 0, out + err
+    manifest = json.loads((root / "build/releases/1.0.0/manifest.json").read_text(encoding="utf-8"))
+    return root, manifest
+
+
+# ---------------------------------------------------------------------------------------------
+# manual release
+
+def test_release_commits_and_tags_with_changelog_and_citation(released) -> None:
+    root, _ = released
+    assert git(root, "cat-file", "-t", "v1.0.0") == "tag"  # annotated
+    assert git(root, "tag", "-n1", "v1.0.0").split(None, 1)[1] == "Family Partner manual 1.0.0 (draft release: modules not yet approved)"
+    assert git(root, "log", "-1", "--format=%s") == "Release 1.0.0 (draft)"
+    assert git(root, "status", "--porcelain") == ""
+    assert sorted(git(root, "show", "--name-only", "--format=", "HEAD").split()) == ["CHANGELOG.md", "CITATION.cff"]
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "\n## 1.0.0 – " in changelog and " (draft)\n\nFirst release: 5 modules in 2 parts.\n" in changelog
+    assert "- en: 4 of 5 translations up to date, 0 out of date, 1 missing\n" in changelog
+    assert "- **Testby kommune** (`testby`), pinned to 1.0.0, status example\n" in changelog
+    assert "  - added `local-records` (replace-section safety#records): Lokale rutiner for dokumentasjon\n" in changelog
+
+
+def test_citation_is_valid_cff_1_2(released) -> None:
+    root, _ = released
+    import yaml
+
+    data = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    assert data["cff-version"] == "1.2.0" and data["version"] == "1.0.0" and data["title"] == "Test manual (draft)"
+    assert data["authors"] == [{"name": "The contributors to Test manual"}]
+    done = validate_cff(root / "CITATION.cff")
+    assert done.returncode == 0, done.stdout + done.stderr
+    # and the validator does refuse a broken one, so the check above means something
+    broken = root / "build" / "broken.cff"
+    broken.write_text((root / "CITATION.cff").read_text(encoding="utf-8").replace("date-released: '", "date-released: 'x"), encoding="utf-8")
+    assert validate_cff(broken).returncode == 1
+
+
+def test_bundle_has_every_variant_and_a_manifest(released) -> None:
+    root, manifest = released
+    bundle = root / "build/releases/1.0.0"
+    assert manifest["version"] == "1.0.0" and manifest["released"] is True and manifest["draft"] is True
+    assert manifest["commit"] == git(root, "rev-parse", "v1.0.0^{commit}")
+    assert set(manifest["tools"]) >= {"manualkit", "pandoc", "typst", "mkdocs", "mkdocs-material", "mkdocs-static-i18n"}
+    assert manifest["tools"]["pandoc"] and manifest["tools"]["typst"] and manifest["tools"]["mkdocs-material"]
+    assert "manual/basics/welcome.nb.md" in manifest["sources"] and "adaptations/testby/adaptation.yml" in manifest["sources"]
+    assert {"base/site.zip", "testby/site.zip", "base/pdf/nb/manual.pdf", "testby/pdf/en/handouts/handout-play.pdf"} <= set(manifest["outputs"])
+    for rel, digest in manifest["outputs"].items():
+        assert __import__("hashlib").sha256((bundle / rel).read_bytes()).hexdigest() == digest, rel
+    with zipfile.ZipFile(bundle / "testby/site.zip") as z:
+        index = z.read("index.html").decode("utf-8")
+        about = z.read("basics/about-this-version.html").decode("utf-8")
+    date = manifest["date"]
+    # the footer and the about page show the release and its date, not a commit
+    assert f"Testmanual · versjon 1.0.0 (utkast) · {date}" in index
+    assert f"Versjon 1.0.0 (utkast), utgitt {date}" in about
+    cover = PdfReader(bundle / "testby/pdf/nb/manual.pdf").pages[0].extract_text()
+    assert " ".join(cover.split()).endswith(f"Versjon 1.0.0 (utkast) Dato {date}")
+
+
+def test_rebuilding_the_tag_gives_the_same_hashes(released) -> None:
+    """The same tag built again, now from a temporary worktree (HEAD has moved on): same PDFs."""
+    root, first = released
+    edit(root, "manual/basics/welcome.nb.md", "Æ, ø og å skal vises riktig.", "Æ, ø og å skal vises riktig. Ny setning.")
+    commit(root, "base changes after the release")
+    code, out, err = run_cli("--root", str(root), "release", "1.0.0", "--bundle-only")
+    assert code == 0, out + err
+    again = json.loads((root / "build/releases/1.0.0/manifest.json").read_text(encoding="utf-8"))
+    assert again["sources"] == first["sources"]
+    pdfs = {k: v for k, v in first["outputs"].items() if k.endswith(".pdf")}
+    assert len(pdfs) == 12
+    assert {k: again["outputs"][k] for k in pdfs} == pdfs
+    assert again["outputs"] == first["outputs"]  # the site zips too: mkdocs dates come from SOURCE_DATE_EPOCH
+    git(root, "reset", "-q", "--hard", "v1.0.0")
+
+
+def test_release_refuses_with_reasons(released, tmp_path) -> None:
+    root, _ = released
+    code, out, err = run_cli("--root", str(root), "release", "1.3.0")
+    assert (code, err.splitlines()[0]) == (1, "manual: 1.3.0 is not a step up from manual.yml's version 1.0.0")
+    assert "choose one of 1.0.1, 1.1.0, 2.0.0" in err
+    code, out, err = run_cli("--root", str(root), "release", "1.0.0")
+    assert "manual: release 1.0.0 exists already (tag v1.0.0)" in err
+    code, out, err = run_cli("--root", str(root), "release", "one")
+    assert (code, err.splitlines()[0]) == (2, "manual: 'one' is not a version like 0.2.0")
+    (root / "manual" / "notes.txt").write_text("x", encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "release", "1.1.0")
+    assert (code, err.splitlines()[0]) == (1, "manual: the work tree has changes that are not committed: manual/notes.txt")
+    (root / "manual" / "notes.txt").unlink()
+    # a draft core module stops a release without --allow-draft, named with its file and line
+    fresh = make_repo(tmp_path / "fresh")
+    code, out, err = run_cli("--root", str(fresh), "release", "1.0.0")
+    assert code == 1
+    assert "manual/training/session-play.nb.md:7: core module 'session-play' is 'draft', not approved\n" in err
+    assert "manual: release 1.0.0 was not made: 1 core modules are not approved" in err
+    assert git(fresh, "tag") == ""
+
+
+def test_second_release_lists_what_changed(released) -> None:
+    root, _ = released
+    path = root / "manual/basics/welcome.nb.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Se [øvelsen med lek](ref:session-play).",
+                                                             "Se [øvelsen med lek](ref:session-play) igjen."), encoding="utf-8")
+    edit(root, "adaptations/testby/adaptation.yml", "description: {nb: Kortere økt, en: Shorter session}",
+         "description: {nb: Kortere økt for alle, en: Shorter session for all}")
+    commit(root, "changes for 1.1.0")
+    code, out, err = run_cli("--root", str(root), "release", "1.1.0", "--allow-draft", "--no-bundle")
+    assert code == 0, out + err
+    assert "released 1.1.0 (draft): tag v1.1.0, CHANGELOG.md, CITATION.cff, since v1.0.0\n" in out
+    text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert text.index("## 1.1.0 – ") < text.index("## 1.0.0 – ")
+    newest = text[text.index("## 1.1.0"):text.index("## 1.0.0")]
+    assert "Changes since 1.0.0. The base manual has 5 modules." in newest
+    assert "### Modules changed\n\n- `welcome` – Velkommen: sections changed: further\n" in newest
+    assert "### Modules added\n\n- none\n" in newest
+    assert "- en: 3 of 5 translations up to date, 1 out of date, 1 missing" in newest
+    assert "  - changed `shorter-session` (set session-play): Kortere økt for alle\n" in newest
+    assert "local-records" not in newest
+    assert "version: 1.1.0\n" in (root / "manual/manual.yml").read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# pinned releases
+
+def test_variant_pinned_to_a_release_builds_that_release(released) -> None:
+    root, _ = released
+    git(root, "checkout", "-q", "main")
+    edit(root, "manual/basics/welcome.nb.md", "## Om manualen {#about}\n", "## Om manualen {#about}\n\nHelt ny tekst etter utgaven.\n")
+    edit(root, "adaptations/testby/adaptation.yml", "base_version: 1.0.0\n", "base_version: 1.0.0\nfrozen_for_trial: true\n")
+    commit(root, "base moves on; Testby stays on 1.0.0")
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf")
+    assert code == 0, out + err
+    assert "building testby from release 1.0.0 (tag v1.0.0)\n" in out
+    book = pdf_text(root / "build/testby/pdf/nb/manual.pdf")
+    assert "Helt ny tekst etter utgaven" not in book
+    assert "Versjon 1.0.0 (utkast) Dato" in book
+    assert "Frosset for utprøvingen: denne versjonen bygger på utgave 1.0.0" in book
+    assert git(root, "worktree", "list").count("\n") == 0  # the temporary worktree is gone
+    # the base manual drops the section Testby replaces: Testby's release still has it
+    for lang in ("nb", "en"):
+        path = root / f"manual/basics/safety.{lang}.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text[:text.index("\n## ", text.index("{#records}") - 40)] + "\n", encoding="utf-8")
+    commit(root, "base drops safety#records")
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf")
+    assert code == 0, out + err
+    assert "building testby from release 1.0.0 (tag v1.0.0)\n" in out
+    assert "I Testby skrives notatet i fagsystemet samme dag som besøket." in pdf_text(root / "build/testby/pdf/nb/manual.pdf")
+    # told to, it builds from the current manual, which says it is not a release
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf", "--base", "current")
+    assert code == 1 and "safety#records" in err, out + err  # against today's manual the change has no target
+    git(root, "revert", "--no-edit", "HEAD")
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf", "--base", "current")
+    assert code == 0, out + err
+    book = pdf_text(root / "build/testby/pdf/nb/manual.pdf")
+    assert "Helt ny tekst etter utgaven" in book
+    commit_id = git(root, "rev-parse", "--short=7", "HEAD")
+    assert f"Versjon 1.1.0, ikke utgitt (commit {commit_id}) Dato" in book
+
+
+def test_without_the_tag_the_current_manual_is_built_with_a_note(tmp_path) -> None:
+    root = shutil.copytree(FIXTURES / "bilingual", tmp_path / "plain")  # not a git repository
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf")
+    assert code == 0, out + err
+    assert ("note: adaptations/testby/adaptation.yml:4: base_version 1.0.0: this folder is not a git repository, so "
+            "the release cannot be checked out; building testby from the current manual (1.0.0)\n") in out
+    repo = make_repo(tmp_path / "repo")
+    code, out, err = run_cli("--root", str(repo), "build", "--variant", "testby", "--only", "pdf")
+    assert code == 0, out + err
+    assert ("note: adaptations/testby/adaptation.yml:4: base_version 1.0.0 is not released yet (no tag v1.0.0); "
+            "building testby from the current manual (1.0.0, unreleased)\n") in out
+
+
+def test_status_shows_the_pinned_release_and_what_came_since(released) -> None:
+    root, _ = released
+    code, out, err = run_cli("--root", str(root), "status")
+    assert code == 0, out + err
+    assert "testby: pinned to release 1.0.0, 1 release behind (latest 1.1.0)" in out
+    assert "  1.1.0: - `welcome` – Velkommen: sections changed: further" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# the release state without git, and the words for it
+
+def test_without_git_the_changelog_says_which_release_a_folder_is(tmp_path) -> None:
+    from manualkit.core.release import ReleaseInfo, footer_text, version_text
+    from manualkit.release.state import release_info
+
+    root = shutil.copytree(FIXTURES / "bilingual", tmp_path / "unpacked")
+    assert release_info(root) == ReleaseInfo("1.0.0", "", False)
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## 1.0.0 – 2026-11-30 (draft)\n\nFirst release.\n", encoding="utf-8")
+    info = release_info(root)
+    assert (info.version, info.date, info.released, info.draft, info.commit) == ("1.0.0", "2026-11-30", True, True, "")
+    nb = __import__("yaml").safe_load((FIXTURES / "bilingual/locales/nb.yml").read_text(encoding="utf-8"))
+    assert version_text(info, nb, "1.0.0") == "1.0.0 (utkast)"
+    assert version_text(ReleaseInfo("1.1.0", "2026-12-01", False, "abc1234"), nb, "") == "1.1.0, ikke utgitt (commit abc1234)"
+    assert version_text(None, nb, "1.0.0") == "1.0.0"
+    assert footer_text(ReleaseInfo("1.1.0", "", False), nb, "Testmanual", "") == "Testmanual · versjon 1.1.0, ikke utgitt"

@@ -1,0 +1,75 @@
+"""`manual build`: every variant's outputs; a municipality from the release it pinned.
+
+A municipality's ``base_version`` names the release of the base manual it delivers. Unless
+``--base current`` is given, it is built from that release (see manualkit.release.pinned); the
+base manual and municipalities pinned to the current release are built from the work tree.
+"""
+from __future__ import annotations
+
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from manualkit.cli.format import print_problems
+from manualkit.core.resolved import BASE, variants_for
+
+
+def add_arguments(b) -> None:
+    b.add_argument("--base", choices=("pinned", "current"), default="pinned",
+                   help="build municipalities from the release they pin (default) or from the current manual")
+
+
+def run(root: Path, args: Namespace) -> int:
+    from manualkit.cli.commands import _variants, load_buildable
+    from manualkit.core.problems import BuildRefused
+    from manualkit.core.project import load_project
+    from manualkit.outputs.runner import build_all
+    from manualkit.release import pinned
+    from manualkit.release.state import release_info
+
+    out_ = sys.stdout  # looked up at call time, so a caller's redirect is honoured
+    current = release_info(root)
+    project = load_project(root, variants_for(args.variant) if args.variant else None, release=current)
+    if args.variant and project.manual is not None:
+        project.require_variant(args.variant)
+    names = _variants(project, args.variant) if project.manual is not None else []
+    from_current: list[str] = []
+    by_tag: dict[str, list[str]] = {}
+    for name in names:
+        a = project.adaptation(name)
+        if name == BASE or a is None or getattr(args, "base", "pinned") == "current":
+            from_current.append(name)
+            continue
+        line = a.marks.key_at(("base_version",))[0] or 1
+        pin = pinned.plan(root, name, a.base_version, current, f"{a.path}:{line}")
+        if pin.note:
+            out_.write(pin.note + "\n")
+        if pin.tag:
+            by_tag.setdefault(pin.tag, []).append(name)
+        else:
+            from_current.append(name)
+    # a municipality built from its release is checked against that release, not today's manual:
+    # what only its resolution against today's text finds does not stop the others
+    elsewhere = {p for v in from_current if v in project.resolutions for p in project.resolutions[v].problems}
+    only_pinned = {p for group in by_tag.values() for v in group for p in project.resolutions[v].problems} - elsewhere
+    errors = [p for p in project.errors if p not in only_pinned]
+    if project.manual is None or errors:
+        print_problems([p for p in project.problems if p not in only_pinned], "text", sys.stderr)
+        raise BuildRefused(errors)
+    warnings = [p for p in project.problems if not p.is_error and p not in only_pinned]
+    if warnings:
+        print_problems(warnings, "text", out_)
+    out = root / "build"
+    failures = build_all([project.resolutions[v] for v in from_current], out, only=args.only or None, log=out_)
+    for tag, group in by_tag.items():
+        out_.write(f"building {', '.join(group)} from release {tag[1:]} (tag {tag})\n")
+        with pinned.checkout(root, tag, group) as tmp:
+            old = load_buildable(tmp, [BASE] + group, what=f"nothing of {', '.join(group)} was built from {tag}",
+                                 release=pinned.pinned_release(tmp, tag[1:]))
+            for w in [p for p in old.problems if not p.is_error and any(p.path.startswith(f"adaptations/{v}/") for v in group)]:
+                print_problems([w], "text", out_)
+            failures += build_all([old.resolutions[v] for v in group], out, only=args.only or None, log=out_)
+    return 1 if failures else 0
+
+
+__all__ = ["run", "add_arguments"]

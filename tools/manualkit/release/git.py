@@ -1,0 +1,98 @@
+"""The one place that runs `git`: a subprocess per call; a failure becomes a ManualkitError with the
+command and git's own words."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from manualkit.core.problems import ManualkitError
+
+TIMEOUT = 120
+
+
+class GitError(ManualkitError):
+    pass
+
+
+def available() -> bool:
+    return shutil.which("git") is not None
+
+
+def run(root: Path, *args: str, check: bool = True, env: dict[str, str] | None = None) -> str:
+    """``git -C root ARGS``; returns stdout (stripped). Raises GitError (command + stderr) when git fails."""
+    cmd = ["git", "-C", str(root), *args]
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    except FileNotFoundError:
+        raise GitError("git is not installed", hint="install git (on Debian: apt-get install git)") from None
+    except subprocess.TimeoutExpired:
+        raise GitError(f"'git {' '.join(args)}' ran for more than {TIMEOUT} s", hint="try again; report it if it repeats") from None
+    if check and done.returncode != 0:
+        words = " ".join((done.stderr or done.stdout).split()) or f"exit code {done.returncode}"
+        raise GitError(f"'git {' '.join(args)}' failed: {words}", hint="see git's message above")
+    return done.stdout.strip()
+
+
+def ok(root: Path, *args: str) -> bool:
+    """True when ``git ARGS`` succeeds (for questions such as 'does this tag exist?')."""
+    try:
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, timeout=TIMEOUT).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def is_repo(root: Path) -> bool:
+    """``root`` is the top of a git work tree (not just a folder somewhere inside one)."""
+    if not available() or not ok(root, "rev-parse", "--is-inside-work-tree"):
+        return False
+    top = run(root, "rev-parse", "--show-toplevel", check=False)
+    return bool(top) and Path(top).resolve() == Path(root).resolve()
+
+
+def head(root: Path, short: bool = True) -> str:
+    return run(root, "rev-parse", *(["--short=7"] if short else []), "HEAD")
+
+
+def commit_time(root: Path, ref: str = "HEAD") -> int:
+    return int(run(root, "log", "-1", "--format=%ct", ref))
+
+
+def tag_exists(root: Path, tag: str) -> bool:
+    return ok(root, "rev-parse", "-q", "--verify", f"refs/tags/{tag}")
+
+
+def tag_commit(root: Path, tag: str) -> str:
+    return run(root, "rev-parse", f"{tag}^{{commit}}")
+
+
+def tag_time(root: Path, tag: str) -> int:
+    """When an annotated tag was made (its tagger date; a light tag: its commit's date)."""
+    out = run(root, "for-each-ref", f"refs/tags/{tag}", "--format=%(taggerdate:unix)|%(creatordate:unix)")
+    tagger, _, creator = out.partition("|")
+    return int(tagger or creator)
+
+
+def tags(root: Path) -> list[str]:
+    out = run(root, "tag", "--list", "v*")
+    return [t for t in out.splitlines() if t]
+
+
+def dirty(root: Path, *paths: str) -> list[str]:
+    """Changed or untracked files (under ``paths``), as `git status --porcelain` names them."""
+    out = run(root, "status", "--porcelain", "--untracked-files=all", "--", *paths)
+    return [line[3:] for line in out.splitlines() if line.strip()]
+
+
+def tracked_files(root: Path, ref: str = "HEAD", *paths: str) -> list[str]:
+    out = run(root, "ls-tree", "-r", "--name-only", ref, "--", *paths)
+    return [p for p in out.splitlines() if p]
+
+
+def same_tree(root: Path, a: str, b: str, *paths: str) -> bool:
+    """No difference between two commits under ``paths``."""
+    return ok(root, "diff", "--quiet", a, b, "--", *paths)
+
+
+__all__ = ["run", "ok", "is_repo", "head", "commit_time", "tag_exists", "tag_commit", "tag_time", "tags", "dirty",
+           "tracked_files", "same_tree", "GitError", "available"]
