@@ -1,0 +1,94 @@
+"""What a site visitor meets: search per language, clean search results, glossary marks, the
+header on a phone, the language switcher keeping the section, and the preview showing problems.
+
+The bilingual fixture (municipality `testby`) is built once with the real site renderer, with the
+manual's real title (long enough to be cut off on a phone) and a glossary term used several times.
+Browser tests run in Debian's Chromium and are skipped with the reason when it is missing.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, REPO, copy_locales
+from manualkit.a11y.browser import FLAGS, INSTALL_HINT, find_chromium, missing_reason
+
+NO_BROWSER = missing_reason()
+needs_browser = pytest.mark.skipif(NO_BROWSER is not None,
+                                   reason=f"browser tests skipped: {NO_BROWSER}; to run them, {INSTALL_HINT}")
+
+ROLES_NB = """
+## Familiepartneren og hjelpetiltaket {#roles}
+
+En familiepartner følger familien tett. Hver familiepartner har få familier, og
+familiepartner og familie avtaler besøkene sammen. Et hjelpetiltak kan komme i tillegg.
+"""
+ROLES_EN = """
+## The family partner and the assistance measure {#roles}
+
+A family partner follows the family closely. Every family partner has few families, and the
+family partner and the family agree on the visits together. An assistance measure can come on top.
+"""
+
+
+def make_tree(dest: Path) -> Path:
+    shutil.copytree(FIXTURES / "bilingual", dest)
+    copy_locales(dest)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    manual = dest / "manual/manual.yml"
+    manual.write_text(manual.read_text(encoding="utf-8").replace(
+        "title: {nb: Testmanual, en: Test manual}", "title: {nb: Familiepartner – manual, en: Family Partner – manual}"),
+        encoding="utf-8")
+    for lang, text in (("nb", ROLES_NB), ("en", ROLES_EN)):
+        path = dest / f"manual/basics/welcome.{lang}.md"
+        path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return dest
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory) -> Path:
+    from manualkit.core.project import load_project
+    from manualkit.outputs.site.build import build_site
+
+    root = make_tree(tmp_path_factory.mktemp("visitor") / "bilingual")
+    project = load_project(root, ["base", "testby"])
+    assert not [p for p in project.problems if p.is_error], project.problems
+    build_site(project.resolutions["testby"], root / "build" / "testby" / "site")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(root) -> Path:
+    return root / "build" / "testby" / "site"
+
+
+def search_docs(site: Path, lang_root: str = "") -> list[dict]:
+    index = site / lang_root / "search/search_index.json"
+    return json.loads(index.read_text(encoding="utf-8"))["docs"] if index.is_file() else []
+
+
+# ---- search results start with the page's own words ---------------------------------------------
+
+def test_search_index_leaves_out_banners_badges_and_facts(site):
+    nb = {d["location"]: d["text"] for d in search_docs(site)}
+    # welcome is a draft: its banner and facts are on the page, not in its search entry
+    assert nb["basics/welcome.html"].startswith("<p>Hva testmanualen handler om.</p>")
+    every = " ".join(d["text"] for d in search_docs(site) + search_docs(site, "en"))
+    for words in ("Utkast: Denne teksten er et forslag", "Draft: this text is a proposal from", "Komponent:",
+                  "Component:", "Kjernekomponent – denne delen", "Core component – deliver", "Lokalt tilpasset", "Adapted locally",
+                  "Denne siden er tilpasset lokalt", "Tilpasset for Testby kommune", "Nedlastinger:"):
+        assert words not in every, words
+    modules = " ".join(d["text"] for d in search_docs(site) + search_docs(site, "en") if "index.html" not in d["location"])
+    assert "Kjernekomponent" not in modules and "Core component" not in modules  # the badges
+    # the words of the page are still found
+    assert "Sikkerhetsplanen lages sammen med foreldrene" in nb["basics/safety.html#plan"]
+    assert "I Testby skrives notatet i fagsystemet" in nb["basics/safety.html#records"]
+
+
+def test_banners_and_badges_are_still_on_the_page(site):
+    page = (site / "basics/welcome.html").read_text(encoding="utf-8")
+    assert "Utkast: Denne teksten er et forslag fra samutviklingsgruppen" in page
+    assert "data-search-exclude" not in page  # a marker for the index only; the theme removes it
