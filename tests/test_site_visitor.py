@@ -21,7 +21,7 @@ needs_browser = pytest.mark.skipif(NO_BROWSER is not None,
                                    reason=f"browser tests skipped: {NO_BROWSER}; to run them, {INSTALL_HINT}")
 
 ROLES_NB = """
-## Familiepartneren og hjelpetiltaket {#roles}
+## Familiepartner og hjelpetiltak {#roles}
 
 En familiepartner følger familien tett. Hver familiepartner har få familier, og
 familiepartner og familie avtaler besøkene sammen. Et hjelpetiltak kan komme i tillegg.
@@ -92,3 +92,28 @@ def test_banners_and_badges_are_still_on_the_page(site):
     page = (site / "basics/welcome.html").read_text(encoding="utf-8")
     assert "Utkast: Denne teksten er et forslag fra samutviklingsgruppen" in page
     assert "data-search-exclude" not in page  # a marker for the index only; the theme removes it
+
+
+# ---- glossary terms: marked once, never in headings ---------------------------------------------
+
+def _article(path: Path) -> str:
+    page = path.read_text(encoding="utf-8")
+    return page.split("<article", 1)[1].split("</article>", 1)[0]
+
+
+@pytest.mark.parametrize("page, term, definition", [
+    ("basics/welcome.html", "familiepartner", "Den som gir tett oppfølging i tiltaket."),
+    ("en/basics/welcome.html", "family partner", "The person who gives intensive follow-up in the intervention."),
+])
+def test_glossary_term_marked_at_its_first_use_in_the_text_only(site, page, term, definition):
+    import re
+
+    article = _article(site / page)
+    marks = re.findall(r'<abbr title="([^"]*)">([^<]*)</abbr>', article)
+    assert [text for title, text in marks if title == definition] == [term]  # once, lower case: in the text
+    heading = re.search(r'<h2 id="roles">(.*?)</h2>', article, re.S).group(1)
+    assert "<abbr" not in heading and ("Familiepartner" in heading or "family partner" in heading)
+    # the first use in running text carries the mark; the later ones are plain words
+    roles = article.split('<h2 id="roles">', 1)[1].split("</h2>", 1)[1]
+    first = roles.index(f'<abbr title="{definition}">{term}</abbr>')
+    assert roles.count(term) >= 3 and roles.find(term) == first + len(f'<abbr title="{definition}">')
