@@ -117,3 +117,58 @@ def test_glossary_term_marked_at_its_first_use_in_the_text_only(site, page, term
     roles = article.split('<h2 id="roles">', 1)[1].split("</h2>", 1)[1]
     first = roles.index(f'<abbr title="{definition}">{term}</abbr>')
     assert roles.count(term) >= 3 and roles.find(term) == first + len(f'<abbr title="{definition}">')
+
+
+# ---- in the browser -----------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser(site):
+    """A headless Chromium and the site served on 127.0.0.1: yields (browser, base url)."""
+    from playwright.sync_api import sync_playwright
+
+    from manualkit.a11y.server import serve_site
+
+    with serve_site(site, "/") as url, sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=FLAGS)
+        try:
+            yield chromium, url
+        finally:
+            chromium.close()
+
+
+def open_page(browser, path: str, width: int = 1280, height: int = 900):
+    chromium, url = browser
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    page.goto(url + path)
+    page.wait_for_load_state("load")
+    return page
+
+
+@needs_browser
+@pytest.mark.parametrize("start, lang, expected", [
+    ("basics/safety.html#records", "en", "en/basics/safety.html#records"),
+    ("en/basics/welcome.html#further", "nb", "basics/welcome.html#further"),
+])
+def test_language_switcher_keeps_the_section(browser, start, lang, expected):
+    page = open_page(browser, start)
+    try:
+        page.hover(".md-header__option .md-select")
+        page.click(f"a.md-select__link[hreflang={lang}]")
+        page.wait_for_load_state("load")
+        assert page.url == browser[1] + expected
+        assert page.evaluate("document.documentElement.lang") == lang
+    finally:
+        page.close()
+
+
+@needs_browser
+def test_language_switcher_follows_the_section_the_reader_moved_to(browser):
+    page = open_page(browser, "basics/welcome.html")
+    try:
+        page.click('.md-sidebar--secondary a[href="#further"]')  # the table of contents
+        page.hover(".md-header__option .md-select")
+        page.click("a.md-select__link[hreflang=en]")
+        page.wait_for_load_state("load")
+        assert page.url == browser[1] + "en/basics/welcome.html#further"
+    finally:
+        page.close()

@@ -21,7 +21,7 @@ from manualkit.outputs.site.pages import Pdfs, home_page, module_page
 from manualkit.outputs.site.sanitise import text
 
 ASSET_DIR = "assets/manualkit"
-STATIC_ASSETS = ("manual.css", "iframe-worker-shim.js")
+STATIC_ASSETS = ("manual.css", "iframe-worker-shim.js", "language-anchor.js")
 
 
 @dataclass
