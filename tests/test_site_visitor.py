@@ -172,3 +172,72 @@ def test_language_switcher_follows_the_section_the_reader_moved_to(browser):
         assert page.url == browser[1] + "en/basics/welcome.html#further"
     finally:
         page.close()
+
+
+def search(page, query: str) -> list[str]:
+    """Type ``query`` into the site's search box, key by key as a reader does; the addresses of all
+    results (the nested ones too). The index loads in a web worker: a query typed before it is
+    ready shows nothing, so it is typed again (as a11y/states.py does)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    field = page.locator("input.md-search__input")
+    field.click()
+    for _ in range(5):
+        field.fill("")
+        field.press_sequentially(query, delay=20)
+        try:
+            page.wait_for_function("() => /\\d|No matching|Ingen treff/.test("
+                                   "document.querySelector('.md-search-result__meta').textContent)", timeout=4000)
+            break
+        except PlaywrightTimeout:
+            continue
+    return page.eval_on_selector_all("a.md-search-result__link", "links => links.map(a => a.href)")
+
+
+@needs_browser
+@pytest.mark.parametrize("query", ["safety plan", "Testby", "family partner"])
+def test_search_on_the_english_site_finds_english_pages_only(browser, query):
+    page = open_page(browser, "en/")
+    try:
+        found = search(page, query)
+        assert found, f"no result for {query!r}"
+        assert [url for url in found if not url.startswith(browser[1] + "en/")] == []
+        for url in found:  # every result opens an English page that exists
+            assert page.request.get(url.split("#")[0].split("?")[0]).ok, url
+    finally:
+        page.close()
+
+
+@needs_browser
+@pytest.mark.parametrize("query", ["sikkerhetsplan", "Testby", "familiepartner"])
+def test_search_on_the_norwegian_site_finds_norwegian_pages_only(browser, query):
+    page = open_page(browser, "")
+    try:
+        found = search(page, query)
+        assert found, f"no result for {query!r}"
+        assert [url for url in found if url.startswith(browser[1] + "en/")] == []
+    finally:
+        page.close()
+
+
+@needs_browser
+def test_a_word_only_the_other_language_uses_finds_nothing(browser):
+    page = open_page(browser, "en/basics/safety.html")
+    try:
+        assert search(page, "fagsystemet") == []
+        assert "No matching documents" in page.inner_text(".md-search-result__meta")
+    finally:
+        page.close()
+
+
+def test_each_language_has_its_own_search_index(site):
+    nb, en = search_docs(site), search_docs(site, "en")
+    assert nb and en
+    assert not [d["location"] for d in nb if d["location"].startswith("en/")]
+    assert {"basics/safety.html#records", "index.html"} <= {d["location"] for d in en}
+    assert "records system" in {d["location"]: d["text"] for d in en}["basics/safety.html#records"]
+    for lang, lunr in (("", ["no"]), ("en", ["en"])):
+        index = json.loads((site / lang / "search/search_index.json").read_text(encoding="utf-8"))
+        assert index["config"]["lang"] == lunr
+        # the copy the offline plugin loads from file://
+        assert (site / lang / "search/search_index.js").read_text(encoding="utf-8").startswith("var __index = ")

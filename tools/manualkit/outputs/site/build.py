@@ -22,6 +22,7 @@ from typing import Mapping
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.site.config import ROOT_CONFIG, write_config
+from manualkit.outputs.site.search import split_by_language
 from manualkit.outputs.site.stage import Staged, stage
 
 TIMEOUT = 900  # seconds; the real manual builds in a few
@@ -132,6 +133,7 @@ def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[st
         staged = stage(variant, work / "docs", pdf_dir)
         config = write_config(staged, variant.root, work / "mkdocs.yml", out_dir)
         run_mkdocs(config, staged)
+        split_by_language(out_dir, staged.languages, staged.default_language)
         _sitemaps_beside_pages(out_dir)
         _fix_404_language_links(out_dir, variant.default_language)
         _readable(out_dir)
