@@ -241,3 +241,37 @@ def test_each_language_has_its_own_search_index(site):
         assert index["config"]["lang"] == lunr
         # the copy the offline plugin loads from file://
         assert (site / lang / "search/search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
+
+
+# ---- the header on a phone ----------------------------------------------------------------------
+
+_NAME_SHOWN = """() => {
+  const name = document.querySelector('.md-header__topic:first-child .md-ellipsis');
+  const box = name.getBoundingClientRect();
+  return {text: name.textContent.trim(), cut: name.scrollWidth > name.clientWidth || name.scrollHeight > name.clientHeight,
+          left: box.left, right: box.right, top: box.top, bottom: box.bottom, visible: name.checkVisibility()};
+}"""
+
+
+@needs_browser
+@pytest.mark.parametrize("path, name", [("basics/safety.html", "Familiepartner – manual · Testby kommune"),
+                                        ("en/basics/safety.html", "Family Partner – manual · Testby municipality")])
+def test_phone_header_shows_the_municipality_name_and_logo(browser, tmp_path, path, name):
+    page = open_page(browser, path, width=390, height=844)
+    try:
+        page.screenshot(path=str(tmp_path / "header-390.png"), clip={"x": 0, "y": 0, "width": 390, "height": 48})
+        shown = page.evaluate(_NAME_SHOWN)
+        assert shown["text"] == name
+        assert shown["visible"] and not shown["cut"], shown  # the whole name, not "Familiepartner – man…"
+        assert 0 <= shown["left"] and shown["right"] <= 390 and 0 <= shown["top"] and shown["bottom"] <= 48
+        logo = page.locator(".md-header__button.md-logo img")
+        assert logo.is_visible()
+        box = logo.bounding_box()
+        assert box["width"] >= 16 and 0 <= box["x"] and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 48
+        assert logo.get_attribute("alt")  # the theme names the logo for screen readers
+        # further down the page the theme shows the page title instead of the name; the logo stays
+        page.mouse.wheel(0, 600)
+        page.wait_for_function("() => window.scrollY > 0")
+        assert logo.is_visible()
+    finally:
+        page.close()
