@@ -275,3 +275,111 @@ def test_phone_header_shows_the_municipality_name_and_logo(browser, tmp_path, pa
         assert logo.is_visible()
     finally:
         page.close()
+
+
+# ---- manual serve: the problems on the page -----------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def serving(tmp_path):
+    """`manual serve`'s preview and server for the fixture manual: yields (root, preview, url)."""
+    import io
+    import threading
+
+    from manualkit.cli.serve import Preview, preview_server
+
+    root = make_tree(tmp_path / "m")
+    preview = Preview(root, "base", io.StringIO())
+    assert preview.rebuild() is True
+    port = _free_port()
+    server = preview_server(preview, port)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        yield root, preview, f"http://127.0.0.1:{port}/"
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+def _get(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return answer.read().decode("utf-8")
+
+
+def _notice(page: str) -> str | None:
+    """The text of the preview's problems notice, as a reader sees it (tags removed), or None."""
+    import html
+    import re
+
+    m = re.search(r'<div id="manualkit-preview-problems"[^>]*>(.*?)</div>', page, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(1))).split()) if m else None
+
+
+def _break_safety(root: Path) -> None:
+    safety = root / "manual/basics/safety.nb.md"
+    safety.write_text(safety.read_text(encoding="utf-8").replace("{#records}", "{#records"), encoding="utf-8")
+
+
+def test_served_page_shows_the_problems_of_a_broken_module_until_it_is_fixed(serving):
+    root, preview, url = serving
+    # a good build with warnings (the English welcome page is stale here): a folded notice of them
+    before = _get(url + "basics/safety.html")
+    assert _notice(before).startswith("Advarsler (warnings) from the last build manual/basics/welcome.en.md:")
+    assert '<details open>' not in before.split('id="manualkit-preview-problems"', 1)[1][:400]
+    good = (root / "manual/basics/safety.nb.md").read_text(encoding="utf-8")
+    _break_safety(root)
+    assert preview.rebuild() is False
+    terminal = preview.out.getvalue()
+    for path in ("basics/safety.html", "en/index.html"):
+        page = _get(url + path)
+        notice = _notice(page)
+        assert notice is not None, path
+        assert notice.startswith("Forhåndsvisningen er ikke oppdatert: manualen har feil. The preview was not rebuilt: "
+                                 "fix the problems below. This page shows the last good version.")
+        error = next(line for line in terminal.splitlines() if line.startswith("manual/basics/safety.nb.md:"))
+        assert "error[" in error and " ".join(error.split()) in notice  # the same words as in the terminal
+        assert "not rebuilt: fix the errors above" in notice
+        assert page.index('id="manualkit-preview-problems"') < page.index('<header')  # the top of the page
+    assert "Dokumentasjon" in _get(url + "basics/safety.html")  # still the last good version under it
+    (root / "manual/basics/safety.nb.md").write_text(good, encoding="utf-8")
+    assert preview.rebuild() is True
+    assert _notice(_get(url + "basics/safety.html")).startswith("Advarsler (warnings)")
+
+
+def test_the_built_site_never_holds_the_notice(serving):
+    root, preview, url = serving
+    _break_safety(root)
+    preview.rebuild()
+    assert "manualkit-preview-problems" in _get(url + "basics/safety.html")
+    assert not [p for p in preview.site.rglob("*.html") if "manualkit-preview-problems" in p.read_text(encoding="utf-8")]
+
+
+@needs_browser
+def test_browser_shows_the_problems_at_the_top_of_the_preview(serving, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    root, preview, url = serving
+    _break_safety(root)
+    preview.rebuild()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=FLAGS)
+        try:
+            page = chromium.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(url + "basics/safety.html")
+            notice = page.locator("#manualkit-preview-problems")
+            assert notice.is_visible()
+            assert notice.bounding_box()["y"] == 0
+            assert "manual/basics/safety.nb.md:" in notice.inner_text()
+            page.screenshot(path=str(tmp_path / "serve-problems.png"))
+        finally:
+            chromium.close()
