@@ -292,6 +292,7 @@ def serving(tmp_path):
     """`manual serve`'s preview and server for the fixture manual: yields (root, preview, url)."""
     import io
     import threading
+    import time
 
     from manualkit.cli.serve import Preview, preview_server
 
@@ -302,6 +303,8 @@ def serving(tmp_path):
     server = preview_server(preview, port)
     thread = threading.Thread(target=server.serve, daemon=True)
     thread.start()
+    while not server.serve_thread.is_alive() and thread.is_alive():  # serve() listens, then starts it
+        time.sleep(0.01)
     try:
         yield root, preview, f"http://127.0.0.1:{port}/"
     finally:
@@ -365,21 +368,17 @@ def test_the_built_site_never_holds_the_notice(serving):
 
 
 @needs_browser
-def test_browser_shows_the_problems_at_the_top_of_the_preview(serving, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_browser_shows_the_problems_at_the_top_of_the_preview(serving, browser, tmp_path):
     root, preview, url = serving
     _break_safety(root)
     preview.rebuild()
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=FLAGS)
-        try:
-            page = chromium.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(url + "basics/safety.html")
-            notice = page.locator("#manualkit-preview-problems")
-            assert notice.is_visible()
-            assert notice.bounding_box()["y"] == 0
-            assert "manual/basics/safety.nb.md:" in notice.inner_text()
-            page.screenshot(path=str(tmp_path / "serve-problems.png"))
-        finally:
-            chromium.close()
+    page = browser[0].new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(url + "basics/safety.html")
+        notice = page.locator("#manualkit-preview-problems")
+        assert notice.is_visible()
+        assert notice.bounding_box()["y"] == 0
+        assert "manual/basics/safety.nb.md:" in notice.inner_text()
+        page.screenshot(path=str(tmp_path / "serve-problems.png"))
+    finally:
+        page.close()

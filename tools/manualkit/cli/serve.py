@@ -3,8 +3,9 @@
 It watches manual/, adaptations/, locales/ and mkdocs.yml. Each change runs the whole pipeline
 (load → check → resolve → site build) in the background; the browser reloads when it is done.
 A broken edit prints the problems in the terminal and the preview keeps showing the last good
-version, with the same problems at the top of every page (serve_overlay.py). The preview is written to build/.serve/<variant>/site, never over `manual build`'s
-output. The web server is mkdocs' own live-reload server, bound to 127.0.0.1 only.
+version, with the same problems at the top of every page (serve_overlay.py). The preview is
+written to build/.serve/<variant>/site, never over `manual build`'s output. The web server is
+mkdocs' own live-reload server, bound to 127.0.0.1 only.
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class Preview:
         self.site = root / "build" / ".serve" / variant / "site"
         self.out = out
         self.shown = Shown()  # what the pages show about the last rebuild (serve_overlay.py)
+        self._said = io.StringIO()
 
     def rebuild(self) -> bool:
         """One build; problems go to the terminal and the pages. Never raises: the server must keep running."""
