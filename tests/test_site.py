@@ -370,14 +370,18 @@ def test_glossary_page_and_terms_on_hover(built):
 
 
 def test_search_finds_norwegian_and_english_words(built):
+    # one index per language (outputs/site/search.py; searched in Chromium in test_site_visitor.py)
     index = json.loads((site(built, "testby") / "search/search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["no", "en"]
+    en_index = json.loads((site(built, "testby") / "en/search/search_index.json").read_text(encoding="utf-8"))
+    assert (index["config"]["lang"], en_index["config"]["lang"]) == (["no"], ["en"])
     text = {d["location"]: d["text"] for d in index["docs"]}
     assert "fagsystemet" in text["basics/safety.html#records"]
-    assert "records system" in text["en/basics/safety.html#records"]
+    assert "records system" in {d["location"]: d["text"] for d in en_index["docs"]}["basics/safety.html#records"]
     assert "gjennomgås ved hvert besøk" in text["basics/safety.html#plan"]
     # the inlined copy the offline plugin makes, so search works from file://
-    assert (site(built, "testby") / "search/search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
+    for folder in ("", "en"):
+        js = site(built, "testby") / folder / "search/search_index.js"
+        assert js.read_text(encoding="utf-8").startswith("var __index = ")
 
 
 def test_pdf_links_when_the_pdfs_exist(built):

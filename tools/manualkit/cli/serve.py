@@ -3,11 +3,13 @@
 It watches manual/, adaptations/, locales/ and mkdocs.yml. Each change runs the whole pipeline
 (load → check → resolve → site build) in the background; the browser reloads when it is done.
 A broken edit prints the problems in the terminal and the preview keeps showing the last good
-version. The preview is written to build/.serve/<variant>/site, never over `manual build`'s
-output. The web server is mkdocs' own live-reload server, bound to 127.0.0.1 only.
+version, with the same problems at the top of every page (serve_overlay.py). The preview is
+written to build/.serve/<variant>/site, never over `manual build`'s output. The web server is
+mkdocs' own live-reload server, bound to 127.0.0.1 only.
 """
 from __future__ import annotations
 
+import io
 import logging
 import socket
 import sys
@@ -16,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from manualkit.cli.format import print_problems
+from manualkit.cli.serve_overlay import Shown, with_problems
 from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
 from manualkit.core.project import load_project
 from manualkit.core.resolved import BASE, variants_for
@@ -41,9 +44,17 @@ class Preview:
         self.variant = variant
         self.site = root / "build" / ".serve" / variant / "site"
         self.out = out
+        self.shown = Shown()  # what the pages show about the last rebuild (serve_overlay.py)
+        self._said = io.StringIO()
 
     def rebuild(self) -> bool:
-        """One build; problems go to the terminal. Never raises: the server must keep running."""
+        """One build; problems go to the terminal and the pages. Never raises: the server must keep running."""
+        self._said = io.StringIO()
+        ok = self._rebuild()
+        self.shown = Shown(self._said.getvalue(), failed=not ok)
+        return ok
+
+    def _rebuild(self) -> bool:
         started = time.perf_counter()
         try:
             project = load_project(self.root, variants_for(self.variant))
@@ -53,12 +64,12 @@ class Preview:
             try:
                 project.gate("the preview was not rebuilt")
             except BuildRefused:
-                print_problems(project.problems, "text", self.out)
+                self._problems(project.problems)
                 self._say("not rebuilt: fix the errors above; the preview shows the last good version")
                 return False
             warnings = [p for p in project.problems if not p.is_error]
             if warnings:
-                print_problems(warnings, "text", self.out)
+                self._problems(warnings)
             from manualkit.outputs.site.build import build_site
 
             build_site(project.resolutions[self.variant], self.site, pdf_dir=self.root / "build" / self.variant / "pdf")
@@ -71,7 +82,8 @@ class Preview:
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the preview
             self._say(f"not rebuilt: internal error ({type(exc).__name__}: {exc}); the preview shows the last good version")
             return False
-        self._say(f"rebuilt {self.variant} in {time.perf_counter() - started:.1f} s")
+        self.out.write(f"rebuilt {self.variant} in {time.perf_counter() - started:.1f} s\n")
+        self.out.flush()
         return True
 
     def ensure_placeholder(self) -> None:
@@ -79,9 +91,16 @@ class Preview:
             self.site.mkdir(parents=True, exist_ok=True)
             (self.site / "index.html").write_text(_WAITING_PAGE, encoding="utf-8")
 
+    def _problems(self, problems) -> None:
+        text = io.StringIO()
+        print_problems(problems, "text", text)
+        self.out.write(text.getvalue())
+        self._said.write(text.getvalue())
+
     def _say(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
+        self._said.write(text + "\n")
 
 
 def start_url(port: int, lang: str | None, default_language: str) -> str:
@@ -100,10 +119,20 @@ def _check_port(port: int) -> None:
                                  hint=f"another preview may be running; try: manual serve --port {port + 1}") from exc
 
 
-def serve(root: Path, variant: str | None, lang: str | None, port: int, *, out: TextIO = sys.stdout) -> int:
-    """Serve the preview until Ctrl-C. Returns the exit code."""
+def preview_server(preview: Preview, port: int):
+    """mkdocs' live-reload server on the preview site, watching the sources, with the problems notice."""
     from mkdocs.livereload import LiveReloadServer
 
+    server = LiveReloadServer(builder=preview.rebuild, host=HOST, port=port, root=str(preview.site))
+    server.set_app(with_problems(server.serve_request, lambda: preview.shown))
+    for name in WATCHED:
+        if (preview.root / name).exists():
+            server.watch(str(preview.root / name))
+    return server
+
+
+def serve(root: Path, variant: str | None, lang: str | None, port: int, *, out: TextIO = sys.stdout) -> int:
+    """Serve the preview until Ctrl-C. Returns the exit code."""
     variant = variant or BASE
     project = load_project(root, variants_for(variant))
     if project.manual is not None:
@@ -117,10 +146,7 @@ def serve(root: Path, variant: str | None, lang: str | None, port: int, *, out: 
     preview.rebuild()
     preview.ensure_placeholder()
     logging.getLogger("mkdocs.livereload").setLevel(logging.WARNING)
-    server = LiveReloadServer(builder=preview.rebuild, host=HOST, port=port, root=str(preview.site))
-    for name in WATCHED:
-        if (root / name).exists():
-            server.watch(str(root / name))
+    server = preview_server(preview, port)
     out.write(f"serving {preview.variant} on {start_url(port, lang, default)} "
               f"(watching {', '.join(n for n in WATCHED if (root / n).exists())}; Ctrl-C stops)\n")
     out.flush()
@@ -133,4 +159,4 @@ def serve(root: Path, variant: str | None, lang: str | None, port: int, *, out: 
     return 0
 
 
-__all__ = ["serve", "Preview", "start_url"]
+__all__ = ["serve", "Preview", "preview_server", "start_url"]

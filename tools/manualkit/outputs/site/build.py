@@ -24,6 +24,7 @@ from manualkit.outputs.staging import ensure_writable, staged_output
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.site.config import ROOT_CONFIG, write_config
+from manualkit.outputs.site.search import split_by_language
 from manualkit.outputs.site.stage import Staged, stage
 
 TIMEOUT = 900  # seconds; the real manual builds in a few
@@ -135,6 +136,7 @@ def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[st
         staged = stage(variant, work / "docs", pdf_dir, {k: v for k, v in (inputs or {}).items() if k != "pdf"})
         config = write_config(staged, variant.root, work / "mkdocs.yml", out_dir)
         run_mkdocs(config, staged)
+        split_by_language(out_dir, staged.languages, staged.default_language)
         if not variant.site_url:  # mkdocs would list 'None/…' addresses: without site_url there is no sitemap to give
             for name in ("sitemap.xml", "sitemap.xml.gz"):
                 (out_dir / name).unlink(missing_ok=True)

@@ -166,9 +166,9 @@ def mark_headings(text: str, core_label: str, adapted: dict[str, str]) -> str:
         _level, _title, hid, core, _bad = h
         badges = []
         if core:
-            badges.append(f"**{core_label}**\n{{: .core-label }}")
+            badges.append(f"**{core_label}**\n{{: .core-label data-search-exclude }}")
         if hid and hid in adapted:
-            badges.append(f"{adapted[hid]}\n{{: .adapted-label }}")
+            badges.append(f"{adapted[hid]}\n{{: .adapted-label data-search-exclude }}")
         for badge in badges:
             out += ["", badge]
         if badges:

@@ -48,9 +48,17 @@ def _front_matter(title: str, description: str = "") -> str:
     return "\n".join(lines + ["---"]) + "\n"
 
 
+#: Marks a block the search index leaves out (Material's search skips elements with this
+#: attribute); as an attr_list word it also becomes this attribute. Used on banners, badges and
+#: the module facts, so a search result starts with the page's own words.
+NOT_SEARCHED = 'data-search-exclude="data-search-exclude"'
+_NOT_SEARCHED = " data-search-exclude"
+
+
 def banner(kind: str, text: str) -> str:
     """A visible notice at the top of a page; role=note so screen readers announce it as one."""
-    return f'<div class="banner banner--{kind}" role="note" markdown>\n\n{text}\n\n</div>'
+    # data-search-exclude: the notice is about the page, not its subject; search shows the text itself
+    return f'<div class="banner banner--{kind}" role="note" {NOT_SEARCHED} markdown>\n\n{text}\n\n</div>'
 
 
 def _esc(text: str) -> str:
@@ -83,7 +91,7 @@ def module_facts(rm: ResolvedManual, mod: ResolvedModule, page: str, links: Page
     s = rm.strings
     out: list[str] = []
     if mod.core:
-        out.append(f"**{_esc(string(s, 'labels.core_component'))}**\n{{: .core-label .core-label--module }}")
+        out.append(f"**{_esc(string(s, 'labels.core_component'))}**\n{{: .core-label .core-label--module{_NOT_SEARCHED} }}")
     facts = [
         (string(s, "labels.type"), string(s, f"types.{mod.type}")),
         (string(s, "labels.component"), string(s, f"components.{mod.component}")),
@@ -102,7 +110,7 @@ def module_facts(rm: ResolvedManual, mod: ResolvedModule, page: str, links: Page
                 refs.append(f"[{target.title}]({links.href(page, f'ref:{hid}')})")
         if refs:
             items.append(f"**{_esc(string(s, 'labels.handouts'))}:** " + ", ".join(refs))
-    out.append(" ·\n".join(items) + "\n{: .module-meta }")
+    out.append(" ·\n".join(items) + f"\n{{: .module-meta{_NOT_SEARCHED} }}")
     return out
 
 
@@ -120,7 +128,7 @@ def module_page(rm: ResolvedManual, mod: ResolvedModule, page: str, links: PageL
     pdf = pdfs.for_module(mod)
     if pdf:
         label = string(s, "labels.session_pdf" if mod.type == "session" else "labels.handout_pdf")
-        blocks.append(f"**{_esc(string(s, 'labels.downloads'))}:** [{_esc(label)}]({_rel(page, pdf)})\n{{: .pdf-links }}")
+        blocks.append(f"**{_esc(string(s, 'labels.downloads'))}:** [{_esc(label)}]({_rel(page, pdf)})\n{{: .pdf-links{_NOT_SEARCHED} }}")
     blocks.append(module_body(rm, mod, page, links, media))
     if not mod.generated and rm.glossary:
         blocks.append(abbreviations(rm.glossary, "\n\n".join(blocks)))
@@ -168,11 +176,11 @@ def home_page(rm: ResolvedManual, page: str, links: PageLinks, pdfs: Pdfs) -> st
     about = links.href(page, f"ref:{ABOUT_ID}")
     about_link = f"[{_esc(string(s, 'about.title'))}]({about})"
     if rm.is_base:
-        blocks.append(f"**{_esc(string(s, 'labels.base_version'))}** · {version}\n{{: .variant-line }}")
+        blocks.append(f"**{_esc(string(s, 'labels.base_version'))}** · {version}\n{{: .variant-line{_NOT_SEARCHED} }}")
         blocks.append(banner("base", f"{_esc(string(s, 'banners.base'))} {about_link}"))
     else:
         name = plain(rm.variant_name)
-        blocks.append(f"**{_esc(string(s, 'labels.adapted_for'))} {_esc(name)}** · {version}\n{{: .variant-line }}")
+        blocks.append(f"**{_esc(string(s, 'labels.adapted_for'))} {_esc(name)}** · {version}\n{{: .variant-line{_NOT_SEARCHED} }}")
         text = about_link
         if rm.variant_status == "example":
             text = f"{_esc(string(s, 'banners.example_variant', variant=name))} {about_link}"
@@ -212,4 +220,4 @@ def _pdf_list(rm: ResolvedManual, page: str, pdfs: Pdfs) -> list[str]:
     return out
 
 
-__all__ = ["Pdfs", "module_page", "home_page", "banner"]
+__all__ = ["Pdfs", "module_page", "home_page", "banner", "NOT_SEARCHED"]

@@ -28,7 +28,7 @@ TAGS = frozenset({
 })
 #: Attributes per tag ("*": on every tag). No event handlers, no style except table alignment.
 ATTRIBUTES = {
-    "*": {"class", "id", "lang", "title"},
+    "*": {"class", "id", "lang", "title", "data-search-exclude"},  # the last: banners and badges stay out of search
     "a": {"href"},
     "img": {"src", "alt"},
     "div": {"role"},
@@ -55,6 +55,8 @@ def _attribute(tag: str, attr: str, value: str) -> str | None:
         return " ".join(kept) or None
     if attr == "lang":
         return value if _LANG.match(value) else None
+    if attr == "data-search-exclude":
+        return "data-search-exclude"  # a marker: its value is never content
     if attr == "role":
         return value if value in _ROLES else None
     if attr == "align":
