@@ -20,7 +20,7 @@ def add_arguments(b) -> None:
 
 
 def run(root: Path, args: Namespace) -> int:
-    from manualkit.cli.commands import _variants, load_buildable
+    from manualkit.cli.loading import _variants, load_buildable
     from manualkit.core.problems import BuildRefused
     from manualkit.core.project import load_project
     from manualkit.outputs.runner import build_all

@@ -11,16 +11,10 @@ from manualkit.cli import publish, release
 from manualkit.cli.format import print_problems, summary
 from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
 from manualkit.core.project import Project, load_project
+from manualkit.cli.loading import _variants, load_buildable
 from manualkit.core.resolved import BASE, variants_for
 
 OUT = sys.stdout
-
-
-def _variants(project: Project, variant: str | None) -> list[str]:
-    if variant is None:
-        return project.variants
-    project.require_variant(variant)
-    return [variant]
 
 
 def _failing(project: Project, strict: bool = False) -> list:
@@ -34,22 +28,6 @@ def cmd_check(root: Path, args: Namespace) -> int:
         _variants(project, args.variant)  # an unknown name; a broken variant's problems are listed below
     print_problems(project.problems, args.format, OUT)
     return 1 if _failing(project, args.strict) else 0
-
-
-def load_buildable(root: Path, variants: list[str] | None = None, what: str = "nothing was built",
-                   variant: str | None = None, release=None) -> Project:
-    """Load the project and pass the gate: errors are printed and nothing is built."""
-    from manualkit.release.state import release_info
-
-    project = load_project(root, variants, release=release or release_info(root))
-    if variant and project.manual is not None:
-        project.require_variant(variant)
-    try:
-        project.gate(what)
-    except BuildRefused:
-        print_problems(project.problems, "text", sys.stderr)
-        raise
-    return project
 
 
 def cmd_build(root: Path, args: Namespace) -> int:
@@ -154,7 +132,7 @@ def cmd_new(root: Path, args: Namespace) -> int:
 
 
 def cmd_diff(root: Path, args: Namespace) -> int:
-    from manualkit.outputs.reports.ledger import diff_variants
+    from manualkit.cli.adaptations import diff_variants
 
     project = load_buildable(root, list(dict.fromkeys([BASE, args.base, args.variant])))
     _variants(project, args.base)
@@ -165,12 +143,14 @@ def cmd_diff(root: Path, args: Namespace) -> int:
 
 
 def cmd_adaptations(root: Path, args: Namespace) -> int:
-    from manualkit.outputs.reports import ledger as reports
+    from manualkit.cli import adaptations as reports
 
     if args.variant == "accept":
         if len(args.rest) != 2:
             raise UsageError("accept needs a variant and a change id", hint="manual adaptations accept lillehammer local-contacts")
-        return reports.accept(root, args.rest[0], args.rest[1], OUT)
+        from manualkit.editing.accept import accept
+
+        return accept(root, args.rest[0], args.rest[1], OUT)
     from manualkit.core.resolved import variants_for
     project = load_project(root, None if args.all or not args.variant else variants_for(args.variant))
     if project.manual is None:

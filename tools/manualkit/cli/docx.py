@@ -48,7 +48,8 @@ def run(root: Path, args: Namespace) -> int:
 
 
 def _export(root: Path, args: Namespace) -> int:
-    from manualkit.cli.commands import OUT, load_buildable
+    from manualkit.cli.loading import load_buildable
+    OUT = sys.stdout
     from manualkit.core.resolved import variants_for
     from manualkit.outputs.docx.export import export, select
 
@@ -75,7 +76,7 @@ def _export(root: Path, args: Namespace) -> int:
 
 
 def _import(root: Path, args: Namespace) -> int:
-    from manualkit.cli.commands import OUT
+    OUT = sys.stdout
     from manualkit.editing.review import import_review
 
     result = import_review(root, args.file)

@@ -33,7 +33,7 @@ def add_parser(sub) -> None:
 
 
 def run(root: Path, args: Namespace) -> int:
-    from manualkit.cli.commands import print_problems
+    from manualkit.cli.format import print_problems
     from manualkit.core.project import load_project
     from manualkit.core.resolved import variants_for
 

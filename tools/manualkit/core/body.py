@@ -40,6 +40,16 @@ WEAK_LINK_TEXTS = {"her", "klikk her", "trykk her", "les mer", "lenke", "denne l
                    "here", "read more", "more", "link", "this link", "mer"}
 
 
+_INVISIBLE = "".join(chr(i) for i in range(0x21))
+
+
+def unsafe_scheme(target: str) -> bool:
+    """True for javascript:, vbscript: and data: addresses, as a browser reads them (tabs and
+    newlines inside ignored, case ignored)."""
+    low = target.strip(_INVISIBLE).lower().replace("\t", "").replace("\n", "").replace("\r", "")
+    return low.startswith(("javascript:", "vbscript:", "data:", "livescript:"))
+
+
 @dataclass(frozen=True)
 class Heading:
     level: int
@@ -310,7 +320,6 @@ def field_findings(value: object) -> list[tuple[str | None, str, dict]]:
     Returns (language key or None, rule code, message fields); a text that is one per language
     is looked at per language.
     """
-    from manualkit.core.links import unsafe_scheme
 
     items = value.items() if isinstance(value, dict) else [(None, value)]
     out: list[tuple[str | None, str, dict]] = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
-from manualkit.core.body import WEAK_LINK_TEXTS, Link
+from manualkit.core.body import WEAK_LINK_TEXTS, Link, unsafe_scheme
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
 
@@ -17,14 +17,6 @@ def split_ref(target: str) -> tuple[str, str]:
     return mod.strip("/"), sec
 
 
-_INVISIBLE = "".join(chr(i) for i in range(0x21))
-
-
-def unsafe_scheme(target: str) -> bool:
-    """True for javascript:, vbscript: and data: addresses, as a browser reads them (tabs and
-    newlines inside ignored, case ignored)."""
-    low = target.strip(_INVISIBLE).lower().replace("\t", "").replace("\n", "").replace("\r", "")
-    return low.startswith(("javascript:", "vbscript:", "data:", "livescript:"))
 
 
 def check_link(link: Link, rel: str, root: Path, index: dict[str, set[str] | None], variant: str = "") -> list[Problem]:
