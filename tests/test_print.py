@@ -82,15 +82,16 @@ def test_adapted_text_only_in_the_municipalitys_book(built: Path) -> None:
 
 def test_contents_page_numbers_and_running_header(built: Path) -> None:
     text = pages(built, "testby/pdf/nb/manual.pdf")
-    assert text[1] == ("UTKAST Testmanual Innhold Innhold Grunnlag 3 Om denne versjonen 4 Velkommen 5 Sikkerhet 6 "
-                       "Opplæring 7 Økt 1: Lek sammen 8 Ark 1: Ti minutter lek 9 Bare på bokmål 10 Ordliste 11 2 / 11")
+    # Testby's "About this version" lists its three changes over two pages
+    assert text[1] == ("UTKAST Testmanual Innhold Innhold Grunnlag 3 Om denne versjonen 4 Velkommen 6 Sikkerhet 7 "
+                       "Opplæring 8 Økt 1: Lek sammen 9 Ark 1: Ti minutter lek 10 Bare på bokmål 11 Ordliste 12 2 / 12")
     for number, page in enumerate(text[1:], start=2):
-        assert page.endswith(f"{number} / 11")
-    assert text[5].startswith("UTKAST Testmanual Sikkerhet Sikkerhet")  # header: manual title and chapter
+        assert page.endswith(f"{number} / 12")
+    assert text[6].startswith("UTKAST Testmanual Sikkerhet Sikkerhet")  # header: manual title and chapter
 
 
 def test_core_components_are_marked(built: Path) -> None:
-    safety = pages(built, "testby/pdf/nb/manual.pdf")[5]
+    safety = pages(built, "testby/pdf/nb/manual.pdf")[6]
     assert safety.startswith("UTKAST Testmanual Sikkerhet Sikkerhet Kjernekomponent Denne siden er tilpasset lokalt i Testby kommune.")
     assert "Sikkerhetsplan Kjernekomponent – denne delen må gjennomføres slik den er beskrevet Sikkerhetsplanen lages" in safety
     assert "Dokumentasjon i Testby Lokalt tilpasset: Testby kommune I Testby skrives" in safety
@@ -405,8 +406,8 @@ def test_cover_names_partners_and_editors_roles_from_the_locales(tmp_path: Path)
         code, out, err = run_cli("--root", str(root), "build", "--only", "pdf", "--variant", "base")
     assert code == 0, out + err
     assert pages(root, "base/pdf/nb/manual.pdf")[0] == (
-        "UTKAST Testmanual Basisversjon Versjon 1.0.0 Dato 2026-01-01 "
+        "UTKAST Testmanual Basisversjon Versjon 1.0.0, ikke utgitt Dato 2026-01-01 "
         "Utviklet av Testuniversitetet og Testby kommune. Faglig redaksjon: forskere ved Testuniversitetet.")
     assert pages(root, "base/pdf/en/manual.pdf")[0] == (
-        "DRAFT Test manual Base version Version 1.0.0 Date 2026-01-01 "
+        "DRAFT Test manual Base version Version 1.0.0, unreleased Date 2026-01-01 "
         "Developed by the Test University and Testby municipality. Academic editors: researchers at the Test University.")

@@ -122,7 +122,7 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, 
                 sources = list(dict.fromkeys([mod.origin] + [sec.origin for sec in mod.sections]))
                 staged.origins[staged_path] = f"module '{mod.id}', from {' and '.join(sources)}"
         staged.site_names[lang] = site_name(rm)
-        staged.footers[lang] = footer_text(rm.release, rm.strings, plain(rm.title), rm.version)
+        staged.footers[lang] = text(footer_text(rm.release, rm.strings, plain(rm.title), rm.version))  # the theme shows it as HTML
         # names and labels go into the theme's templates as they are: escaped text
         staged.language_names[lang] = text(str(string(rm.strings, "language_name")))
         staged.home_labels[lang] = text(plain(string(rm.strings, "labels.home")))
