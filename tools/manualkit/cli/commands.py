@@ -57,7 +57,8 @@ def cmd_build(root: Path, args: Namespace) -> int:
     from manualkit.outputs.runner import build_all
 
     variants = [project.resolutions[v] for v in _variants(project, args.variant)]
-    failures = build_all(variants, root / "build", only=args.only or None, log=OUT)
+    failures = build_all(variants, root / "build", only=args.only or None, log=OUT,
+                         use_cache=not getattr(args, "no_cache", False), jobs=getattr(args, "jobs", None))
     return 1 if failures else 0
 
 

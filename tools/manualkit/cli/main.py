@@ -35,6 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     b.add_argument("--only", action="append", choices=tuple(o.name for o in OUTPUTS), metavar="OUTPUT",
                    help="build only this output (repeatable): " + ", ".join(o.name for o in OUTPUTS))
+    b.add_argument("--no-cache", action="store_true", help="clear the build cache and rebuild everything")
+    b.add_argument("--jobs", type=int, metavar="N", help="variants built at once (default: cores and memory allow)")
 
     s = sub.add_parser("serve", help="live preview of one variant")
     s.add_argument("--variant", default="base")

@@ -27,6 +27,9 @@ class Output:
     folder: str  # under build/<variant>/
     render: Render | Callable[..., None]
     needs: tuple[str, ...] = ()  # outputs whose folders this one reads (built first)
+    # what the output is made of, as a string that changes when its input changes (default: the
+    # whole resolved variant and the files it can copy; see outputs/cache.py)
+    fingerprint: Callable[[ResolvedVariant], str] | None = None
 
 
 def _pdf(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
