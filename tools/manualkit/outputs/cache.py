@@ -44,39 +44,59 @@ TEXT_SUFFIXES = {".md", ".yml", ".yaml"}  # their content reaches outputs only t
 
 # ---- canonical serialisation ---------------------------------------------------------------
 
-def canonical(value: Any) -> Any:
-    """Plain JSON data for dataclasses, dicts, tuples, lists, sets and paths, independent of order
-    where order has no meaning (dict keys, sets)."""
+@lru_cache(maxsize=None)
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in SKIPPED_FIELDS)
+
+
+def _plain(value: Any) -> Any:
+    """One level of a value JSON does not know, as JSON data (the encoder recurses)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {"__type__": type(value).__name__}
-        for f in dataclasses.fields(value):
-            if f.name not in SKIPPED_FIELDS:
-                out[f.name] = canonical(getattr(value, f.name))
+        out = {name: getattr(value, name) for name in _field_names(type(value))}
+        out["__type__"] = type(value).__name__
         return out
-    if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
-    if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
-    if isinstance(value, (set, frozenset)):
-        return sorted((canonical(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
     if isinstance(value, Path):
         return {"__path__": value.as_posix()}
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    return {"__repr__": repr(value)}
+
+
+def _stringify_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _stringify_keys(v) for k, v in value.items()}
+    return value
+
+
+def canonical_json(value: Any) -> bytes:
+    """A stable serialisation of dataclasses, dicts, tuples, lists, sets and paths: dict keys
+    sorted, tuples as lists, every dataclass with its type name. The C encoder does the work;
+    only the values JSON does not know go through Python (_plain)."""
+    try:
+        text = json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    except TypeError:  # keys that are not all strings
+        text = json.dumps(_stringify_keys(canonical(value)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
+
+
+def canonical(value: Any) -> Any:
+    """Plain JSON data for the same values (slower; for keys that are not strings)."""
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    return {"__repr__": repr(value)}
+    return canonical(_plain(value))
 
 
 def digest(*parts: Any) -> str:
     """sha256 of the canonical JSON of ``parts`` (bytes are hashed as they are)."""
     h = hashlib.sha256()
     for part in parts:
-        if isinstance(part, bytes):
-            h.update(b"b%d:" % len(part))
-            h.update(part)
-        else:
-            data = json.dumps(canonical(part), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-            h.update(b"j%d:" % len(data))
-            h.update(data)
+        data = part if isinstance(part, bytes) else canonical_json(part)
+        h.update(b"%s%d:" % (b"b" if isinstance(part, bytes) else b"j", len(data)))
+        h.update(data)
     return h.hexdigest()
 
 
@@ -145,12 +165,28 @@ def _binary_files(root: Path, variant_id: str) -> list[tuple[str, str]]:
     return found
 
 
+_FINGERPRINTS: dict[int, tuple[Any, str]] = {}  # id(variant) -> (variant, fingerprint); variants are frozen
+
+
 def variant_fingerprint(variant) -> str:
-    """The default fingerprint of an output: everything one variant is made of."""
+    """The default fingerprint of an output: everything one variant is made of (once per variant
+    object and process: the resolved variant is frozen, and the files it copies are read anew
+    only when a new variant is resolved)."""
+    known = _FINGERPRINTS.get(id(variant))
+    if known is not None and known[0] is variant:
+        return known[1]
+    fingerprint = _variant_fingerprint(variant)
+    if len(_FINGERPRINTS) > 64:
+        _FINGERPRINTS.clear()
+    _FINGERPRINTS[id(variant)] = (variant, fingerprint)
+    return fingerprint
+
+
+def _variant_fingerprint(variant) -> str:
     root = Path(variant.root)
     config = root / "mkdocs.yml"
     assets = {name: file_digest(path) for name, path in sorted(variant.assets.items()) if Path(path).is_file()}
-    return digest(canonical(variant), assets, _binary_files(root, variant.id),
+    return digest(variant, assets, _binary_files(root, variant.id),
                   file_digest(config) if config.is_file() else "", pdf_timestamp(root))
 
 
