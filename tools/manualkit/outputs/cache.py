@@ -4,7 +4,7 @@ Two levels, both content-addressed, both under build/:
 
 * **Outputs.** The key of one output of one variant is a hash of the output's fingerprint
   (by default: the whole :class:`ResolvedVariant` in a canonical serialisation, the bytes of every
-  image and logo the variant can copy, the shared mkdocs.yml and the PDFs' date), the contents
+  image and logo the variant can copy and the shared mkdocs.yml; the PDFs add their date), the contents
   of the folders it needs (the site copies the PDFs), the toolkit's own package files (code,
   templates, filters, assets) and the versions of pandoc, Typst, mkdocs and the theme. It is kept
   in build/<variant>/.cache/<output>.json. The runner removes the key before it rebuilds and
@@ -130,21 +130,12 @@ def tool_versions() -> dict[str, str]:
             out[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             out[name] = "absent"
-    try:
-        from manualkit.outputs.pdf.pandoc import pandoc_binary
-
-        binary = Path(pandoc_binary())
-        st = binary.stat()
-        out["pandoc-binary"] = f"{binary}:{st.st_size}:{st.st_mtime_ns}"
-    except Exception:  # noqa: BLE001 - no pandoc: the PDF output says so itself
-        out["pandoc-binary"] = "absent"
+    # pandoc is the wheel's binary (named by the version above) unless PYPANDOC_PANDOC points elsewhere
+    env = os.environ.get("PYPANDOC_PANDOC", "")
+    if env and Path(env).is_file():
+        st = Path(env).stat()
+        out["PYPANDOC_PANDOC"] = f"{env}:{st.st_size}:{st.st_mtime_ns}"
     return out
-
-
-def pdf_timestamp(root: Path) -> int:
-    from manualkit.outputs.pdf.typst_compile import build_timestamp
-
-    return build_timestamp(root)
 
 
 def _binary_files(root: Path, variant_id: str) -> list[tuple[str, str]]:
@@ -186,8 +177,7 @@ def _variant_fingerprint(variant) -> str:
     root = Path(variant.root)
     config = root / "mkdocs.yml"
     assets = {name: file_digest(path) for name, path in sorted(variant.assets.items()) if Path(path).is_file()}
-    return digest(variant, assets, _binary_files(root, variant.id),
-                  file_digest(config) if config.is_file() else "", pdf_timestamp(root))
+    return digest(variant, assets, _binary_files(root, variant.id), file_digest(config) if config.is_file() else "")
 
 
 def folder_digest(folder: Path) -> str:

@@ -37,13 +37,22 @@ def _pdf(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[s
     render(variant, out_dir, log, inputs)
 
 
+def _pdf_fingerprint(variant: ResolvedVariant) -> str:
+    """The variant, and the date the PDFs print (it follows the last commit, see typst_compile)."""
+    from manualkit.outputs.cache import digest, variant_fingerprint
+    from manualkit.outputs.pdf.typst_compile import build_timestamp
+
+    return digest(variant_fingerprint(variant), build_timestamp(variant.root))
+
+
 def _site(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
     from manualkit.outputs.site.build import render
     render(variant, out_dir, log, inputs)
 
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf),
+    Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf,
+           fingerprint=_pdf_fingerprint),
     Output("site", "the bilingual website (mkdocs-material), with links to the PDFs", "site", _site, needs=("pdf",)),
 )
 

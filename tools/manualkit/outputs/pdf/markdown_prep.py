@@ -210,7 +210,7 @@ def convert(modules: list[ResolvedModule], what: str, workers: int = 1) -> Fragm
         for mod in modules:
             # the marker key is new in every run and does not reach pandoc's output: leave it out
             keys[mod.id] = cache.digest("pandoc", READER, module_markdown(mod).replace(MARKER_KEY, "KEY"),
-                                        _filters_digest(), cache.tool_versions().get("pandoc-binary"))
+                                        _filters_digest(), cache.tool_versions())
             hit = store.get("pandoc", keys[mod.id], mod.id)
             if hit is not None:
                 fragments[mod.id] = hit.decode("utf-8")
