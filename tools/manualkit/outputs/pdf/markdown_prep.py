@@ -188,7 +188,7 @@ def _filters_digest() -> str:
     from manualkit.outputs import cache
     from manualkit.outputs.pdf.pandoc import FILTERS
 
-    return cache.digest([(p.name, cache.file_digest(p)) for p in sorted(FILTERS.glob("*"))])
+    return cache.digest([(p.name, cache.file_digest(p)) for p in sorted(FILTERS.glob("*")) if p.is_file()])
 
 
 def convert(modules: list[ResolvedModule], what: str, workers: int = 1) -> Fragments:
