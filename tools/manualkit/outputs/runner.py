@@ -199,7 +199,9 @@ def _build_parallel(variants: list[ResolvedVariant], out: Path, names: list[str]
     # spawn, not fork: a process forked while another thread holds a lock (a pandoc pool, a log
     # handler) can wait for that lock for ever; the variant travels pickled (about 30 ms)
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    # one process per variant: what one variant's build holds (Typst's compiler, mkdocs' caches)
+    # is given back before the next one starts, so memory does not add up over many municipalities
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, max_tasks_per_child=1) as pool:
         jobs = [pool.submit(_variant_job, v, out, names, outputs, cores) for v in variants]
         if interactive:
             log.write(f"\r[0/{len(variants)}] building …")
