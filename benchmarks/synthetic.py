@@ -49,3 +49,47 @@ def generate(root: Path, n: int) -> Path:
         h = body_hash(nb.split("---\n", 2)[2])
         (root / "manual" / "part" / f"module-{i}.en.md").write_text(module_text(i, "en", h), encoding="utf-8")
     return root
+
+
+OVERLAY_NB = "Hos oss avtaler familiepartneren besøket med koordinatoren i tjenesten før første møte.\n"
+OVERLAY_EN = "Here the family partner agrees the visit with the service's coordinator before the first meeting.\n"
+FRAME = """    frame:
+      when: implementation
+      planned: planned-proactive
+      decided_by: [programme-manager]
+      modified: content
+      level: organisation
+      nature: {nature}
+      fidelity: consistent
+      goals: [improve-fit]
+      reasons: {{text: {{nb: Lokale rutiner, en: Local routines}}, level: organisation}}
+    description: {{nb: Lokal tilpasning, en: Local adaptation}}
+    approved_by: Programansvarlig (syntetisk)
+    date: 2026-11-01
+"""
+
+
+def add_municipalities(root: Path, count: int, modules: int) -> list[str]:
+    """``count`` synthetic municipalities: each replaces one section, appends to one module and
+    sets a variable; they touch different modules, so most of the text is shared with the base."""
+    ids = []
+    for k in range(1, count + 1):
+        mid = f"synth-{k}"
+        folder = root / "adaptations" / mid
+        (folder / "overlays").mkdir(parents=True, exist_ok=True)
+        replaced, appended = (k % modules) + 1, ((k * 7) % modules) + 1
+        for lang, text in (("nb", OVERLAY_NB), ("en", OVERLAY_EN)):
+            title = "Lokal rutine" if lang == "nb" else "Local routine"
+            (folder / "overlays" / f"local-{k}.{lang}.md").write_text(f"## {title} {k} {{#part-3}}\n\n{text}", encoding="utf-8")
+            (folder / "overlays" / f"extra-{k}.{lang}.md").write_text(f"## {title} {{#local-{k}}}\n\n{text}", encoding="utf-8")
+        (folder / "adaptation.yml").write_text(
+            f"id: {mid}\nname: {{nb: Kommune {k}, en: Municipality {k}}}\nstatus: example\nbase_version: 1.0.0\n"
+            "languages: [nb, en]\nvariables:\n  service:\n"
+            f"    child_welfare: {{nb: barnevernstjenesten i kommune {k}, en: the child welfare service of municipality {k}}}\n"
+            "changes:\n"
+            f"  - id: local-{k}\n    operation: replace-section\n    target: module-{replaced}#part-3\n    overlay: local-{k}\n"
+            + FRAME.format(nature="tailoring")
+            + f"  - id: extra-{k}\n    operation: append\n    target: module-{appended}\n    overlay: extra-{k}\n"
+            + FRAME.format(nature="adding"), encoding="utf-8")
+        ids.append(mid)
+    return ids

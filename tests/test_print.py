@@ -375,7 +375,9 @@ def test_build_command_reports_a_failure_and_keeps_going(good_build, monkeypatch
     root, book = good_build
     real = documents.template
     monkeypatch.setattr(documents, "template", lambda name: real(name) + ("\n#let broken = (\n" if name == "handout" else ""))
-    code, out, err = run_cli("--root", str(root), "build", "--only", "pdf")
+    # the template is patched in this process only: no cache key (the files did not change) and
+    # no worker processes (they would not see the patch)
+    code, out, err = run_cli("--root", str(root), "build", "--only", "pdf", "--no-cache", "--jobs", "1")
     assert code == 1
     assert re.search(r"^FAILED base pdf: the handout template failed for the handout 'handout-play' \(base, \w\w\): "
                      r"unclosed delimiter", out, re.M), out

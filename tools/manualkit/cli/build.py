@@ -60,7 +60,8 @@ def run(root: Path, args: Namespace) -> int:
     if warnings:
         print_problems(warnings, "text", out_)
     out = root / "build"
-    failures = build_all([project.resolutions[v] for v in from_current], out, only=args.only or None, log=out_)
+    failures = build_all([project.resolutions[v] for v in from_current], out, only=args.only or None, log=out_,
+                         use_cache=not getattr(args, "no_cache", False), jobs=getattr(args, "jobs", None))
     for tag, group in by_tag.items():
         out_.write(f"building {', '.join(group)} from release {tag[1:]} (tag {tag})\n")
         with pinned.checkout(root, tag, group) as tmp:
@@ -68,7 +69,8 @@ def run(root: Path, args: Namespace) -> int:
                                  release=pinned.pinned_release(tmp, tag[1:]))
             for w in [p for p in old.problems if not p.is_error and any(p.path.startswith(f"adaptations/{v}/") for v in group)]:
                 print_problems([w], "text", out_)
-            failures += build_all([old.resolutions[v] for v in group], out, only=args.only or None, log=out_)
+            failures += build_all([old.resolutions[v] for v in group], out, only=args.only or None, log=out_,
+                         use_cache=not getattr(args, "no_cache", False), jobs=getattr(args, "jobs", None))
     return 1 if failures else 0
 
 

@@ -37,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="build only this output (repeatable): " + ", ".join(o.name for o in OUTPUTS))
     from manualkit.cli import build as build_cmd
     build_cmd.add_arguments(b)
+    b.add_argument("--no-cache", action="store_true", help="clear the build cache and rebuild everything")
+    b.add_argument("--jobs", type=int, metavar="N", help="variants built at once (default: cores and memory allow)")
 
     s = sub.add_parser("serve", help="live preview of one variant")
     s.add_argument("--variant", default="base")

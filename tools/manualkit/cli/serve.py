@@ -2,6 +2,10 @@
 
 It watches manual/, adaptations/, locales/ and mkdocs.yml. Each change runs the whole pipeline
 (load → check → resolve → site build) in the background; the browser reloads when it is done.
+When the navigation and the site settings are what they were (an edit of a module's text), only
+the changed pages are rendered again (mkdocs' dirty build) and the search index keeps the other
+pages' entries; a new, removed or renamed module, a changed locale name or a failed build makes
+the next rebuild a full one, into a fresh folder that replaces the site only on success.
 A broken edit prints the problems in the terminal and the preview keeps showing the last good
 version, with the same problems at the top of every page (serve_overlay.py). The preview is
 written to build/.serve/<variant>/site, never over `manual build`'s output. The web server is
@@ -10,7 +14,9 @@ mkdocs' own live-reload server, bound to 127.0.0.1 only.
 from __future__ import annotations
 
 import io
+import json
 import logging
+import shutil
 import socket
 import sys
 import time
@@ -42,10 +48,14 @@ class Preview:
     def __init__(self, root: Path, variant: str, out: TextIO = sys.stdout) -> None:
         self.root = root
         self.variant = variant
-        self.site = root / "build" / ".serve" / variant / "site"
+        self.work = root / "build" / ".serve" / variant
+        self.site = self.work / "site"
+        self.docs = self.work / "docs"  # staged pages, kept between rebuilds (dirty builds compare times)
         self.out = out
         self.shown = Shown()  # what the pages show about the last rebuild (serve_overlay.py)
         self._said = io.StringIO()
+        self.config_text = ""  # the generated config of the last full build
+        self.full_next = True
 
     def rebuild(self) -> bool:
         """One build; problems go to the terminal and the pages. Never raises: the server must keep running."""
@@ -70,21 +80,54 @@ class Preview:
             warnings = [p for p in project.problems if not p.is_error]
             if warnings:
                 self._problems(warnings)
-            from manualkit.outputs.site.build import build_site
-
-            build_site(project.resolutions[self.variant], self.site, pdf_dir=self.root / "build" / self.variant / "pdf")
+            how = self._build(project.resolutions[self.variant])
         except ManualkitError as exc:
+            self.full_next = True
             self._say(f"not rebuilt: {exc.message}")
             if exc.hint:
                 self._say(f"    hint: {exc.hint}")
             self._say("the preview shows the last good version")
             return False
         except Exception as exc:  # noqa: BLE001 - a bug must not stop the preview
+            self.full_next = True
             self._say(f"not rebuilt: internal error ({type(exc).__name__}: {exc}); the preview shows the last good version")
             return False
-        self.out.write(f"rebuilt {self.variant} in {time.perf_counter() - started:.1f} s\n")
-        self.out.flush()
+        self._say(f"rebuilt {self.variant} ({how}) in {time.perf_counter() - started:.1f} s")
         return True
+
+    def _build(self, variant) -> str:
+        """Stage, then a dirty build when only page text changed, else a full one. Returns which."""
+        from manualkit.outputs.site.build import check_site_config, finish_site, run_mkdocs
+        from manualkit.outputs.staging import staged_output
+        from manualkit.outputs.site.config import write_config
+        from manualkit.outputs.site.stage import plan, write_docs
+
+        check_site_config(self.root)
+        files, staged = plan(variant, self.root / "build" / self.variant / "pdf")
+        write_docs(self.docs, files)
+        staged.docs = self.docs
+        config_text = write_config(staged, self.root, self.work / "config.yml", self.site).read_text(encoding="utf-8")
+        # every page's navigation shows every page title: a new title needs a full build too
+        config_text += json.dumps([(lang, mod.id, mod.title) for lang, rm in variant.manuals.items() for mod in rm.modules()])
+        if not self.full_next and config_text == self.config_text and (self.site / "index.html").is_file():
+            self.full_next = True  # until this build has succeeded
+            before = _page_times(self.site)
+            run_mkdocs(self.work / "config.yml", staged, dirty=True)
+            _merge_search_index(self.site, self.work / "search_index.json", before)
+            finish_site(self.site, variant)
+            self.full_next = False
+            return "changed pages"
+        self.full_next = True
+        with staged_output(self.site) as fresh:
+            write_config(staged, self.root, self.work / "fresh.yml", fresh)
+            run_mkdocs(self.work / "fresh.yml", staged)
+            index = fresh / "search" / "search_index.json"  # both languages, before it is split
+            if index.is_file():
+                shutil.copyfile(index, self.work / "search_index.json")
+            finish_site(fresh, variant)
+        self.config_text = config_text
+        self.full_next = False
+        return "full"
 
     def ensure_placeholder(self) -> None:
         if not (self.site / "index.html").is_file():
@@ -101,6 +144,27 @@ class Preview:
         self.out.write(text + "\n")
         self.out.flush()
         self._said.write(text + "\n")
+
+
+def _page_times(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*.html")}
+
+
+def _merge_search_index(site: Path, full: Path, before: dict[str, int]) -> None:
+    """A dirty build indexes only the pages it rendered: put them into the last full index."""
+    new = site / "search" / "search_index.json"
+    if not full.is_file() or not new.is_file():
+        return
+    fresh = json.loads(new.read_text(encoding="utf-8"))
+    changed = {page for page, mtime in _page_times(site).items() if before.get(page) != mtime}
+    index = json.loads(full.read_text(encoding="utf-8"))
+    index["docs"] = [d for d in index.get("docs", []) if d.get("location", "").split("#")[0] not in changed] + fresh.get("docs", [])
+    text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    full.write_text(text, encoding="utf-8")
+    new.write_text(text, encoding="utf-8")
+    script = site / "search" / "search_index.js"
+    if script.is_file():
+        script.write_text("var __index = " + text, encoding="utf-8")
 
 
 def start_url(port: int, lang: str | None, default_language: str) -> str:

@@ -27,11 +27,22 @@ class Output:
     folder: str  # under build/<variant>/
     render: Render | Callable[..., None]
     needs: tuple[str, ...] = ()  # outputs whose folders this one reads (built first)
+    # what the output is made of, as a string that changes when its input changes (default: the
+    # whole resolved variant and the files it can copy; see outputs/cache.py)
+    fingerprint: Callable[[ResolvedVariant], str] | None = None
 
 
 def _pdf(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
     from manualkit.outputs.pdf.build import render
     render(variant, out_dir, log, inputs)
+
+
+def _pdf_fingerprint(variant: ResolvedVariant) -> str:
+    """The variant, and the date the PDFs print (the release's, else the last commit's; see typst_compile)."""
+    from manualkit.outputs.cache import digest, variant_fingerprint
+    from manualkit.outputs.pdf.typst_compile import variant_timestamp
+
+    return digest(variant_fingerprint(variant), variant_timestamp(variant))
 
 
 def _site(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
@@ -48,7 +59,8 @@ def _report(name: str) -> Render:
 
 
 OUTPUTS: tuple[Output, ...] = (
-    Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf),
+    Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf,
+           fingerprint=_pdf_fingerprint),
     Output("site", "the bilingual website (mkdocs-material), with links to the PDFs and reports", "site", _site,
            needs=("pdf", "tidier", "fidelity", "dose", "costs", "ledger")),
     *(Output(n, d, f"reports/{n}", _report(n)) for n, d in (

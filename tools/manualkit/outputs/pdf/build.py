@@ -34,7 +34,11 @@ class _Language:
 
 
 def available_cores() -> int:
-    """Cores this process may use (pandoc runs are spread over them)."""
+    """Cores this process may use (pandoc runs are spread over them); MANUALKIT_CORES is the share
+    the build runner gives a process when it builds several variants side by side."""
+    share = os.environ.get("MANUALKIT_CORES", "")
+    if share.isdigit() and int(share) > 0:
+        return int(share)
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
@@ -64,6 +68,10 @@ def _write(path: Path, data: bytes) -> None:
 
 def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path] | None = None) -> None:
     """All PDFs of ``variant`` into ``out_dir`` (the runner moves it to build/<variant>/pdf)."""
+    from manualkit.outputs import cache
+
+    store = cache.pieces()
+    before = (len(store.made), len(store.reused)) if store is not None else (0, 0)
     stamp = variant_timestamp(variant)
     runner = TypstRunner(variant.root, stamp)
     langs = list(variant.manuals)
@@ -85,6 +93,11 @@ def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping
                 pdf = runner.handout_pdf(doc, log)
                 _handout_pages_warning(pdf, doc, mod, log)
                 _write(out / "handouts" / f"{mod.id}.pdf", pdf)
+    if store is not None:
+        made, reused = store.made[before[0]:], store.reused[before[1]:]
+        count = {kind: (sum(k == kind for k, _ in made), sum(k == kind for k, _ in made + reused)) for kind in ("typst", "pandoc")}
+        log.write(f"    {variant.id} pdf: typeset {count['typst'][0]} of {count['typst'][1]} documents, converted "
+                  f"{count['pandoc'][0]} of {count['pandoc'][1]} modules with pandoc (the rest from the cache)\n")
 
 
 def _module(rm: ResolvedManual, mid: str, kind: str) -> ResolvedModule:

@@ -23,7 +23,7 @@ from manualkit.core.body import ATTR_RE, HEADING_RE, LINK_RE, fence_states
 from manualkit.core.markdown_scan import code_spans
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedModule
-from manualkit.outputs.pdf.pandoc import markdown_to_typst
+from manualkit.outputs.pdf.pandoc import READER, markdown_to_typst
 
 _MARK = re.compile(r"^// fp:(begin|end) (\S+)$", re.MULTILINE)
 _ESCAPED = re.compile(r"\\([\\`*_\[\]{}#|~<>!()+.\-])")
@@ -185,6 +185,14 @@ def _convert_run(modules: list[ResolvedModule], texts: list[str], what: str) -> 
         raise whole
 
 
+def _filters_digest() -> str:
+    """The Lua filters pandoc runs (read anew each time: a long preview process sees an edit)."""
+    from manualkit.outputs import cache
+    from manualkit.outputs.pdf.pandoc import FILTERS
+
+    return cache.digest([(p.name, cache.file_digest(p)) for p in sorted(FILTERS.glob("*")) if p.is_file()])
+
+
 def convert(modules: list[ResolvedModule], what: str, workers: int = 1) -> Fragments:
     """All ``modules`` through pandoc: one run, or ``workers`` runs side by side on a part each.
 
@@ -194,6 +202,25 @@ def convert(modules: list[ResolvedModule], what: str, workers: int = 1) -> Fragm
     """
     if not modules:
         return Fragments({})
+    from manualkit.outputs import cache
+
+    store = cache.pieces()
+    fragments: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    if store is not None:  # a module whose pandoc input is unchanged is not converted again
+        todo = []
+        for mod in modules:
+            # the marker key is new in every run and does not reach pandoc's output: leave it out
+            keys[mod.id] = cache.digest("pandoc", READER, module_markdown(mod).replace(MARKER_KEY, "KEY"),
+                                        _filters_digest(), cache.tool_versions())
+            hit = store.get("pandoc", keys[mod.id], mod.id)
+            if hit is not None:
+                fragments[mod.id] = hit.decode("utf-8")
+            else:
+                todo.append(mod)
+        modules = todo
+        if not modules:
+            return Fragments(fragments)
     texts = [module_markdown(mod) for mod in modules]
     runs = _chunks(texts, max(1, min(workers, len(modules) // 8)))
     if len(runs) == 1:
@@ -201,13 +228,17 @@ def convert(modules: list[ResolvedModule], what: str, workers: int = 1) -> Fragm
     else:
         with ThreadPoolExecutor(max_workers=len(runs)) as pool:
             typst = list(pool.map(lambda run: _convert_run([modules[i] for i in run], [texts[i] for i in run], what), runs))
-    fragments: dict[str, str] = {}
+    made: dict[str, str] = {}
     for part in typst:
-        fragments.update(split_fragments(part))
-    missing = [mod.id for mod in modules if mod.id not in fragments]
+        made.update(split_fragments(part))
+    missing = [mod.id for mod in modules if mod.id not in made]
     if missing:
         raise BuildError(f"pandoc's output for {what} lost module(s) {', '.join(missing)}",
                          hint="a Lua filter in manualkit/outputs/pdf/filters is broken; this is a bug in the toolkit")
+    for mod in modules:
+        fragments[mod.id] = made[mod.id]
+        if store is not None and MARKER_KEY not in made[mod.id]:
+            store.put("pandoc", keys[mod.id], made[mod.id].encode("utf-8"), mod.id)
     return Fragments(fragments)
 
 

@@ -114,8 +114,9 @@ class TypstRunner:
         self._refused: dict[str, str] = {}  # image path -> why it was not staged
         self._compiler = typst.Compiler(root=str(self.typst_root), font_paths=[], ignore_system_fonts=True)
 
-    def _stage(self, doc: Document) -> None:
-        """Copy the images ``doc`` shows (and only those, and only real images) into Typst's root."""
+    def _stage(self, doc: Document) -> list[str]:
+        """Copy the images ``doc`` shows (and only those, and only real images) into Typst's root;
+        returns their names."""
         from manualkit.core.assets import check_image, inside
 
         wanted = [re.sub(r"\\(.)", r"\1", m) for m in _IMAGE.findall(doc.source)]
@@ -138,21 +139,46 @@ class TypstRunner:
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source.resolve(), dest)
             self._staged.add(name)
+        return wanted
+
+    def _key(self, doc: Document, images: list[str]) -> str:
+        """Everything Typst reads for ``doc``: source, data, date, standards, the staged images."""
+        from manualkit.outputs import cache
+
+        shown = {}
+        for name in sorted(set(images)):
+            path = self.typst_root / name.lstrip("/")
+            shown[name] = cache.file_digest(path) if name in self._staged and path.is_file() else "not staged"
+        # the templates are part of doc.source: a template edit re-typesets only the documents using it
+        return cache.digest("typst", doc.source, doc.inputs, self.timestamp, PDF_STANDARDS, shown,
+                            cache.tool_versions().get("typst"))
 
     def pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
-        self._stage(doc)
+        from manualkit.outputs import cache
+
+        images = self._stage(doc)
+        store = cache.pieces()
+        key = self._key(doc, images) if store is not None else ""
+        if store is not None:
+            hit = store.get("typst", key, doc.name)
+            if hit is not None:  # the PDF and Typst's warnings, as the same input made them before
+                notes, _, data = hit.partition(b"\0")
+                self._warn(doc, notes.decode("utf-8").split("\n") if notes else [], log)
+                return data
         try:
             data, warnings = self._compiler.compile_with_warnings(
                 input=doc.source.encode("utf-8"), format="pdf", sys_inputs=doc.inputs,
                 pdf_standards=PDF_STANDARDS, timestamp=self.timestamp)
         except self._typst.TypstError as exc:
             raise self._error(doc, exc) from None
-        if log is not None:
-            for w in warnings:
-                log.write(f"warning: Typst, {doc.name}: {' '.join(str(getattr(w, 'message', w)).split())}\n")
         if not isinstance(data, bytes):
             raise BuildError(f"Typst returned no PDF for {doc.name}", hint="this is a bug in the toolkit")
-        return without_suspects_false(data)
+        notes = [" ".join(str(getattr(w, "message", w)).split()) for w in warnings]
+        self._warn(doc, notes, log)
+        data = without_suspects_false(data)
+        if store is not None:
+            store.put("typst", key, "\n".join(notes).replace("\0", " ").encode("utf-8") + b"\0" + data, doc.name)
+        return data
 
     def handout_pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
         """A handout; laid out again with the contact box at the foot of page 1 when it would
@@ -175,6 +201,12 @@ class TypstRunner:
         pairs = [v for v in values if isinstance(v, list) and len(v) == 2 and all(isinstance(x, int) for x in v)]
         # the box is the last thing in the flow: at the top of a later page, nothing else is on that page
         return bool(pairs) and pairs[0][0] > 1 and pairs[0][1] < HANDOUT_TOP_PT
+
+    @staticmethod
+    def _warn(doc: Document, notes: list[str], log: TextIO | None) -> None:
+        if log is not None:
+            for note in notes:
+                log.write(f"warning: Typst, {doc.name}: {note}\n")
 
     def _error(self, doc: Document, exc: Exception) -> BuildError:
         message = " ".join(str(getattr(exc, "message", "") or exc).split())

@@ -39,8 +39,13 @@ def mkdocs_env() -> dict[str, str]:
     return env
 
 
-def mkdocs_command(config: Path) -> list[str]:
-    return [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config)]
+def mkdocs_command(config: Path, dirty: bool = False) -> list[str]:
+    # a dirty build always warns that it is one, so --strict would refuse it: run_mkdocs applies
+    # the same rule itself, to every other warning
+    return [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config)] + (["--dirty", "--no-strict"] if dirty else ["--strict"])
+
+
+_DIRTY_NOTICE = "A 'dirty' build is being performed"
 
 
 def explain(output: str, staged: Staged) -> list[str]:
@@ -63,16 +68,19 @@ def explain(output: str, staged: Staged) -> list[str]:
     return lines
 
 
-def run_mkdocs(config: Path, staged: Staged) -> None:
-    """Run mkdocs on a generated config; a warning or an error becomes a BuildError."""
+def run_mkdocs(config: Path, staged: Staged, dirty: bool = False) -> None:
+    """Run mkdocs on a generated config; a warning or an error becomes a BuildError. ``dirty``
+    renders only pages whose staged file is newer than its HTML (the preview's quick rebuild)."""
     try:
-        proc = subprocess.run(mkdocs_command(config), cwd=config.parent, env=mkdocs_env(), timeout=TIMEOUT,
+        proc = subprocess.run(mkdocs_command(config, dirty), cwd=config.parent, env=mkdocs_env(), timeout=TIMEOUT,
                               capture_output=True, text=True, encoding="utf-8", errors="replace")
     except subprocess.TimeoutExpired:
         raise BuildError(f"the {staged.variant} site did not build: mkdocs ran for more than {TIMEOUT} s",
                          hint="run 'manual build --variant " + staged.variant + " --only site' again; report it if it repeats") from None
-    if proc.returncode != 0:
-        details = "\n    ".join(explain(proc.stdout + "\n" + proc.stderr, staged))
+    said = proc.stdout + "\n" + proc.stderr
+    warned = dirty and any(_LOG_RE.match(ln.strip()) and _DIRTY_NOTICE not in ln for ln in said.splitlines())
+    if proc.returncode != 0 or warned:
+        details = "\n    ".join(d for d in explain(said, staged) if _DIRTY_NOTICE not in d)
         raise BuildError(f"the {staged.variant} site did not build (mkdocs --strict):\n    {details}",
                          hint="fix the text of the module named above, then build again")
 
@@ -121,6 +129,20 @@ def _fix_404_language_links(site_dir: Path, default_lang: str, base: str = "/") 
             page.write_text(fixed, encoding="utf-8")
 
 
+def finish_site(site_dir: Path, variant: ResolvedVariant) -> None:
+    """What every built site gets after mkdocs: one search index per language, the sitemap only
+    with a site_url, sitemaps beside pages, 404 language links, readable modes."""
+    languages = tuple(sorted(variant.manuals, key=lambda lg: (lg != variant.default_language, lg)))
+    split_by_language(site_dir, languages, variant.default_language)
+    if not variant.site_url:  # mkdocs would list 'None/…' addresses: without site_url there is no sitemap to give
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (site_dir / name).unlink(missing_ok=True)
+    _sitemaps_beside_pages(site_dir)
+    base = urlsplit(variant.site_url).path or "/"
+    _fix_404_language_links(site_dir, variant.default_language, base if base.endswith("/") else base + "/")
+    _readable(site_dir)
+
+
 def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[str, Path] | None = None) -> None:
     """Build the site of one variant, all its languages, into ``out_dir``.
 
@@ -136,14 +158,7 @@ def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[st
         staged = stage(variant, work / "docs", pdf_dir, {k: v for k, v in (inputs or {}).items() if k != "pdf"})
         config = write_config(staged, variant.root, work / "mkdocs.yml", out_dir)
         run_mkdocs(config, staged)
-        split_by_language(out_dir, staged.languages, staged.default_language)
-        if not variant.site_url:  # mkdocs would list 'None/…' addresses: without site_url there is no sitemap to give
-            for name in ("sitemap.xml", "sitemap.xml.gz"):
-                (out_dir / name).unlink(missing_ok=True)
-        _sitemaps_beside_pages(out_dir)
-        base = urlsplit(variant.site_url).path or "/"
-        _fix_404_language_links(out_dir, variant.default_language, base if base.endswith("/") else base + "/")
-        _readable(out_dir)
+        finish_site(out_dir, variant)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -157,4 +172,4 @@ def build_site(variant: ResolvedVariant, out_dir: Path, *, pdf_dir: Path | None 
     return out_dir
 
 
-__all__ = ["build_site", "run_mkdocs", "mkdocs_command", "mkdocs_env", "check_site_config", "explain", "render"]
+__all__ = ["build_site", "finish_site", "run_mkdocs", "mkdocs_command", "mkdocs_env", "check_site_config", "explain", "render"]
