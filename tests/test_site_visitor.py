@@ -376,6 +376,7 @@ def test_browser_shows_the_problems_at_the_top_of_the_preview(serving, browser, 
     try:
         page.goto(url + "basics/safety.html")
         notice = page.locator("#manualkit-preview-problems")
+        notice.wait_for(state="visible", timeout=15000)  # the live-reload script may reload the page once
         assert notice.is_visible()
         assert notice.bounding_box()["y"] == 0
         assert "manual/basics/safety.nb.md:" in notice.inner_text()

@@ -212,7 +212,10 @@ def stored_key(build_root: Path, variant_id: str, output_name: str) -> str | Non
 
 
 def forget_key(build_root: Path, variant_id: str, output_name: str) -> None:
-    key_file(build_root, variant_id, output_name).unlink(missing_ok=True)
+    try:
+        key_file(build_root, variant_id, output_name).unlink(missing_ok=True)
+    except (NotADirectoryError, PermissionError):
+        pass  # no key can be there; the build itself says why the folder cannot be written
 
 
 def remember_key(build_root: Path, variant_id: str, output_name: str, key: str) -> None:
