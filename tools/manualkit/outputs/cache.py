@@ -26,13 +26,14 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from contextlib import contextmanager
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterator
+
+from manualkit.outputs.staging import write_atomically
 
 PACKAGE = Path(__file__).resolve().parents[1]  # tools/manualkit
 TOOL_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pymdown-extensions", "Markdown",
@@ -219,7 +220,7 @@ def forget_key(build_root: Path, variant_id: str, output_name: str) -> None:
 
 
 def remember_key(build_root: Path, variant_id: str, output_name: str, key: str) -> None:
-    _atomic_write(key_file(build_root, variant_id, output_name),
+    write_atomically(key_file(build_root, variant_id, output_name),
                   json.dumps({"key": key, "output": output_name, "variant": variant_id}).encode("utf-8"))
 
 
@@ -230,18 +231,6 @@ def clear(build_root: Path) -> None:
         for folder in build_root.iterdir():
             if folder.is_dir() and (folder / ".cache").is_dir():
                 shutil.rmtree(folder / ".cache", ignore_errors=True)
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # ---- pieces (pandoc results, PDFs) ---------------------------------------------------------
@@ -274,7 +263,7 @@ class Pieces:
         self.made.append((kind, name))
         made_here.append((kind, name))
         try:
-            _atomic_write(self._path(kind, key), data)
+            write_atomically(self._path(kind, key), data)
         except OSError:
             pass  # a cache that cannot be written only costs time
 

@@ -132,4 +132,18 @@ def staged_output(final: Path, *, wait: float = 0.0) -> Iterator[Path]:
         shutil.rmtree(old, ignore_errors=True)
 
 
-__all__ = ["staged_output", "build_lock", "ensure_writable", "recover", "LOCK_NAME"]
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write one file so that a reader sees the old or the new content, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+
+__all__ = ["write_atomically", "staged_output", "build_lock", "ensure_writable", "recover", "LOCK_NAME"]

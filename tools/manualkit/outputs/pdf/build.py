@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,17 +142,10 @@ def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool
     pdf = runner.handout_pdf(doc, log) if handout else runner.pdf(doc, log)
     if handout and mod is not None:
         _handout_pages_warning(pdf, doc, mod, log)
-    from manualkit.outputs.staging import ensure_writable
+    from manualkit.outputs.staging import ensure_writable, write_atomically
 
     ensure_writable(target.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pdf)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(target, pdf)
     return target
 
 
