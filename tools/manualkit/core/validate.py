@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from manualkit.core import model as m
 from manualkit.core import readability, terms
@@ -13,9 +13,6 @@ from manualkit.core.links import check_link
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
 
-if TYPE_CHECKING:
-    from manualkit.core.adaptation import Adaptation
-    from manualkit.core.overlay import WModule
 
 LIX_LIMIT = 40
 SESSION_TITLES = {"goals": "Mål for økten / Goals of the session", "materials": "Materiell / Materials",
@@ -176,10 +173,11 @@ def _check_readability(mod: m.Module) -> list[Problem]:
             longest = " | ".join(f'"{s}"' for s in readability.longest_sentences(f.body_text))
             out.append(make("W903", f.path, f.body_line, 1, lix=score, limit=LIX_LIMIT, longest=longest))
     return out
-def check_variant(manual: m.Manual, a: "Adaptation", mods: dict[str, "WModule"],
+def check_variant(manual: m.Manual, a: Any, mods: dict[str, Any],
                   values: dict[str, variables.Value]) -> list[Problem]:
     """Checks that depend on the variant, on its text after the overlay: references, variables
-    and placeholders. Every text chunk is parsed once."""
+    and placeholders. Every text chunk is parsed once. ``a`` is the Adaptation and ``mods`` the
+    overlay's working copy (core/overlay.py); not imported here, as both import this module."""
     root = Path(manual.root)
     problems: list[Problem] = []
     base_index = section_index(manual)
