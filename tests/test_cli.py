@@ -146,3 +146,13 @@ def test_internal_error_is_one_short_message(tree, monkeypatch):
 def test_repository_manual_passes_check():
     code, out, _ = run_cli("--root", str(REPO), "check")
     assert code == 0, out
+
+
+def test_a_folder_that_cannot_be_written_is_a_plain_message(tree, tmp_path):
+    root = tree()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "schemas", "--out", str(blocker / "schemas"))
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"manual: cannot use {blocker / 'schemas'}")
+    assert "internal error" not in err and "Traceback" not in err

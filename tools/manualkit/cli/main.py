@@ -132,6 +132,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a folder or file the command was told to use cannot be read or written
+        where = f" {exc.filename}" if exc.filename else ""
+        _say(f"manual: cannot use{where}: {exc.strerror or exc}",
+             "check that the folder exists and that you may write to it, or choose another with --out")
+        return EXIT_PROBLEMS
     except Exception as exc:  # noqa: BLE001 - one short message instead of a traceback
         _say(f"manual: internal error ({type(exc).__name__}: {exc})",
              "this is a bug in the toolkit, not in your text; set MANUALKIT_DEBUG=1 for details and report it")
