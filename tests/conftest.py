@@ -133,3 +133,21 @@ def run_cli(*args: str) -> tuple[int, str, str]:
         finally:
             commands.OUT = old
     return code, out.getvalue(), err.getvalue()
+
+
+# The FRAME coding of one change, as adaptation tests append it to a change record.
+FRAME = """\
+    frame:
+      when: implementation
+      planned: planned-proactive
+      decided_by: [programme-manager]
+      modified: content
+      level: organisation
+      nature: tailoring
+      fidelity: consistent
+      goals: [improve-fit]
+      reasons: {text: Lokale forhold, level: organisation}
+    description: {nb: En endring, en: A change}
+    approved_by: Programansvarlig (eksempel)
+    date: 2026-11-01
+"""

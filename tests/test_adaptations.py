@@ -6,26 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli, write_tree
+from conftest import FRAME, run_cli, write_tree
 from manualkit.core.project import load_project
 
 ADAPT = "adaptations/testby/adaptation.yml"
 
-FRAME = """\
-    frame:
-      when: implementation
-      planned: planned-proactive
-      decided_by: [programme-manager]
-      modified: content
-      level: organisation
-      nature: tailoring
-      fidelity: consistent
-      goals: [improve-fit]
-      reasons: {text: Lokale forhold, level: organisation}
-    description: {nb: En endring, en: A change}
-    approved_by: Programansvarlig (eksempel)
-    date: 2026-11-01
-"""
 
 HEAD = """\
 id: testby

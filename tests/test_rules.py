@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INTRO_NB, MANUAL_YML, intro_hash, INTRO_EN
+from conftest import FRAME, INTRO_NB, MANUAL_YML, intro_hash, INTRO_EN
 from manualkit.core.project import load_project
 
 NB = "manual/basics/intro.nb.md"
@@ -312,21 +312,7 @@ name: {nb: Testby kommune, en: Testby municipality}
 base_version: 1.0.0
 languages: [nb, en]
 """
-VARIANT_FRAME = """\
-    frame:
-      when: implementation
-      planned: planned-proactive
-      decided_by: [programme-manager]
-      modified: content
-      level: organisation
-      nature: tailoring
-      fidelity: consistent
-      goals: [improve-fit]
-      reasons: {text: Lokale forhold, level: organisation}
-    description: {nb: En endring, en: A change}
-    approved_by: Programansvarlig (eksempel)
-    date: 2026-11-01
-"""
+VARIANT_FRAME = FRAME
 
 
 def model_set(field: str, value: str, extra: str = "") -> str:
