@@ -134,9 +134,9 @@ def test_new_module_refuses_unknown_part(tree):
 
 
 def test_internal_error_is_one_short_message(tree, monkeypatch):
-    import manualkit.cli.commands as commands
+    import manualkit.core.project as project
     root = tree()
-    monkeypatch.setattr(commands, "load_project", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(project, "load_project", lambda *a, **k: 1 / 0)
     code, out, err = run_cli("--root", str(root), "check")
     assert code == 3
     assert err.splitlines()[0] == "manual: internal error (ZeroDivisionError: division by zero)"

@@ -542,3 +542,17 @@ def test_interface_texts_in_locales_are_checked_like_titles(tree):
     nb.write_text("\n".join(lines), encoding="utf-8")
     got = [(p.code, p.path, p.line) for p in load_project(root, ["base"]).problems]
     assert ("E801", "locales/nb.yml", index + 1) in got and ("E807", "locales/nb.yml", index + 1) in got
+
+
+def test_a_fence_line_the_site_reads_as_text_is_checked_like_text():
+    """'```<script>…' opens a code block for CommonMark but is a paragraph for Python-Markdown (the
+    site): the checker scans such an opening line too (found by the hypothesis test above)."""
+    from manualkit.core.body import parse_body
+
+    for line, code in (("```<script>alert('x')</script>", "E801"),
+                       ("```[a](https://example.org/){: onclick=\"alert(1)\" }", "E811"),
+                       ("~~~ <img src=x onerror=alert(1)>", "E801")):
+        _body, problems = parse_body(line + "\nx\n```\n", "manual/x/m.nb.md", 1)
+        assert code in {p.code for p in problems}, line
+    _body, problems = parse_body("```python\nprint(1)\n```\n", "manual/x/m.nb.md", 1)
+    assert not problems

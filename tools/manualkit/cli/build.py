@@ -11,7 +11,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from manualkit.cli.format import print_problems
-from manualkit.core.resolved import BASE, variants_for
+from manualkit.core.variants import BASE, variants_for
 
 
 def add_arguments(b) -> None:
@@ -20,16 +20,38 @@ def add_arguments(b) -> None:
 
 
 def run(root: Path, args: Namespace) -> int:
-    from manualkit.cli.loading import _variants, load_buildable
-    from manualkit.core.problems import BuildRefused
-    from manualkit.core.project import load_project
-    from manualkit.outputs.runner import build_all
-    from manualkit.release import pinned
+    from manualkit.cli import project_cache
     from manualkit.release.state import release_info
 
     out_ = sys.stdout  # looked up at call time, so a caller's redirect is honoured
     current = release_info(root)
-    project = load_project(root, variants_for(args.variant) if args.variant else None, release=current)
+    use_cache = not getattr(args, "no_cache", False)
+    options = {"variant": args.variant, "only": sorted(args.only or []), "base": getattr(args, "base", "pinned")}
+    stamp = project_cache.stamp_path(root, options, current) if use_cache else None
+    done = project_cache.read_stamp(stamp, root / "build") if stamp else None
+    if done is not None:  # nothing this build reads has changed, and its outputs are in place
+        out_.write("".join(note + "\n" for note in done.notes))
+        if done.warnings:
+            print_problems(list(done.warnings), "text", out_)
+        out_.write("".join(f"unchanged {variant} {output}\n" for variant, output, _f, _k in done.outputs))
+        return 0
+    failures = _build(root, args, out_, current, use_cache, stamp,
+                      lambda: project_cache.stamp_path(root, options, current) == stamp)
+    return 1 if failures else 0
+
+
+def _build(root: Path, args: Namespace, out_, current, use_cache: bool, stamp: Path | None, unchanged_since) -> list[str]:
+    from manualkit.cli.loading import _variants, load_buildable
+    from manualkit.cli.project_cache import Stamp, load_project_cached, write_stamp
+    from manualkit.core.problems import BuildRefused
+    from manualkit.outputs import cache
+    from manualkit.outputs.registry import in_order
+    from manualkit.outputs.runner import build_all
+    from manualkit.release import pinned
+
+    notes: list[str] = []
+    project = load_project_cached(root, variants_for(args.variant) if args.variant else None, release=current,
+                                  use_cache=use_cache)
     if args.variant and project.manual is not None:
         project.require_variant(args.variant)
     names = _variants(project, args.variant) if project.manual is not None else []
@@ -44,6 +66,7 @@ def run(root: Path, args: Namespace) -> int:
         pin = pinned.plan(root, name, a.base_version, current, f"{a.path}:{line}")
         if pin.note:
             out_.write(pin.note + "\n")
+            notes.append(pin.note)
         if pin.tag:
             by_tag.setdefault(pin.tag, []).append(name)
         else:
@@ -61,7 +84,12 @@ def run(root: Path, args: Namespace) -> int:
         print_problems(warnings, "text", out_)
     out = root / "build"
     failures = build_all([project.resolutions[v] for v in from_current], out, only=args.only or None, log=out_,
-                         use_cache=not getattr(args, "no_cache", False), jobs=getattr(args, "jobs", None))
+                         use_cache=use_cache, jobs=getattr(args, "jobs", None))
+    if stamp is not None and not failures and not by_tag:  # the next run with nothing changed can say so at once
+        chosen = in_order(args.only or None)
+        made = [(v, o.name, o.folder, cache.stored_key(out, v, o.name)) for v in from_current for o in chosen]
+        if all(key for *_rest, key in made) and unchanged_since():  # nothing edited while it was building
+            write_stamp(stamp, Stamp(tuple(notes), tuple(warnings), tuple(made)))
     for tag, group in by_tag.items():
         out_.write(f"building {', '.join(group)} from release {tag[1:]} (tag {tag})\n")
         with pinned.checkout(root, tag, group) as tmp:
@@ -70,8 +98,8 @@ def run(root: Path, args: Namespace) -> int:
             for w in [p for p in old.problems if not p.is_error and any(p.path.startswith(f"adaptations/{v}/") for v in group)]:
                 print_problems([w], "text", out_)
             failures += build_all([old.resolutions[v] for v in group], out, only=args.only or None, log=out_,
-                         use_cache=not getattr(args, "no_cache", False), jobs=getattr(args, "jobs", None))
-    return 1 if failures else 0
+                         use_cache=use_cache, jobs=getattr(args, "jobs", None))
+    return failures
 
 
 __all__ = ["run", "add_arguments"]

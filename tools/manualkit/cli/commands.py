@@ -6,28 +6,30 @@ from argparse import Namespace
 from pathlib import Path
 from typing import Callable
 
-from manualkit.core import model as m
 from manualkit.cli import publish, release
-from manualkit.cli.format import print_problems, summary
-from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
-from manualkit.core.project import Project, load_project
+from manualkit.cli.format import print_problems
+from manualkit.core.problems import UsageError
 from manualkit.cli.loading import _variants, load_buildable
-from manualkit.core.resolved import BASE, variants_for
+from manualkit.core.variants import BASE, variants_for
 
 OUT = sys.stdout
 
 
-def _failing(project: Project, strict: bool = False) -> list:
-    return [p for p in project.problems if p.is_error or strict]
+def load_project(root: Path, variants: list[str] | None = None, **kw):
+    """The loader, imported when a command needs it (`manual check` answered from the cache does not)."""
+    from manualkit.core.project import load_project as load
+
+    return load(root, variants, **kw)
 
 
 def cmd_check(root: Path, args: Namespace) -> int:
-    wanted = None if not args.variant else variants_for(args.variant)
-    project = load_project(root, wanted, render=False)
-    if args.variant and project.manual is not None and args.variant not in project.broken_variants:
-        _variants(project, args.variant)  # an unknown name; a broken variant's problems are listed below
-    print_problems(project.problems, args.format, OUT)
-    return 1 if _failing(project, args.strict) else 0
+    from manualkit.cli.project_cache import checked
+
+    result = checked(root, None if not args.variant else variants_for(args.variant))
+    if args.variant and result.loaded and args.variant not in result.broken:
+        result.require_variant(args.variant)  # an unknown name; a broken variant's problems are listed below
+    print_problems(list(result.problems), args.format, OUT)
+    return 1 if [p for p in result.problems if p.is_error or args.strict] else 0
 
 
 def cmd_build(root: Path, args: Namespace) -> int:
@@ -175,7 +177,7 @@ def _docx_run(root: Path, args: Namespace) -> int:
     return run(root, args)
 
 
-__all__ = ["summary", "m"]
+__all__ = ["COMMANDS", "load_project"]
 
 
 def _module_command(name: str, root: Path, args: Namespace) -> int:

@@ -12,7 +12,6 @@ preview (`manual serve`), until Ctrl-C.
 from __future__ import annotations
 
 import functools
-import http.server
 import json
 import os
 import re
@@ -23,8 +22,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from argparse import Namespace
 from pathlib import Path
 
@@ -128,66 +125,75 @@ def _free(port: int, what: str, flag: str) -> None:
                                  hint=f"another editor may be running; try: manual editor --serve {flag} {port + 10}") from exc
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml",
-                      ".js": "text/javascript", ".css": "text/css"}
+@functools.lru_cache(maxsize=1)
+def _editor_handler():
+    """The request handler class (made on first use: http.server is not imported for other commands)."""
+    import http.server
+    import urllib.error
+    import urllib.request
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
-        pass
+    class _Quiet(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".yml": "text/yaml",
+                          ".js": "text/javascript", ".css": "text/css"}
 
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's name
+            pass
+
+        def end_headers(self) -> None:
+            self.send_header("Cache-Control", "no-store")
+            super().end_headers()
 
 
-class _EditorHandler(_Quiet):
-    """admin/ as static files; /api/v1 forwarded to decap-server, and every saved module formatted."""
+    class _EditorHandler(_Quiet):
+        """admin/ as static files; /api/v1 forwarded to decap-server, and every saved module formatted."""
 
-    backend = ""  # http://127.0.0.1:PORT/api/v1
-    root = Path(".")
-    log = sys.stdout
+        backend = ""  # http://127.0.0.1:PORT/api/v1
+        root = Path(".")
+        log = sys.stdout
 
-    def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
-        if self.path.split("?")[0] != "/api/v1":
-            self.send_error(404)
-            return
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        req = urllib.request.Request(self.backend, data=body, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                status, data = resp.status, resp.read()
-        except urllib.error.HTTPError as exc:
-            status, data = exc.code, exc.read()
-        except OSError as exc:
-            status, data = 502, json.dumps({"error": f"decap-server: {exc}"}).encode()
-        if status == 200:
-            self._after(body)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def _after(self, body: bytes) -> None:
-        """After a save: write the saved modules' front matter the way the toolkit does (manual fmt)."""
-        try:
-            msg = json.loads(body)
-        except ValueError:
-            return
-        if msg.get("action") != "persistEntry":
-            return
-        params = msg.get("params") or {}
-        files = params.get("dataFiles") or ([params["entry"]] if params.get("entry") else [])
-        paths = [self.root / str(d.get("path")) for d in files if isinstance(d, dict)]
-        modules = [p for p in paths if p.suffix == ".md" and p.parent.parent == self.root / "manual" and p.is_file()]
-        if modules:
-            from manualkit.cli.fmt import format_paths
-
+        def do_POST(self) -> None:  # noqa: N802 - the stdlib's name
+            if self.path.split("?")[0] != "/api/v1":
+                self.send_error(404)
+                return
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            req = urllib.request.Request(self.backend, data=body, headers={"Content-Type": "application/json"})
             try:
-                format_paths(self.root, modules, check=False, out=self.log)
-            except ManualkitError as exc:
-                self.log.write(f"manual fmt: {exc.message}\n")
-            self.log.flush()
+                with urllib.request.urlopen(req, timeout=60) as resp:
+                    status, data = resp.status, resp.read()
+            except urllib.error.HTTPError as exc:
+                status, data = exc.code, exc.read()
+            except OSError as exc:
+                status, data = 502, json.dumps({"error": f"decap-server: {exc}"}).encode()
+            if status == 200:
+                self._after(body)
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _after(self, body: bytes) -> None:
+            """After a save: write the saved modules' front matter the way the toolkit does (manual fmt)."""
+            try:
+                msg = json.loads(body)
+            except ValueError:
+                return
+            if msg.get("action") != "persistEntry":
+                return
+            params = msg.get("params") or {}
+            files = params.get("dataFiles") or ([params["entry"]] if params.get("entry") else [])
+            paths = [self.root / str(d.get("path")) for d in files if isinstance(d, dict)]
+            modules = [p for p in paths if p.suffix == ".md" and p.parent.parent == self.root / "manual" and p.is_file()]
+            if modules:
+                from manualkit.cli.fmt import format_paths
+
+                try:
+                    format_paths(self.root, modules, check=False, out=self.log)
+                except ManualkitError as exc:
+                    self.log.write(f"manual fmt: {exc.message}\n")
+                self.log.flush()
+
+    return _EditorHandler
 
 
 class EditorServer:
@@ -222,7 +228,9 @@ class EditorServer:
             self.procs.append(subprocess.Popen(
                 [sys.executable, "-m", "manualkit.cli", "--root", str(self.root), "serve", "--port", str(self.preview_port)],
                 env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}, cwd=str(self.root)))
-        handler_class = type("Handler", (_EditorHandler,), {
+        import http.server
+
+        handler_class = type("Handler", (_editor_handler(),), {
             "backend": f"http://{HOST}:{self.backend_port}/api/v1", "root": self.root, "log": self.log})
         handler = functools.partial(handler_class, directory=str(self.out))
         self.httpd = http.server.ThreadingHTTPServer((HOST, self.port), handler)
@@ -230,6 +238,8 @@ class EditorServer:
         self._wait_for_backend()
 
     def _wait_for_backend(self, seconds: float = 60) -> None:
+        import urllib.request
+
         deadline = time.monotonic() + seconds
         req = urllib.request.Request(f"http://{HOST}:{self.backend_port}/api/v1", data=b'{"action":"info"}',
                                      headers={"Content-Type": "application/json"})

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from manualkit.cli.format import print_problems
 from manualkit.core.problems import BuildRefused
-from manualkit.core.project import Project, load_project
+
+if TYPE_CHECKING:
+    from manualkit.core.project import Project
 
 
 def _variants(project: Project, variant: str | None) -> list[str]:
@@ -21,7 +24,9 @@ def load_buildable(root: Path, variants: list[str] | None = None, what: str = "n
     """Load the project and pass the gate: errors are printed and nothing is built."""
     from manualkit.release.state import release_info
 
-    project = load_project(root, variants, release=release or release_info(root))
+    from manualkit.cli.project_cache import load_project_cached
+
+    project = load_project_cached(root, variants, release=release or release_info(root))
     if variant and project.manual is not None:
         project.require_variant(variant)
     try:

@@ -152,7 +152,7 @@ def _say(msg: str, hint: str = "") -> None:
 
 
 def _root(given: Path | None) -> Path:
-    from manualkit.core.project import find_root
+    from manualkit.core.layout import find_root
 
     if given is not None:
         if not (given / "manual" / "manual.yml").is_file():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from manualkit.cli.format import print_problems
 from manualkit.core.problems import ManualkitError
-from manualkit.core.resolved import BASE, variants_for
+from manualkit.core.variants import BASE, variants_for
 
 PUBLISH = Path("build") / "publish"
 

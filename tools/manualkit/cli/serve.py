@@ -97,7 +97,8 @@ class Preview:
 
     def _build(self, variant) -> str:
         """Stage, then a dirty build when only page text changed, else a full one. Returns which."""
-        from manualkit.outputs.site.build import check_site_config, finish_site, run_mkdocs
+        from manualkit.outputs.site.build import check_site_config, finish_site
+        from manualkit.outputs.site.warm import run_mkdocs_here as run_mkdocs  # no new interpreter per edit
         from manualkit.outputs.staging import staged_output
         from manualkit.outputs.site.config import write_config
         from manualkit.outputs.site.stage import plan, write_docs

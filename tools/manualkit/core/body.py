@@ -12,6 +12,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from manualkit.core.markdown_scan import MAX_INLINE, Link, links as scan_links, mask_code_spans, source_findings
@@ -162,7 +163,17 @@ def parse_heading(line: str) -> tuple[int, str, str | None, bool, list[str]] | N
 
 
 def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> tuple[Body, list[Problem]]:
-    """Parse a module or overlay body whose first line is line ``first_line`` of file ``rel``."""
+    """Parse a module or overlay body whose first line is line ``first_line`` of file ``rel``.
+
+    Memoised: every variant parses the same base sections again after its overlay, so the
+    result (immutable, apart from the fresh list of problems) is kept per text and position.
+    """
+    body, problems = _parse_body(text, rel, first_line, check)
+    return body, list(problems)
+
+
+@lru_cache(maxsize=8192)
+def _parse_body(text: str, rel: str, first_line: int, check: bool) -> tuple[Body, tuple[Problem, ...]]:
     problems: list[Problem] = []
     lines = text.split("\n")
     headings: list[Heading] = []
@@ -206,6 +217,8 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
             info = fm.group(2).strip()
             if info.startswith("{=") or info.startswith("{ ="):
                 add("E803", lineno, 1, format=info.strip("{}= ") or "format")
+            if check and ("<" in info or "{" in info):  # the site's Markdown may read it as text, not as a fence
+                _report_findings(source_findings(raw, lineno), lineno, add)
             target.append(raw)
             continue
 
@@ -230,13 +243,7 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
         callout = CALLOUT_OPEN_RE.match(masked.strip()) if head == ":::" else None
         if check and ("<" in masked or "{" in masked):
             skip = heading_attr_col(masked) if h else (masked.find("{") if callout else -1)
-            for found in source_findings(masked, lineno, skip_attr_at=skip):
-                if found.kind == "html":
-                    add("E801", lineno, found.col, tag=found.text)
-                elif found.kind == "attrs":
-                    add("E811", lineno, found.col, attrs=found.text)
-                else:
-                    add("E813", lineno, found.col)
+            _report_findings(source_findings(masked, lineno, skip_attr_at=skip), lineno, add)
         if h:
             level, title, hid, core, bad = h
             if level == 1:
@@ -297,7 +304,17 @@ def parse_body(text: str, rel: str, first_line: int, *, check: bool = True) -> t
     secs = tuple(Section(sid, title, core, line, "\n".join(body_lines), rel)
                  for sid, title, core, line, body_lines in sections)
     body = Body("\n".join(preamble), secs, tuple(headings), tuple(links), tuple(kinds))
-    return body, problems
+    return body, tuple(problems)
+
+
+def _report_findings(found_all, lineno: int, add) -> None:
+    for found in found_all:
+        if found.kind == "html":
+            add("E801", lineno, found.col, tag=found.text)
+        elif found.kind == "attrs":
+            add("E811", lineno, found.col, attrs=found.text)
+        else:
+            add("E813", lineno, found.col)
 
 
 def _check_private(text: str, first_line: int, add) -> None:

@@ -20,8 +20,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from markdown_it import MarkdownIt
-
 MAX_CHUNK_LINES = 200
 MAX_INLINE = 20_000
 MAX_PER_LINE = 10  # findings reported per line: a line of 300 000 tags needs one message, not all
@@ -54,15 +52,16 @@ class Found:
     text: str
 
 
-def _parser() -> MarkdownIt:
+@lru_cache(maxsize=1)
+def _parser():
+    """markdown-it, set up once, when the first text is parsed (a stored result needs none)."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"maxNesting": 40}).enable("table")
     md.validateLink = lambda url: True  # see every target, javascript: included: the checker judges them
     md.normalizeLink = lambda url: url  # as written (entities and backslashes already resolved)
     md.core.ruler.disable("inline")  # run per inline run below, so a huge one can be refused
     return md
-
-
-_MD = _parser()
 
 
 def code_spans(line: str) -> list[tuple[int, int]]:
@@ -210,7 +209,8 @@ def _parse_chunk(text: str) -> tuple[tuple, tuple]:
     found_links: list[tuple] = []
     found: list[tuple] = []
     env: dict = {}
-    for tok in _MD.parse(text, env):
+    md = _parser()
+    for tok in md.parse(text, env):
         if tok.type != "inline" or not tok.map:
             continue
         row = tok.map[0]
@@ -220,7 +220,7 @@ def _parse_chunk(text: str) -> tuple[tuple, tuple]:
         if "[" not in tok.content and "<" not in tok.content:
             continue
         children: list = []
-        _MD.inline.parse(tok.content, _MD, env, children)
+        md.inline.parse(tok.content, md, env, children)
         found_links += _links_in(children, lines, row)
     for label, ref in (env.get("references") or {}).items():
         row = (ref.get("map") or [0])[0]

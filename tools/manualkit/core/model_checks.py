@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from manualkit.core import model as m
@@ -53,6 +54,25 @@ def session_plans(order: dict[str, list[str]], mods: dict[str, WModule], lang: s
     return tuple(out)
 
 
+@lru_cache(maxsize=8192)
+def dose_figures(chunk: str) -> tuple[tuple[str, int, str, tuple[int, ...]], ...]:
+    """Caseloads and durations written in a text: (kind, offset, the number as written, numbers).
+
+    Memoised per text (every variant holds the same base sections); the cheap word test first
+    spares the regular expressions the many texts that name neither families nor months.
+    """
+    low = chunk.lower()
+    out: list[tuple[str, int, str, tuple[int, ...]]] = []
+    if "famil" in low:
+        for found in CASELOAD_RE.finditer(chunk):
+            word = found[1].lower()
+            out.append(("caseload", found.start(), found[1], (int(word) if word.isdigit() else NUMBER_WORDS[word],)))
+    if "måned" in low or "månad" in low or "month" in low:
+        for found in DURATION_RE.finditer(chunk):
+            out.append(("duration", found.start(), found[1] + "–" + found[2], (int(found[1]), int(found[2]))))
+    return tuple(out)
+
+
 def _text_checks(model: Intervention, mods: dict[str, WModule], variant: str) -> list[Problem]:
     where = f" in variant {variant}" if variant else ""
     out: list[Problem] = []
@@ -63,17 +83,14 @@ def _text_checks(model: Intervention, mods: dict[str, WModule], variant: str) ->
                 continue
             chunks = [(text.preamble, text.origin, text.preamble_line)] + [(s.text, s.origin, s.line) for s in text.sections]
             for chunk, origin, first in chunks:
-                for found in CASELOAD_RE.finditer(chunk):
-                    word = found[1].lower()
-                    n = int(word) if word.isdigit() else NUMBER_WORDS[word]
-                    if n != model.caseload_max:
-                        out.append(make("W1111", origin, first + chunk.count("\n", 0, found.start()), 0, found=found[1],
+                for kind, offset, written, numbers in dose_figures(chunk):
+                    line = first + chunk.count("\n", 0, offset)
+                    if kind == "caseload" and numbers[0] != model.caseload_max:
+                        out.append(make("W1111", origin, line, 0, found=written,
                                         model=model.caseload_max, variant=where))
-                for found in DURATION_RE.finditer(chunk):
-                    got = (int(found[1]), int(found[2]))
-                    if got != want:
-                        out.append(make("W1112", origin, first + chunk.count("\n", 0, found.start()), 0,
-                                        found=f"{got[0]}–{got[1]}", model=f"{want[0]}–{want[1]}", variant=where))
+                    elif kind == "duration" and numbers != want:
+                        out.append(make("W1112", origin, line, 0, found=f"{numbers[0]}–{numbers[1]}",
+                                        model=f"{want[0]}–{want[1]}", variant=where))
     return out
 
 

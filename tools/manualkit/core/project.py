@@ -9,10 +9,12 @@ from pathlib import Path
 
 from manualkit.core import model as m
 from manualkit.core.adaptation import Adaptation, load_adaptations, load_frame_vocab
-from manualkit.core.problems import BuildRefused, ManualkitError, Problem, UsageError
+from manualkit.core.problems import BuildRefused, Problem, UsageError
 from manualkit.core.release import ReleaseInfo
 from manualkit.core.resolve import resolve
-from manualkit.core.resolved import BASE, ResolvedVariant, variants_for
+from manualkit.core.resolved import BASE, ResolvedVariant, variants_for  # noqa: F401 (variants_for re-exported)
+from manualkit.core.layout import find_root  # noqa: F401 (re-exported)
+from manualkit.core.variants import require_variant
 from manualkit.core.statement import read_record
 from manualkit.core.terms import check_overlays
 from manualkit.core.validate import validate_manual
@@ -38,17 +40,7 @@ class Project:
 
     def require_variant(self, variant: str) -> None:
         """Raise a message a person can act on when ``variant`` cannot be used."""
-        if variant in self.variants:
-            return
-        if variant in self.broken_variants:
-            mine = [p for p in self.errors if p.path.startswith(f"adaptations/{variant}/")]
-            first = f" The first: {mine[0].path}:{mine[0].line}: {mine[0].message}." if mine else ""
-            raise ManualkitError(f"variant '{variant}' cannot be used: adaptations/{variant}/adaptation.yml has "
-                                 f"{len(mine)} error{'' if len(mine) == 1 else 's'}.{first}",
-                                 hint=f"run: manual check --variant {variant}")
-        from manualkit.core.schema import suggest
-        raise UsageError(f"there is no variant '{variant}'",
-                         hint=suggest(variant, self.variants) or f"variants: {', '.join(self.variants)}")
+        require_variant(variant, self.variants, self.broken_variants, self.errors)
 
     def gate(self, what: str = "nothing was built") -> None:
         """The one rule before anything is built or previewed: no output from a manual with errors."""
@@ -64,13 +56,6 @@ class Project:
 
     def adaptation(self, variant: str) -> Adaptation | None:
         return next((a for a in self.adaptations if a.id == variant), None)
-
-
-def find_root(start: Path) -> Path | None:
-    for p in [start, *start.parents]:
-        if (p / "manual" / "manual.yml").is_file():
-            return p
-    return None
 
 
 def load_project(root: Path, variants: list[str] | None = None, *, render: bool = True,

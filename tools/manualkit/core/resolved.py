@@ -16,7 +16,7 @@ from manualkit.core.problems import Problem
 from manualkit.core.release import ReleaseInfo
 from manualkit.core.variables import Value
 
-BASE = "base"
+from manualkit.core.variants import BASE, variants_for  # noqa: F401 (re-exported)
 ABOUT_ID = "about-this-version"
 GLOSSARY_ID = "glossary"
 
@@ -191,8 +191,3 @@ class ResolvedVariant:
 
     def manual(self, lang: str) -> ResolvedManual:
         return self.manuals[lang]
-
-
-def variants_for(variant: str) -> list[str]:
-    """The variants to load for ``variant``: the base manual, and the municipality when one is asked for."""
-    return [BASE] if variant == BASE else [BASE, variant]

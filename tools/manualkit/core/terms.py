@@ -23,6 +23,7 @@ class Deprecated:
     word: str
     preferred: str
     term_id: str
+    needle: str = ""  # the first word, lower case: a text without it cannot match (a cheap test first)
 
 
 def deprecated_by_lang(manual: m.Manual) -> dict[str, list[Deprecated]]:
@@ -32,7 +33,8 @@ def deprecated_by_lang(manual: m.Manual) -> dict[str, list[Deprecated]]:
             for w in words:
                 body = r"\s+".join(re.escape(part) for part in w.split())
                 pat = re.compile(rf"(?<![\w-]){body}(?![\w-])", re.IGNORECASE)
-                out.setdefault(lang, []).append(Deprecated(pat, w, t.term.get(lang, ""), t.id))
+                needle = w.split()[0].lower() if w.split() else ""
+                out.setdefault(lang, []).append(Deprecated(pat, w, t.term.get(lang, ""), t.id, needle))
     return out
 
 
@@ -44,6 +46,10 @@ def _mask(text: str) -> str:
 
 
 def check_text(text: str, rel: str, first_line: int, terms: list[Deprecated]) -> list[Problem]:
+    low = text.lower()
+    terms = [d for d in terms if d.needle in low]
+    if not terms:
+        return []
     masked = _mask(text)
     out: list[Problem] = []
     for d in terms:

@@ -13,9 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
-from jinja2.sandbox import SandboxedEnvironment
-
 from manualkit.core.problems import Problem, make
 
 
@@ -29,51 +26,20 @@ class Value:
     line: int
 
 
-class LimitedSandbox(SandboxedEnvironment):
-    """Jinja's sandbox with limits: no range longer than 1000, no arithmetic on huge numbers.
+def environment():
+    """A new sandbox, as the text is rendered in (core/sandbox.py)."""
+    from manualkit.core.sandbox import environment as make
 
-    Content only ever renders plain ``{{ name }}`` (see :func:`render`), so nothing reaches these
-    limits in practice; they stand in case a template with logic ever gets through.
-    """
-
-    MAX_RANGE = 1000  # enforced by _limited_range
-    _MAX_NUMBER = 10 ** 12
-    intercepted_binops = frozenset({"*", "**"})  # these go through call_binop (and are not folded early)
-
-    def call_binop(self, context, operator, left, right):
-        if operator in ("**", "*") and any(isinstance(x, (int, float, str, list, tuple)) and not isinstance(x, bool)
-                                                 for x in (left, right)):
-            sizes = [abs(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else len(x)
-                     if isinstance(x, (str, list, tuple)) else 0 for x in (left, right)]
-            if operator != "*" or max(sizes) > self._MAX_NUMBER or sizes[0] * sizes[1] > self._MAX_NUMBER:
-                from jinja2.exceptions import SecurityError
-
-                raise SecurityError(f"the operation '{operator}' is not allowed in the manual's text")
-        return super().call_binop(context, operator, left, right)
+    return make()
 
 
-def _limited_range(*args: int) -> range:
-    found = range(*args)
-    if len(found) > LimitedSandbox.MAX_RANGE:
-        raise OverflowError(f"a range longer than {LimitedSandbox.MAX_RANGE} is not allowed")
-    return found
+@functools.lru_cache(maxsize=1)
+def _env():
+    """The sandbox (core/sandbox.py), made when a text first needs Jinja: a command that only reads
+    a stored result (cli/project_cache.py) never imports Jinja."""
+    return environment()
 
 
-def environment() -> SandboxedEnvironment:
-    env = _environment()
-    env.globals["range"] = _limited_range  # Jinja's own safe_range allows 100 000
-    return env
-
-
-def _environment() -> SandboxedEnvironment:
-    return LimitedSandbox(
-        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        comment_start_string="<#jinja-comment#", comment_end_string="#jinja-comment#>",
-        line_statement_prefix=None, line_comment_prefix=None,
-    )
-
-
-_ENV = environment()
 
 
 def _is_lang_map(d: dict, langs: tuple[str, ...]) -> bool:
@@ -115,7 +81,9 @@ def merge(base: dict[str, Value], override: dict[str, Value]) -> dict[str, Value
     return out
 
 
-def _dotted(node: nodes.Node) -> str | None:
+def _dotted(node) -> str | None:
+    from jinja2 import nodes
+
     if isinstance(node, nodes.Name):
         return node.name
     if isinstance(node, nodes.Getattr):
@@ -153,8 +121,10 @@ def scan(text: str, rel: str, first_line: int) -> tuple[list[tuple[str, int]], l
     plain = _plain_only(text)
     if plain is not None:
         return [(name, first_line + off) for name, off in plain], []
+    from jinja2 import TemplateSyntaxError, nodes
+
     try:
-        tree = _ENV.parse(text)
+        tree = _env().parse(text)
     except TemplateSyntaxError as exc:
         return [], [make("E702", rel, first_line + (exc.lineno or 1) - 1, 0, detail=exc.message or "unreadable")]
     except (RecursionError, MemoryError):
@@ -210,7 +180,7 @@ def context(values: dict[str, Value], lang: str, placeholder_label: str) -> dict
 
 @functools.lru_cache(maxsize=4096)
 def _template(text: str):
-    return _ENV.from_string(text)
+    return _env().from_string(text)
 
 
 def render(text: str, ctx: dict[str, Any]) -> str:
@@ -224,6 +194,8 @@ def render(text: str, ctx: dict[str, Any]) -> str:
         return text
     if _plain_only(text) is None:
         return text
+    from jinja2 import TemplateError
+
     try:
         return _template(text).render(ctx)
     except (TemplateError, RecursionError, MemoryError):  # reported by the checker; such a manual is never built

@@ -29,7 +29,6 @@ import shutil
 import time
 from contextlib import contextmanager
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -122,9 +121,24 @@ def toolkit_digest() -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=1)
+_TOOL_VERSIONS: list[dict[str, str]] = []  # given by cli/project_cache.py with a stored project
+
+
+def preset_tool_versions(versions: dict[str, str]) -> None:
+    """The versions found when the stored project was made (its key covers every installed library)."""
+    _TOOL_VERSIONS[:] = [dict(versions)]
+
+
 def tool_versions() -> dict[str, str]:
+    if not _TOOL_VERSIONS:
+        _TOOL_VERSIONS.append(_tool_versions())
+    return _TOOL_VERSIONS[0]
+
+
+def _tool_versions() -> dict[str, str]:
     """Versions of the tools behind the outputs; the pandoc binary itself is named by size and time."""
+    from importlib import metadata
+
     out: dict[str, str] = {}
     for name in TOOL_PACKAGES:
         try:
@@ -168,10 +182,16 @@ def variant_fingerprint(variant) -> str:
     if known is not None and known[0] is variant:
         return known[1]
     fingerprint = _variant_fingerprint(variant)
-    if len(_FINGERPRINTS) > 64:
+    if len(_FINGERPRINTS) > 256:
         _FINGERPRINTS.clear()
     _FINGERPRINTS[id(variant)] = (variant, fingerprint)
     return fingerprint
+
+
+def preset_fingerprint(variant, fingerprint: str) -> None:
+    """Give a variant the fingerprint computed when it was resolved (cli/project_cache.py keeps
+    both together, under a key that covers every file the fingerprint reads)."""
+    _FINGERPRINTS[id(variant)] = (variant, fingerprint)
 
 
 def _variant_fingerprint(variant) -> str:
@@ -192,10 +212,16 @@ def folder_digest(folder: Path) -> str:
     return digest(entries)
 
 
-def output_key(output, variant, inputs: dict[str, Path]) -> str:
+def output_key(output, variant, inputs: dict[str, Path], build_root: Path | None = None) -> str:
+    """The key of one output of one variant. An output it needs counts with that output's own
+    stored key when there is one (the key describes the folder: it is removed before a rebuild
+    and written after the new folder is in place), else with the folder's content."""
     fingerprint = (output.fingerprint or variant_fingerprint)(variant)
-    return digest("output", output.name, fingerprint, {name: folder_digest(p) for name, p in sorted(inputs.items())},
-                  toolkit_digest(), tool_versions())
+    needed = {}
+    for name, path in sorted(inputs.items()):
+        stored = stored_key(build_root, variant.id, name) if build_root is not None and path.is_dir() else None
+        needed[name] = ("key", stored) if stored else ("files", folder_digest(path))
+    return digest("output", output.name, fingerprint, needed, toolkit_digest(), tool_versions())
 
 
 # ---- the key files beside the outputs ------------------------------------------------------

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Protocol, TextIO
+from typing import TYPE_CHECKING, Callable, Mapping, Protocol, TextIO
 
-from manualkit.core.resolved import ResolvedVariant
+if TYPE_CHECKING:  # the table is read by the command line's help: no loader imported for it
+    from manualkit.core.resolved import ResolvedVariant
 
 
 class Render(Protocol):
@@ -37,10 +38,10 @@ def _pdf(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[s
     render(variant, out_dir, log, inputs)
 
 
-def _pdf_fingerprint(variant: ResolvedVariant) -> str:
-    """The variant, and the date the PDFs print (the release's, else the last commit's; see typst_compile)."""
+def _dated(variant: ResolvedVariant) -> str:
+    """The variant, and the date its PDFs print (the release's, else the last commit's; outputs/dates.py)."""
     from manualkit.outputs.cache import digest, variant_fingerprint
-    from manualkit.outputs.pdf.typst_compile import variant_timestamp
+    from manualkit.outputs.dates import variant_timestamp
 
     return digest(variant_fingerprint(variant), variant_timestamp(variant))
 
@@ -60,15 +61,15 @@ def _report(name: str) -> Render:
 
 OUTPUTS: tuple[Output, ...] = (
     Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf,
-           fingerprint=_pdf_fingerprint),
+           fingerprint=_dated),
     Output("site", "the bilingual website (mkdocs-material), with links to the PDFs and reports", "site", _site,
            needs=("pdf", "tidier", "fidelity", "dose", "costs", "ledger")),
-    *(Output(n, d, f"reports/{n}", _report(n)) for n, d in (
-        ("tidier", "TIDieR description (12 items) per language: md, json, pdf"),
-        ("fidelity", "fidelity checklists (A4 PDF), REDCap data dictionary and codebook"),
-        ("dose", "planned dose per family, with the difference from base: md, csv, json"),
-        ("costs", "planned resource use and cost inputs: md, csv, json"),
-        ("ledger", "the complete FRAME ledger of the variant's adaptations: md, csv, json"))),
+    *(Output(n, d, f"reports/{n}", _report(n), fingerprint=fp) for n, d, fp in (
+        ("tidier", "TIDieR description (12 items) per language: md, json, pdf", _dated),
+        ("fidelity", "fidelity checklists (A4 PDF), REDCap data dictionary and codebook", _dated),
+        ("dose", "planned dose per family, with the difference from base: md, csv, json", None),
+        ("costs", "planned resource use and cost inputs: md, csv, json", None),
+        ("ledger", "the complete FRAME ledger of the variant's adaptations: md, csv, json", None))),
 )
 
 

@@ -54,7 +54,8 @@ def build_all(variants: list[ResolvedVariant], out: Path, only: list[str] | None
     else:
         for variant in todo:
             failures += build_variant(variant, out, chosen, log, outputs)
-    cache.Pieces(out / ".cache").prune()
+    if todo:  # pieces not used for a month go when something was built (nothing to do: nothing to sweep)
+        cache.Pieces(out / ".cache").prune()
     if failures:
         log.write(f"{len(failures)} of the builds failed: {', '.join(failures)}\n")
     return failures
@@ -68,7 +69,7 @@ def _unchanged(variant: ResolvedVariant, out: Path, names: list[str], outputs: t
         output = table[name]
         final = out / variant.id / output.folder
         inputs = {dep: out / variant.id / table[dep].folder for dep in output.needs}
-        if not final.exists() or cache.stored_key(out, variant.id, name) != cache.output_key(output, variant, inputs):
+        if not final.exists() or cache.stored_key(out, variant.id, name) != cache.output_key(output, variant, inputs, out):
             return False
     return True
 
@@ -84,7 +85,7 @@ def build_variant(variant: ResolvedVariant, out: Path, names: list[str], log: Te
         started = time.perf_counter()
         final = out / variant.id / output.folder
         inputs = {dep: out / variant.id / table[dep].folder for dep in output.needs}
-        key = cache.output_key(output, variant, inputs)
+        key = cache.output_key(output, variant, inputs, out)
         if final.exists() and cache.stored_key(out, variant.id, name) == key:
             log.write(f"unchanged {variant.id} {name}\n")
             continue

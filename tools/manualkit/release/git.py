@@ -42,12 +42,21 @@ def ok(root: Path, *args: str) -> bool:
         return False
 
 
+_REPOS: set[Path] = set()  # tops of work trees already seen in this process (a command asks several times)
+
+
 def is_repo(root: Path) -> bool:
     """``root`` is the top of a git work tree (not just a folder somewhere inside one)."""
+    here = Path(root).resolve()
+    if here in _REPOS and (here / ".git").exists():
+        return True
     if not available() or not ok(root, "rev-parse", "--is-inside-work-tree"):
         return False
     top = run(root, "rev-parse", "--show-toplevel", check=False)
-    return bool(top) and Path(top).resolve() == Path(root).resolve()
+    if bool(top) and Path(top).resolve() == here:
+        _REPOS.add(here)
+        return True
+    return False
 
 
 def head(root: Path, short: bool = True) -> str:

@@ -17,59 +17,23 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import TextIO
 
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedModule
+from manualkit.outputs.dates import FIXED_EPOCH, build_timestamp, iso_date, variant_timestamp  # noqa: F401 (used here and re-exported)
 from manualkit.outputs.pdf.documents import Document
 
 PDF_STANDARDS = ["a-2a", "ua-1"]
 HANDOUT_TOP_PT = 95  # top margin 2.5 cm (71 pt) + the box inset (12 pt): a box starting above this opens its page
-FIXED_EPOCH = 1704067200  # 2024-01-01, when nothing better is known
-SOURCE_FOLDERS = ("manual", "adaptations", "locales")
 _WHERE = re.compile(r"__typst_py_bytes__\.typ:(\d+):(\d+)")
 # what the Lua filter writes for an image (a '#' in text comes out as '\#')
 _IMAGE = re.compile(r'(?<!\\)#(?:pdf\.artifact\()?image\("((?:[^"\\]|\\.)*)"')
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _TYPST_WORDS = {"image", "alt", "xref", "callout", "section", "strong", "emph", "link", "tags", "core", "adapted",
                 "true", "false", "table", "figure", "align", "center", "block", "columns", "auto", "header"}
-
-
-def build_timestamp(root: Path) -> int:
-    """Seconds since 1970 for the PDFs' dates: reproducible, never "now"."""
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env.isdigit():
-        return int(env)
-    try:
-        done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                              capture_output=True, text=True, timeout=20)
-        if done.returncode == 0 and done.stdout.strip().isdigit():
-            return int(done.stdout.strip())
-    except (OSError, subprocess.SubprocessError):
-        pass  # no git, or not a repository: fall back to the sources themselves
-    newest = 0.0
-    for folder in SOURCE_FOLDERS:
-        for path in (root / folder).rglob("*"):
-            if path.is_file():
-                newest = max(newest, path.stat().st_mtime)
-    return int(newest) or FIXED_EPOCH
-
-
-def variant_timestamp(variant) -> int:
-    """The PDFs' date: SOURCE_DATE_EPOCH, else the release's (tag date, or the commit's), else as above."""
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    release = getattr(variant, "release", None)
-    if not env.isdigit() and release is not None and release.timestamp:
-        return int(release.timestamp)
-    return build_timestamp(variant.root)
-
-
-def iso_date(timestamp: int) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
 _SUSPECTS_FALSE = re.compile(rb"(<</Type/Catalog(?:(?!endobj).){0,4000}?/MarkInfo<<[^<>]*?)/Suspects false", re.S)

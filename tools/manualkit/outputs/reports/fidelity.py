@@ -219,7 +219,7 @@ def _pdf_data(variant: ResolvedVariant, lang: str, chosen: list[Checklist]) -> d
 
 def pdf(variant: ResolvedVariant, lang: str, chosen: list[Checklist] | None = None, runner=None) -> bytes:
     from manualkit.outputs.pdf.documents import Document
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, build_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
 
     chosen = checklists(variant, lang) if chosen is None else chosen
     if not chosen:
@@ -228,7 +228,7 @@ def pdf(variant: ResolvedVariant, lang: str, chosen: list[Checklist] | None = No
     source = (Path(__file__).parent / "templates" / "checklist.typ").read_text(encoding="utf-8")
     doc = Document("checklist", f"the fidelity checklists ({variant.id}, {lang})", data["title"], source,
                    {"data": json.dumps(data, ensure_ascii=False)}, (), source.count("\n") + 1)
-    runner = runner or TypstRunner(variant.root, build_timestamp(variant.root))
+    runner = runner or TypstRunner(variant.root, variant_timestamp(variant))
     return runner.pdf(doc)
 
 
@@ -245,11 +245,11 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str | bytes:
 
 
 def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, build_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
 
     if variant.model is None:
         return
-    runner = TypstRunner(variant.root, build_timestamp(variant.root))
+    runner = TypstRunner(variant.root, variant_timestamp(variant))
     for lang in variant.languages:
         (out_dir / f"fidelity-redcap.{lang}.csv").write_text(redcap(variant, lang), encoding="utf-8")
         (out_dir / f"fidelity-codebook.{lang}.md").write_text(codebook(variant, lang), encoding="utf-8")

@@ -77,9 +77,14 @@ def run_mkdocs(config: Path, staged: Staged, dirty: bool = False) -> None:
     except subprocess.TimeoutExpired:
         raise BuildError(f"the {staged.variant} site did not build: mkdocs ran for more than {TIMEOUT} s",
                          hint="run 'manual build --variant " + staged.variant + " --only site' again; report it if it repeats") from None
-    said = proc.stdout + "\n" + proc.stderr
+    judge(proc.stdout + "\n" + proc.stderr, proc.returncode != 0, staged, dirty)
+
+
+def judge(said: str, failed: bool, staged: Staged, dirty: bool) -> None:
+    """mkdocs' verdict as the toolkit's: a failure, or any warning (--strict; a dirty build's own
+    notice aside), is a BuildError that names the module and the file."""
     warned = dirty and any(_LOG_RE.match(ln.strip()) and _DIRTY_NOTICE not in ln for ln in said.splitlines())
-    if proc.returncode != 0 or warned:
+    if failed or warned:
         details = "\n    ".join(d for d in explain(said, staged) if _DIRTY_NOTICE not in d)
         raise BuildError(f"the {staged.variant} site did not build (mkdocs --strict):\n    {details}",
                          hint="fix the text of the module named above, then build again")

@@ -1,0 +1,260 @@
+"""A loaded project kept between commands, keyed by every file it could have read.
+
+Loading, validating and resolving are pure functions of the repository's files, the toolkit,
+the libraries it parses with and the release state (see core/project.py). So the result of
+:func:`~manualkit.core.project.load_project` is stored in build/.cache/project/<key>, where the
+key is a hash of exactly those: the content of every file under the repository (build/, .git
+and the usual tool folders left out), the toolkit's own files, the Python and library
+versions, the variants asked for, the render flag and the release. A command run again with
+nothing changed (``manual check``, ``manual build``) reads the stored result instead of loading
+again; any changed byte anywhere gives another key and a full load.
+
+The stored file is written by this toolkit into the build folder, which is as trusted as the
+virtual environment (docs/security.md): nothing from content chooses what is unpickled.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from manualkit.core.problems import Problem
+from manualkit.core.variants import require_variant
+
+if TYPE_CHECKING:  # imported when a project is loaded: a stored check needs none of the loader
+    from manualkit.core.project import Project
+    from manualkit.core.release import ReleaseInfo
+
+FORMAT = "project-cache-1"
+PRUNED = {".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache",
+          ".ruff_cache", ".tox", ".nox"}  # never read by the loader; build/ is left out by path
+KEEP = 8  # stored projects kept (check and build, per variant choice, a few recent states)
+
+
+def inputs_digest(root: Path) -> str:
+    """sha256 over the relative path and content of every file under ``root`` the loader could read.
+
+    Every file, not only manual/ and adaptations/: a module may link to any file in the
+    repository and the check looks whether it is there. Symbolic links count with their target.
+    """
+    root = Path(root)
+    build = root / "build"
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(root):
+        here = Path(dirpath)
+        dirnames[:] = sorted(d for d in dirnames if d not in PRUNED and here / d != build)
+        rel = here.relative_to(root).as_posix()
+        h.update(b"D" + rel.encode("utf-8", "surrogateescape") + b"\0")
+        for name in sorted(filenames):
+            path = here / name
+            h.update(b"F" + name.encode("utf-8", "surrogateescape") + b"\0")
+            try:
+                if path.is_symlink():
+                    h.update(b"L" + os.readlink(path).encode("utf-8", "surrogateescape") + b"\0")
+                with open(path, "rb") as fh:
+                    h.update(hashlib.sha256(fh.read()).digest())
+            except OSError as exc:  # unreadable or a dangling link: the loader says so; the key notes it
+                h.update(b"E" + type(exc).__name__.encode() + b"\0")
+    return h.hexdigest()
+
+
+def installed() -> list[str]:
+    """Every installed distribution with its version (the names of the *.dist-info folders on the
+    import path): an upgrade of any library, or of the pandoc wheel, gives another list."""
+    found: list[str] = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))]
+    return sorted(found)
+
+
+def project_key(root: Path, variants: list[str] | None, render: bool, release: ReleaseInfo | None,
+                kind: str = "project") -> str:
+    from manualkit.outputs.cache import digest, toolkit_digest
+
+    pandoc = os.environ.get("PYPANDOC_PANDOC", "")
+    return digest(FORMAT, kind, str(Path(root).resolve()), sorted(variants) if variants is not None else None, render,
+                  release, inputs_digest(root), toolkit_digest(), installed(), sys.version, pandoc,
+                  _stat(pandoc))
+
+
+def _stat(path: str) -> str:
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        return "absent"
+    return f"{st.st_size}:{st.st_mtime_ns}" if st else ""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What `manual check` reports: the problems, and which variants there are."""
+
+    problems: tuple[Problem, ...]
+    loaded: bool  # manual.yml could be read
+    variants: tuple[str, ...]
+    broken: tuple[str, ...]  # adaptation folders that cannot be used
+
+    def require_variant(self, variant: str) -> None:
+        require_variant(variant, self.variants, self.broken, [p for p in self.problems if p.is_error])
+
+
+def checked(root: Path, variants: list[str] | None = None) -> Checked:
+    """Every problem of ``variants`` (all when None), from build/.cache/project when nothing changed."""
+    root = Path(root).resolve()
+    path = _folder(root) / project_key(root, variants, False, None, kind="check")
+    stored = _read(path)
+    if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], Checked):
+        return stored[1]
+    from manualkit.core.project import load_project
+
+    project = load_project(root, variants, render=False)
+    result = Checked(tuple(project.problems), project.manual is not None, tuple(project.variants),
+                     tuple(project.broken_variants))
+    if not any(p.is_error for p in result.problems) and _unchanged(path, root, variants, False, None, "check"):
+        _store(path, result, {})
+    return result
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What the last successful ``manual build`` with the same inputs and options wrote: its notes
+    and warnings, and the key of every output it left in place (see outputs/cache.py)."""
+
+    notes: tuple[str, ...]
+    warnings: tuple[Problem, ...]
+    outputs: tuple[tuple[str, str, str, str], ...]  # (variant, output, its folder under build/, key)
+
+
+def stamp_path(root: Path, options: object, release: ReleaseInfo | None) -> Path:
+    """Where the stamp of a build with these options lives: under a key that holds the project's
+    key (every file, the toolkit, the libraries, the release), the options, the release tags a
+    municipality can pin and the PDFs' SOURCE_DATE_EPOCH."""
+    from manualkit.outputs.cache import digest
+    from manualkit.release import git
+
+    root = Path(root).resolve()
+    try:
+        tags = git.tags(root) if git.is_repo(root) else []
+    except git.GitError:
+        tags = ["(unreadable)"]
+    key = digest(project_key(root, None, True, release, kind="build"), options, tags,
+                 os.environ.get("SOURCE_DATE_EPOCH", ""))
+    return _folder(root) / key
+
+
+def read_stamp(path: Path, build_root: Path) -> Stamp | None:
+    """The stamp, when every output it names is still in place with the key it was built with."""
+    from manualkit.outputs.cache import stored_key
+
+    stored = _read(path)
+    if not (isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], Stamp)):
+        return None
+    stamp = stored[1]
+    for variant, output, folder, key in stamp.outputs:
+        if not (build_root / variant / folder).exists() or stored_key(build_root, variant, output) != key:
+            return None
+    return stamp
+
+
+def write_stamp(path: Path, stamp: Stamp) -> None:
+    _store(path, stamp, {})
+
+
+def _unchanged(path: Path, root: Path, variants, render: bool, release, kind: str) -> bool:
+    """Nothing was edited while it loaded (else the result would be stored under the old files' key)."""
+    return _folder(root) / project_key(root, variants, render, release, kind) == path
+
+
+def _read(path: Path) -> object:
+    try:
+        with open(path, "rb") as fh:
+            stored = pickle.load(fh)
+    except Exception:  # noqa: BLE001 - missing, damaged or from an older toolkit: a miss
+        return None
+    if not (isinstance(stored, tuple) and stored and stored[0] == FORMAT):
+        return None
+    try:
+        os.utime(path)  # recently used: kept by the pruning in _store
+    except OSError:
+        pass
+    return stored
+
+
+def _folder(root: Path) -> Path:
+    return Path(root) / "build" / ".cache" / "project"
+
+
+def load_project_cached(root: Path, variants: list[str] | None = None, *, render: bool = True,
+                        release: ReleaseInfo | None = None, use_cache: bool = True) -> Project:
+    """:func:`load_project`, answered from build/.cache/project when nothing it reads has changed."""
+    from manualkit.core.project import Project, load_project
+
+    root = Path(root).resolve()
+    if not use_cache:
+        return load_project(root, variants, render=render, release=release)
+    key = project_key(root, variants, render, release)
+    path = _folder(root) / key
+    stored = _read(path)
+    if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], Project):
+        _preset_fingerprints(stored[1], stored[2])
+        return stored[1]
+    project = load_project(root, variants, render=render, release=release)
+    if project.manual is not None and not project.errors and _unchanged(path, root, variants, render, release, "project"):
+        _store(path, project, _fingerprints(project) if render else {})
+    return project
+
+
+def _fingerprints(project: Project) -> dict:
+    """The build cache's fingerprint of each resolved variant and the tool versions, kept with
+    it: a fingerprint serialises the whole variant and reads the images it can copy, the
+    versions come from the installed libraries (files and folders the key covers)."""
+    from manualkit.outputs import cache
+
+    return {"variants": {vid: cache.variant_fingerprint(res) for vid, res in project.resolutions.items()},
+            "tools": cache.tool_versions()}
+
+
+def _preset_fingerprints(project: Project, known: object) -> None:
+    from manualkit.outputs import cache
+
+    known = known if isinstance(known, dict) else {}
+    for vid, fp in (known.get("variants") or {}).items():
+        if vid in project.resolutions and isinstance(fp, str):
+            cache.preset_fingerprint(project.resolutions[vid], fp)
+    if isinstance(known.get("tools"), dict):
+        cache.preset_tool_versions(known["tools"])
+
+
+def _store(path: Path, project: object, fingerprints: dict) -> None:
+    from manualkit.outputs.staging import write_atomically
+
+    try:
+        data = pickle.dumps((FORMAT, project, fingerprints), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(path, data)
+    except Exception:  # noqa: BLE001 - a cache that cannot be written (read-only build/) only costs time
+        return
+    for old in sorted(path.parent.iterdir(), key=_mtime, reverse=True)[KEEP:]:
+        try:
+            old.unlink()
+        except OSError:
+            pass
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+__all__ = ["load_project_cached", "checked", "Checked", "inputs_digest", "project_key", "installed", "Stamp",
+           "stamp_path", "read_stamp", "write_stamp"]

@@ -1,0 +1,64 @@
+"""mkdocs in this process, for the preview: every rebuild without a new interpreter.
+
+`manual build` runs mkdocs in a fresh process per variant (outputs/site/build.py says why: one
+municipality's plugin state must never reach the next). The preview builds one variant again
+and again, as `mkdocs serve` itself does in one process, so `manual serve` runs mkdocs here:
+no interpreter start, no imports, Material's and pymdown's modules stay loaded. Each rebuild
+reads the generated config anew, so the plugins start from a fresh state every time; what
+mkdocs logs is collected and judged exactly as the subprocess's output is (warnings are
+errors, a failure keeps the last good site).
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from manualkit.outputs.site.build import judge
+from manualkit.outputs.site.stage import Staged
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(f"{record.levelname} - {record.getMessage()}")
+        except Exception:  # noqa: BLE001 - a message that cannot be formatted still counts
+            self.lines.append(f"{record.levelname} - {record.msg!r}")
+
+
+def run_mkdocs_here(config: Path, staged: Staged, dirty: bool = False) -> None:
+    """What :func:`~manualkit.outputs.site.build.run_mkdocs` does, in this process."""
+    from mkdocs import config as mkdocs_config
+    from mkdocs.commands import build as mkdocs_build
+
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    saved = (logger.level, logger.propagate)
+    logger.addHandler(collect)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # collected here, shown by judge() like the subprocess's output
+    failed = False
+    try:
+        cfg = mkdocs_config.load_config(config_file=str(config), strict=not dirty)
+        cfg.plugins.on_startup(command="build", dirty=dirty)
+        try:
+            mkdocs_build.build(cfg, dirty=dirty)
+        finally:
+            cfg.plugins.on_shutdown()
+    except SystemExit as exc:  # click's Abort and mkdocs' own exits
+        failed = True
+        collect.lines.append(f"ERROR - {exc}")
+    except Exception as exc:  # noqa: BLE001 - mkdocs, a plugin or a theme failed: the preview keeps its last site
+        failed = True
+        collect.lines.append(f"ERROR - {type(exc).__name__}: {exc}")
+    finally:
+        logger.removeHandler(collect)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+    judge("\n".join(collect.lines), failed, staged, dirty)
+
+
+__all__ = ["run_mkdocs_here"]
