@@ -43,3 +43,28 @@ def test_a_text_edit_renders_only_changed_pages_and_a_new_title_rebuilds_all(tmp
     assert preview.rebuild() is True
     assert out.getvalue().rstrip().splitlines()[-1].startswith("rebuilt base (full)")
     assert "Trygghet" in untouched.read_text(encoding="utf-8")
+
+
+def test_many_quick_rebuilds_keep_the_search_index_exactly_as_a_full_build_makes_it(tmp_path):
+    """mkdocs runs in the preview's own process; plugin state from one rebuild must not reach the
+    next (mkdocs-static-i18n once doubled the index with every edit)."""
+    import time
+
+    root = make_tree(tmp_path / "m")
+    out = io.StringIO()
+    preview = Preview(root, "base", out)
+    assert preview.rebuild() is True
+    site = root / "build/.serve/base/site"
+    pages = sorted(root.glob("manual/*/*.md"))
+    for i in range(6):
+        page = pages[i % len(pages)]
+        time.sleep(0.02)
+        page.write_text(page.read_text(encoding="utf-8") + f"\nEn setning til, nummer {i}.\n", encoding="utf-8")
+        assert preview.rebuild() is True, out.getvalue()
+        assert out.getvalue().rstrip().splitlines()[-1].startswith("rebuilt base (changed pages)")
+    quick = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    preview.full_next = True
+    assert preview.rebuild() is True
+    full = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert sorted(json.dumps(d, sort_keys=True) for d in quick) == sorted(json.dumps(d, sort_keys=True) for d in full)
+    assert any("nummer 5" in d["text"] for d in full)

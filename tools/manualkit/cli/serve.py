@@ -159,7 +159,10 @@ def _merge_search_index(site: Path, full: Path, before: dict[str, int]) -> None:
     fresh = json.loads(new.read_text(encoding="utf-8"))
     changed = {page for page, mtime in _page_times(site).items() if before.get(page) != mtime}
     index = json.loads(full.read_text(encoding="utf-8"))
-    index["docs"] = [d for d in index.get("docs", []) if d.get("location", "").split("#")[0] not in changed] + fresh.get("docs", [])
+    kept = [d for d in index.get("docs", []) if d.get("location", "").split("#")[0] not in changed]
+    # one entry per address: mkdocs-static-i18n may hand the same page's entries over twice
+    merged = {d.get("location", ""): d for d in kept + fresh.get("docs", [])}
+    index["docs"] = list(merged.values())
     text = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     full.write_text(text, encoding="utf-8")
     new.write_text(text, encoding="utf-8")

@@ -33,7 +33,12 @@ _DOC_RE = re.compile(r"'([^']+\.[a-z]{2,3}\.md)'")
 
 
 def mkdocs_env() -> dict[str, str]:
+    from manualkit.outputs import cache
+
     env = dict(os.environ)
+    store = cache.pieces()
+    if store is not None:  # the theme's compiled templates, shared by every variant's mkdocs process
+        env["MANUALKIT_TEMPLATE_CACHE"] = str(store.folder / "templates")
     env["NO_MKDOCS_2_WARNING"] = "1"  # Material's end-of-life notice on every build
     env.setdefault("PYTHONIOENCODING", "utf-8")
     return env

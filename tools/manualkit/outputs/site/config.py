@@ -22,6 +22,7 @@ from manualkit.outputs.site.stage import Staged
 
 ROOT_CONFIG = "mkdocs.yml"
 SANITISE_HOOK = Path(__file__).resolve().parent / "sanitise_hook.py"
+TEMPLATE_CACHE_HOOK = Path(__file__).resolve().parent / "template_cache_hook.py"
 
 
 def i18n_languages(staged: Staged) -> list[dict[str, Any]]:
@@ -65,7 +66,7 @@ def variant_config(staged: Staged, root: Path, config_path: Path, site_dir: Path
         "docs_dir": Path(os.path.relpath(staged.docs, here)).as_posix(),
         "site_dir": Path(os.path.relpath(site_dir, here)).as_posix(),
         # only the sanitiser: every page body is cut down to the allow-list (sanitise.py)
-        "hooks": [SANITISE_HOOK.as_posix()],
+        "hooks": [SANITISE_HOOK.as_posix(), TEMPLATE_CACHE_HOOK.as_posix()],
     }
     cfg.update(overrides(staged))
     return cfg

@@ -11,6 +11,7 @@ errors, a failure keeps the last good site).
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 from manualkit.outputs.site.build import judge
@@ -29,6 +30,22 @@ class _Collect(logging.Handler):
             self.lines.append(f"{record.levelname} - {record.msg!r}")
 
 
+def _fresh_plugins() -> None:
+    """New plugin objects for every build, as a new process would have.
+
+    mkdocs keeps the plugins that have startup hooks in a cache on its config schema, which lives
+    as long as the process, so that `mkdocs serve` can reuse them. mkdocs-static-i18n then adds
+    every build's search entries to those of all the builds before (its list is made only when
+    the plugin is), and the preview's search index grew several times over with each edit. The
+    preview merges the index itself (cli/serve.py), so it needs nothing from an earlier build.
+    """
+    from mkdocs.config.defaults import MkDocsConfig
+
+    cache = getattr(getattr(MkDocsConfig, "plugins", None), "plugin_cache", None)
+    if isinstance(cache, dict):
+        cache.clear()
+
+
 def run_mkdocs_here(config: Path, staged: Staged, dirty: bool = False) -> None:
     """What :func:`~manualkit.outputs.site.build.run_mkdocs` does, in this process."""
     from mkdocs import config as mkdocs_config
@@ -41,6 +58,10 @@ def run_mkdocs_here(config: Path, staged: Staged, dirty: bool = False) -> None:
     logger.setLevel(logging.INFO)
     logger.propagate = False  # collected here, shown by judge() like the subprocess's output
     failed = False
+    argv = sys.argv[:]
+    if dirty:  # mkdocs-static-i18n builds the other languages dirty only when it sees the flag there
+        sys.argv = argv + ["--dirty"]
+    _fresh_plugins()
     try:
         cfg = mkdocs_config.load_config(config_file=str(config), strict=not dirty)
         cfg.plugins.on_startup(command="build", dirty=dirty)
@@ -55,6 +76,7 @@ def run_mkdocs_here(config: Path, staged: Staged, dirty: bool = False) -> None:
         failed = True
         collect.lines.append(f"ERROR - {type(exc).__name__}: {exc}")
     finally:
+        sys.argv = argv
         logger.removeHandler(collect)
         logger.setLevel(saved[0])
         logger.propagate = saved[1]
