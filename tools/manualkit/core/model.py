@@ -1,6 +1,7 @@
 """The content model as frozen dataclasses: plain data, no behaviour beyond lookups."""
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ SHARED_FIELDS = ("type", "component", "core", "status", "audience", "duration_mi
 SESSION_SECTIONS = ("goals", "materials", "plan", "home-practice")
 
 
+@functools.lru_cache(maxsize=8192)  # every variant hashes the same base texts again
 def body_hash(body: str) -> str:
     """The hash a translation records of its source body (whitespace at line ends ignored)."""
     norm = "\n".join(line.rstrip() for line in body.strip().split("\n"))

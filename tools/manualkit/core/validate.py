@@ -9,7 +9,7 @@ from manualkit.core import readability, terms
 from manualkit.core import variables
 from manualkit.core.body import parse_body
 from manualkit.core.contacts import is_contact
-from manualkit.core.links import check_link
+from manualkit.core.links import check_link, split_ref
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
 
@@ -173,6 +173,16 @@ def _check_readability(mod: m.Module) -> list[Problem]:
             longest = " | ".join(f'"{s}"' for s in readability.longest_sentences(f.body_text))
             out.append(make("W903", f.path, f.body_line, 1, lix=score, limit=LIX_LIMIT, longest=longest))
     return out
+def _may_differ(link, index: dict, base_index: dict) -> bool:
+    """Whether a link of the base text can check otherwise in a variant than in the base: only a
+    cross-reference whose module is missing, added or has other sections there (images, addresses
+    and files are the same files in every variant)."""
+    if link.image or not link.target.startswith("ref:"):
+        return False
+    mod, _sec = split_ref(link.target)
+    return (mod in index) != (mod in base_index) or index.get(mod) != base_index.get(mod)
+
+
 def check_variant(manual: m.Manual, a: Any, mods: dict[str, Any],
                   values: dict[str, variables.Value]) -> list[Problem]:
     """Checks that depend on the variant, on its text after the overlay: references, variables
@@ -198,8 +208,8 @@ def check_variant(manual: m.Manual, a: Any, mods: dict[str, Any],
     used_placeholders: set[str] = set()
     for chunk, origin, line, from_overlay, body in chunks:
         for link in body.links:
-            if link.image and not from_overlay:
-                continue  # base images are checked with the base manual
+            if not from_overlay and not _may_differ(link, index, base_index):
+                continue  # checked with the base manual, and the same here (the common case: no work per variant)
             new = check_link(link, origin, root, index, a.id)
             if not from_overlay:
                 old = {(p.code, p.line) for p in check_link(link, origin, root, base_index)}

@@ -95,7 +95,8 @@ def _dotted(node) -> str | None:
 _PLAIN = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
 
 
-def _plain_only(text: str) -> list[tuple[str, int]] | None:
+@functools.lru_cache(maxsize=16384)  # asked per text by scan and by render, in every variant
+def _plain_only(text: str) -> tuple[tuple[str, int], ...] | None:
     """Names and line offsets when every tag is a plain ``{{ a.b }}``; None otherwise.
 
     The common case needs no Jinja parse; anything unusual goes through Jinja's own parser
@@ -111,7 +112,7 @@ def _plain_only(text: str) -> list[tuple[str, int]] | None:
         found.append((m.group(1), line))
     if len(found) != text.count("{{") or text.count("}}") != len(found):
         return None
-    return found
+    return tuple(found)
 
 
 def scan(text: str, rel: str, first_line: int) -> tuple[list[tuple[str, int]], list[Problem]]:
