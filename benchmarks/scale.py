@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -44,15 +45,53 @@ import synthetic  # noqa: E402
 PY = sys.executable
 
 
+def _tree_rss_mb(pid: int) -> int:
+    """Resident memory of a process and all its descendants now, in MB (Linux /proc)."""
+    parent: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            parent[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        tree.add(p)
+        todo += [c for c, pp in parent.items() if pp == p and c not in tree]
+    return sum(rss.get(p, 0) for p in tree) // (1024 * 1024)
+
+
+TREE_PEAKS: list[int] = []  # the largest sum over the process tree, per run() (sampled every 0.2 s)
+
+
 def run(cmd: list[str], cwd: Path, cores: int, env: dict | None = None, ok: tuple[int, ...] = (0,)) -> tuple[float, float, int]:
-    """(wall s, cpu s, peak MB) of one whole process and what it waited for."""
+    """(wall s, cpu s, peak MB) of one whole process and what it waited for; the peak of the
+    whole process tree at once is appended to TREE_PEAKS."""
     if cores == 1 and shutil.which("taskset"):
         cmd = ["taskset", "-c", "0"] + cmd
     env = {**os.environ, "PYTHONPATH": str(REPO / "tools"), "NO_MKDOCS_2_WARNING": "1",
            "SOURCE_DATE_EPOCH": "1767225600", **(env or {})}
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak_tree = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak_tree[0] = max(peak_tree[0], _tree_rss_mb(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out = proc.stdout.read()
+    done.set()
+    sampler.join()
+    TREE_PEAKS.append(peak_tree[0])
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
@@ -61,9 +100,10 @@ def run(cmd: list[str], cwd: Path, cores: int, env: dict | None = None, ok: tupl
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
 
 
-def manual(root: Path, *args: str, cores: int) -> tuple[float, float, int]:
+def manual(root: Path, *args: str, cores: int) -> tuple[float, float, int, int]:
     # exit 1 is fine for check: the synthetic municipalities have warnings (no base_hash)
-    return run([PY, "-m", "manualkit.cli", "--root", str(root), *args], root, cores, ok=(0, 1) if args[0] == "check" else (0,))
+    got = run([PY, "-m", "manualkit.cli", "--root", str(root), *args], root, cores, ok=(0, 1) if args[0] == "check" else (0,))
+    return got + (TREE_PEAKS[-1],)
 
 
 FLOOR_SETUP = r"""
@@ -102,7 +142,7 @@ def prepare_floor(root: Path, work: Path) -> list[Path]:
     return sorted(p for p in work.iterdir() if p.is_dir())
 
 
-def floor(variants: list[Path], cores: int) -> tuple[float, float, int]:
+def floor(variants: list[Path], cores: int) -> tuple[float, float, int, int]:
     """Bare mkdocs of each staged tree; bare pandoc → Typst of each book (languages side by side
     when two cores are allowed, as the toolkit converts them)."""
     from manualkit.outputs.pdf.pandoc import pandoc_binary
@@ -120,7 +160,7 @@ def floor(variants: list[Path], cores: int) -> tuple[float, float, int]:
             script = script.replace(" & ", " ; ")
         w, c, p = run(["sh", "-c", script + (" ; wait" if cores > 1 else "")], folder, cores)
         wall, cpu, peak = wall + w, cpu + c, max(peak, p)
-    return wall, cpu, peak
+    return wall, cpu, peak, max(TREE_PEAKS[-2 * len(variants):], default=0)
 
 
 def make_manual(base: Path, modules: int, municipalities: int) -> Path:
@@ -156,8 +196,9 @@ def measure(root: Path, runs: int, cores: int, with_floor: bool, steps: list[str
     return got
 
 
-def median(samples: list[tuple[float, float, int]]) -> tuple[float, float, int]:
-    return (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples), max(s[2] for s in samples))
+def median(samples: list[tuple]) -> tuple[float, float, int, int]:
+    return (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples), max(s[2] for s in samples),
+            max((s[3] for s in samples if len(s) > 3), default=0))
 
 
 def main() -> None:
@@ -169,17 +210,20 @@ def main() -> None:
     ap.add_argument("--steps", default="check,cold,nochange,edit")
     ap.add_argument("--no-floor", action="store_true")
     ap.add_argument("--keep", type=Path, help="generate the manuals here and keep them")
+    ap.add_argument("--pairs", default="", help="exact sizes instead of the sweep, e.g. 160x10,400x1")
     args = ap.parse_args()
     sizes_m = [int(x) for x in args.modules.split(",") if x]
     sizes_k = [int(x) for x in args.municipalities.split(",") if x]
     combos = list(dict.fromkeys([(m, sizes_k[0]) for m in sizes_m] + [(sizes_m[0], k) for k in sizes_k]))
+    if args.pairs:
+        combos = [tuple(int(n) for n in pair.split("x")) for pair in args.pairs.split(",") if pair]
     base = args.keep or Path(tempfile.mkdtemp(prefix="manualkit-scale-"))
     base.mkdir(parents=True, exist_ok=True)
     steps = [s for s in args.steps.split(",") if s]
     print(f"# scale run, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
           f"medians of {args.runs} interleaved runs")
-    print("| modules | municipalities | cores | step | wall s | CPU s | peak MB | wall / floor | CPU / floor |")
-    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+    print("| modules | municipalities | cores | step | wall s | CPU s | peak MB | all processes MB | wall / floor | CPU / floor |")
+    print("|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|")
     try:
         for modules, municipalities in combos:
             root = make_manual(base, modules, municipalities)
@@ -187,9 +231,10 @@ def main() -> None:
                 got = measure(root, args.runs, cores, not args.no_floor, steps)
                 fl = median(got["floor"]) if "floor" in got else None
                 for step, samples in got.items():
-                    w, c, p = median(samples)
+                    w, c, p, tree = median(samples)
                     ratio = f"{w / fl[0]:.2f} | {c / fl[1]:.2f}" if fl and step in ("cold", "floor") else "| "
-                    print(f"| {modules} | {municipalities} | {cores} | {step} | {w:.2f} | {c:.2f} | {p} | {ratio} |", flush=True)
+                    print(f"| {modules} | {municipalities} | {cores} | {step} | {w:.2f} | {c:.2f} | {p} | {tree or ''} | {ratio} |",
+                          flush=True)
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

@@ -536,8 +536,9 @@ def test_generated_config_overrides_only_what_differs(built):
     # copyright is the footer line with the release (here: none known, so the plain version)
     assert set(cfg) == {"INHERIT", "docs_dir", "site_dir", "hooks", "site_name", "theme", "plugins", "copyright"}
     assert cfg["copyright"] == "Testmanual · versjon 1.0.0"
-    from manualkit.outputs.site.config import SANITISE_HOOK
-    assert cfg["INHERIT"] == "../../mkdocs.yml" and cfg["hooks"] == [SANITISE_HOOK.as_posix()]  # only the sanitiser
+    from manualkit.outputs.site.config import SANITISE_HOOK, TEMPLATE_CACHE_HOOK
+    # the root config's preview hook is replaced by the sanitiser and the theme's template cache
+    assert cfg["INHERIT"] == "../../mkdocs.yml" and cfg["hooks"] == [SANITISE_HOOK.as_posix(), TEMPLATE_CACHE_HOOK.as_posix()]
     assert cfg["theme"] == {"language": "nb", "logo": "assets/manualkit/logo.svg", "favicon": "assets/manualkit/logo.svg"}
     langs = cfg["plugins"]["i18n"]["languages"]
     assert [(entry["locale"], entry["default"]) for entry in langs] == [("nb", True), ("en", False)]
