@@ -1,8 +1,9 @@
 """Variables: ``{{ service.child_welfare }}`` in module text, filled per variant and language.
 
-Templates run in Jinja2's sandbox with strict undefined. Only plain dotted names are
-allowed: any other template logic (filters, calls, ``{% %}`` blocks) is refused before
-rendering, so content can never reach Python objects, files or the environment.
+Only plain dotted names are allowed: any other template logic (filters, calls, ``{% %}``
+blocks) is refused by the checker, whose wording and lines come from Jinja2's own parser (run
+in its sandbox, core/sandbox.py). Filling in never runs a template: each plain name is looked
+up in the values, so content can never reach Python objects, files or the environment.
 Jinja's comment syntax is moved out of the way because ``{#id}`` is a heading id here.
 """
 from __future__ import annotations
@@ -179,25 +180,31 @@ def context(values: dict[str, Value], lang: str, placeholder_label: str) -> dict
     return ctx
 
 
-@functools.lru_cache(maxsize=4096)
-def _template(text: str):
-    return _env().from_string(text)
-
-
 def render(text: str, ctx: dict[str, Any]) -> str:
-    """Fill in the variables in Jinja's sandbox. The caller has checked every name with :func:`scan`.
+    """Fill in the variables. The caller has checked every name with :func:`scan`.
 
-    Only text whose every tag is a plain ``{{ name }}`` is rendered; anything else (filters,
-    calls, arithmetic, blocks: E704) is left as written, so no template logic from content ever
-    runs, even when the checker was skipped.
+    Only text whose every tag is a plain ``{{ name }}`` is filled, by looking the dotted name up
+    in the values; anything else (filters, calls, arithmetic, blocks: E704) is left as written.
+    No template engine runs on content at all, even when the checker was skipped. A name that
+    is not a value (unknown, or a group of values) leaves the text as written: the checker
+    reports it, and such a manual is never built.
     """
     if "{{" not in text and "{%" not in text:
         return text
     if _plain_only(text) is None:
         return text
-    from jinja2 import TemplateError
-
     try:
-        return _template(text).render(ctx)
-    except (TemplateError, RecursionError, MemoryError):  # reported by the checker; such a manual is never built
+        return _PLAIN.sub(lambda m: _lookup(ctx, m.group(1)), text)
+    except LookupError:
         return text
+
+
+def _lookup(ctx: dict[str, Any], name: str) -> str:
+    value: Any = ctx
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise LookupError(name)
+        value = value[part]
+    if isinstance(value, dict):
+        raise LookupError(name)
+    return str(value)

@@ -4,7 +4,9 @@ mkdocs runs in its own process for every variant. mkdocs-static-i18n re-enters m
 for each language and keeps state on its plugin objects (search entries, saved configs), and
 Material keeps module-level caches; a fresh process per variant guarantees that nothing of one
 municipality leaks into the next. The cost is one interpreter start (~0.5 s), measured in
-benchmarks/site_build.py.
+benchmarks/site_build.py; the theme's compiled templates are shared through build/.cache
+(template_cache.py). The preview, one variant again and again, runs mkdocs in its own process
+instead (warm.py).
 
 The site is written into a temporary folder that replaces the old one only on success.
 """

@@ -53,10 +53,37 @@ class _Scanner(HTMLParser):
                 self.found.append(f"a script from {src[:60]!r}")
 
 
+_SEEN: dict[str, tuple[str, ...]] = {}  # a line parsed from a clean start to a clean end → what it held
+_SEEN_MAX = 200_000
+
+
+def _clean(scanner: _Scanner) -> bool:
+    """Nothing pending: the next line is read exactly as if it began a new document."""
+    return not scanner.rawdata and scanner.cdata_elem is None
+
+
 def unsafe_markup(page: str) -> list[str]:
-    """What is active in ``page`` beyond the theme's own local scripts (empty when it is clean)."""
+    """What is active in ``page`` beyond the theme's own local scripts (empty when it is clean).
+
+    The page is fed line by line. A line that starts and ends with nothing pending (no open tag,
+    comment or script) is read the same wherever it stands, so what it held is remembered: the
+    navigation, the header and the footer repeat on every page and are parsed once per build,
+    which keeps the check linear in the site's size instead of pages × navigation.
+    """
     scanner = _Scanner()
-    scanner.feed(page)
+    for line in page.splitlines(keepends=True):
+        start_clean = _clean(scanner)
+        if start_clean:
+            known = _SEEN.get(line)
+            if known is not None:
+                scanner.found.extend(known)
+                continue
+        before = len(scanner.found)
+        scanner.feed(line)
+        if start_clean and _clean(scanner):
+            if len(_SEEN) > _SEEN_MAX:
+                _SEEN.clear()
+            _SEEN[line] = tuple(scanner.found[before:])
     scanner.close()
     return scanner.found
 
