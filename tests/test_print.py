@@ -313,10 +313,12 @@ def _kept(root: Path, book: bytes) -> None:
     assert sorted(p.name for p in folder.iterdir() if p.name != ".manualkit.lock") == ["pdf"]
 
 
-def test_a_missing_image_names_the_module_and_keeps_the_last_pdfs(good_build) -> None:
+@pytest.mark.parametrize("apart", ["", "0"])  # "0": the books typeset in processes of their own, as big ones are
+def test_a_missing_image_names_the_module_and_keeps_the_last_pdfs(good_build, monkeypatch, apart) -> None:
     from manualkit.outputs.runner import build_output
     from manualkit.core.problems import BuildError
 
+    monkeypatch.setenv("MANUALKIT_BOOKS_APART", apart)
     root, book = good_build
     module = root / "manual" / "basics" / "welcome.nb.md"
     module.write_text(module.read_text(encoding="utf-8") + "\n![Et bilde som mangler](bilder/mangler.png)\n", encoding="utf-8")
@@ -413,3 +415,15 @@ def test_cover_names_partners_and_editors_roles_from_the_locales(tmp_path: Path)
     assert pages(root, "base/pdf/en/manual.pdf")[0] == (
         "DRAFT Test manual Base version Version 1.0.0, unreleased Date 2026-01-01 "
         "Developed by the Test University and Testby municipality. Academic editors: researchers at the Test University.")
+
+
+def test_books_typeset_apart_are_the_same_bytes(good_build, monkeypatch) -> None:
+    """A big manual's books are typeset in processes of their own (memory, cores): same PDFs."""
+    from manualkit.outputs.runner import build_output
+
+    root, book = good_build
+    monkeypatch.setenv("MANUALKIT_BOOKS_APART", "0")
+    out = root / "build-apart"
+    build_output(_project(root).resolutions["base"], "pdf", out, io.StringIO())
+    for pdf in sorted((root / "build" / "base" / "pdf").rglob("*.pdf")):
+        assert (out / "base" / "pdf" / pdf.relative_to(root / "build" / "base" / "pdf")).read_bytes() == pdf.read_bytes(), pdf

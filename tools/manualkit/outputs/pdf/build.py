@@ -21,6 +21,15 @@ from manualkit.outputs.pdf.markdown_prep import Fragments, convert
 from manualkit.outputs.pdf.typst_compile import TypstRunner, iso_date, page_count, variant_timestamp
 
 MAX_HANDOUT_PAGES = 2
+# Typst source of all books together above which each book is typeset in a process of its own
+# (about 40 modules per language); smaller manuals save the process start. MANUALKIT_BOOKS_APART
+# sets another size (0: always apart), for tests and measurements.
+BOOKS_APART_FROM = 600_000
+
+
+def books_apart_from() -> int:
+    value = os.environ.get("MANUALKIT_BOOKS_APART", "").strip()
+    return int(value) if value.isdigit() else BOOKS_APART_FROM
 
 
 @dataclass
@@ -79,10 +88,15 @@ def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping
     cores = available_cores()
     with ThreadPoolExecutor(max_workers=max(1, min(len(langs), cores))) as pool:
         jobs = list(pool.map(lambda lang: prepare(variant, lang, None, stamp, max(1, cores // len(langs))), langs))
-    for lang, job in zip(langs, jobs):
+    books = [documents.book(job.rm, job.fragments, job.meta) for job in jobs]
+    if sum(len(b.source) for b in books) >= books_apart_from():  # big books: a process each (memory, cores)
+        made = runner.pdfs_apart(books, log, processes=cores)
+    else:
+        made = [runner.pdf(book, log) for book in books]
+    for lang, job, pdf in zip(langs, jobs, made):
         rm = job.rm
         out = out_dir / lang
-        _write(out / "manual.pdf", runner.pdf(documents.book(rm, job.fragments, job.meta), log))
+        _write(out / "manual.pdf", pdf)
         for mod in rm.modules():
             if mod.type == "session":
                 doc = documents.session_guide(rm, mod, job.fragments, job.meta)

@@ -117,32 +117,76 @@ class TypstRunner:
         return cache.digest("typst", doc.source, doc.inputs, self.timestamp, PDF_STANDARDS, shown,
                             cache.tool_versions().get("typst"))
 
-    def pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
+    def _cached(self, doc: Document, log: TextIO | None) -> tuple[str, bytes | None]:
+        """Stage the images ``doc`` shows; its key and, when the same input made it before, the PDF."""
         from manualkit.outputs import cache
 
         images = self._stage(doc)
         store = cache.pieces()
-        key = self._key(doc, images) if store is not None else ""
-        if store is not None:
-            hit = store.get("typst", key, doc.name)
-            if hit is not None:  # the PDF and Typst's warnings, as the same input made them before
-                notes, _, data = hit.partition(b"\0")
-                self._warn(doc, notes.decode("utf-8").split("\n") if notes else [], log)
-                return data
+        if store is None:
+            return "", None
+        key = self._key(doc, images)
+        hit = store.get("typst", key, doc.name)
+        if hit is None:
+            return key, None
+        notes, _, data = hit.partition(b"\0")  # the PDF and Typst's warnings, as the same input made them
+        self._warn(doc, notes.decode("utf-8").split("\n") if notes else [], log)
+        return key, data
+
+    def _finish(self, doc: Document, data: object, notes: list[str], key: str, log: TextIO | None) -> bytes:
+        from manualkit.outputs import cache
+
+        if not isinstance(data, bytes):
+            raise BuildError(f"Typst returned no PDF for {doc.name}", hint="this is a bug in the toolkit")
+        self._warn(doc, notes, log)
+        data = without_suspects_false(data)
+        store = cache.pieces()
+        if store is not None and key:
+            store.put("typst", key, "\n".join(notes).replace("\0", " ").encode("utf-8") + b"\0" + data, doc.name)
+        return data
+
+    def pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
+        key, data = self._cached(doc, log)
+        if data is not None:
+            return data
         try:
             data, warnings = self._compiler.compile_with_warnings(
                 input=doc.source.encode("utf-8"), format="pdf", sys_inputs=doc.inputs,
                 pdf_standards=PDF_STANDARDS, timestamp=self.timestamp)
         except self._typst.TypstError as exc:
             raise self._error(doc, exc) from None
-        if not isinstance(data, bytes):
-            raise BuildError(f"Typst returned no PDF for {doc.name}", hint="this is a bug in the toolkit")
-        notes = [" ".join(str(getattr(w, "message", w)).split()) for w in warnings]
-        self._warn(doc, notes, log)
-        data = without_suspects_false(data)
-        if store is not None:
-            store.put("typst", key, "\n".join(notes).replace("\0", " ").encode("utf-8") + b"\0" + data, doc.name)
-        return data
+        return self._finish(doc, data, [" ".join(str(getattr(w, "message", w)).split()) for w in warnings], key, log)
+
+    def pdfs_apart(self, docs: list[Document], log: TextIO | None = None, processes: int = 1) -> list[bytes]:
+        """Big documents (the books), each typeset in a process of its own, ``processes`` at a time.
+
+        Typst keeps what it has laid out until its process ends (about 4 MB per module of a
+        book); a process per book gives that memory back as soon as the book is done, and lets
+        the languages' books be typeset side by side. Same compiler settings, so the same bytes
+        as :meth:`pdf`."""
+        found: list[tuple[str, bytes | None]] = [self._cached(doc, log) for doc in docs]
+        todo = [i for i, (_key, data) in enumerate(found) if data is None]
+        results: dict[int, tuple] = {}
+        if todo:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            # spawn, not fork: the parent may hold threads (pandoc's pool) and their locks
+            with ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))), max_tasks_per_child=1,
+                                     mp_context=multiprocessing.get_context("spawn")) as pool:
+                jobs = {i: pool.submit(_compile_apart, str(self.typst_root), docs[i].source, dict(docs[i].inputs),
+                                       self.timestamp) for i in todo}
+                results = {i: job.result() for i, job in jobs.items()}
+        out: list[bytes] = []
+        for i, doc in enumerate(docs):
+            key, data = found[i]
+            if data is None:
+                status, value, notes = results[i]
+                if status != "ok":
+                    raise self._error(doc, _ChildError(**value))
+                data = self._finish(doc, value, notes, key, log)
+            out.append(data)
+        return out
 
     def handout_pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
         """A handout; laid out again with the contact box at the foot of page 1 when it would
@@ -216,6 +260,29 @@ class TypstRunner:
         if best is None or best[0] * 2 < min(len(words), 6):
             return None
         return best[1], best[2]
+
+
+class _ChildError(Exception):
+    """A TypstError as it came back from the process that typeset the document."""
+
+    def __init__(self, message: str, diagnostic: str, hints: list[str]) -> None:
+        super().__init__(message)
+        self.message, self.diagnostic, self.hints = message, diagnostic, hints
+
+
+def _compile_apart(typst_root: str, source: str, inputs: dict, timestamp: int) -> tuple[str, object, list[str]]:
+    """Typeset one document in this (fresh) process: ("ok", pdf, warnings) or ("error", details, [])."""
+    import typst
+
+    compiler = typst.Compiler(root=typst_root, font_paths=[], ignore_system_fonts=True)
+    try:
+        data, warnings = compiler.compile_with_warnings(input=source.encode("utf-8"), format="pdf", sys_inputs=inputs,
+                                                        pdf_standards=PDF_STANDARDS, timestamp=timestamp)
+    except typst.TypstError as exc:
+        return "error", {"message": str(getattr(exc, "message", "") or exc),
+                         "diagnostic": str(getattr(exc, "diagnostic", "") or ""),
+                         "hints": [str(h) for h in getattr(exc, "hints", []) or []]}, []
+    return "ok", data, [" ".join(str(getattr(w, "message", w)).split()) for w in warnings]
 
 
 __all__ = ["TypstRunner", "build_timestamp", "variant_timestamp", "iso_date", "page_count", "PDF_STANDARDS"]
