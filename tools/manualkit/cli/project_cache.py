@@ -18,9 +18,8 @@ import hashlib
 import os
 import pickle
 import sys
-from pathlib import Path
-
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from manualkit.core.problems import Problem
@@ -33,7 +32,7 @@ if TYPE_CHECKING:  # imported when a project is loaded: a stored check needs non
 FORMAT = "project-cache-1"
 PRUNED = {".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache",
           ".ruff_cache", ".tox", ".nox"}  # never read by the loader; build/ is left out by path
-KEEP = 8  # stored projects kept (check and build, per variant choice, a few recent states)
+KEEP = 6  # entries kept, the most recently used (check and build, per choice of variants); the rest are removed
 
 
 def inputs_digest(root: Path) -> str:
