@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from pathlib import Path
 
 from manualkit.outputs.site.build import judge
@@ -46,8 +47,20 @@ def _fresh_plugins() -> None:
         cache.clear()
 
 
+_ONE_AT_A_TIME = threading.Lock()  # mkdocs' logger, its plugin cache and sys.argv are the process's
+
+
 def run_mkdocs_here(config: Path, staged: Staged, dirty: bool = False) -> None:
-    """What :func:`~manualkit.outputs.site.build.run_mkdocs` does, in this process."""
+    """What :func:`~manualkit.outputs.site.build.run_mkdocs` does, in this process.
+
+    One build at a time per process: mkdocs counts the warnings of its whole logger (a second
+    build's would fail the first), and mkdocs-static-i18n reads ``--dirty`` from ``sys.argv``."""
+    with _ONE_AT_A_TIME:
+        said, failed = _build_here(config, dirty)
+    judge(said, failed, staged, dirty)
+
+
+def _build_here(config: Path, dirty: bool) -> tuple[str, bool]:
     from mkdocs import config as mkdocs_config
     from mkdocs.commands import build as mkdocs_build
 
@@ -59,8 +72,8 @@ def run_mkdocs_here(config: Path, staged: Staged, dirty: bool = False) -> None:
     logger.propagate = False  # collected here, shown by judge() like the subprocess's output
     failed = False
     argv = sys.argv[:]
-    if dirty:  # mkdocs-static-i18n builds the other languages dirty only when it sees the flag there
-        sys.argv = argv + ["--dirty"]
+    # mkdocs-static-i18n builds the other languages dirty exactly when it sees the flag there
+    sys.argv = [a for a in argv if a not in ("--dirty", "--dirtyreload")] + (["--dirty"] if dirty else [])
     _fresh_plugins()
     try:
         cfg = mkdocs_config.load_config(config_file=str(config), strict=not dirty)
@@ -80,7 +93,7 @@ def run_mkdocs_here(config: Path, staged: Staged, dirty: bool = False) -> None:
         logger.removeHandler(collect)
         logger.setLevel(saved[0])
         logger.propagate = saved[1]
-    judge("\n".join(collect.lines), failed, staged, dirty)
+    return "\n".join(collect.lines), failed
 
 
 __all__ = ["run_mkdocs_here"]
