@@ -135,19 +135,24 @@ def run_cli(*args: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-# The FRAME coding of one change, as adaptation tests append it to a change record.
-FRAME = """\
+def frame(nature: str = "tailoring", fidelity: str = "consistent",
+          reasons: str = "Lokale forhold") -> str:
+    """The FRAME coding of one change, as adaptation tests append it to a change record."""
+    return f"""\
     frame:
       when: implementation
       planned: planned-proactive
       decided_by: [programme-manager]
       modified: content
       level: organisation
-      nature: tailoring
-      fidelity: consistent
+      nature: {nature}
+      fidelity: {fidelity}
       goals: [improve-fit]
-      reasons: {text: Lokale forhold, level: organisation}
-    description: {nb: En endring, en: A change}
+      reasons: {{text: {reasons}, level: organisation}}
+    description: {{nb: En endring, en: A change}}
     approved_by: Programansvarlig (eksempel)
     date: 2026-11-01
 """
+
+
+FRAME = frame()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_cli, write_tree
+from conftest import frame, run_cli, write_tree
 from manualkit.core.project import load_project
 
 ADAPT = "adaptations/testby/adaptation.yml"
@@ -126,21 +126,6 @@ FRAME_CONSISTENT
 FRAME_INCONSISTENT
 """
 
-FRAME = """\
-    frame:
-      when: implementation
-      planned: planned-proactive
-      decided_by: [programme-manager]
-      modified: content
-      level: organisation
-      nature: substituting
-      fidelity: {fidelity}
-      goals: [improve-fit]
-      reasons: {{text: Lokale forhold, level: organisation}}
-    description: {{nb: En endring, en: A change}}
-    approved_by: Programansvarlig (eksempel)
-    date: 2026-11-01
-"""
 
 
 def _local_changes(root: Path) -> Path:
@@ -148,7 +133,7 @@ def _local_changes(root: Path) -> Path:
     import shutil
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     text = (root / ADAPT).read_text(encoding="utf-8") + LOCAL_CHANGES.replace(
-        "FRAME_CONSISTENT\n", FRAME.format(fidelity="consistent")).replace("FRAME_INCONSISTENT\n", FRAME.format(fidelity="inconsistent"))
+        "FRAME_CONSISTENT\n", frame("substituting", "consistent")).replace("FRAME_INCONSISTENT\n", frame("substituting", "inconsistent"))
     write_tree(root, {
         ADAPT: text,
         "adaptations/testby/overlays/local-routines.nb.md": "## Møter i Testby {#meetings}\n\nVi møtes hver tirsdag.\n",

@@ -1,7 +1,7 @@
 """The intervention model: loading, timed session steps in every language and variant, model changes."""
 from __future__ import annotations
 
-from conftest import REPO, write_tree
+from conftest import REPO, frame, write_tree
 from manualkit.core.project import load_project
 
 ADAPT = "adaptations/testby/adaptation.yml"
@@ -12,21 +12,7 @@ base_version: 1.0.0
 languages: [nb, en]
 changes:
 """
-FRAME = """\
-    frame:
-      when: implementation
-      planned: planned-proactive
-      decided_by: [programme-manager]
-      modified: content
-      level: organisation
-      nature: shortening
-      fidelity: unknown
-      goals: [improve-fit]
-      reasons: {text: {nb: Lokale forhold, en: Local conditions}, level: organisation}
-    description: {nb: En endring, en: A change}
-    approved_by: Programansvarlig (eksempel)
-    date: 2026-11-01
-"""
+FRAME = frame(nature="shortening", fidelity="unknown", reasons="{nb: Lokale forhold, en: Local conditions}")
 
 
 def test_repository_manual_sessions_add_up_in_every_language_and_variant():
