@@ -156,3 +156,18 @@ def test_a_folder_that_cannot_be_written_is_a_plain_message(tree, tmp_path):
     assert code == 1
     assert err.splitlines()[0].startswith(f"manual: cannot use {blocker / 'schemas'}")
     assert "internal error" not in err and "Traceback" not in err
+
+
+def test_a_port_in_use_is_a_plain_message(tree):
+    import socket
+
+    root = tree()
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, out, err = run_cli("--root", str(root), "serve", "--port", str(port))
+    assert code == 1
+    assert err.splitlines()[0].startswith(f"manual: cannot run the preview on port {port}: ")
+    assert f"hint: another preview may be running; try: manual serve --port {port + 1}" in err
+    assert "Traceback" not in err

@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -116,13 +115,9 @@ def write_editor(root: Path, out: Path, *, repo: str, branch: str = "main", loca
 
 
 def _free(port: int, what: str, flag: str) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((HOST, port))
-        except OSError as exc:
-            raise ManualkitError(f"cannot run {what} on port {port}: {exc.strerror or exc}",
-                                 hint=f"another editor may be running; try: manual editor --serve {flag} {port + 10}") from exc
+    from manualkit.cli.ports import require_free
+
+    require_free(port, what, f"another editor may be running; try: manual editor --serve {flag} {port + 10}")
 
 
 @functools.lru_cache(maxsize=1)

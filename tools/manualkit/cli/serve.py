@@ -17,13 +17,13 @@ import io
 import json
 import logging
 import shutil
-import socket
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
 from manualkit.cli.format import print_problems
+from manualkit.cli.ports import require_free
 from manualkit.cli.serve_overlay import Shown, with_problems
 from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
 from manualkit.core.project import load_project
@@ -178,13 +178,7 @@ def start_url(port: int, lang: str | None, default_language: str) -> str:
 
 def _check_port(port: int) -> None:
     """Say so plainly when the port is taken, before anything starts."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((HOST, port))
-        except OSError as exc:
-            raise ManualkitError(f"cannot serve on port {port}: {exc.strerror or exc}",
-                                 hint=f"another preview may be running; try: manual serve --port {port + 1}") from exc
+    require_free(port, "the preview", f"another preview may be running; try: manual serve --port {port + 1}")
 
 
 def preview_server(preview: Preview, port: int):
