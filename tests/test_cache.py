@@ -191,3 +191,20 @@ def test_variants_build_side_by_side_with_one_block_of_lines_each(built):
     again = io.StringIO()
     build_all([project.resolutions[v] for v in VARIANTS], built / "build", None, again, OUTS, jobs=2)
     assert again.getvalue() == "".join(f"unchanged {v} {o}\n" for v in VARIANTS for o in ("pdf", "echo"))
+
+
+def test_the_theme_template_cache_never_serves_old_code(tmp_path, monkeypatch):
+    """Compiled templates are reused only for the same source and the same environment settings."""
+    from jinja2 import DictLoader, Environment
+
+    from manualkit.outputs.site import template_cache
+
+    monkeypatch.setenv(template_cache.ENV_VAR, str(tmp_path / "templates"))
+    first = template_cache.attach(Environment(loader=DictLoader({"page.html": "old {{ x }}"})))
+    assert first.get_template("page.html").render(x=1) == "old 1"
+    assert list((tmp_path / "templates").iterdir())  # written to disk for the next process
+    edited = template_cache.attach(Environment(loader=DictLoader({"page.html": "new {{ x }}"})))
+    assert edited.get_template("page.html").render(x=2) == "new 2"
+    other = template_cache.attach(Environment(loader=DictLoader({"page.html": "<< x >>"}),
+                                              variable_start_string="<<", variable_end_string=">>"))
+    assert other.get_template("page.html").render(x=3) == "3"
