@@ -32,11 +32,8 @@ RELEASES = Path("build") / "releases"
 
 
 def sha256(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def zip_folder(folder: Path, target: Path, timestamp: int) -> None:
