@@ -376,10 +376,15 @@ def test_browser_shows_the_problems_at_the_top_of_the_preview(serving, browser, 
     try:
         page.goto(url + "basics/safety.html")
         notice = page.locator("#manualkit-preview-problems")
-        notice.wait_for(state="visible", timeout=15000)  # the live-reload script may reload the page once
-        assert notice.is_visible()
-        assert notice.bounding_box()["y"] == 0
-        assert "manual/basics/safety.nb.md:" in notice.inner_text()
+        box, text = None, ""
+        for _ in range(5):  # the live-reload script may reload the page while it is being read
+            notice.wait_for(state="visible", timeout=15000)
+            box, text = notice.bounding_box(), notice.inner_text()
+            if box is not None:
+                break
+            page.wait_for_load_state()
+        assert box is not None and box["y"] == 0
+        assert "manual/basics/safety.nb.md:" in text
         page.screenshot(path=str(tmp_path / "serve-problems.png"))
     finally:
         page.close()
