@@ -208,3 +208,20 @@ def test_the_theme_template_cache_never_serves_old_code(tmp_path, monkeypatch):
     other = template_cache.attach(Environment(loader=DictLoader({"page.html": "<< x >>"}),
                                               variable_start_string="<<", variable_end_string=">>"))
     assert other.get_template("page.html").render(x=3) == "3"
+
+
+def test_the_real_outputs_travel_to_the_variant_processes(fixture_copy):
+    """The registry itself must pickle, or `manual build` quietly builds variants one at a time."""
+    from manualkit.outputs.runner import _picklable
+
+    assert _picklable(OUTPUTS)
+    again = pickle.loads(pickle.dumps(OUTPUTS))
+    assert [o.name for o in again] == [o.name for o in OUTPUTS]
+    root = fixture_copy("bilingual")
+    variant = load_project(root, ["base"]).resolutions["base"]
+    made = {}
+    for label, table in (("here", OUTPUTS), ("unpickled", again)):
+        (root / label).mkdir()
+        next(o for o in table if o.name == "ledger").render(variant, root / label, io.StringIO(), {})
+        made[label] = {p.name: p.read_bytes() for p in (root / label).iterdir()}
+    assert made["here"] and made["here"] == made["unpickled"]

@@ -10,6 +10,7 @@ runner builds those first and hands their folders over in ``inputs``. ``manual b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Mapping, Protocol, TextIO
 
@@ -51,12 +52,17 @@ def _site(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[
     render(variant, out_dir, log, inputs)
 
 
+def _render_report(name: str, variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
+    import importlib
+    importlib.import_module(f"manualkit.outputs.reports.{name}").render(variant, out_dir, log, inputs)
+
+
 def _report(name: str) -> Render:
-    """A research report (outputs/reports/<name>.py) rendered into build/<variant>/reports/<name>."""
-    def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
-        import importlib
-        importlib.import_module(f"manualkit.outputs.reports.{name}").render(variant, out_dir, log, inputs)
-    return render
+    """A research report (outputs/reports/<name>.py) rendered into build/<variant>/reports/<name>.
+
+    A partial of a module-level function, not a closure: the table travels pickled to the
+    processes that build variants side by side (outputs/runner.py)."""
+    return partial(_render_report, name)
 
 
 OUTPUTS: tuple[Output, ...] = (
