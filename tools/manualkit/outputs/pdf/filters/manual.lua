@@ -3,17 +3,18 @@
 --
 -- Input: the Markdown made by manualkit/outputs/pdf/markdown_prep.py, which has already scoped
 -- ids by module, turned `ref:` links into internal links and made image paths start at the
--- project root. The filter runs in three passes:
+-- project root. The filter reads the build's marker key (`-M fp-key=...`, a random value per run
+-- that content cannot know), then walks the document once (every walk copies the whole document
+-- into Lua and back: two walks cost pandoc about 15 % more time), applying to each element:
 --
--- 1. read the build's marker key (`-M fp-key=...`, a random value per run that content cannot know);
--- 2. an allow-list over the content: pandoc writes attributes such as `typst:inset` or
+-- 1. an allow-list over the content: pandoc writes attributes such as `typst:inset` or
 --    `typst:text:fill` straight into Typst code, so every attribute and class the toolkit does not
 --    define is dropped here: divs keep only a callout class (or are unwrapped), headings only a
 --    safe id, spans are unwrapped, code keeps at most a language name, links to other schemes than
 --    http(s), mailto, tel and internal labels keep only their words, raw Typst or HTML is removed.
 --    A marker div counts as the toolkit's own only when it carries the build's key;
--- 3. the toolkit's own markup, from small empty marker divs (a div holding a whole module would be
---    copied into Lua and back: slow):
+-- 2. then the toolkit's own markup, from small empty marker divs (a div holding a whole module
+--    would be copied into Lua and back: slow):
 --    * `.fp-begin module="id"` / `.fp-finish module="id"`: `// fp:begin id` / `// fp:end id`
 --      around a module's Typst, where Python cuts the fragments out;
 --    * `.fp-info module="id"` (after the title): `#module-info("id")`;
@@ -61,16 +62,7 @@ local function is_marker(div)
   return first ~= nil and MARKER_NAMES[first] and KEY ~= nil and div.attributes["fp-key"] == KEY
 end
 
--- pass 1 ------------------------------------------------------------------------------------
-local read_key = {
-  Meta = function(meta)
-    if meta["fp-key"] ~= nil then
-      KEY = pandoc.utils.stringify(meta["fp-key"])
-    end
-  end,
-}
-
--- pass 2: the allow-list ----------------------------------------------------------------------
+-- 1: the allow-list ----------------------------------------------------------------------------
 local LINK_SCHEMES = { http = true, https = true, mailto = true, tel = true }
 
 local allow = {
@@ -131,7 +123,7 @@ local allow = {
   end,
 }
 
--- pass 3: the toolkit's markup ------------------------------------------------------------------
+-- 2: the toolkit's markup ----------------------------------------------------------------------
 local function flags(attrs)
   return "core: " .. tostring(attrs["core"] == "1") .. ", adapted: " .. tostring(attrs["adapted"] == "1")
     .. ", deviation: " .. tostring(attrs["deviation"] == "1")
@@ -186,4 +178,34 @@ local markup = {
   end,
 }
 
-return { read_key, allow, markup }
+-- one walk: every element through the allow-list, then, where it is the toolkit's, its markup.
+-- The walk is bottom-up and does not walk what a function returns, so the raw Typst made here is
+-- never removed as content, and content's own raw Typst never survives.
+local one = {}
+for name, fn in pairs(allow) do
+  one[name] = fn
+end
+one.Div = function(div)
+  if is_marker(div) then
+    return markup.Div(div)
+  end
+  local kept = allow.Div(div)
+  if kept.t == "Div" then  -- a callout or room to write: the allow-list kept it as a div
+    return markup.Div(kept)
+  end
+  return kept
+end
+one.Image = function(img)
+  return markup.Image(allow.Image(img))
+end
+
+return {
+  {
+    Pandoc = function(doc)
+      if doc.meta["fp-key"] ~= nil then
+        KEY = pandoc.utils.stringify(doc.meta["fp-key"])
+      end
+      return doc:walk(one)
+    end,
+  },
+}
