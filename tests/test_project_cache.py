@@ -55,7 +55,7 @@ def test_a_manual_with_errors_is_never_stored(tree):
     root = tree({"manual/basics/intro.nb.md": INTRO_NB + "\n<script>x</script>\n"})
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 1 and "E801" in out
-    assert not (root / "build").exists()
+    assert not _entries(root)  # (the link parser's results are kept: they do not depend on the errors)
 
 
 def test_a_build_with_nothing_changed_answers_without_loading(fixture_copy, monkeypatch):
@@ -95,3 +95,64 @@ def test_an_edit_is_built_not_answered_from_the_store(fixture_copy, monkeypatch,
         assert "built base pdf" in out
     else:  # a comment changes no output: loaded again, and each output's own key says unchanged
         assert "unchanged base pdf" in out and "unchanged testby pdf" in out
+
+
+def _fresh_parser(monkeypatch) -> None:
+    """This process as a new command would start it: no chunk parsed yet."""
+    import manualkit.core.body as body
+    import manualkit.core.markdown_scan as scan
+
+    body._parse_body.cache_clear()  # (a memo of whole bodies, which would skip the link parser)
+    monkeypatch.setattr(scan, "_CHUNKS", {})
+    monkeypatch.setattr(scan, "_USED", set())
+    monkeypatch.setattr(scan, "_PARSED_HERE", [0])
+
+
+def _chunk_file(root):
+    found = sorted((root / "build" / ".cache" / "parse").glob("chunks-*.json"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_the_link_parses_kept_for_the_next_check_never_hide_an_edit(fixture_copy, monkeypatch):
+    import shutil
+
+    import manualkit.core.markdown_scan as scan
+
+    root = fixture_copy("bilingual")
+    _fresh_parser(monkeypatch)
+    first = run_cli("--root", str(root), "check")
+    kept = _chunk_file(root)
+    assert scan._PARSED_HERE[0] > 0 and kept.stat().st_size > 0
+
+    _fresh_parser(monkeypatch)
+    shutil.rmtree(root / "build" / ".cache" / "project")  # load again, with the kept parses
+    assert run_cli("--root", str(root), "check") == first
+    assert scan._PARSED_HERE[0] == 0  # not one chunk parsed again
+
+    page = root / "manual/basics/safety.nb.md"  # a new broken link: its chunk is new, so it is parsed
+    page.write_text(page.read_text(encoding="utf-8") + "\nSe [planen](ref:nowhere#plan).\n", encoding="utf-8")
+    _fresh_parser(monkeypatch)
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and "manual/basics/safety.nb.md:" in out and "nowhere" in out
+    assert scan._PARSED_HERE[0] == 1
+
+
+@pytest.mark.parametrize("damage", ["not json", '{"format": "parse-store-1", "chunks": {"x": [[[1, 2]], []]}}',
+                                    '{"format": "parse-store-1", "chunks": [1, 2]}', '{"format": "other", "chunks": {}}'])
+def test_a_damaged_parse_file_is_parsed_again(fixture_copy, monkeypatch, damage):
+    root = fixture_copy("bilingual")
+    page = root / "manual/basics/safety.nb.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\nSe [planen](ref:nowhere#plan).\n", encoding="utf-8")
+    _fresh_parser(monkeypatch)
+    first = run_cli("--root", str(root), "check")
+    assert first[0] == 1 and "nowhere" in first[1]
+    kept = _chunk_file(root)
+    chunks = __import__("json").loads(kept.read_text(encoding="utf-8"))["chunks"]
+    if damage.startswith('{"format": "parse-store-1", "chunks": {"x"'):  # a malformed entry for a real chunk
+        damage = damage.replace('"x"', __import__("json").dumps(next(t for t in chunks if "nowhere" in t)))
+    kept.write_text(damage, encoding="utf-8")
+    import shutil
+    shutil.rmtree(root / "build" / ".cache" / "project", ignore_errors=True)
+    _fresh_parser(monkeypatch)
+    assert run_cli("--root", str(root), "check") == first

@@ -199,12 +199,62 @@ def links(lines: list[str], first_line: int) -> tuple[list[Link], list[Found]]:
     return found_links, found
 
 
-@lru_cache(maxsize=16384)
-def _parse_chunk(text: str) -> tuple[tuple, tuple]:
-    """Links (image, label, target, row, col) and findings of one chunk; rows and columns in it.
+# chunk text -> its parse: the same paragraph is seen again per variant and per section after an
+# overlay. A command can seed it with the parses a previous one made (preload_chunks; the CLI keeps
+# them in build/.cache/parse/) and read back what it used (chunk_memo).
+_CHUNKS: dict[str, tuple[tuple, tuple]] = {}
+_USED: set[str] = set()
+_PARSED_HERE = [0]  # chunks parsed (not found in the memo) since the process started
+MEMO_LIMIT = 16384  # a long-running preview starts the memo afresh beyond this
 
-    Cached: the same paragraph is seen again per variant and per section after an overlay.
-    """
+
+def _parse_chunk(text: str) -> tuple[tuple, tuple]:
+    """Links (image, label, target, row, col) and findings of one chunk; rows and columns in it."""
+    hit = _CHUNKS.get(text)
+    if hit is None:
+        if len(_CHUNKS) >= MEMO_LIMIT:
+            _CHUNKS.clear()
+            _USED.clear()
+        hit = _CHUNKS[text] = _parse_chunk_now(text)
+        _PARSED_HERE[0] += 1
+    _USED.add(text)
+    return hit
+
+
+def chunk_memo() -> tuple[dict[str, tuple[tuple, tuple]], int]:
+    """The parses of every chunk used in this process, and how many of them were parsed here."""
+    return {t: _CHUNKS[t] for t in _USED if t in _CHUNKS}, _PARSED_HERE[0]
+
+
+def _valid_parse(value: object) -> tuple[tuple, tuple] | None:
+    """A stored parse (JSON lists) as the tuples _parse_chunk returns, or None when it is not one."""
+    try:
+        found_links, found = value  # type: ignore[misc]
+        links_ = tuple((bool(i), str(lb), str(tg), int(r), int(c)) for i, lb, tg, r, c in found_links
+                       if isinstance(i, bool) and isinstance(lb, str) and isinstance(tg, str)
+                       and type(r) is int and type(c) is int)
+        finds = tuple((str(k), int(r), int(c), str(t)) for k, r, c, t in found
+                      if isinstance(k, str) and type(r) is int and type(c) is int and isinstance(t, str))
+    except (TypeError, ValueError):
+        return None
+    if len(links_) != len(found_links) or len(finds) != len(found):
+        return None
+    return links_, finds
+
+
+def preload_chunks(entries: object) -> None:
+    """Seed the memo with parses kept by an earlier command (a mapping of chunk text to parse, as
+    JSON gives it back); anything malformed is left out and parsed again."""
+    if not isinstance(entries, dict):
+        return
+    for text, value in entries.items():
+        if isinstance(text, str) and text not in _CHUNKS and len(_CHUNKS) < MEMO_LIMIT:
+            parse = _valid_parse(value)
+            if parse is not None:
+                _CHUNKS[text] = parse
+
+
+def _parse_chunk_now(text: str) -> tuple[tuple, tuple]:
     lines = text.split("\n")
     found_links: list[tuple] = []
     found: list[tuple] = []
@@ -255,4 +305,4 @@ def _links_in(children: list, lines: list[str], row: int) -> list[tuple]:
     return out
 
 
-__all__ = ["Link", "Found", "links", "source_findings", "mask_code_spans", "code_spans", "MAX_INLINE", "MAX_CHUNK_LINES"]
+__all__ = ["Link", "Found", "links", "chunk_memo", "preload_chunks", "source_findings", "mask_code_spans", "code_spans", "MAX_INLINE", "MAX_CHUNK_LINES"]
