@@ -71,19 +71,22 @@ def unsafe_markup(page: str) -> list[str]:
     which keeps the check linear in the site's size instead of pages × navigation.
     """
     scanner = _Scanner()
+    seen, found = _SEEN, scanner.found
+    clean = True  # nothing pending before this line (a remembered line leaves the state as it was)
     for line in page.splitlines(keepends=True):
-        start_clean = _clean(scanner)
-        if start_clean:
-            known = _SEEN.get(line)
+        if clean:
+            known = seen.get(line)
             if known is not None:
-                scanner.found.extend(known)
+                if known:
+                    found.extend(known)
                 continue
-        before = len(scanner.found)
+        before = len(found)
         scanner.feed(line)
-        if start_clean and _clean(scanner):
-            if len(_SEEN) > _SEEN_MAX:
-                _SEEN.clear()
-            _SEEN[line] = tuple(scanner.found[before:])
+        was_clean, clean = clean, _clean(scanner)
+        if was_clean and clean:
+            if len(seen) > _SEEN_MAX:
+                seen.clear()
+            seen[line] = tuple(found[before:])
     scanner.close()
     return scanner.found
 
