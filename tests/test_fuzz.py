@@ -80,3 +80,18 @@ def test_random_adaptation_and_glossary(tmp_path_factory, doc, glossary):
     write_tree(root, files)
     copy_locales(root)
     _check(root)
+
+
+_alphabet = st.sampled_from(list("abæø ÅB_-.1\u0301é*") + ["barn", "vern", " plan"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(_alphabet, max_size=30).map("".join),
+       terms=st.lists(st.lists(_alphabet, min_size=1, max_size=4).map("".join), max_size=5))
+def test_glossary_terms_on_a_page_are_found_as_by_a_whole_word_search(text, terms):
+    """The site's word prefilter for glossary terms drops no term that occurs as a whole word."""
+    from manualkit.outputs.site.markdown import _term_forms, abbreviations, occurs
+
+    glossary = tuple((t, "Forklaring", "") for t in terms)
+    expected = "\n\n".join(f"*[{form}]: {d}" for form, d in _term_forms(glossary).items() if occurs(form, text))
+    assert abbreviations(glossary, text) == expected

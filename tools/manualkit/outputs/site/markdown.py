@@ -211,7 +211,26 @@ def abbreviations(glossary: tuple[tuple[str, str, str], ...], text: str) -> str:
     block after every abbreviation it takes out of it, so one long block costs O(n²).
     """
     forms = _term_forms(glossary)
-    return "\n\n".join(f"*[{form}]: {definition}" for form, definition in forms.items() if occurs(form, text))
+    words = set(_WORDS.findall(text))
+    return "\n\n".join(f"*[{form}]: {definition}" for form, definition in forms.items()
+                        if _may_occur(form, words) and occurs(form, text))
+
+
+_WORDS = re.compile(r"\w+")  # re's \w is str.isalnum() or "_": the same words as _word_char
+
+
+@lru_cache(maxsize=4096)
+def _first_word(form: str) -> str | None:
+    """The word a form starts with, when it starts with one."""
+    found = _WORDS.match(form)
+    return found.group() if found else None
+
+
+def _may_occur(form: str, words: set[str]) -> bool:
+    """False only when ``form`` cannot occur as a whole word: a whole-word match of a form that
+    starts with a word starts with that word standing alone in the text."""
+    first = _first_word(form)
+    return first is None or first in words
 
 
 __all__ = ["plain", "outside_code", "PageLinks", "Media", "rewrite_links", "callouts_to_admonitions",
