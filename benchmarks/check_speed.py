@@ -2,9 +2,11 @@
 
 Usage: .venv/bin/python benchmarks/check_speed.py [N ...]   (default: 40 400)
 
-Two figures per size, medians of 5 runs each, interleaved: "loading", with the stored result
-removed first (what the first check after an edit costs: load, validate, resolve), and
-"stored", with nothing changed since the last check (answered from build/.cache/project).
+Three figures per size, medians of 5 runs each, interleaved: "cold", with every cache removed
+first (a fresh clone); "after an edit", one sentence added to a module, so the stored result is
+not used and the manual is loaded, validated and resolved again, with the link parser's kept
+results (build/.cache/parse) for every paragraph but the edited one; and "stored", with nothing
+changed since the last check (answered from build/.cache/project).
 """
 from __future__ import annotations
 
@@ -28,14 +30,18 @@ def _once(cmd: list[str]) -> float:
     return took
 
 
-def time_check(root: Path, repeats: int = 5) -> tuple[float, float]:
+def time_check(root: Path, repeats: int = 5) -> tuple[float, float, float]:
     cmd = [sys.executable, "-m", "manualkit.cli", "--root", str(root), "check"]
-    loading, stored = [], []
-    for _ in range(repeats):
-        shutil.rmtree(root / "build" / ".cache" / "project", ignore_errors=True)
-        loading.append(_once(cmd))
+    edited = root / "manual" / "part" / "module-2.en.md"
+    cold, edit, stored = [], [], []
+    for r in range(repeats):
+        shutil.rmtree(root / "build" / ".cache", ignore_errors=True)
+        cold.append(_once(cmd))
+        with edited.open("a", encoding="utf-8") as fh:
+            fh.write(f"\nOne more sentence, number {r}.\n")
+        edit.append(_once(cmd))
         stored.append(_once(cmd))
-    return statistics.median(loading), statistics.median(stored)
+    return statistics.median(cold), statistics.median(edit), statistics.median(stored)
 
 
 def main() -> None:
@@ -43,8 +49,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             root = generate(Path(tmp) / f"m{n}", n)
-            loading, stored = time_check(root)
-            print(f"manual check, {n} modules × 2 languages: loading {loading:.2f} s, stored {stored:.2f} s (medians of 5)")
+            cold, edit, stored = time_check(root)
+            print(f"manual check, {n} modules × 2 languages: cold {cold:.2f} s, after an edit {edit:.2f} s, "
+                  f"stored {stored:.2f} s (medians of 5)")
 
 
 if __name__ == "__main__":
