@@ -305,4 +305,5 @@ def _links_in(children: list, lines: list[str], row: int) -> list[tuple]:
     return out
 
 
-__all__ = ["Link", "Found", "links", "chunk_memo", "preload_chunks", "source_findings", "mask_code_spans", "code_spans", "MAX_INLINE", "MAX_CHUNK_LINES"]
+__all__ = ["Link", "Found", "links", "chunk_memo", "preload_chunks", "source_findings", "mask_code_spans", "code_spans",
+           "MAX_INLINE", "MAX_CHUNK_LINES"]
