@@ -18,8 +18,7 @@ FORMAT = "parse-store-1"
 
 
 def _path(root: Path) -> Path:
-    from manualkit.cli.project_cache import installed
-    from manualkit.outputs.cache import digest, toolkit_digest
+    from manualkit.outputs.cache import digest, installed, toolkit_digest
 
     return Path(root) / "build" / ".cache" / "parse" / f"chunks-{digest(FORMAT, toolkit_digest(), installed())[:24]}.json"
 

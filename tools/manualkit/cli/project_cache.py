@@ -62,22 +62,9 @@ def inputs_digest(root: Path) -> str:
     return h.hexdigest()
 
 
-def installed() -> list[str]:
-    """Every installed distribution with its version (the names of the *.dist-info folders on the
-    import path): an upgrade of any library, or of the pandoc wheel, gives another list."""
-    found: list[str] = []
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))]
-    return sorted(found)
-
-
 def project_key(root: Path, variants: list[str] | None, render: bool, release: ReleaseInfo | None,
                 kind: str = "project") -> str:
-    from manualkit.outputs.cache import digest, toolkit_digest
+    from manualkit.outputs.cache import digest, installed, toolkit_digest
 
     pandoc = os.environ.get("PYPANDOC_PANDOC", "")
     return digest(FORMAT, kind, str(Path(root).resolve()), sorted(variants) if variants is not None else None, render,
@@ -260,5 +247,5 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
-__all__ = ["load_project_cached", "checked", "Checked", "inputs_digest", "project_key", "installed", "Stamp",
+__all__ = ["load_project_cached", "checked", "Checked", "inputs_digest", "project_key", "Stamp",
            "stamp_path", "read_stamp", "write_stamp"]

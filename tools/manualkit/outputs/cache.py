@@ -26,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 import time
 from contextlib import contextmanager
 from functools import lru_cache
@@ -116,6 +117,19 @@ def toolkit_digest() -> str:
             h.update(path.relative_to(PACKAGE).as_posix().encode("utf-8") + b"\0")
             h.update(file_digest(path).encode("ascii"))
     return h.hexdigest()
+
+
+def installed() -> list[str]:
+    """Every installed distribution with its version (the names of the *.dist-info folders on the
+    import path): an upgrade of any library, or of the pandoc wheel, gives another list."""
+    found: list[str] = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found += [f"{entry}/{n}" for n in names if n.endswith((".dist-info", ".egg-info", ".egg-link", ".pth"))]
+    return sorted(found)
 
 
 _TOOL_VERSIONS: list[dict[str, str]] = []  # given by cli/project_cache.py with a stored project
@@ -321,5 +335,5 @@ def using(store: Pieces | None) -> Iterator[Pieces | None]:
         _ACTIVE.remove(store)
 
 
-__all__ = ["canonical", "digest", "variant_fingerprint", "output_key", "toolkit_digest", "tool_versions",
+__all__ = ["canonical", "digest", "variant_fingerprint", "output_key", "toolkit_digest", "installed", "tool_versions",
            "stored_key", "remember_key", "forget_key", "clear", "Pieces", "pieces", "using"]
