@@ -10,9 +10,8 @@ parsed again. Only the chunks the last load used are kept, so the file follows t
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 FORMAT = "parse-store-1"
 
@@ -23,9 +22,17 @@ def _path(root: Path) -> Path:
     return Path(root) / "build" / ".cache" / "parse" / f"chunks-{digest(FORMAT, toolkit_digest(), installed())[:24]}.json"
 
 
-@contextmanager
-def kept_parses(root: Path) -> Iterator[None]:
-    """Seed the link parser with the chunks kept by the last command; keep this load's afterwards."""
+@dataclass
+class Seeded:
+    """What :func:`preload` found: where the parses live, what they were, the parser's count then."""
+
+    path: Path
+    had: dict | None
+    parsed_before: int
+
+
+def preload(root: Path) -> Seeded:
+    """Seed the link parser with the chunks the last command kept (a missing or damaged file: none)."""
     from manualkit.core.markdown_scan import chunk_memo, preload_chunks
 
     path = _path(root)
@@ -35,12 +42,18 @@ def kept_parses(root: Path) -> Iterator[None]:
         stored = None
     had = stored.get("chunks") if isinstance(stored, dict) and stored.get("format") == FORMAT else None
     preload_chunks(had)
-    _, parsed_before = chunk_memo()
-    yield
+    return Seeded(path, had if isinstance(had, dict) else None, chunk_memo()[1])
+
+
+def keep(seeded: Seeded) -> None:
+    """Keep the chunks this load used, unless the file already holds exactly those. Called only
+    for a manual without errors, like the stored project: a refused build writes nothing."""
+    from manualkit.core.markdown_scan import chunk_memo
+
     used, parsed = chunk_memo()
-    if parsed == parsed_before and isinstance(had, dict) and len(had) == len(used):
-        return  # nothing new: the file already holds exactly these
-    _write(path, used)
+    if parsed == seeded.parsed_before and seeded.had is not None and len(seeded.had) == len(used):
+        return
+    _write(seeded.path, used)
 
 
 def _write(path: Path, chunks: dict) -> None:
@@ -56,4 +69,4 @@ def _write(path: Path, chunks: dict) -> None:
         pass  # a cache that cannot be written (a read-only build/) only costs time
 
 
-__all__ = ["kept_parses"]
+__all__ = ["preload", "keep", "Seeded"]

@@ -100,15 +100,16 @@ def checked(root: Path, variants: list[str] | None = None) -> Checked:
     stored = _read(path)
     if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], Checked):
         return stored[1]
-    from manualkit.cli.parse_store import kept_parses
+    from manualkit.cli import parse_store
     from manualkit.core.project import load_project
 
-    with kept_parses(root):
-        project = load_project(root, variants, render=False)
+    seeded = parse_store.preload(root)
+    project = load_project(root, variants, render=False)
     result = Checked(tuple(project.problems), project.manual is not None, tuple(project.variants),
                      tuple(project.broken_variants))
     if not any(p.is_error for p in result.problems) and _unchanged(path, root, variants, False, None, "check"):
         _store(path, result, {})
+        parse_store.keep(seeded)
     return result
 
 
@@ -195,12 +196,13 @@ def load_project_cached(root: Path, variants: list[str] | None = None, *, render
     if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], Project):
         _preset_fingerprints(stored[1], stored[2])
         return stored[1]
-    from manualkit.cli.parse_store import kept_parses
+    from manualkit.cli import parse_store
 
-    with kept_parses(root):
-        project = load_project(root, variants, render=render, release=release)
+    seeded = parse_store.preload(root)
+    project = load_project(root, variants, render=render, release=release)
     if project.manual is not None and not project.errors and _unchanged(path, root, variants, render, release, "project"):
         _store(path, project, _fingerprints(project) if render else {})
+        parse_store.keep(seeded)
     return project
 
 
