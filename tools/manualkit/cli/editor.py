@@ -24,9 +24,9 @@ import time
 from argparse import Namespace
 from pathlib import Path
 
+from manualkit.cli.ports import HOST
 from manualkit.core.problems import ManualkitError, UsageError
 
-HOST = "127.0.0.1"
 EDITOR_DIR = Path(__file__).resolve().parents[2] / "editor"  # tools/editor: package.json + node_modules
 INSTALL_HINT = "install it once with: make editor   (runs npm ci in tools/editor; needs node and npm)"
 

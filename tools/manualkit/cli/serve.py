@@ -23,14 +23,13 @@ from pathlib import Path
 from typing import TextIO
 
 from manualkit.cli.format import print_problems
-from manualkit.cli.ports import require_free
+from manualkit.cli.ports import HOST, require_free
 from manualkit.cli.serve_overlay import Shown, with_problems
 from manualkit.core.problems import BuildRefused, ManualkitError, UsageError
 from manualkit.core.project import load_project
 from manualkit.core.resolved import BASE, variants_for
 
 WATCHED = ("manual", "adaptations", "locales", "mkdocs.yml")
-HOST = "127.0.0.1"
 
 _WAITING_PAGE = """<!doctype html>
 <html lang="nb"><head><meta charset="utf-8"><title>Forhåndsvisningen er ikke bygd ennå</title></head>
