@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import FIXTURES, run_cli
+from manualkit.outputs.registry import OUTPUTS
 
 EPOCH = "1767225600"  # 2026-01-01, through SOURCE_DATE_EPOCH
 HANDOUT_REF_NB = "\nLes også [om manualen](ref:welcome#about).\n"
@@ -415,6 +416,34 @@ def test_cover_names_partners_and_editors_roles_from_the_locales(tmp_path: Path)
     assert pages(root, "base/pdf/en/manual.pdf")[0] == (
         "DRAFT Test manual Base version Version 1.0.0, unreleased Date 2026-01-01 "
         "Developed by the Test University and Testby municipality. Academic editors: researchers at the Test University.")
+
+
+def _process_dies(*_args) -> None:
+    """Stands in for the book's Typst process and ends it the way the kernel ends one out of memory."""
+    import os
+
+    os._exit(137)
+
+
+def test_a_book_process_that_dies_is_a_build_error_and_the_last_pdfs_stay(good_build, monkeypatch) -> None:
+    from manualkit.outputs.pdf import typst_compile
+    from manualkit.outputs.runner import build_all
+
+    root, book = good_build
+    monkeypatch.setenv("MANUALKIT_BOOKS_APART", "0")
+    monkeypatch.setattr(typst_compile, "_compile_apart", _process_dies)
+    module = root / "manual" / "basics" / "welcome.nb.md"  # an edit, so the books are typeset again
+    module.write_text(module.read_text(encoding="utf-8") + "\nEn setning til.\n", encoding="utf-8")
+    log = io.StringIO()
+    outputs = tuple(o for o in OUTPUTS if o.name == "pdf")
+    failures = build_all([_project(root).resolutions["base"]], root / "build", None, log, outputs, jobs=1)
+    assert failures == ["base pdf"]
+    text = log.getvalue()
+    assert "FAILED base pdf: Typst stopped without an answer while typesetting the book (base, nb) and the book " \
+           "(base, en): its process ended (most often because the machine ran out of memory)" in text
+    assert "hint: close other programs and build again, or build fewer variants at once: manual build --jobs 1" in text
+    assert "the last good output was kept" in text and "Traceback" not in text
+    assert (root / "build" / "base" / "pdf" / "nb" / "manual.pdf").read_bytes() == book
 
 
 def test_books_typeset_apart_are_the_same_bytes(good_build, monkeypatch) -> None:

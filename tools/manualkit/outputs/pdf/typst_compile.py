@@ -170,13 +170,21 @@ class TypstRunner:
         if todo:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
+            from concurrent.futures.process import BrokenProcessPool
 
             # spawn, not fork: the parent may hold threads (pandoc's pool) and their locks
-            with ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))), max_tasks_per_child=1,
-                                     mp_context=multiprocessing.get_context("spawn")) as pool:
-                jobs = {i: pool.submit(_compile_apart, str(self.typst_root), docs[i].source, dict(docs[i].inputs),
-                                       self.timestamp) for i in todo}
-                results = {i: job.result() for i, job in jobs.items()}
+            try:
+                with ProcessPoolExecutor(max_workers=max(1, min(processes, len(todo))), max_tasks_per_child=1,
+                                         mp_context=multiprocessing.get_context("spawn")) as pool:
+                    jobs = {i: pool.submit(_compile_apart, str(self.typst_root), docs[i].source, dict(docs[i].inputs),
+                                           self.timestamp) for i in todo}
+                    results = {i: job.result() for i, job in jobs.items()}
+            except BrokenProcessPool:  # the process was killed: most often the machine ran out of memory
+                names = " and ".join(docs[i].name for i in todo)
+                raise BuildError(f"Typst stopped without an answer while typesetting {names}: its process ended "
+                                 "(most often because the machine ran out of memory)",
+                                 hint="close other programs and build again, or build fewer variants at once: "
+                                      "manual build --jobs 1") from None
         out: list[bytes] = []
         for i, doc in enumerate(docs):
             key, data = found[i]
