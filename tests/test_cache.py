@@ -225,3 +225,19 @@ def test_the_real_outputs_travel_to_the_variant_processes(fixture_copy):
         next(o for o in table if o.name == "ledger").render(variant, root / label, io.StringIO(), {})
         made[label] = {p.name: p.read_bytes() for p in (root / label).iterdir()}
     assert made["here"] and made["here"] == made["unpickled"]
+
+
+def test_manual_build_builds_the_variants_side_by_side(fixture_copy, monkeypatch):
+    """From the command line, with the real outputs: two processes, each variant's lines together,
+    and each variant's own text in its PDFs."""
+    from conftest import run_cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    root = fixture_copy("bilingual")
+    code, out, err = run_cli("--root", str(root), "build", "--only", "pdf", "--jobs", "2")
+    assert code == 0, out + err
+    assert "building 2 variants, 2 at a time" in out
+    built = [line.split()[1] for line in out.splitlines() if line.startswith("built ")]
+    assert sorted(built) == ["base", "testby"]
+    base, testby = (_pdf_text(root / f"build/{v}/pdf/nb/manual.pdf") for v in ("base", "testby"))
+    assert "Testby" in testby and base != testby
