@@ -91,6 +91,17 @@ def test_contents_page_numbers_and_running_header(built: Path) -> None:
     assert text[6].startswith("UTKAST Testmanual Sikkerhet Sikkerhet")  # header: manual title and chapter
 
 
+def test_every_contents_row_links_to_the_page_it_names(built: Path) -> None:
+    """The page numbers are the ones test_contents_page_numbers_and_running_header reads on the page."""
+    reader = pdf(built, "testby/pdf/nb/manual.pdf")
+    targets = [str(link["/Dest"]) for link in _links(reader, 1)]
+    assert targets == ["part:basics", "about-this-version", "welcome", "safety", "part:training", "session-play",
+                       "handout-play", "untranslated", "glossary"]
+    page_of = {id(p.indirect_reference.get_object()): n for n, p in enumerate(reader.pages, start=1)}
+    landed = [page_of[id(reader.named_destinations[t]["/Page"].get_object())] for t in targets]
+    assert landed == [3, 4, 6, 7, 8, 9, 10, 11, 12]
+
+
 def test_core_components_are_marked(built: Path) -> None:
     safety = pages(built, "testby/pdf/nb/manual.pdf")[6]
     assert safety.startswith("UTKAST Testmanual Sikkerhet Sikkerhet Kjernekomponent Denne siden er tilpasset lokalt i Testby kommune.")
