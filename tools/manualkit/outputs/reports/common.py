@@ -5,13 +5,12 @@ is *planned*; the labels say so.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any, Iterable
 
 from manualkit.core.dose import number
 from manualkit.core.resolved import ResolvedVariant
+from manualkit.outputs.csv_safe import csv_text  # the one CSV writer, re-exported for the reports
 
 LABELS: dict[str, dict[str, str]] = {
     "nb": {
@@ -75,12 +74,6 @@ def fig(x: float | None, lang: str = "en") -> str:
     return number(x, lang)
 
 
-def csv_text(columns: Iterable[str], rows: Iterable[dict[str, Any]]) -> str:
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
-    w.writeheader()
-    w.writerows(rows)
-    return buf.getvalue()
 
 
 def md_escape(text: Any) -> str:

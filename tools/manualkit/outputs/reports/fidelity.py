@@ -24,6 +24,8 @@ REDCAP_COLUMNS = (
     "Text Validation Min", "Text Validation Max", "Identifier?", "Branching Logic (Show field only if...)",
     "Required Field?", "Custom Alignment", "Question Number (surveys only)", "Matrix Group Name", "Matrix Ranking?",
     "Field Annotation")
+# Filled only by the toolkit with REDCap's own syntax, never from content: left as written.
+REDCAP_GENERATED = ("Choices, Calculations, OR Slider Labels", "Branching Logic (Show field only if...)")
 FIELD_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 PREFIX = {"home-visiting": "hv", "parent-training": "pt", "service-coordination": "sc", "general": "fr"}
 
@@ -161,7 +163,7 @@ def redcap(variant: ResolvedVariant, lang: str) -> str:
                                  choices=" | ".join(f"{k}, {raters[r]}" for k, r in enumerate(("family-partner", "supervisor", "family"), 1))))
             else:
                 rows.append(_row(it.field, c.form, "notes", it.label))
-    return csv_text(REDCAP_COLUMNS, rows)
+    return csv_text(REDCAP_COLUMNS, rows, verbatim=REDCAP_GENERATED)
 
 
 def _row(name: str, form: str, ftype: str, label: str, *, header: str = "", choices: str = "", note: str = "",

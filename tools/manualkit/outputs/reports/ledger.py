@@ -1,8 +1,6 @@
 """Reports for researchers: the FRAME ledger (complete, on the ResolvedVariant), the cross-site matrix, and the variant diff."""
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Mapping, TextIO
 
@@ -62,11 +60,7 @@ def _short(row: dict[str, str]) -> dict[str, str]:
 
 def _render(rows: list[dict[str, str]], columns: tuple[str, ...], fmt: str, title: str) -> str:
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
-        return buf.getvalue()
+        return csv_text(columns, rows)
     if fmt == "md":
         out = [f"# {title}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         out += ["| " + " | ".join(str(r[c]).replace("|", "\\|") for c in columns) + " |" for r in rows]
