@@ -20,6 +20,7 @@ from pathlib import Path
 
 from manualkit.cli.format import print_problems
 from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.controls import visible
 from manualkit.core.release import next_versions, parse_version
 
 
@@ -43,7 +44,8 @@ def check_version(root: Path, version: str, current: str) -> None:
     from manualkit.release import git
 
     if parse_version(version) is None:
-        raise UsageError(f"'{version}' is not a version like 0.2.0", hint="write three numbers: MAJOR.MINOR.PATCH")
+        raise UsageError(f"'{visible(version, one_line=True)}' is not a version like 0.2.0", hint="write three numbers: MAJOR.MINOR.PATCH")
+    git.release_tag(current, "manual/manual.yml")  # the version in the file reaches git too
     if git.tag_exists(root, f"v{version}"):
         raise ManualkitError(f"release {version} exists already (tag v{version})", hint=f"the next ones: {', '.join(next_versions(current))}")
     allowed = next_versions(current)
@@ -80,6 +82,8 @@ def run(root: Path, args: Namespace) -> int:
 
     out = sys.stdout
     version = args.version
+    if parse_version(version) is None:  # before anything reaches git
+        raise UsageError(f"'{visible(version, one_line=True)}' is not a version like 0.2.0", hint="write three numbers: MAJOR.MINOR.PATCH")
     if args.bundle_only:
         make_bundle(root, version, out)
         return 0
@@ -122,10 +126,10 @@ def run(root: Path, args: Namespace) -> int:
     if not named:
         out.write(f"note: no module names its contributors and manual.yml has no 'authors': {citation.FILE} names "
                   f"'{_people[0]['name']}'\n")
-    git.run(root, "add", "manual/manual.yml", CHANGELOG, citation.FILE)
+    git.run(root, "add", "--", "manual/manual.yml", CHANGELOG, citation.FILE)
     git.run(root, "commit", "-q", "-m", f"Release {version}" + (" (draft)" if draft else ""))
     message = f"Family Partner manual {version}" + (" (draft release: modules not yet approved)" if draft else "")
-    git.run(root, "tag", "-a", f"v{version}", "-m", message)
+    git.run(root, "tag", "-a", "-m", message, "--", git.release_tag(version))
     out.write(f"released {version}{' (draft)' if draft else ''}: tag v{version}, {CHANGELOG}, {citation.FILE}"
               f"{', since ' + previous if previous else ' (first release)'}\n")
     if not args.no_bundle:

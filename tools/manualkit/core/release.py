@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+from manualkit.core.schema import SEMVER_RE
+
+SEMVER = SEMVER_RE  # the one version pattern (core/schema.py), used with fullmatch
 URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 _HEADING = re.compile(r"^## (\d+\.\d+\.\d+) [–-] (\d{4}-\d{2}-\d{2})( \(draft\))?\s*$")
 
@@ -33,8 +35,10 @@ class ReleaseInfo:
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
-    m = SEMVER.match(text.strip())
-    return (int(m[1]), int(m[2]), int(m[3])) if m else None
+    if not isinstance(text, str) or not SEMVER.fullmatch(text):
+        return None
+    major, minor, patch = text.split(".")
+    return int(major), int(minor), int(patch)
 
 
 def next_versions(current: str) -> list[str]:

@@ -173,4 +173,9 @@ RULES: dict[str, Rule] = {
                   "run: manual adaptations accept {variant} {change}"),
     "W1011": Rule(W, "{key} '{colour}' has a contrast of only {ratio} on white, so links and highlights on the site use the darker '{used}' ({used_ratio}) instead",
                   "to have your own colour used as it is, choose one with at least {need} on white, such as '{used}'"),
+    # Inputs from outside the editors (docs/security.md, issue 23)
+    "E1301": Rule(E, "'{value}' is not a release version, so it is not given to git",
+                  "write three numbers separated by dots, such as 1.2.0, with nothing before or after them"),
+    "E1302": Rule(E, "the text holds a control character ({char}) at column {col}, which a terminal or a viewer would act on",
+                  "delete it; such characters come from copying out of a terminal or another program and are invisible in most editors"),
 }

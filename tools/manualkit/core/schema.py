@@ -16,6 +16,8 @@ from manualkit.core.yamlread import Marks
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_RE = re.compile(r"^[a-z]{2,3}$")
+# The one version pattern (release versions, base_version): always used with fullmatch, so a
+# trailing newline or an option such as "--upload-pack=..." never passes.
 SEMVER_RE = re.compile(r"^\d+\.\d+\.\d+$")
 
 
@@ -111,7 +113,7 @@ class Checker:
                          suggest=" (Norwegian Bokmål is nb, Nynorsk nn)")
             elif kind == "lang" and not LANG_RE.match(value):
                 self.add("E203", path, key=name, value=value, allowed="language codes such as nb, nn, en", suggest="")
-            elif kind == "version" and not SEMVER_RE.match(value):
+            elif kind == "version" and not SEMVER_RE.fullmatch(value):
                 self.add("E207", path, key=name, value=value)
             elif spec.allowed and value not in spec.allowed:
                 hint = suggest(value, spec.allowed)

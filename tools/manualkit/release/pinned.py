@@ -34,7 +34,7 @@ class Pin:
 
 def plan(root: Path, variant: str, version: str, current: ReleaseInfo, where: str) -> Pin:
     """Where to build ``variant`` from: its pinned tag, or the current manual (with the reason)."""
-    tag = f"v{version}"
+    tag = git.release_tag(version, where)
     if not git.is_repo(root):
         return Pin(variant, version, "", f"note: {where}: base_version {version}: this folder is not a git repository, "
                                         f"so the release cannot be checked out; building {variant} from the current manual "
@@ -54,7 +54,7 @@ def checkout(root: Path, tag: str, variants: list[str]) -> Iterator[Path]:
     root = Path(root)
     (root / "build").mkdir(exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".pinned-{tag}-", dir=root / "build"))
-    git.run(root, "worktree", "add", "--detach", str(tmp), tag)
+    git.run(root, "worktree", "add", "--detach", "--", str(tmp), tag)
     try:
         for v in variants:
             src, dest = root / "adaptations" / v, tmp / "adaptations" / v
@@ -66,7 +66,7 @@ def checkout(root: Path, tag: str, variants: list[str]) -> Iterator[Path]:
                 shutil.copy2(record, tmp / "accessibility" / record.name)
         yield tmp
     finally:
-        git.run(root, "worktree", "remove", "--force", str(tmp), check=False)
+        git.run(root, "worktree", "remove", "--force", "--", str(tmp), check=False)
         shutil.rmtree(tmp, ignore_errors=True)
         git.run(root, "worktree", "prune", check=False)
 
