@@ -102,3 +102,115 @@ def test_every_git_call_separates_options_from_values(tmp_path, monkeypatch):
     with pytest.raises(git_mod.GitError, match="E1301"):
         git_mod.tag_exists(tmp_path, "--upload-pack=x")
     assert len(seen) == 7
+
+
+# -- Word files --------------------------------------------------------------------------------
+
+import zipfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from docx_reviewer import Reviewer  # noqa: E402
+
+from manualkit.core.problems import ManualkitError  # noqa: E402
+from manualkit.editing.proposal import writable_source  # noqa: E402
+
+
+def _export(root: Path, *args: str) -> Path:
+    code, out, err = run_cli("--root", str(root), "docx", *args)
+    assert code == 0, err
+    return root / re.search(r"wrote (\S+)", out).group(1)
+
+
+def _rezip(src: Path, out: Path, replace: dict[str, bytes], extra: dict[str, bytes] | None = None) -> Path:
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts.update(replace)
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in {**parts, **(extra or {})}.items():
+            z.writestr(name, data)
+    return out
+
+
+def _import(root: Path, path: Path, *more: str) -> tuple[int, str, str]:
+    return run_cli("--root", str(root), "docx", "import", str(path), *more)
+
+
+def test_a_file_that_is_not_a_docx_is_refused_in_plain_words(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    pdf = tmp_path / "review.docx"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+    code, out, err = _import(root, pdf)
+    assert (code, out) == (2, "")
+    assert err == (f"manual: {pdf} is not a readable DOCX (Word document): it is not a zip file, as every .docx is\n"
+                   "    hint: save it from Word as a .docx (Word document) file and import that file; an old .doc, "
+                   "a PDF or a renamed file cannot be imported\n")
+    other = tmp_path / "other.docx"
+    with zipfile.ZipFile(other, "w") as z:
+        z.writestr("hello.txt", "hi")
+    code, _, err = _import(root, other)
+    assert code == 2 and err.startswith(f"manual: {other} is not a readable DOCX (Word document): it is a zip file without word/document.xml")
+
+
+def test_a_zip_bomb_is_refused_before_it_fills_memory(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    path = _export(root, "--module", "welcome", "--lang", "nb")
+    bomb = _rezip(path, tmp_path / "bomb.docx", {"word/comments.xml": b"<a>" + b" " * (20 * 1024 * 1024) + b"</a>"})
+    assert bomb.stat().st_size < 200_000
+    code, _, err = _import(root, bomb)
+    assert code == 2
+    assert err.startswith(f"manual: {bomb} is not a readable DOCX: word/comments.xml unpacks to more than 200 times its packed size")
+    many = _rezip(path, tmp_path / "many.docx", {}, {f"x/{i}.xml": b"" for i in range(5001)})
+    code, _, err = _import(root, many)
+    assert code == 2 and "holds 50" in err and "more than the 5000 a Word document can have" in err
+
+
+def test_entities_and_doctypes_in_a_docx_are_never_resolved(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET-4711", encoding="utf-8")
+    path = _export(root, "--module", "welcome", "--lang", "nb")
+    with zipfile.ZipFile(path) as z:
+        doc = z.read("word/document.xml").decode("utf-8")
+    xxe = doc.replace("<w:document", f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file://{secret}">]><w:document', 1)
+    xxe = xxe.replace("Familien Fjell", "&x; Familien Fjell", 1)
+    laughs = ('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+              '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]><l>&d;</l>')
+    for name, part, data in (("xxe", "word/document.xml", xxe), ("laughs", "docProps/custom.xml", laughs)):
+        hostile = _rezip(path, tmp_path / f"{name}.docx", {part: data.encode("utf-8")})
+        code, out, err = _import(root, hostile)
+        assert code == 2, err
+        assert err.startswith(f"manual: {hostile} is not a readable DOCX: {part} declares a DOCTYPE, which Word never writes")
+        assert "TOPSECRET" not in out + err
+
+
+def test_bookmarks_and_properties_only_reach_the_modules_the_export_contained(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    safety = root / "manual" / "basics" / "safety.nb.md"
+    before = safety.read_text(encoding="utf-8")
+    path = _export(root, "--book", "--lang", "nb")
+    r = Reviewer(path)
+    r.insert("ved hvert besøk.", " Endret av en fremmed.")
+    r.insert("før første besøk.", " Planen skal være skriftlig.")
+    r.save()
+    with zipfile.ZipFile(path) as z:
+        custom = z.read("docProps/custom.xml").decode("utf-8")
+    custom = re.sub(r'(name="fp-modules"><vt:lpwstr>)[^<]*', r"\1welcome", custom)
+    custom = custom.replace("manual/basics/welcome.nb.md|", "../../outside.nb.md|")  # a path planted in a record
+    hostile = _rezip(path, tmp_path / "narrowed.docx", {"docProps/custom.xml": custom.encode("utf-8")})
+    code, out, err = _import(root, hostile, "--apply")
+    assert "+++ b/manual/basics/welcome.nb.md" in out
+    assert "safety.nb.md" not in out and "Endret av en fremmed" not in out and "outside" not in out
+    assert "Planen skal være skriftlig." in (root / "manual" / "basics" / "welcome.nb.md").read_text(encoding="utf-8")
+    assert safety.read_text(encoding="utf-8") == before
+    assert not (root.parent / "outside.nb.md").exists()
+
+
+def test_apply_writes_only_plain_source_files_inside_the_manual(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    (tmp_path / "outside.md").write_text("x", encoding="utf-8")
+    (root / "manual" / "basics" / "link.nb.md").symlink_to(tmp_path / "outside.md")
+    for bad in ("../outside.md", str(tmp_path / "outside.md"), "manual/../../outside.md", "manual/basics/link.nb.md",
+                "build/x.md", "manual/basics/welcome.nb.md/../../../pyproject.toml"):
+        with pytest.raises(ManualkitError, match="is not a source file of the manual; nothing was written"):
+            writable_source(root, bad)
+    assert writable_source(root, "manual/basics/welcome.nb.md") == root.resolve() / "manual/basics/welcome.nb.md"

@@ -77,6 +77,7 @@ def _export(root: Path, args: Namespace) -> int:
 
 def _import(root: Path, args: Namespace) -> int:
     OUT = sys.stdout
+    from manualkit.core.controls import visible
     from manualkit.editing.review import import_review
 
     result = import_review(root, args.file)
@@ -84,9 +85,9 @@ def _import(root: Path, args: Namespace) -> int:
         args.out.write_text(result.diff, encoding="utf-8")
         OUT.write(f"wrote the proposal to {args.out}\n")
     else:
-        OUT.write(result.diff)
+        OUT.write(visible(result.diff))  # a reviewer's text never reaches the terminal with its control characters
     for line in result.notes():
-        sys.stderr.write(line + "\n")
+        sys.stderr.write(visible(line) + "\n")
     if args.apply:
         for path in result.apply(root):
             sys.stderr.write(f"applied the proposal to {path}\n")

@@ -14,13 +14,12 @@ what trace a paragraph to its module and section. What is read:
 """
 from __future__ import annotations
 
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
-from manualkit.core.problems import UsageError
+from manualkit.editing.docx_open import Docx
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -105,11 +104,10 @@ class Review:
     comments: dict[str, Comment]
 
 
-def _read_properties(z: zipfile.ZipFile) -> dict[str, str]:
-    try:
-        root = etree.fromstring(z.read("docProps/custom.xml"))
-    except KeyError:
+def _read_properties(z: Docx) -> dict[str, str]:
+    if not z.has("docProps/custom.xml"):
         return {}
+    root = z.xml("docProps/custom.xml")
     out = {}
     for prop in root.iter(f"{{{CUSTOM}}}property"):
         value = next((child.text or "" for child in prop), "")
@@ -117,11 +115,10 @@ def _read_properties(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _comments(z: zipfile.ZipFile) -> dict[str, Comment]:
-    try:
-        root = etree.fromstring(z.read("word/comments.xml"))
-    except KeyError:
+def _comments(z: Docx) -> dict[str, Comment]:
+    if not z.has("word/comments.xml"):
         return {}
+    root = z.xml("word/comments.xml")
     out = {}
     for c in root.iter(_w("comment")):
         paras = [" ".join("".join(t.text or "" for t in p.iter(_w("t"))).split()) for p in c.iter(_w("p"))]
@@ -227,15 +224,10 @@ class _Walker:
 
 def read_review(path: Path) -> Review:
     """The paragraphs, comments and custom properties of a DOCX (a usage error when it is none)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            props = _read_properties(z)
-            comments = _comments(z)
-            document = etree.fromstring(z.read("word/document.xml"))
-    except FileNotFoundError:
-        raise UsageError(f"{path} does not exist", hint="give the DOCX the reviewer sent back") from None
-    except (zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
-        raise UsageError(f"{path} is not a readable DOCX ({exc})", hint="save it from Word as a .docx (Word document) file") from None
+    with Docx(path) as z:  # limits, safe XML, "not a DOCX" (editing/docx_open.py)
+        props = _read_properties(z)
+        comments = _comments(z)
+        document = z.xml("word/document.xml")
     body = document.find(_w("body"))
     walker = _Walker(comments)
     if body is not None:

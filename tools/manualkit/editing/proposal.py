@@ -60,10 +60,10 @@ class Proposal:
     def apply(self, root: Path) -> list[str]:
         """Write the proposed texts; a file that changed since the proposal was made is refused."""
         done = []
-        for path, (old, new) in sorted(self.files.items()):
-            if old == new:
-                continue
-            target = root / path
+        changed = {path: texts for path, texts in sorted(self.files.items()) if texts[0] != texts[1]}
+        targets = {path: writable_source(root, path) for path in changed}  # all checked before anything is written
+        for path, (old, new) in changed.items():
+            target = targets[path]
             if target.read_text(encoding="utf-8") != old:
                 raise ManualkitError(f"{path} changed while the proposal was made; nothing was written to it",
                                      hint="run the import again")
@@ -72,4 +72,29 @@ class Proposal:
         return done
 
 
-__all__ = ["Proposal", "Note"]
+SOURCE_FOLDERS = ("manual", "adaptations")
+
+
+def writable_source(root: Path, path: str) -> Path:
+    """The file ``path`` names, if it is a source file of the manual: a plain relative path inside
+    manual/ or adaptations/, no '..', no symbolic link on the way, and it exists."""
+    root = Path(root).resolve()
+    rel = Path(path)
+    parts = rel.parts
+    ok = (not rel.is_absolute() and ".." not in parts and "\\" not in path and len(parts) > 1
+          and parts[0] in SOURCE_FOLDERS and path.endswith((".md", ".yml")))
+    target = root / rel
+    if ok:
+        walk = root
+        for part in parts:
+            walk = walk / part
+            if walk.is_symlink():
+                ok = False
+                break
+    if not ok or not target.is_file() or not target.resolve().is_relative_to(root):
+        raise ManualkitError(f"the proposal would write to {path}, which is not a source file of the manual; nothing was written",
+                             hint="a review only changes the modules its DOCX was made from (manual/, adaptations/)")
+    return target
+
+
+__all__ = ["Proposal", "Note", "writable_source"]

@@ -380,6 +380,10 @@ def import_review(root: Path, path: Path) -> Proposal:
     records = _records(props)
     rm = variant.manuals[lang]
     sections: dict[str, _Section] = {}
+    # a bookmark or property can only name a module the export contained (fp-modules): the files
+    # the proposal may change are those modules' source files, found in the manual, never in the DOCX
+    exported = {m for m in props.get("fp-modules", "").split(",") if m}
+    records = {mark: rec for mark, rec in records.items() if rec.module in exported}
     for mark, rec in records.items():
         mod = rm.module(rec.module)
         if mod is None:
