@@ -196,6 +196,8 @@ CASES = [
      MODEL, 15),
     ("W1111", {MODEL: MODEL_YML, NB: nb(body="\nEn familiepartner har inntil seks familier.\n")}, NB, 15),
     ("W1112", {MODEL: MODEL_YML, NB: nb(body="\nTiltaket varer 3–9 måneder.\n")}, NB, 15),
+    # inputs from outside the editors
+    ("E1302", {NB: nb(body="\nTekst med \x1b[31mfarge.\n")}, NB, 15),
 ]
 
 
@@ -219,6 +221,8 @@ def test_every_rule_has_a_case():
     covered = {c[0] for c in CASES} | {c[0] for c in VARIANT_CASES}
     # adaptation rules (E10xx, W10xx and W703) have their cases in the adaptation tests
     adaptation_rules = {code for code in RULES if re.fullmatch(r"[EW]10\d\d", code)} | {"W703"}
+    # E1301 is given at the door to git (a version that is not one), tested in test_security_inputs.py
+    adaptation_rules |= {"E1301"}
     assert set(RULES) - covered - adaptation_rules == set()
     tests = "".join(p.read_text(encoding="utf-8") for p in Path(__file__).parent.glob("test_*.py") if p.name != "test_rules.py")
     assert {code for code in adaptation_rules if f'"{code}"' not in tests} == set()

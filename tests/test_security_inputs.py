@@ -214,3 +214,43 @@ def test_apply_writes_only_plain_source_files_inside_the_manual(fixture_copy, tm
         with pytest.raises(ManualkitError, match="is not a source file of the manual; nothing was written"):
             writable_source(root, bad)
     assert writable_source(root, "manual/basics/welcome.nb.md") == root.resolve() / "manual/basics/welcome.nb.md"
+
+
+# -- Text that reaches a terminal --------------------------------------------------------------
+
+WELCOME_NB = "manual/basics/welcome.nb.md"
+
+
+def test_control_characters_in_content_are_an_error_at_their_line_and_never_printed_raw(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = root / WELCOME_NB
+    text = path.read_text(encoding="utf-8")
+    assert "før første besøk." in text
+    path.write_text(text.replace("før første besøk.", "før første besøk.\x1b[2J\x1b]0;owned\x07 \u202egnal", 1), encoding="utf-8")
+    line = next(i for i, ln in enumerate(path.read_text(encoding="utf-8").split("\n"), 1) if "\x1b" in ln)
+    col = path.read_text(encoding="utf-8").split("\n")[line - 1].index("\x1b") + 1
+    code, out, err = run_cli("--root", str(root), "check")
+    assert code == 1
+    assert (f"{WELCOME_NB}:{line}:{col}: error[E1302]: the text holds a control character (ESC) at column {col}, "
+            "which a terminal or a viewer would act on") in out
+    assert "control character (BEL)" in out and "control character (U+202E)" in out
+    for raw in ("\x1b", "\x07", "\u202e"):
+        assert raw not in out + err
+
+
+def test_a_message_that_quotes_content_escapes_control_characters():
+    from manualkit.core.problems import format_problem, make
+    p = make("E203", "adaptations/x/adaptation.yml", 8, 3, key="branding.primary_colour", value="#00567a\x1b[8m",
+             allowed="a colour", suggest="")
+    shown = format_problem(p)
+    assert "\x1b" not in shown and "'#00567a\\x1b[8m'" in shown
+
+
+def test_a_colour_with_anything_after_it_is_not_a_colour(fixture_copy):
+    root = fixture_copy("bilingual")
+    yml = root / "adaptations" / "testby" / "adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace('primary_colour: "#00567a"', 'primary_colour: "#00567a\\n"'),
+                   encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1
+    assert "adaptations/testby/adaptation.yml:8:19: error[E203]: 'branding.primary_colour' cannot be '#00567a\\n'\n" in out

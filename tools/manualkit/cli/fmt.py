@@ -56,7 +56,7 @@ def format_paths(root: Path, paths: list[Path], *, check: bool, out) -> tuple[in
             rel = path.relative_to(root.resolve()).as_posix()
         except ValueError:
             rel = str(path)
-        m = FILE_RE.match(path.name)
+        m = FILE_RE.fullmatch(path.name)
         in_manual = rel.startswith("manual/") and rel.count("/") == 2
         if not m or not in_manual or m.group("lang") not in languages:
             out.write(f"{rel}: left as it is (not a module file manual/<part>/<module>.<language>.md)\n")

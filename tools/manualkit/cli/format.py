@@ -5,6 +5,7 @@ import json
 import os
 from typing import Iterable, TextIO
 
+from manualkit.core.controls import visible
 from manualkit.core.problems import Problem, format_problem
 
 
@@ -30,6 +31,7 @@ format_text = format_problem
 
 def format_github(p: Problem) -> str:
     def esc(s: str) -> str:
+        s = visible(s)
         return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     kind = "error" if p.is_error else "warning"
     loc = f"file={p.path}" + (f",line={p.line}" if p.line else "") + (f",col={p.col}" if p.col else "")

@@ -146,9 +146,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _say(msg: str, hint: str = "") -> None:
-    sys.stderr.write(msg + "\n")
+    from manualkit.core.controls import visible  # no control character from content reaches the terminal raw
+
+    sys.stderr.write(visible(msg) + "\n")
     if hint:
-        sys.stderr.write(f"    hint: {hint}\n")
+        sys.stderr.write(f"    hint: {visible(hint)}\n")
 
 
 def _root(given: Path | None) -> Path:

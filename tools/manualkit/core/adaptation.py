@@ -245,7 +245,7 @@ def _branding(root: Path, folder: Path, rel: str, raw: Any, c: Checker) -> dict[
     for key in ("primary_colour", "accent_colour"):
         val = raw.get(key)
         if isinstance(val, str):
-            if COLOUR_RE.match(val):
+            if COLOUR_RE.fullmatch(val):
                 out[key] = val
                 _say_if_darkened(c, key, val)
             else:
@@ -325,7 +325,7 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
         for sub, code, fmt in field_findings(raw.get(key)):
             c.add(code, path + ((key,) if sub is None else (key, sub)), **fmt)
     date = raw.get("date")
-    if isinstance(date, str) and not DATE_RE.match(date):
+    if isinstance(date, str) and not DATE_RE.fullmatch(date):
         c.add("E203", path + ("date",), key=key_name(path + ("date",)), value=date, allowed="a date written 2026-11-01", suggest="")
 
     frame = raw.get("frame") if isinstance(raw.get("frame"), dict) else {}

@@ -253,7 +253,7 @@ def _parse_body(text: str, rel: str, first_line: int, check: bool) -> tuple[Body
             prev_level = max(level, 2)
             for token in bad:
                 add("E408", lineno, len(raw) - len(raw.lstrip()) + 1, attr=token)
-            if hid is not None and not ID_RE.match(hid):
+            if hid is not None and not ID_RE.fullmatch(hid):
                 add("E407", lineno, raw.find("{") + 1, id=hid, proposal=slugify(hid))
             headings.append(Heading(level, title, hid, core, lineno))
             if level == 2:

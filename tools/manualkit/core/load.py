@@ -196,7 +196,7 @@ def _load_module_files(root: Path, langs: tuple[str, ...]) -> tuple[dict[str, di
             except ValueError:
                 problems.append(make("E804", rel, 0, 0, target=rel))
                 continue
-        fm = FILE_RE.match(path.name)
+        fm = FILE_RE.fullmatch(path.name)
         if not fm or len(path.relative_to(root / "manual").parts) != 2:
             problems.append(make("E306", rel, 0, 0, name=path.relative_to(root / "manual").as_posix(), languages=", ".join(langs)))
             continue

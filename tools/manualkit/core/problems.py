@@ -65,8 +65,10 @@ class BuildRefused(ManualkitError):
 
 def format_problem(p: Problem) -> str:
     """``path:line:col: error[CODE]: message`` and the hint on the next line: what a person reads."""
-    where = p.path + (f":{p.line}" if p.line else "") + (f":{p.col}" if p.line and p.col else "")
-    out = f"{where}: {p.severity.value}[{p.code}]: {p.message}"
+    from manualkit.core.controls import visible  # content quoted in a message never reaches a terminal raw
+
+    where = visible(p.path, one_line=True) + (f":{p.line}" if p.line else "") + (f":{p.col}" if p.line and p.col else "")
+    out = f"{where}: {p.severity.value}[{p.code}]: {visible(p.message, one_line=True)}"
     if p.hint:
-        out += f"\n    hint: {p.hint}"
+        out += f"\n    hint: {visible(p.hint)}"
     return out

@@ -176,6 +176,6 @@ RULES: dict[str, Rule] = {
     # Inputs from outside the editors (docs/security.md, issue 23)
     "E1301": Rule(E, "'{value}' is not a release version, so it is not given to git",
                   "write three numbers separated by dots, such as 1.2.0, with nothing before or after them"),
-    "E1302": Rule(E, "the text holds a control character ({char}) at column {col}, which a terminal or a viewer would act on",
+    "E1302": Rule(E, "the text holds a control character ({char}) at column {column}, which a terminal or a viewer would act on",
                   "delete it; such characters come from copying out of a terminal or another program and are invisible in most editors"),
 }

@@ -106,12 +106,12 @@ class Checker:
             if not self.expect_str(value, path, ex, lang=kind == "lang"):
                 return
             value = str(value)
-            if kind == "id" and not ID_RE.match(value):
+            if kind == "id" and not ID_RE.fullmatch(value):
                 self.add("E204", path, key=name, value=value, example=ex)
             elif kind == "lang" and value.lower() == "no":
                 self.add("E203", path, key=name, value=value, allowed="language codes such as nb, nn, en",
                          suggest=" (Norwegian Bokmål is nb, Nynorsk nn)")
-            elif kind == "lang" and not LANG_RE.match(value):
+            elif kind == "lang" and not LANG_RE.fullmatch(value):
                 self.add("E203", path, key=name, value=value, allowed="language codes such as nb, nn, en", suggest="")
             elif kind == "version" and not SEMVER_RE.fullmatch(value):
                 self.add("E207", path, key=name, value=value)

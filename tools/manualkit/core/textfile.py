@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from manualkit.core.controls import find as find_controls
 from manualkit.core.problems import Problem, make
 from manualkit.core.yamlread import Marks, read_yaml
 
@@ -25,7 +26,10 @@ def read_text(path: Path, rel: str) -> tuple[str | None, list[Problem]]:
         return None, [make("E101", rel, line, 0, pos=exc.start)]
     if "\x00" in text:
         return None, [make("E101", rel, text[: text.index("\x00")].count("\n") + 1, 0, pos=text.index("\x00"))]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # control characters and escape sequences (ESC [ ...) would act on a terminal or a viewer: E1302
+    found = [make("E1302", rel, line, col, char=name, column=col) for line, col, name in find_controls(text)[:20]]
+    return text, found
 
 
 @dataclass(frozen=True)

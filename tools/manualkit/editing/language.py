@@ -23,7 +23,7 @@ def new_language(root: Path, lang: str) -> list[str]:
     """Scaffold ``lang``; returns the lines to show ('created ...', 'updated ...')."""
     if lang == "no":
         raise UsageError("'no' is not a language code here", hint="Norwegian Bokmål is nb and Nynorsk nn")
-    if not LANG_RE.match(lang):
+    if not LANG_RE.fullmatch(lang):
         raise UsageError(f"'{lang}' is not a language code", hint="use a two- or three-letter code such as nn or se")
     manual, _problems = load_manual(root)
     if manual is None:

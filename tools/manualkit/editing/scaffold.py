@@ -29,7 +29,7 @@ def _titles(given: list[str] | None, languages: tuple[str, ...], default: str) -
 def new_module(root: Path, mid: str, part: str | None, mtype: str, *, titles: list[str] | None = None,
                after: str | None = None, component: str = "general") -> list[str]:
     """Write the module's files and list it in manual.yml. Returns lines to show: 'created ...', 'updated ...'."""
-    if not ID_RE.match(mid):
+    if not ID_RE.fullmatch(mid):
         raise UsageError(f"'{mid}' is not a valid id", hint="use lower-case letters, digits and hyphens, e.g. local-routines")
     manual, problems = load_manual(root)
     if manual is None:
@@ -146,7 +146,7 @@ def schema_ref(root: Path, name: str, from_dir: Path) -> str:
 
 
 def new_municipality(root: Path, mid: str, name: str | None) -> list[str]:
-    if not ID_RE.match(mid):
+    if not ID_RE.fullmatch(mid):
         raise UsageError(f"'{mid}' is not a valid id", hint="use lower-case letters, digits and hyphens, e.g. ovre-eiker")
     manual, _ = load_manual(root)
     if manual is None:
