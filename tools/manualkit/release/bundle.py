@@ -117,7 +117,7 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
     """Build release ``version`` of every variant into build/releases/<version>/; return that folder."""
     from manualkit.cli.format import print_problems
     from manualkit.core.project import load_project
-    from manualkit.outputs.registry import OUTPUTS
+    from manualkit.outputs.registry import outputs_table
     from manualkit.outputs.runner import build_all, staged_output
 
     root = Path(root)
@@ -138,7 +138,7 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
                 raise ManualkitError(f"the bundle of {version} was not made: {len(failures)} builds failed ({', '.join(failures)})",
                                      hint="see the messages above; the last bundle (if any) was kept")
             for variant in project.variants:
-                for o in OUTPUTS:
+                for o in outputs_table():
                     made = work / variant / o.folder
                     if not made.is_dir():
                         continue
