@@ -68,6 +68,28 @@ def test_each_folder_imports_only_what_it_may():
     assert wrong == []
 
 
+# the folders as layers, lowest first: a folder imports only folders below it (and itself); see
+# docs/architecture.md. editing/ reads the Word export's record format (outputs/docx); release/
+# builds bundles with the outputs; a11y/ checks what was built without importing outputs/.
+LAYERS = ("core", "outputs", "editing", "a11y", "release", "cli")
+
+
+def test_folders_are_layers_each_imports_only_those_below_it():
+    rank = {folder: i for i, folder in enumerate(LAYERS)}
+    folders = {p.name for p in PKG.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
+    assert folders == set(LAYERS), f"a folder without a layer (add it to LAYERS and docs/architecture.md): {folders ^ set(LAYERS)}"
+    upward = []
+    for name, path in _modules().items():
+        if name in ENTRY_POINTS or name.count(".") < 1:
+            continue
+        folder = name.split(".")[1]
+        for imported in _imports(path):
+            parts = imported.split(".")
+            if parts[0] == "manualkit" and len(parts) > 1 and parts[1] in rank and rank[parts[1]] > rank[folder]:
+                upward.append(f"{path.relative_to(PKG)} ({folder}/) imports {imported} ({parts[1]}/ is above it)")
+    assert upward == []
+
+
 def test_no_import_cycles():
     modules = _modules()
     graph = {name: {i for i in _imports(path) if i in modules and i != name} for name, path in modules.items()}

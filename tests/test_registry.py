@@ -59,3 +59,42 @@ def test_a_failed_output_says_whether_anything_was_kept(fixture_copy):
     assert failures == ["base broken"]
     assert "there was no earlier output to keep" in log.getvalue()
     assert not (root / "build/base/broken").exists()
+
+
+def test_a_new_report_is_one_file_and_one_line_in_the_table_of_reports(fixture_copy, monkeypatch):
+    """Built by `manual build`, linked from the site's research page, offered by `manual report`."""
+    import re
+    import shutil
+
+    from conftest import REPO, run_cli
+    from manualkit.core import reports as report_table
+
+    root = fixture_copy("bilingual")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    monkeypatch.syspath_prepend(str(FIXTURES / "example_report"))
+    monkeypatch.setattr(report_table, "REPORTS", report_table.REPORTS + (  # the one line
+        report_table.Report("pagecount", {"nb": "Sider per del", "en": "Pages per part"}, ("csv", "json"),
+                            "pages per part: csv, json", module="pagecount"),))
+
+    project = load_project(root, ["base", "testby"])
+    log = io.StringIO()
+    assert build_all([project.resolutions["testby"]], root / "build", ["pagecount", "site"], log) == [], log.getvalue()
+    assert "built testby pagecount → build/testby/reports/pagecount" in log.getvalue()
+    site = root / "build/testby/site"
+    for page, lang, label in (("training/for-researchers.html", "nb", "Sider per del"),
+                              ("en/training/for-researchers.html", "en", "Pages per part")):
+        html = (site / page).read_text(encoding="utf-8")
+        assert label in html
+        hrefs = [h for h in re.findall(r'href="([^"]*reports/[^"]*)"', html) if "/pagecount/" in h]
+        assert sorted(h.rsplit("/", 1)[1] for h in hrefs) == ["pagecount.csv", "pagecount.json"]
+        for href in hrefs:
+            assert (site / page).parent.joinpath(href).resolve().is_file(), href
+
+    code, out, err = run_cli("--root", str(root), "report", "pagecount", "--variant", "testby", "--format", "json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["variant"] == "testby"
+    from manualkit.cli.main import build_parser
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.choices and "report" in a.choices).choices
+    assert "one of: tidier, fidelity, dose, costs, ledger, pagecount" in " ".join(commands["report"].format_help().split())
+    assert "pagecount" in commands["build"].format_help()

@@ -91,7 +91,7 @@ def run_a11y(root: Path, variant: str | None, out: TextIO) -> int:
         print_result(result, out)
         if result.site is not None:
             written = write_results(root, root / BUILD / name, result)
-            from manualkit.release.sources import stamp_record
+            from manualkit.a11y.sources import stamp_record
             stamp_record(root, name)  # which sources were checked: `manual publish` refuses a stale result
             out.write(f"{name}: wrote {', '.join(_rel(p, root) for p in written)} "
                       f"({time.perf_counter() - started:.0f} s)\n")

@@ -75,10 +75,11 @@ def _build(root: Path, args: Namespace, out_, current, use_cache: bool, stamp: P
     # what only its resolution against today's text finds does not stop the others
     elsewhere = {p for v in from_current if v in project.resolutions for p in project.resolutions[v].problems}
     only_pinned = {p for group in by_tag.values() for v in group for p in project.resolutions[v].problems} - elsewhere
-    errors = [p for p in project.errors if p not in only_pinned]
-    if project.manual is None or errors:
-        print_problems([p for p in project.problems if p not in only_pinned], "text", sys.stderr)
-        raise BuildRefused(errors)
+    try:
+        project.gate(ignore=only_pinned)  # the one gate (core/project.py), as load_buildable and the release bundle use it
+    except BuildRefused as exc:
+        print_problems(exc.shown, "text", sys.stderr)
+        raise
     warnings = [p for p in project.problems if not p.is_error and p not in only_pinned]
     if warnings:
         print_problems(warnings, "text", out_)

@@ -1,55 +1,14 @@
-"""Showing problems: terminal text, GitHub annotations, or JSON for tools."""
+"""Showing problems: terminal text, GitHub annotations, or JSON for tools (formatted by core/problem_text.py)."""
 from __future__ import annotations
 
-import json
-import os
-from typing import Iterable, TextIO
+from typing import TextIO
 
-from manualkit.core.controls import visible
-from manualkit.core.problems import Problem, format_problem
-
-
-def ci_annotations() -> bool:
-    return bool(os.environ.get("GITHUB_ACTIONS"))
-
-
-def summary(problems: list[Problem]) -> str:
-    errors = sum(1 for p in problems if p.is_error)
-    warnings = len(problems) - errors
-    files = len({p.path for p in problems})
-    if not problems:
-        return "No problems found."
-
-    def n(k: int, word: str) -> str:
-        return f"{k} {word}{'' if k == 1 else 's'}"
-
-    return f"{n(errors, 'error')}, {n(warnings, 'warning')} in {n(files, 'file')}"
-
-
-format_text = format_problem
-
-
-def format_github(p: Problem) -> str:
-    def esc(s: str) -> str:
-        s = visible(s)
-        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    kind = "error" if p.is_error else "warning"
-    loc = f"file={p.path}" + (f",line={p.line}" if p.line else "") + (f",col={p.col}" if p.col else "")
-    msg = f"[{p.code}] {p.message}" + (f" (hint: {p.hint})" if p.hint else "")
-    return f"::{kind} {loc}::{esc(msg)}"
-
-
-def as_json(problems: Iterable[Problem]) -> str:
-    rows = [{"path": p.path, "line": p.line, "col": p.col, "code": p.code, "severity": p.severity.value,
-             "message": p.message, "hint": p.hint} for p in problems]
-    return json.dumps(rows, ensure_ascii=False, indent=2)
+from manualkit.core.problem_text import as_json, ci_annotations, format_github, format_text, problems_text, summary
+from manualkit.core.problems import Problem
 
 
 def print_problems(problems: list[Problem], fmt: str, out: TextIO) -> None:
-    if fmt == "json":
-        out.write(as_json(problems) + "\n")
-        return
-    gh = ci_annotations()
-    for p in problems:
-        out.write((format_github(p) if gh else format_text(p)) + "\n")
-    out.write(summary(problems) + "\n")
+    out.write(problems_text(problems, fmt))
+
+
+__all__ = ["print_problems", "summary", "format_text", "format_github", "as_json", "ci_annotations"]

@@ -31,7 +31,7 @@ def load_buildable(root: Path, variants: list[str] | None = None, what: str = "n
         project.require_variant(variant)
     try:
         project.gate(what)
-    except BuildRefused:
-        print_problems(project.problems, "text", sys.stderr)
+    except BuildRefused as exc:
+        print_problems(exc.shown, "text", sys.stderr)
         raise
     return project

@@ -31,10 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build sites and PDFs into build/")
     b.add_argument("--variant", help="build only this variant (base or a municipality id)")
-    from manualkit.outputs.registry import OUTPUTS
+    from manualkit.outputs.registry import outputs_table
 
-    b.add_argument("--only", action="append", choices=tuple(o.name for o in OUTPUTS), metavar="OUTPUT",
-                   help="build only this output (repeatable): " + ", ".join(o.name for o in OUTPUTS))
+    names = tuple(o.name for o in outputs_table())
+    b.add_argument("--only", action="append", choices=names, metavar="OUTPUT",
+                   help="build only this output (repeatable): " + ", ".join(names))
     from manualkit.cli import build as build_cmd
     build_cmd.add_arguments(b)
     b.add_argument("--no-cache", action="store_true", help="clear the build cache and rebuild everything")

@@ -51,7 +51,7 @@ def _line(marks, path: tuple, default: int = 1) -> int:
 
 def reasons(project, variant: str, *, allow_draft: bool) -> list[Reason]:
     """Every reason ``variant`` may not be published yet (empty: it may)."""
-    from manualkit.release.sources import a11y_state
+    from manualkit.a11y.sources import a11y_state
 
     out: list[Reason] = []
     for p in project.errors:

@@ -1,6 +1,7 @@
 """`manual report tidier|fidelity|dose|costs|ledger`: one research report on the terminal or in a file.
 
-Every report module under outputs/reports/ has ``report(variant, lang, fmt)`` (text, or bytes for
+The kinds, their formats and their modules come from the one table of reports (core/reports.py).
+Every report module has ``report(variant, lang, fmt)`` (text, or bytes for
 PDF) and ``FORMATS``; those that compare sites also have ``cross_site(variants, lang, fmt)`` for
 ``--all``. ``manual build`` writes all of them through the output registry.
 """
@@ -11,20 +12,19 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from manualkit.core import reports as report_table
 from manualkit.core.problems import UsageError
 
-KINDS = {
-    "tidier": "manualkit.outputs.reports.tidier",
-    "fidelity": "manualkit.outputs.reports.fidelity",
-    "dose": "manualkit.outputs.reports.dose",
-    "costs": "manualkit.outputs.reports.costs",
-    "ledger": "manualkit.outputs.reports.ledger",
-}
+
+def kinds() -> dict[str, str]:
+    """Report name -> the module that makes it, from the one table (core/reports.py)."""
+    return {r.name: r.module_name for r in report_table.reports()}
 
 
 def add_parser(sub) -> None:
-    r = sub.add_parser("report", help="research reports: tidier, fidelity, dose, costs, ledger")
-    r.add_argument("kind", choices=tuple(KINDS), metavar="KIND", help="one of: " + ", ".join(KINDS))
+    names = tuple(kinds())
+    r = sub.add_parser("report", help="research reports: " + ", ".join(names))
+    r.add_argument("kind", choices=names, metavar="KIND", help="one of: " + ", ".join(names))
     r.add_argument("--variant", default="base", help="base or a municipality id")
     r.add_argument("--lang", help="language of the report (default: the manual's default language)")
     r.add_argument("--format", help="md, csv, json, pdf or redcap (what the report offers)")
@@ -37,12 +37,14 @@ def run(root: Path, args: Namespace) -> int:
     from manualkit.core.project import load_project
     from manualkit.core.resolved import variants_for
 
-    module = importlib.import_module(KINDS[args.kind])
-    fmt = args.format or module.FORMATS[0]
-    if fmt not in module.FORMATS:
-        raise UsageError(f"the {args.kind} report has no format '{fmt}'", hint="formats: " + ", ".join(module.FORMATS))
+    entry = report_table.get(args.kind)
+    module = importlib.import_module(entry.module_name)
+    fmt = args.format or entry.formats[0]
+    if fmt not in entry.formats:
+        raise UsageError(f"the {args.kind} report has no format '{fmt}'", hint="formats: " + ", ".join(entry.formats))
     if args.all and not hasattr(module, "cross_site"):
-        raise UsageError(f"the {args.kind} report has no --all", hint="--all works with: dose, costs, ledger")
+        across = [r.name for r in report_table.reports() if hasattr(importlib.import_module(r.module_name), "cross_site")]
+        raise UsageError(f"the {args.kind} report has no --all", hint="--all works with: " + ", ".join(across))
     project = load_project(root, None if args.all else variants_for(args.variant))
     if project.manual is None:
         print_problems(project.problems, "text", sys.stderr)
@@ -80,4 +82,4 @@ def _ext(fmt: str) -> str:
     return {"redcap": "csv"}.get(fmt, fmt)
 
 
-__all__ = ["add_parser", "run", "KINDS"]
+__all__ = ["add_parser", "run", "kinds"]

@@ -57,8 +57,9 @@ class BuildError(ManualkitError):
 class BuildRefused(ManualkitError):
     """The manual has errors, so nothing is built; ``problems`` are the errors to show."""
 
-    def __init__(self, problems: list[Problem], what: str = "nothing was built") -> None:
+    def __init__(self, problems: list[Problem], what: str = "nothing was built", shown: list[Problem] | None = None) -> None:
         self.problems = problems
+        self.shown = problems if shown is None else shown  # what to show the person: the errors and the warnings
         super().__init__(f"the manual has errors, so {what}; the last good output in build/ is unchanged",
                          hint="fix the errors above (manual check lists them)")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Collection
 
 from manualkit.core import model as m
 from manualkit.core.adaptation import Adaptation, load_adaptations, load_frame_vocab
@@ -42,10 +43,16 @@ class Project:
         """Raise a message a person can act on when ``variant`` cannot be used."""
         require_variant(variant, self.variants, self.broken_variants, self.errors)
 
-    def gate(self, what: str = "nothing was built") -> None:
-        """The one rule before anything is built or previewed: no output from a manual with errors."""
-        if self.manual is None or self.errors:
-            raise BuildRefused(self.errors, what)
+    def gate(self, what: str = "nothing was built", ignore: Collection[Problem] = ()) -> None:
+        """The one rule before anything is built, bundled or previewed: no output from a manual with errors.
+
+        Raises :class:`BuildRefused` with the errors, and in ``shown`` every problem to show.
+        ``ignore``: problems that do not count here (`manual build` leaves out what only a
+        municipality built from its pinned release has against today's text; that one is
+        checked against its release)."""
+        errors = [p for p in self.errors if p not in ignore]
+        if self.manual is None or errors:
+            raise BuildRefused(errors, what, shown=[p for p in self.problems if p not in ignore])
 
     def resolved(self, variant: str) -> ResolvedVariant:
         """The resolved variant (raises a message a person can act on when it cannot be used)."""

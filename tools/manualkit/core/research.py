@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from manualkit.core import reports as report_table
 from manualkit.core.resolved import ResolvedManual, ResolvedModule, ResolvedPart, ResolvedSection
 from manualkit.core.variables import escape_value
 
 RESEARCH_ID = "for-researchers"
-REPORTS = ("tidier", "fidelity", "dose", "costs", "ledger")
 
 TEXT = {
     "nb": {
@@ -20,8 +20,6 @@ TEXT = {
                                             "planlagt dose, ressursbruk og FRAME-loggen.",
         "intro": "Filene under lages fra tiltaksmodellen og manualen hver gang manualen bygges, så de stemmer alltid med teksten. "
                  "Alle tall er planlagte verdier. Forklaring av hver fil står i docs/research.md i manualens repositorium.",
-        "tidier": "TIDieR-beskrivelse (12 punkter)", "fidelity": "Sjekklister for programtro og REDCap-dataordbok",
-        "dose": "Planlagt dose per familie", "costs": "Planlagt ressursbruk og kostnadsgrunnlag", "ledger": "FRAME-logg over lokale tilpasninger",
         "none": "Rapportene er ikke bygget ennå (manual build).",
     },
     "en": {
@@ -29,8 +27,6 @@ TEXT = {
                                                "checklists, planned dose, resource use and the FRAME ledger.",
         "intro": "The files below are generated from the intervention model and the manual every time the manual is built, so they always "
                  "agree with the text. All figures are planned values. Each file is explained in docs/research.md in the manual's repository.",
-        "tidier": "TIDieR description (12 items)", "fidelity": "Fidelity checklists and REDCap data dictionary",
-        "dose": "Planned dose per family", "costs": "Planned resource use and cost inputs", "ledger": "FRAME ledger of local adaptations",
         "none": "The reports have not been built yet (manual build).",
     },
 }
@@ -46,10 +42,10 @@ def research_module(rm: ResolvedManual, files: dict[str, list[tuple[str, str]]],
     lines = [f"## {escape_value(_t(lang, 'title'))} {{#reports}}", "", escape_value(_t(lang, "intro")), ""]
     if not any(files.values()):
         lines.append(escape_value(_t(lang, "none")))
-    for name in REPORTS:
-        links = files.get(name) or []
+    for entry in report_table.reports():  # the one table of reports (core/reports.py)
+        links = (files.get(entry.name) or []) if entry.linked else []
         if links:
-            lines.append(f"- **{escape_value(_t(lang, name))}:** " + ", ".join(f"[{escape_value(text)}]({href})" for text, href in links))
+            lines.append(f"- **{escape_value(entry.label(lang))}:** " + ", ".join(f"[{escape_value(text)}]({href})" for text, href in links))
     text = "\n".join(lines) + "\n"
     return ResolvedModule(
         id=RESEARCH_ID, part=part, type="appendix", component="general", core=False, status="approved",
@@ -69,7 +65,7 @@ def with_research(rm: ResolvedManual, files: dict[str, list[tuple[str, str]]]) -
     return replace(rm, parts=tuple(parts))
 
 
-__all__ = ["research_module", "with_research", "RESEARCH_ID", "REPORTS"]
+__all__ = ["research_module", "with_research", "RESEARCH_ID"]
 
 
 # -- the generated fidelity checklist in the text of the manual ---------------------------------

@@ -52,38 +52,45 @@ def _site(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[
     render(variant, out_dir, log, inputs)
 
 
-def _render_report(name: str, variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
+def _render_report(module: str, variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
     import importlib
-    importlib.import_module(f"manualkit.outputs.reports.{name}").render(variant, out_dir, log, inputs)
+    importlib.import_module(module).render(variant, out_dir, log, inputs)
 
 
-def _report(name: str) -> Render:
+def _report(module: str) -> Render:
     """A research report (outputs/reports/<name>.py) rendered into build/<variant>/reports/<name>.
 
     A partial of a module-level function, not a closure: the table travels pickled to the
     processes that build variants side by side (outputs/runner.py)."""
-    return partial(_render_report, name)
+    return partial(_render_report, module)
 
 
-OUTPUTS: tuple[Output, ...] = (
-    Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf,
-           fingerprint=_dated),
-    Output("site", "the bilingual website (mkdocs-material), with links to the PDFs and reports", "site", _site,
-           needs=("pdf", "tidier", "fidelity", "dose", "costs", "ledger")),
-    *(Output(n, d, f"reports/{n}", _report(n), fingerprint=fp) for n, d, fp in (
-        ("tidier", "TIDieR description (12 items) per language: md, json, pdf", _dated),
-        ("fidelity", "fidelity checklists (A4 PDF), REDCap data dictionary and codebook", _dated),
-        ("dose", "planned dose per family, with the difference from base: md, csv, json", None),
-        ("costs", "planned resource use and cost inputs: md, csv, json", None),
-        ("ledger", "the complete FRAME ledger of the variant's adaptations: md, csv, json", None))),
-)
+def outputs_table() -> tuple[Output, ...]:
+    """Every output: the PDFs, the site, and one per line of the table of reports (core/reports.py).
+
+    Built from the table of reports when called, so a report added there is built, and the site
+    (which links the reports) needs it."""
+    from manualkit.core import reports as report_table
+
+    reports = report_table.reports()
+    return (
+        Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf,
+               fingerprint=_dated),
+        Output("site", "the bilingual website (mkdocs-material), with links to the PDFs and reports", "site", _site,
+               needs=("pdf", *(r.name for r in reports if r.linked))),
+        *(Output(r.name, r.description, f"reports/{r.name}", _report(r.module_name), fingerprint=_dated if r.dated else None)
+          for r in reports),
+    )
 
 
-def by_name(outputs: tuple[Output, ...] = OUTPUTS) -> dict[str, Output]:
-    return {o.name: o for o in outputs}
+OUTPUTS: tuple[Output, ...] = outputs_table()  # the table as imported; functions below read outputs_table()
 
 
-def in_order(names: list[str] | None = None, outputs: tuple[Output, ...] = OUTPUTS) -> list[Output]:
+def by_name(outputs: tuple[Output, ...] | None = None) -> dict[str, Output]:
+    return {o.name: o for o in (outputs_table() if outputs is None else outputs)}
+
+
+def in_order(names: list[str] | None = None, outputs: tuple[Output, ...] | None = None) -> list[Output]:
     """The outputs to build, each after the ones it needs (all when ``names`` is None)."""
     table = by_name(outputs)
     wanted = list(table) if names is None else names
@@ -104,4 +111,4 @@ def in_order(names: list[str] | None = None, outputs: tuple[Output, ...] = OUTPU
     return [table[n] for n in done]
 
 
-__all__ = ["Output", "OUTPUTS", "by_name", "in_order", "Render"]
+__all__ = ["Output", "OUTPUTS", "outputs_table", "by_name", "in_order", "Render"]

@@ -11,13 +11,14 @@ from typing import TextIO
 from manualkit.core.problems import BuildError
 from manualkit.outputs import cache
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.registry import OUTPUTS, Output, by_name, in_order
+from manualkit.outputs.registry import Output, by_name, in_order, outputs_table
 from manualkit.outputs.staging import ensure_writable, staged_output
 
 
 def build_output(variant: ResolvedVariant, name: str, out: Path, log: TextIO,
-                 outputs: tuple[Output, ...] = OUTPUTS) -> Path:
+                 outputs: tuple[Output, ...] | None = None) -> Path:
     """Build one output of one variant into out/<variant>/<folder>; raises BuildError, keeping the old one."""
+    outputs = outputs_table() if outputs is None else outputs
     table = by_name(outputs)
     output = table[name]
     final = out / variant.id / output.folder
@@ -29,7 +30,7 @@ def build_output(variant: ResolvedVariant, name: str, out: Path, log: TextIO,
 
 
 def build_all(variants: list[ResolvedVariant], out: Path, only: list[str] | None, log: TextIO,
-              outputs: tuple[Output, ...] = OUTPUTS, *, use_cache: bool = True, jobs: int | None = None) -> list[str]:
+              outputs: tuple[Output, ...] | None = None, *, use_cache: bool = True, jobs: int | None = None) -> list[str]:
     """Build the registered outputs (only those named in ``only``, when given) of every variant.
 
     Each output is rendered into a temporary folder that replaces build/<variant>/<folder> only when
@@ -38,6 +39,7 @@ def build_all(variants: list[ResolvedVariant], out: Path, only: list[str] | None
     cache first. Variants are built side by side in ``jobs`` processes (default: as many as the
     cores and the free memory allow). Returns the failures.
     """
+    outputs = outputs_table() if outputs is None else outputs
     chosen = [o.name for o in in_order(only, outputs)]
     if not use_cache:
         cache.clear(out)
@@ -75,8 +77,9 @@ def _unchanged(variant: ResolvedVariant, out: Path, names: list[str], outputs: t
 
 
 def build_variant(variant: ResolvedVariant, out: Path, names: list[str], log: TextIO,
-                  outputs: tuple[Output, ...] = OUTPUTS) -> list[str]:
+                  outputs: tuple[Output, ...] | None = None) -> list[str]:
     """The outputs ``names`` (in that order) of one variant; unchanged ones are kept as they are."""
+    outputs = outputs_table() if outputs is None else outputs
     failures: list[str] = []
     table = by_name(outputs)
     store = cache.Pieces(out / ".cache")

@@ -115,9 +115,9 @@ def release_checkout(root: Path, version: str) -> Iterator[Path]:
 
 def make_bundle(root: Path, version: str, log: TextIO) -> Path:
     """Build release ``version`` of every variant into build/releases/<version>/; return that folder."""
-    from manualkit.cli.format import print_problems
+    from manualkit.core.problem_text import problems_text
     from manualkit.core.project import load_project
-    from manualkit.outputs.registry import OUTPUTS
+    from manualkit.outputs.registry import outputs_table
     from manualkit.outputs.runner import build_all, staged_output
 
     root = Path(root)
@@ -126,9 +126,11 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
     with release_checkout(root, version) as src:
         info = release_info(src, version)
         project = load_project(src, release=info)
-        if project.manual is None or project.errors:
-            print_problems(project.problems, "text", log)
-            raise BuildRefused(project.errors, f"no bundle of {version} was made")
+        try:
+            project.gate(f"no bundle of {version} was made")  # the one gate (core/project.py), as `manual build` uses it
+        except BuildRefused as exc:
+            log.write(problems_text(exc.shown))
+            raise
         ref = f"v{version}" if git.is_repo(src) else None
         sources = {p: sha256(src / p) for p in source_files(src, ref) if (src / p).is_file()}
         with staged_output(final) as out, _env("SOURCE_DATE_EPOCH", str(info.timestamp or "")) if info.timestamp else _nothing():
@@ -138,7 +140,7 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
                 raise ManualkitError(f"the bundle of {version} was not made: {len(failures)} builds failed ({', '.join(failures)})",
                                      hint="see the messages above; the last bundle (if any) was kept")
             for variant in project.variants:
-                for o in OUTPUTS:
+                for o in outputs_table():
                     made = work / variant / o.folder
                     if not made.is_dir():
                         continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
+from manualkit.core import reports as report_table
 from manualkit.core.dose import number
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.csv_safe import csv_text  # the one CSV writer, re-exported for the reports
@@ -16,35 +17,35 @@ LABELS: dict[str, dict[str, str]] = {
     "nb": {
         "planned_note": "Alle tall er planlagte verdier fra tiltaksmodellen (manual/intervention.yml), ikke målt bruk. "
                         "Evalueringen sammenligner dem med faktisk bruk.",
-        "dose_title": "Planlagt dose per familie", "measure": "Mål", "unit": "Enhet", "min": "Minst", "typical": "Vanlig",
+        "measure": "Mål", "unit": "Enhet", "min": "Minst", "typical": "Vanlig",
         "max": "Mest", "base": "Basis (vanlig)", "difference": "Forskjell fra basis (vanlig)", "phases": "Faser",
         "phase": "Fase", "weeks": "Uker (minst–vanlig–mest)", "visits_per_week": "Hjemmebesøk per uke",
         "visit_minutes": "Minutter per besøk", "calls_per_week": "Samtaler per uke", "call_minutes": "Minutter per samtale",
         "meetings": "Samarbeidsmøter", "sessions": "Økter i foreldreveiledningen", "session": "Økt",
         "minutes": "Minutter", "steps": "Steg", "variant": "Versjon", "no_model": "Manualen har ingen tiltaksmodell (manual/intervention.yml).",
         "sessions_note": "Øktene holdes under hjemmebesøkene; minuttene deres er en del av besøkstiden.",
-        "costs_title": "Planlagt ressursbruk og kostnadsgrunnlag", "activity": "Aktivitet", "hours": "Timer per familie",
+        "activity": "Aktivitet", "hours": "Timer per familie",
         "total": "I alt", "unit_costs": "Enhetskostnader (settes av kommunen)", "cost_per_family": "Planlagt kostnad per familie",
         "cost_per_caseload": "Planlagt kostnad for en full saksmengde", "placeholder": "fyll inn",
         "hourly_rate": "Timekostnad for en familiepartner (kr)", "travel_per_visit": "Reisekostnad per hjemmebesøk (kr)",
-        "ledger_title": "FRAME-logg over lokale tilpasninger", "no_changes": "Ingen lokale tilpasninger.",
+        "no_changes": "Ingen lokale tilpasninger.",
         "base_version": "Basisversjonen",
     },
     "en": {
         "planned_note": "All figures are planned values from the intervention model (manual/intervention.yml), not measured use. "
                         "The evaluation compares them with actual use.",
-        "dose_title": "Planned dose per family", "measure": "Measure", "unit": "Unit", "min": "Minimum", "typical": "Typical",
+        "measure": "Measure", "unit": "Unit", "min": "Minimum", "typical": "Typical",
         "max": "Maximum", "base": "Base (typical)", "difference": "Difference from base (typical)", "phases": "Phases",
         "phase": "Phase", "weeks": "Weeks (min–typical–max)", "visits_per_week": "Home visits per week",
         "visit_minutes": "Minutes per visit", "calls_per_week": "Calls per week", "call_minutes": "Minutes per call",
         "meetings": "Coordination meetings", "sessions": "Parental guidance sessions", "session": "Session",
         "minutes": "Minutes", "steps": "Steps", "variant": "Version", "no_model": "The manual has no intervention model (manual/intervention.yml).",
         "sessions_note": "The sessions are held during home visits; their minutes are part of the visits' time.",
-        "costs_title": "Planned resource use and cost inputs", "activity": "Activity", "hours": "Hours per family",
+        "activity": "Activity", "hours": "Hours per family",
         "total": "Total", "unit_costs": "Unit costs (set by the municipality)", "cost_per_family": "Planned cost per family",
         "cost_per_caseload": "Planned cost of a full caseload", "placeholder": "fill in",
         "hourly_rate": "Hourly cost of a family partner (NOK)", "travel_per_visit": "Travel cost per home visit (NOK)",
-        "ledger_title": "FRAME ledger of local adaptations", "no_changes": "No local adaptations.",
+        "no_changes": "No local adaptations.",
         "base_version": "The base version",
     },
 }
@@ -59,6 +60,10 @@ def unit(lang: str, key: str) -> str:
 
 
 def L(lang: str, key: str) -> str:  # noqa: N802 - short on purpose, used in every table
+    """A label in ``lang``; ``<report>_title`` is the report's title from the one table (core/reports.py)."""
+    if key.endswith("_title") and key[:-len("_title")] in report_table.names():
+        labels = report_table.get(key[:-len("_title")]).labels
+        return labels.get(lang) or labels["en"]
     return LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"][key]
 
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, TextIO
 
+from manualkit.core import reports as report_table
 from manualkit.core.dose import ACTIVITIES, WHICH, planned_dose, planned_hours
 from manualkit.core.model_checks import unit_cost
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import L, csv_text, fig, json_text, md_table, variant_name
 
-FORMATS = ("md", "csv", "json")
+FORMATS = report_table.get("costs").formats  # the one table of reports (core/reports.py)
 COLUMNS = ("variant", "item", "unit", "min", "typical", "max", "planned", "note")
 UNIT_COSTS = ("hourly_rate", "travel_per_visit")
 

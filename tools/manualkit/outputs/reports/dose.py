@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, TextIO
 
+from manualkit.core import reports as report_table
 from manualkit.core.dose import DOSE_MEASURES, WHICH, planned_dose
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
@@ -154,6 +155,6 @@ def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping
             (out_dir / f"dose.{lang}.{ext}").write_text(report(variant, lang, fmt), encoding="utf-8")
 
 
-FORMATS = ("md", "csv", "json")
+FORMATS = report_table.get("dose").formats  # the one table of reports (core/reports.py)
 
 __all__ = ["rows", "report", "cross_site", "render", "COLUMNS", "FORMATS"]

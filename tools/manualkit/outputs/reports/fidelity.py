@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, TextIO
 
+from manualkit.core import reports as report_table
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import csv_text, md_table, variant_name
 
-FORMATS = ("md", "redcap", "pdf", "json")
+FORMATS = report_table.get("fidelity").formats  # the one table of reports (core/reports.py)
 REDCAP_COLUMNS = (
     "Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
     "Choices, Calculations, OR Slider Labels", "Field Note", "Text Validation Type OR Show Slider Number",

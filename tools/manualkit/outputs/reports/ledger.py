@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping, TextIO
 
+from manualkit.core import reports as report_table
 from manualkit.core.frame import label, nature_key, nature_label
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import L, csv_text, json_text, md_escape, md_table, variant_name
@@ -17,7 +18,7 @@ FULL_COLUMNS = ("variant", "change", "operation", "operation_label", "target", "
                 "fidelity_label", "goals", "goals_label", "reason", "reason_level", "reason_level_label",
                 "justification", "justification_language", "field", "value", "review", "status", "approved_by",
                 "date", "source")
-FORMATS = ("md", "csv", "json")
+FORMATS = report_table.get("ledger").formats  # the one table of reports (core/reports.py)
 
 
 def ledger_rows(variant: ResolvedVariant, lang: str) -> list[dict[str, str]]:

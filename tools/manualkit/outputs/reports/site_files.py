@@ -10,7 +10,8 @@ import posixpath
 from pathlib import Path
 from typing import Mapping
 
-from manualkit.core.research import REPORTS, RESEARCH_ID, with_research
+from manualkit.core import reports as report_table
+from manualkit.core.research import RESEARCH_ID, with_research
 from manualkit.core.resolved import ResolvedManual
 
 SUFFIXES = (".pdf", ".csv", ".json")
@@ -19,7 +20,7 @@ SUFFIXES = (".pdf", ".csv", ".json")
 def report_files(report_dirs: Mapping[str, Path], lang: str) -> dict[str, list[tuple[str, Path]]]:
     """Report name -> [(path in the site, file in build/)] of ``lang``."""
     out: dict[str, list[tuple[str, Path]]] = {}
-    for name in REPORTS:
+    for name in (r.name for r in report_table.reports() if r.linked):
         folder = report_dirs.get(name)
         if folder is None or not Path(folder).is_dir():
             continue

@@ -12,13 +12,14 @@ import json
 from pathlib import Path
 from typing import Mapping, TextIO
 
+from manualkit.core import reports as report_table
 from manualkit.core.dose import frequency, planned_dose
 from manualkit.core.frame import label, nature_label
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import fig, json_text, variant_name
 
-FORMATS = ("md", "json", "pdf")
+FORMATS = report_table.get("tidier").formats  # the one table of reports (core/reports.py)
 
 TITLES = {
     "nb": ["Kort navn", "Hvorfor", "Hva (materiell)", "Hva (prosedyrer)", "Hvem gir tiltaket", "Hvordan", "Hvor",
