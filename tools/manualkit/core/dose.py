@@ -186,8 +186,9 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
     put("dose.sessions", dose["sessions"].typical)
     put("dose.session_minutes", dose["session_minutes"].typical)
     # generated tables, written on a line of their own: {{ table.training }}
-    from manualkit.core.model_tables import calendar_table, phase_table, training_table
-    tables = {"training": lambda lg: training_table(model, lg), "phases": lambda lg: phase_table(model, lg)}
+    from manualkit.core.model_tables import calendar_table, component_list, phase_table, training_table
+    tables = {"training": lambda lg: training_table(model, lg), "phases": lambda lg: phase_table(model, lg),
+              "components": lambda lg: component_list(model, lg)}
     for w in WHICH:
         tables["calendar" if w == "typical" else f"calendar_{w}"] = (lambda w: lambda lg: calendar_table(
             model, (sessions or {}).get(lg) or first, lg, w))(w)

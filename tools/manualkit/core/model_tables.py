@@ -62,6 +62,12 @@ def phase_table(model: Intervention, lang: str) -> str:
     return "\n".join(rows)
 
 
+def component_list(model: Intervention, lang: str) -> str:
+    """The core components as a numbered list, in the model's order."""
+    core = [c for c in model.components if c.core]
+    return "\n".join(f"{i}. **{_esc(c.title.get(lang, ''))}**" for i, c in enumerate(core, 1))
+
+
 def week_of_month(months: float) -> int:
     return max(1, round(months * WEEKS_PER_MONTH))
 
@@ -146,4 +152,4 @@ def calendar_table(model: Intervention, sessions: tuple[SessionPlan, ...], lang:
     return "\n".join(rows)
 
 
-__all__ = ["training_table", "phase_table", "calendar_table", "course_events", "week_of_month", "word"]
+__all__ = ["component_list", "training_table", "phase_table", "calendar_table", "course_events", "week_of_month", "word"]

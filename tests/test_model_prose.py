@@ -1,0 +1,100 @@
+"""The prose cannot contradict the model: generated tables in the repository's manual, and every
+typed figure the model holds, when changed, is found with its file and line (issue 25 part 1)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import REPO
+from manualkit.core.project import load_project
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_project(REPO, ["base"]).resolutions["base"]
+
+
+def section_text(rv, lang, module, section):
+    rm = rv.manuals[lang]
+    mod = next(m for p in rm.parts for m in p.modules if m.id == module)
+    return next(s.text for s in mod.sections if s.id == section)
+
+
+def test_training_hours_are_one_figure_from_the_model_with_the_supervisor(base):
+    model = base.model
+    hours = sum(b.hours for b in model.training_blocks)
+    assert model.training["initial_hours"] == hours == 55
+    nb = section_text(base, "nb", "recruitment-and-training", "initial-training")
+    en = section_text(base, "en", "recruitment-and-training", "initial-training")
+    assert "| 8. Foreldreveiledning | Gjennomgang av og øving på alle øktene, tilpasset barnas alder | 10 |" in nb
+    assert "| **Til sammen** | | **55** |" in nb and "| **Total** | | **55** |" in en
+    assert "| Veilederen | Den samme innledende opplæringen som familiepartnerne | 55 |" in nb
+    assert "{{" not in nb + en
+
+
+def test_phases_in_the_overview_are_the_models(base):
+    nb = section_text(base, "nb", "home-visits-overview", "five-phases")
+    titles = [p.title["nb"] for p in base.model.phases]
+    rows = [line for line in nb.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert [r.split("|")[1].strip() for r in rows] == [f"{i}. {t}" for i, t in enumerate(titles, 1)]
+    assert "| 3. Oppfølging | 8 / 22 / 52 | hver uke | 75 | 1 |" in rows
+    assert "innen uke 12" in nb and "hver 3. måned" in nb
+
+
+def test_core_components_in_the_fidelity_chapter_are_the_models(base):
+    nb = section_text(base, "nb", "fidelity-monitoring", "core-components")
+    assert "Tiltaksmodellen har 3 kjernekomponenter:" in nb
+    assert "1. **Hjemmebesøk og tett oppfølging**\n2. **Foreldreveiledning**\n3. **Koordinering av velferdstjenester**" in nb
+    assert "4. **" not in nb
+
+
+@pytest.fixture()
+def repo_copy(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "manual", root / "manual")
+    shutil.copytree(REPO / "locales", root / "locales")
+    for extra in ("mkdocs.yml",):
+        if (REPO / extra).exists():
+            shutil.copy2(REPO / extra, root / extra)
+    return root
+
+
+def _mutate(root, rel, old, new):
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text.splitlines().index(next(line for line in text.splitlines() if new.splitlines()[0] in line)) + 1
+
+
+MUTATIONS = [
+    # code, file, text as it is, the typed figure that contradicts the model
+    ("W1121", "manual/implementation/recruitment-and-training.nb.md", "{{ table.training }}",
+     "| Modul | Innhold | Timer |\n| --- | --- | --- |\n| 1. Grunnlaget | Alt | 46 |\n| Til sammen | | 46 |"),
+    ("W1121", "manual/implementation/recruitment-and-training.en.md", "The initial training is completed",
+     "The family partner gets 46 hours of training. The initial training is completed"),
+    ("W1122", "manual/implementation/fidelity-monitoring.nb.md", "Tiltaksmodellen har {{ model.core_components }} kjernekomponenter",
+     "Tiltaksmodellen har seks kjernekomponenter"),
+    ("W1123", "manual/home-visits/home-visits-overview.nb.md", "{{ table.phases }}",
+     "| Fase | Tidsrom |\n| --- | --- |\n| 1. Oppstart og allianse | uke 1–4 |\n| 2. Kartlegging | uke 2–8 |"),
+    ("W1124", "manual/home-visits/home-visits-overview.en.md", "the goals are then reviewed every\n{{ model.reviews.goal_review_every_months }} months",
+     "the goals are then reviewed every 6 months"),
+]
+
+
+@pytest.mark.parametrize("code,rel,old,new", MUTATIONS, ids=[f"{m[0]}-{m[1].rsplit('/', 1)[1]}" for m in MUTATIONS])
+def test_a_typed_figure_that_contradicts_the_model_is_found_at_its_line(repo_copy, code, rel, old, new):
+    line = _mutate(repo_copy, rel, old, new)
+    problems = load_project(repo_copy, ["base"]).problems
+    hits = [(p.path, p.line) for p in problems if p.code == code]
+    assert hits, [(p.code, p.path, p.line, p.message) for p in problems]
+    assert any(path == rel and abs(at - line) <= 3 for path, at in hits), (hits, line)
+
+
+def test_a_session_longer_than_its_visit_is_an_error_in_the_session(repo_copy):
+    _mutate(repo_copy, "manual/intervention.yml", "    session_visit_minutes: 90   #", "    session_visit_minutes: 80   #")
+    problems = [p for p in load_project(repo_copy, ["base"]).problems if p.code == "E1120"]
+    assert problems and all(p.path.startswith("manual/parent-training/session-") for p in problems)
+    assert "need 90 minutes" in problems[0].message and "lasts 80 minutes" in problems[0].message
