@@ -98,3 +98,25 @@ def test_a_session_longer_than_its_visit_is_an_error_in_the_session(repo_copy):
     problems = [p for p in load_project(repo_copy, ["base"]).problems if p.code == "E1120"]
     assert problems and all(p.path.startswith("manual/parent-training/session-") for p in problems)
     assert "need 90 minutes" in problems[0].message and "lasts 80 minutes" in problems[0].message
+
+
+def test_course_calendar_in_every_variant_follows_its_model():
+    project = load_project(REPO, None)
+    for variant, rv in project.resolutions.items():
+        for lang in rv.languages:
+            rm = rv.manuals[lang]
+            mod = next(m for p in rm.parts for m in p.modules if m.id == "course-calendar")
+            text = "\n".join(s.text for s in mod.sections)
+            assert "{{" not in text, (variant, lang)
+            typical = next(s.text for s in mod.sections if s.id == "typical-course")
+            for plan in rv.sessions[lang]:
+                assert plan.title in typical, (variant, lang, plan.title)
+            research = "Forskningstidspunkt" if lang == "nb" else "Research time point"
+            assert typical.count(research) == 4, (variant, lang)
+    lille = section_text(project.resolutions["lillehammer"], "nb", "course-calendar", "typical-course")
+    assert "| 13 | Oppfølging | hver andre uke |" in lille
+    base = section_text(project.resolutions["base"], "en", "course-calendar", "typical-course")
+    assert "| 5 | Intensive follow-up, goals and plan | every week | 1 | Session 1:" in base
+    assert "| 78 (after the course) | – | – | – | Research time point 18 months |" in base
+    how = section_text(project.resolutions["ovre-eiker"], "nb", "course-calendar", "how-to-read")
+    assert "og deretter hver 3. uke" in how

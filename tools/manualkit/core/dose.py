@@ -149,6 +149,8 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
 
     put("caseload_max", model.caseload_max, ("caseload_max",))
     for w in WHICH:
+        put(f"weeks_{w}", model.total_weeks(w), ("phases",))
+    for w in WHICH:
         put(f"duration_{w}_months", model.duration_months.get(w), ("duration_months", w))
     put("training.initial_hours", model.training["initial_hours"], ("training", "blocks") if model.training_blocks else ("training", "initial_hours"))
     put("core_components", sum(1 for c in model.components if c.core), ("components",))

@@ -129,7 +129,7 @@ def calendar_table(model: Intervention, sessions: tuple[SessionPlan, ...], lang:
         for kind, kw in events.get(week, ()):
             text = word(kind, lang, **{k: _n(v, lang) if isinstance(v, float) else v for k, v in kw.items()})
             if kind == "session" and 0 < kw["n"] <= len(sessions):
-                text += f" ({_esc(sessions[kw['n'] - 1].title)})"
+                text = _esc(sessions[kw["n"] - 1].title)  # "Økt 1: Oppstart – ..."
             out.append(text)
         return "; ".join(out) or word("none", lang)
 
