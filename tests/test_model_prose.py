@@ -120,3 +120,20 @@ def test_course_calendar_in_every_variant_follows_its_model():
     assert "| 78 (after the course) | – | – | – | Research time point 18 months |" in base
     how = section_text(project.resolutions["ovre-eiker"], "nb", "course-calendar", "how-to-read")
     assert "og deretter hver 3. uke" in how
+
+
+def test_dose_csv_has_every_changeable_model_value_and_whole_meetings():
+    import csv
+    import io
+
+    from manualkit.outputs.reports.dose import report
+    project = load_project(REPO, ["base", "lillehammer", "ovre-eiker"])
+    rows = {r["measure"]: r for r in csv.DictReader(io.StringIO(report(project.resolutions["lillehammer"], "en", "csv")))}
+    assert (rows["phase.follow-up.call_minutes"]["typical"], rows["phase.follow-up.call_minutes"]["base_typical"]) == ("30", "15")
+    assert rows["model.supervision.individual_minutes"]["typical"] == "60"
+    assert rows["model.training.days_per_year"]["typical"] == "2"
+    meetings = rows["coordination_meetings"]
+    assert all(float(meetings[w]).is_integer() for w in ("min", "typical", "max")), meetings
+    eiker = {r["measure"]: r for r in csv.DictReader(io.StringIO(report(project.resolutions["ovre-eiker"], "en", "csv")))}
+    assert eiker["model.supervision.individual_every_weeks"]["difference_typical"] == "1"
+    assert eiker["phase.follow-up.session_visit_minutes"]["typical"] == "105"

@@ -55,7 +55,12 @@ def _phase_sum(model: Intervention, fn) -> Triple:
 
 
 def _meetings(p, weeks: float) -> float:
-    return p.coordination_meetings + (weeks / p.coordination_every_weeks if p.coordination_every_weeks else 0)
+    """Whole meetings, the rule said once: the phase's own ``coordination_meetings`` plus one at the
+    end of every full ``coordination_every_weeks`` weeks (a part left over holds none). The
+    course calendar places them in the same weeks."""
+    import math
+    every = math.floor(weeks / p.coordination_every_weeks + 1e-9) if p.coordination_every_weeks else 0
+    return p.coordination_meetings + every
 
 
 def planned_dose(model: Intervention, sessions: tuple[SessionPlan, ...]) -> dict[str, Triple]:
