@@ -137,3 +137,10 @@ def test_dose_csv_has_every_changeable_model_value_and_whole_meetings():
     eiker = {r["measure"]: r for r in csv.DictReader(io.StringIO(report(project.resolutions["ovre-eiker"], "en", "csv")))}
     assert eiker["model.supervision.individual_every_weeks"]["difference_typical"] == "1"
     assert eiker["phase.follow-up.session_visit_minutes"]["typical"] == "105"
+
+
+def test_tidier_why_gives_the_programme_theory_goals():
+    from manualkit.outputs.reports.tidier import report
+    text = report(load_project(REPO, ["base"]).resolutions["base"], "nb", "md")
+    why = text.split("## 2. Hvorfor", 1)[1].split("## 3.", 1)[0]
+    assert "- forebygging av omsorgssvikt" in why and "Familiepartner har fire overordnede mål:" in why
