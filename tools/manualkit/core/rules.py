@@ -173,7 +173,7 @@ RULES: dict[str, Rule] = {
     # Adaptations
     "E1001": Rule(E, "change '{change}': the {what} '{target}' does not exist in the base manual", "{suggest}"),
     "E1002": Rule(E, "change '{change}' {action} core content '{target}' without a fidelity-inconsistent record",
-                  "core content may only be removed or replaced with 'frame.fidelity: inconsistent', a 'justification' and 'approved_by'"),
+                  "core content may only be removed or replaced with 'frame.fidelity: inconsistent', a 'justification' and 'approved_by'; a replacement that keeps the core may be 'fidelity: consistent' with a 'justification' saying why and 'approved_by'"),
     "W1003": Rule(W, "change '{change}' must be reviewed: the base text of '{target}' changed since the change was made",
                   "read the change against the new base text{diff}, then run: manual adaptations accept {variant} {change}"),
     "E1004": Rule(E, "change '{change}' touches '{target}', which change '{other}' already changed",
