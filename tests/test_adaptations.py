@@ -124,6 +124,10 @@ def test_core_section_needs_fidelity_inconsistent_record(testby):
     ok_frame = FRAME.replace("fidelity: consistent", "fidelity: inconsistent") + "    justification: Lokal begrunnelse\n"
     root = testby(change("core", "operation: remove-section\ntarget: session-play#plan\n", ok_frame))
     assert [e for e in _errors(root) if e[0].startswith("E")] == []
+    # removing core content coded consistent is still refused, even with a justification
+    consistent = FRAME + "    justification: Lokal begrunnelse\n"
+    root = testby(change("core", "operation: remove-section\ntarget: safety#plan\n", consistent))
+    assert ("E1002", ADAPT, 8) in _errors(root)
 
 
 def test_inconsistent_without_justification(testby):

@@ -50,8 +50,8 @@ def test_publish_refuses_the_lillehammer_example_with_every_reason() -> None:
         f"{y}:{at('emergency_phone:') + 1}: the variable 'service.emergency_phone' is still a placeholder: telefonnummeret til barnevernvakten som dekker Lillehammer",
         f"{y}:{at('team_leader_phone:') + 1}: the variable 'contact.team_leader_phone' is still a placeholder: telefonnummeret til teamlederen",
         # the unit costs of the cost report (linked from the site's "For researchers" page)
-        "manual/manual.yml:136: the variable 'cost.hourly_rate' is still a placeholder: timekostnaden for en familiepartner i kroner",
-        "manual/manual.yml:138: the variable 'cost.travel_per_visit' is still a placeholder: reisekostnaden per hjemmebesøk i kroner",
+        "manual/manual.yml:140: the variable 'cost.hourly_rate' is still a placeholder: timekostnaden for en familiepartner i kroner",
+        "manual/manual.yml:142: the variable 'cost.travel_per_visit' is still a placeholder: reisekostnaden per hjemmebesøk i kroner",
         f"{y}:{at('status:')}: status: example: these adaptations are examples that the municipality has not confirmed",
     ]
     assert "    fix: confirm, change or remove each change, then write 'status: confirmed'" in lines

@@ -198,6 +198,18 @@ CASES = [
     ("W1112", {MODEL: MODEL_YML, NB: nb(body="\nTiltaket varer 3–9 måneder.\n")}, NB, 15),
     # inputs from outside the editors
     ("E1302", {NB: nb(body="\nTekst med \x1b[31mfarge.\n")}, NB, 15),
+    # a visit that holds a session: check-in + session must fit (here 60 + 15 > 70)
+    ("E1120", {MODEL: model(("    visit_minutes: 90\n", "    visit_minutes: 90\n    session_visit_minutes: 70\n"),
+                            ("phases:", "parent_training: {first_session_week: 1, every_weeks: 2, check_in_minutes: 15}\nphases:")),
+               NB: session("1. **Velkommen (10 min).** Hei.\n2. **Lek (50 min).** Lek.\n")}, NB, 22),
+    ("E1121", {MODEL: model(("training: {initial_hours: 46, days_per_year: 2}",
+                             "training:\n  initial_hours: 46\n  days_per_year: 2\n  blocks:\n"
+                             "    - {id: basics, title: {nb: Grunnlag, en: Basics}, hours: 40}"))}, MODEL, 8),
+    ("W1121", {MODEL: MODEL_YML, NB: nb(body="\nFamiliepartneren får 55 timer opplæring før første familie.\n")}, NB, 15),
+    ("W1122", {MODEL: MODEL_YML, NB: nb(body="\nTiltaket har tre kjernekomponenter.\n")}, NB, 15),
+    ("W1123", {MODEL: MODEL_YML, NB: nb(body="\n| Fase | Uker |\n| --- | --- |\n| 1. Oppstart | 8 |\n| 2. Kartlegging | 30 |\n")}, NB, 15),
+    ("W1124", {MODEL: model(("phases:", "reviews: {goal_review_every_months: 3}\nphases:")),
+               NB: nb(body="\nMålene gjennomgås hver 6. måned.\n")}, NB, 15),
 ]
 
 
@@ -331,6 +343,7 @@ VARIANT_CASES = [
               "    overlay: local-records\n" + VARIANT_FRAME, ADAPT, 8),
     ("W1114", VARIANT_HEAD + "variables:\n  cost:\n    hourly_rate: mye\n", ADAPT, 7),
     ("W1115", model_set("phases.follow-up.visits_per_week", "0.5", "    justification: Long distances\n"), ADAPT, 11),
+    ("W1125", VARIANT_HEAD + "variables:\n  local:\n    bus_route: Linje 5\n", ADAPT, 7),
 ]
 
 

@@ -55,7 +55,12 @@ def _phase_sum(model: Intervention, fn) -> Triple:
 
 
 def _meetings(p, weeks: float) -> float:
-    return p.coordination_meetings + (weeks / p.coordination_every_weeks if p.coordination_every_weeks else 0)
+    """Whole meetings, the rule said once: the phase's own ``coordination_meetings`` plus one at the
+    end of every full ``coordination_every_weeks`` weeks (a part left over holds none). The
+    course calendar places them in the same weeks."""
+    import math
+    every = math.floor(weeks / p.coordination_every_weeks + 1e-9) if p.coordination_every_weeks else 0
+    return p.coordination_meetings + every
 
 
 def planned_dose(model: Intervention, sessions: tuple[SessionPlan, ...]) -> dict[str, Triple]:
@@ -149,8 +154,25 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
 
     put("caseload_max", model.caseload_max, ("caseload_max",))
     for w in WHICH:
+        put(f"weeks_{w}", model.total_weeks(w), ("phases",))
+    for w in WHICH:
         put(f"duration_{w}_months", model.duration_months.get(w), ("duration_months", w))
-    put("training.initial_hours", model.training["initial_hours"], ("training", "initial_hours"))
+    put("training.initial_hours", model.training["initial_hours"], ("training", "blocks") if model.training_blocks else ("training", "initial_hours"))
+    put("core_components", sum(1 for c in model.components if c.core), ("components",))
+    put("supervision.weekly_first_weeks", model.supervision.get("weekly_first_weeks", 0), ("supervision", "weekly_first_weeks"))
+    put("supervision.weekly_first_months", round(model.supervision.get("weekly_first_weeks", 0) / 52 * 12), ("supervision", "weekly_first_weeks"))
+    put("case_worker_meeting_every_weeks", model.case_worker_meeting_every_weeks, ("case_worker_meeting_every_weeks",))
+    rv = model.reviews
+    put("reviews.goal_review_every_months", rv.goal_review_every_months, ("reviews", "goal_review_every_months"))
+    put("reviews.goal_scale_every_weeks", rv.goal_scale_every_weeks, ("reviews", "goal_scale_every_weeks"))
+    put("reviews.first_goals_week", rv.first_goals_week, ("reviews", "first_goals_week"))
+    put("reviews.assessment_review_months", {lg: _join([number(x, lg) for x in rv.assessment_review_months], lg) for lg in langs},
+        ("reviews", "assessment_review_months"))
+    put("reviews.research_months", {lg: _join([number(x, lg) for x in rv.research_months], lg) for lg in langs},
+        ("reviews", "research_months"))
+    put("parent_training.first_session_week", model.schedule.first_session_week, ("parent_training", "first_session_week"))
+    put("parent_training.every_weeks", model.schedule.every_weeks, ("parent_training", "every_weeks"))
+    put("parent_training.check_in_minutes", model.schedule.check_in_minutes, ("parent_training", "check_in_minutes"))
     put("training.days_per_year", model.training["days_per_year"], ("training", "days_per_year"))
     for k in ("individual_every_weeks", "individual_minutes", "group_every_weeks", "group_minutes"):
         put(f"supervision.{k}", model.supervision[k], ("supervision", k))
@@ -160,6 +182,8 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
             put(f"phases.{pid}.weeks_{w}", p.weeks.get(w), ("phases", i, "weeks", w))
         for k in ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes"):
             put(f"phases.{pid}.{k}", getattr(p, k), ("phases", i, k))
+        put(f"phases.{pid}.title", dict(p.title), ("phases", i, "title"))
+        put(f"phases.{pid}.session_visit_minutes", p.session_visit, ("phases", i, "session_visit_minutes"))
         put(f"phases.{pid}.frequency", {lg: frequency(p.visits_per_week, lg) for lg in langs}, ("phases", i, "visits_per_week"))
     first = next(iter(sessions.values()), ()) if sessions else ()
     dose = planned_dose(model, first)
@@ -168,7 +192,22 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
             put(f"dose.{measure}_{w}", dose[measure].get(w))
     put("dose.sessions", dose["sessions"].typical)
     put("dose.session_minutes", dose["session_minutes"].typical)
+    # generated tables, written on a line of their own: {{ table.training }}
+    from manualkit.core.model_tables import calendar_table, component_list, phase_table, training_table
+    tables = {"training": lambda lg: training_table(model, lg), "phases": lambda lg: phase_table(model, lg),
+              "components": lambda lg: component_list(model, lg)}
+    for w in WHICH:
+        tables["calendar" if w == "typical" else f"calendar_{w}"] = (lambda w: lambda lg: calendar_table(
+            model, (sessions or {}).get(lg) or first, lg, w))(w)
+    for name, fn in tables.items():
+        out["table." + name] = Value({lg: fn(lg) for lg in langs}, None, path, 1, block=True)
     return out
+
+
+def _join(items: list[str], lang: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" og " if lang in ("nb", "nn") else " and ") + items[-1]
 
 
 __all__ = ["planned_dose", "planned_hours", "model_values", "frequency", "number", "Triple", "DOSE_MEASURES", "ACTIVITIES", "WHICH"]

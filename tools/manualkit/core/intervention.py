@@ -79,6 +79,35 @@ class Phase:
     coordination_meetings: float  # held once in the phase, whatever its length
     coordination_every_weeks: float  # and one every N weeks (0: none)
     described_in: tuple[str, ...]
+    session_visit_minutes: float = 0  # a visit that holds a session (0: visit_minutes)
+
+    @property
+    def session_visit(self) -> float:
+        return self.session_visit_minutes or self.visit_minutes
+
+
+@dataclass(frozen=True)
+class TrainingBlock:
+    id: str
+    title: dict[str, str]
+    content: dict[str, str]
+    hours: float
+
+
+@dataclass(frozen=True)
+class Reviews:
+    assessment_review_months: tuple[float, ...] = ()
+    goal_review_every_months: float = 0
+    goal_scale_every_weeks: float = 0
+    research_months: tuple[float, ...] = ()
+    first_goals_week: float = 0  # the family's first goals and plan are set by this course week
+
+
+@dataclass(frozen=True)
+class SessionSchedule:
+    first_session_week: float = 0  # 0: the model says nothing about when the sessions fall
+    every_weeks: float = 0
+    check_in_minutes: float = 0
 
 
 @dataclass(frozen=True)
@@ -117,6 +146,10 @@ class Intervention:
     phases: tuple[Phase, ...]
     indicators: tuple[Indicator, ...]
     prose: tuple[str, ...]  # sections that state model figures in words
+    training_blocks: tuple[TrainingBlock, ...] = ()
+    reviews: Reviews = field(default_factory=Reviews)
+    schedule: SessionSchedule = field(default_factory=SessionSchedule)
+    case_worker_meeting_every_weeks: float = 0
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     marks: Marks = field(repr=False, compare=False, default_factory=Marks)
 
@@ -128,6 +161,22 @@ class Intervention:
 
     def total_weeks(self, which: str) -> float:
         return sum(p.weeks.get(which) for p in self.phases)
+
+    def session_weeks(self, n: int) -> tuple[float, ...]:
+        """The course week (1-based) of each of ``n`` sessions, or () when the model has no schedule."""
+        sch = self.schedule
+        if not sch.first_session_week or not sch.every_weeks:
+            return ()
+        return tuple(sch.first_session_week + i * sch.every_weeks for i in range(n))
+
+    def phase_at(self, week: float, which: str = "typical") -> "Phase | None":
+        """The phase a course week (1-based) falls in, for the shortest, typical or longest course."""
+        end = 0.0
+        for p in self.phases:
+            end += p.weeks.get(which)
+            if week <= end:
+                return p
+        return None
 
 
 def _text(value: Any, langs: tuple[str, ...]) -> dict[str, str]:
@@ -191,20 +240,41 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         "phases": Field("seq", required=True, example="- id: start"),
         "indicators": Field("seq", required=True, example="- id: visits-as-planned"),
         "prose": Field("list", example="[home-visits-overview#frequency]"),
+        "reviews": Field("map", example="{goal_review_every_months: 3}"),
+        "parent_training": Field("map", example="{first_session_week: 5, every_weeks: 2, check_in_minutes: 15}"),
+        "case_worker_meeting_every_weeks": Field("any", example="4"),
     }
     if not c.mapping(data, (), top, where=f" in {rel}", example="caseload_max: 5"):
         return None, c.problems
     months = _weeks(c, data.get("duration_months"), ("duration_months",), "{min: 6, typical: 10, max: 18}")
     training = data.get("training") if isinstance(data.get("training"), dict) else {}
     c.mapping(training, ("training",), {"initial_hours": Field("any"), "days_per_year": Field("any"),
+                                        "blocks": Field("seq", example="- id: foundations"),
+                                        "supervisor_takes_initial_training": Field("bool", example="true"),
                                         "described_in": Field("str", example="recruitment-and-training")}, where=" in training")
-    tr = {"initial_hours": _num(c, training, ("training",), "initial_hours", example="46"),
+    blocks: list[TrainingBlock] = []
+    for i, raw in enumerate(training.get("blocks") if isinstance(training.get("blocks"), list) else []):
+        path = ("training", "blocks", i)
+        if c.mapping(raw, path, {"id": Field("id", required=True, example="foundations"), "title": TEXT,
+                                 "content": Field("text", example="{nb: ..., en: ...}"), "hours": Field("any", required=True, example="6")},
+                     where=" in a training block"):
+            blocks.append(TrainingBlock(str(raw.get("id")), _text(raw.get("title"), langs), _text(raw.get("content"), langs),
+                                        _num(c, raw, path, "hours", positive=True, example="6")))
+    hours = sum(b.hours for b in blocks)
+    if blocks and training.get("initial_hours") is not None:
+        given = _num(c, training, ("training",), "initial_hours", example=_fmt(hours))
+        if given and given != hours:
+            c.add("E1121", ("training", "initial_hours"), given=_fmt(given), total=_fmt(hours))
+    tr = {"initial_hours": hours if blocks else _num(c, training, ("training",), "initial_hours", example="46"),
           "days_per_year": _num(c, training, ("training",), "days_per_year", example="2"),
+          "supervisor_takes_initial_training": training.get("supervisor_takes_initial_training") is True,
           "described_in": _refs(training.get("described_in"))}
     sup = data.get("supervision") if isinstance(data.get("supervision"), dict) else {}
     sup_keys = ("individual_every_weeks", "individual_minutes", "group_every_weeks", "group_minutes")
-    c.mapping(sup, ("supervision",), {**{k: Field("any") for k in sup_keys}, "described_in": Field("str")}, where=" in supervision")
+    c.mapping(sup, ("supervision",), {**{k: Field("any") for k in sup_keys + ("weekly_first_weeks",)}, "described_in": Field("str")},
+              where=" in supervision")
     supervision: dict[str, Any] = {k: _num(c, sup, ("supervision",), k, positive=True, example="2") for k in sup_keys}
+    supervision["weekly_first_weeks"] = _num(c, sup, ("supervision",), "weekly_first_weeks", required=False, whole=True, example="12")
     supervision["described_in"] = _refs(sup.get("described_in"))
     ov = data.get("overhead") if isinstance(data.get("overhead"), dict) else {}
     ov_keys = ("travel_minutes_per_visit", "preparation_minutes_per_visit", "documentation_minutes_per_contact",
@@ -225,7 +295,7 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
                     "weeks": Field("map", required=True, example="{min: 8, typical: 22, max: 52}"),
                     "described_in": Field("list", example="[follow-up-visits]")}
     rates = ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes", "coordination_meetings",
-             "coordination_every_weeks")
+             "coordination_every_weeks", "session_visit_minutes")
     phase_fields.update({k: Field("any") for k in rates})
     for i, raw in enumerate(data.get("phases") if isinstance(data.get("phases"), list) else []):
         path = ("phases", i)
@@ -262,6 +332,21 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         if lo < need_lo or hi > need_hi:
             c.add("E1107", ("phases",), at_key=True, lo=_fmt(lo), hi=_fmt(hi), mmin=_fmt(months.min), mmax=_fmt(months.max),
                   need_lo=need_lo, need_hi=need_hi)
+    rv = data.get("reviews") if isinstance(data.get("reviews"), dict) else {}
+    c.mapping(rv, ("reviews",), {k: Field("any") for k in ("assessment_review_months", "goal_review_every_months",
+                                                             "goal_scale_every_weeks", "research_months", "first_goals_week")},
+              where=" in reviews")
+    reviews = Reviews(_months(c, rv, ("reviews",), "assessment_review_months"),
+                      _num(c, rv, ("reviews",), "goal_review_every_months", required=False, positive=True, example="3"),
+                      _num(c, rv, ("reviews",), "goal_scale_every_weeks", required=False, positive=True, example="4"),
+                      _months(c, rv, ("reviews",), "research_months"),
+                      _num(c, rv, ("reviews",), "first_goals_week", required=False, positive=True, example="12"))
+    pt = data.get("parent_training") if isinstance(data.get("parent_training"), dict) else {}
+    c.mapping(pt, ("parent_training",), {k: Field("any") for k in ("first_session_week", "every_weeks", "check_in_minutes")},
+              where=" in parent_training")
+    schedule = SessionSchedule(*(_num(c, pt, ("parent_training",), k, required=False, example="2")
+                                 for k in ("first_session_week", "every_weeks", "check_in_minutes")))
+    cw = _num(c, data, (), "case_worker_meeting_every_weeks", required=False, positive=True, example="4")
     caseload = data.get("caseload_max") if isinstance(data.get("caseload_max"), int) else 0
     return Intervention(
         path=rel, name=_text(data.get("name"), langs), caseload_max=caseload, duration_months=months,
@@ -269,7 +354,19 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         setting=_text(data.get("setting"), langs), training=tr, supervision=supervision, overhead=overhead,
         meeting_minutes=_num(c, data, (), "coordination_meeting_minutes", positive=True, example="90"),
         components=tuple(components), phases=tuple(phases), indicators=tuple(indicators),
-        prose=_refs(data.get("prose")), raw=data, marks=marks), c.problems
+        prose=_refs(data.get("prose")), training_blocks=tuple(blocks), reviews=reviews, schedule=schedule,
+        case_worker_meeting_every_weeks=cw, raw=data, marks=marks), c.problems
+
+
+def _months(c: Checker, data: dict, path: tuple, key: str) -> tuple[float, ...]:
+    value = data.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0 for x in value):
+        c.add("E202", path + (key,), key=key_name(path + (key,)), expected="a list of months above 0", got=repr(value),
+              example=f"{key}: [3, 6]")
+        return ()
+    return tuple(sorted(value))
 
 
 def load_intervention(root: Path, langs: tuple[str, ...]) -> tuple[Intervention | None, list[Problem]]:
@@ -452,6 +549,6 @@ def _refmt(p: Problem, ch: Any) -> dict[str, str]:
             "example": p.hint}
 
 
-__all__ = ["Intervention", "Phase", "Component", "Indicator", "Step", "SessionPlan", "Weeks", "load_intervention",
+__all__ = ["Intervention", "Phase", "TrainingBlock", "Reviews", "SessionSchedule", "Component", "Indicator", "Step", "SessionPlan", "Weeks", "load_intervention",
            "build", "check_references", "session_steps", "check_plan", "apply_sets", "locate", "MODEL_PATH",
            "MODEL_TARGETS", "WEEKS_PER_MONTH"]

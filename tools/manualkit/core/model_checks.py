@@ -26,6 +26,12 @@ NUMBER_WORDS = {"en": 1, "ett": 1, "én": 1, "to": 2, "tre": 3, "fire": 4, "fem"
 _NUM = r"(\d+|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 CASELOAD_RE = re.compile(r"\b(?:inntil|opptil|høyst|maksimalt|maks|up to|at most|no more than|a maximum of)\s+(?:\*\*)?"
                          + _NUM + r"\s+(?:familier|families)\b", re.IGNORECASE)
+TRAINING_RE = re.compile(r"\b(\d+)\s+(?:timer|timar|hours)\s+(?:med\s+|of\s+)?(?:innledende\s+|initial\s+)?(?:opplæring|opplæringa|training)\b"
+                         r"|\b(?:opplæring(?:en|a)?|training)\s+(?:på|of|lasts|varer)\s+(\d+)\s+(?:timer|timar|hours)\b", re.IGNORECASE)
+CORE_RE = re.compile(r"\b" + _NUM + r"\s+(?:kjernekomponent(?:er|ar|ene|ane)|core\s+components)\b", re.IGNORECASE)
+GOAL_REVIEW_RE = re.compile(r"\b(?:målene|the goals)\b[^.\n]{0,60}?\b(?:hver|every)\s+(\d+|andre|annen|tredje|fjerde|sjette|second|third|fourth|sixth)\.?\s+(?:måned|month)",
+                            re.IGNORECASE)
+ORDINALS = {"andre": 2, "annen": 2, "tredje": 3, "fjerde": 4, "sjette": 6, "second": 2, "third": 3, "fourth": 4, "sixth": 6}
 DURATION_RE = re.compile(r"\b(\d+)\s*[–-]\s*(\d+)\s*(?:måneder|månader|months)\b", re.IGNORECASE)
 
 
@@ -70,6 +76,17 @@ def dose_figures(chunk: str) -> tuple[tuple[str, int, str, tuple[int, ...]], ...
     if "måned" in low or "månad" in low or "month" in low:
         for found in DURATION_RE.finditer(chunk):
             out.append(("duration", found.start(), found[1] + "–" + found[2], (int(found[1]), int(found[2]))))
+        for found in GOAL_REVIEW_RE.finditer(chunk):
+            word = found[1].lower()
+            out.append(("goal_review", found.start(1), found[1], (int(word) if word.isdigit() else ORDINALS[word],)))
+    if "time" in low or "timar" in low or "hour" in low:
+        for found in TRAINING_RE.finditer(chunk):
+            written = found[1] or found[2]
+            out.append(("training", found.start(), written, (int(written),)))
+    if "kjernekomponent" in low or "core component" in low:
+        for found in CORE_RE.finditer(chunk):
+            word = found[1].lower()
+            out.append(("core", found.start(), found[1], (int(word) if word.isdigit() else NUMBER_WORDS[word],)))
     return tuple(out)
 
 
@@ -77,6 +94,9 @@ def _text_checks(model: Intervention, mods: dict[str, WModule], variant: str) ->
     where = f" in variant {variant}" if variant else ""
     out: list[Problem] = []
     want = (int(model.duration_months.min), int(model.duration_months.max))
+    hours = model.training["initial_hours"]
+    core = sum(1 for c in model.components if c.core)
+    review = model.reviews.goal_review_every_months
     for w in mods.values():
         for text in w.texts.values():
             if text.fallback:
@@ -91,6 +111,103 @@ def _text_checks(model: Intervention, mods: dict[str, WModule], variant: str) ->
                     elif kind == "duration" and numbers != want:
                         out.append(make("W1112", origin, line, 0, found=f"{numbers[0]}–{numbers[1]}",
                                         model=f"{want[0]}–{want[1]}", variant=where))
+                    elif kind == "training" and numbers[0] != hours:
+                        out.append(make("W1121", origin, line, 0, found=written, model=_fmt(hours), variant=where))
+                    elif kind == "core" and numbers[0] != core:
+                        out.append(make("W1122", origin, line, 0, found=written, model=core, variant=where))
+                    elif kind == "goal_review" and review and numbers[0] != review:
+                        out.append(make("W1124", origin, line, 0, what="the goals are reviewed every", found=f"{written} months",
+                                        model=f"every {_fmt(review)} months", variant=where,
+                                        variable="model.reviews.goal_review_every_months"))
+            for section in text.sections:
+                if f"{w.id}#{section.id}" in model.training.get("described_in", ()):
+                    for k, row in enumerate(section.text.split("\n")):
+                        total = re.match(r"^\|\s*\**(?:til sammen|totalt|sum|total)\**\s*\|.*?\|\s*\**(\d+)\**\s*\|\s*$", row, re.IGNORECASE)
+                        if total and int(total[1]) != hours:
+                            out.append(make("W1121", section.origin, section.line + k, 0, found=total[1], model=_fmt(hours), variant=where))
+                out += _phase_list(model, section, text.lang if hasattr(text, "lang") else "", where)
+    return out
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+PHASE_WORDS = ("fase", "phase")
+
+
+def _phase_list(model: Intervention, section: Any, lang: str, where: str) -> list[Problem]:
+    """A list or table in a section about the phases whose items are not the model's phases (W1123).
+
+    Only lists whose introducing line names the phases ("fasene", "the phases") and whose items
+    start with a bold or plain name are compared; a list that holds every phase title of the
+    model in its order is fine.
+    """
+    lines = section.text.split("\n")
+    out: list[Problem] = []
+    titles = [t.lower() for p in model.phases for t in p.title.values()]
+    for i, line in enumerate(lines):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.lstrip().startswith("|") else []
+        if cells and cells[0].lower() in ("fase", "phase") and i + 1 < len(lines) and "---" in lines[i + 1]:
+            items, j = [], i + 2
+            while j < len(lines) and lines[j].lstrip().startswith("|"):
+                first = lines[j].strip().strip("|").split("|")[0]
+                items.append(re.sub(r"^\s*\d+\.\s*", "", first).replace("**", "").strip())
+                j += 1
+            if len(items) >= 2 and "{{" not in "".join(items) and [x.lower() for x in items] != [t.lower() for t in _titles_in(model, items)]:
+                out.append(make("W1123", section.origin, section.line + i, 0, found=", ".join(items),
+                                model=", ".join(_titles_in(model, items)), variant=where))
+            continue
+        low = line.lower()
+        if not ("fasene" in low or "the phases" in low or "fasane" in low) or not low.rstrip().endswith(":"):
+            continue
+        items = []
+        j = i + 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        while j < len(lines) and re.match(r"^\s*(?:\d+\.|[-*])\s+", lines[j]):
+            name = re.sub(r"^\s*(?:\d+\.|[-*])\s+", "", lines[j])
+            name = re.split(r"\*\*\s*[:(–-]|\s[(–-]\s?|:\s", name.replace("**", "**"), maxsplit=1)[0].replace("**", "").strip(" .:")
+            items.append(name)
+            j += 1
+        if len(items) < 2:
+            continue
+        if [x.lower() for x in items] != [t.lower() for t in _titles_in(model, items)]:
+            names = ", ".join(items)
+            model_names = ", ".join(_titles_in(model, items))
+            out.append(make("W1123", section.origin, section.line + i + 1, 0, found=names, model=model_names, variant=where))
+    return out
+
+
+def _titles_in(model: Intervention, items: list[str]) -> list[str]:
+    """The model's phase titles in the language the items are written in (the best match)."""
+    langs = next(iter(model.phases)).title.keys() if model.phases else ()
+    best: list[str] = []
+    for lg in langs:
+        cand = [p.title[lg] for p in model.phases]
+        if sum(a.lower() == b.lower() for a, b in zip(items, cand)) > sum(a.lower() == b.lower() for a, b in zip(items, best)) or not best:
+            best = cand
+    return best
+
+
+def session_fit(model: Intervention, sessions: dict[str, tuple[SessionPlan, ...]], variant: str) -> list[Problem]:
+    """A visit that holds a session must be long enough for the check-in and the session (E1120)."""
+    where = f" in variant {variant}" if variant else ""
+    out: list[Problem] = []
+    plans = next(iter(sessions.values()), ()) if sessions else ()
+    weeks = model.session_weeks(len(plans))
+    check_in = model.schedule.check_in_minutes
+    for plan, week in zip(plans, weeks):
+        if plan.duration_minutes is None:
+            continue
+        for which in ("min", "typical", "max"):
+            phase = model.phase_at(week, which)
+            total = plan.duration_minutes + check_in
+            if phase is not None and total > phase.session_visit:
+                out.append(make("E1120", plan.origin, plan.line, 1, module=plan.module, minutes=plan.duration_minutes,
+                                check_in=_fmt(check_in), total=_fmt(total), phase=phase.id, week=_fmt(week),
+                                visit=_fmt(phase.session_visit), variant=where))
+                break
     return out
 
 
@@ -126,6 +243,7 @@ def variant_model(manual: m.Manual, adaptation: Any, order: dict[str, list[str]]
             own += check_references(base, section_index(manual), _core_sections(manual),
                                     [c.id for c in base.components if c.core])
             own += _text_checks(base, mods, "")
+            own += session_fit(base, sessions, "")
     else:
         border, bmods = working_copy(manual, manual.languages)
         base_sessions = {lang: session_plans(border, bmods, lang) for lang in manual.languages}
@@ -146,6 +264,8 @@ def variant_model(manual: m.Manual, adaptation: Any, order: dict[str, list[str]]
             out.model = model
             known = {_key(p) for p in _text_checks(base, bmods, "")}
             own += [p for p in _text_checks(model, mods, adaptation.id) if _key(p) not in known]
+            known = {_key(p) for p in session_fit(base, base_sessions, "")}
+            own += [p for p in session_fit(model, sessions, adaptation.id) if _key(p) not in known]
             if not model_changes:
                 for ch in adaptation.changes:
                     if ch.operation == "replace-section" and ch.target in base.prose:

@@ -159,7 +159,9 @@ class Applier:
             core_hit = any(s.core for s in next(iter(mod.texts.values())).sections if s.id == ch.section)
         elif ch.operation == "remove-module":
             core_hit = bool(mod.meta.get("core"))
-        if core_hit and not (ch.inconsistent and ch.justification and ch.approved_by):
+        # a replacement that keeps the core may be coded fidelity-consistent when its record says why
+        consistent_ok = ch.operation == "replace-section" and getattr(ch.frame, "fidelity", "") == "consistent"
+        if core_hit and not ((ch.inconsistent or consistent_ok) and ch.justification and ch.approved_by):
             action = "removes" if ch.operation.startswith("remove") else "replaces"
             self.err("E1002", ch, change=ch.id, action=action, target=ch.target)
             return False

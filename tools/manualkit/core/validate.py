@@ -206,6 +206,12 @@ def check_variant(manual: m.Manual, a: Any, mods: dict[str, Any],
         index[mid] = ids
     seen: set[tuple] = set()
     used_placeholders: set[str] = set()
+    used_names: set[str] = set()
+    for w in mods.values():
+        for text in w.texts.values():
+            for extra in (getattr(text, "title", ""), getattr(text, "summary", "")):
+                if isinstance(extra, str) and "{{" in extra:
+                    used_names |= {name for name, _l in variables.scan(extra, text.origin, 1)[0]}
     for chunk, origin, line, from_overlay, body in chunks:
         for link in body.links:
             if not from_overlay and not _may_differ(link, index, base_index):
@@ -225,6 +231,7 @@ def check_variant(manual: m.Manual, a: Any, mods: dict[str, Any],
                     problems.append(p)
         used, _ = variables.scan(chunk, origin, line)
         used_placeholders |= {name for name, _l in used if name in values and values[name].fill is not None}
+        used_names |= {name for name, _l in used}
     # the contact box on handouts and session guides shows every contact variable, used in the text or not
     boxed = any(w.meta.get("type") in ("handout", "session") for w in mods.values())
     in_box = {name for name, val in values.items() if boxed and val.fill is not None and is_contact(name)}
@@ -235,6 +242,19 @@ def check_variant(manual: m.Manual, a: Any, mods: dict[str, Any],
         if name not in used_placeholders:
             what += " (shown in the contact box of every handout and session guide)"
         problems.append(make("W703", a.path, line, 0, name=name, variant=f" in variant {a.id}", what=what, where=a.path))
+    # a variable the municipality defines that no text of the variant uses (nor the contact box shows)
+    for name, val in sorted(values.items(), key=lambda kv: kv[1].line):
+        if val.origin != a.path or name in used_names or name.startswith(("cost.", "model.", "table.")):
+            continue
+        if boxed and is_contact(name):
+            continue
+        if name in _base_defined(manual):
+            continue  # overrides a value of the base manual: used or not is the base manual's matter
+        problems.append(make("W1125", a.path, val.line, 0, name=name))
     return problems
+
+
+def _base_defined(manual: m.Manual) -> set[str]:
+    return set(variables.flatten(manual.variables, manual.languages, "manual/manual.yml", manual.variable_marks, (), ("variables",)))
 
 

@@ -25,6 +25,7 @@ class Value:
     fill: dict[str, str] | None  # set when the value is a placeholder
     origin: str  # file that defined it
     line: int
+    block: bool = False  # a generated Markdown block (a table from the model, ``table.*``): filled in as it is
 
 
 def environment():
@@ -167,6 +168,8 @@ def context(values: dict[str, Value], lang: str, placeholder_label: str) -> dict
     for name, val in values.items():
         if val.fill is not None:
             text = f"**[{escape_value(placeholder_label)}: {escape_value(val.fill[lang])}]**"
+        elif val.block:  # made by the toolkit from the model, every cell already escaped
+            text = val.texts.get(lang, "")
         else:
             text = escape_value(val.texts.get(lang, ""))
         parts = name.split(".")

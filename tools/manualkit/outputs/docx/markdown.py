@@ -62,6 +62,12 @@ def marked_context(variant: ResolvedVariant, lang: str) -> dict:
     label = string(variant.manuals[lang].strings, "labels.placeholder")
     ctx: dict = {}
     for name, val in variant.values.items():
+        if val.block:  # a generated table: as it is, not as a character span
+            node = ctx
+            for p in name.split(".")[:-1]:
+                node = node.setdefault(p, {})
+            node[name.split(".")[-1]] = val.texts.get(lang, "")
+            continue
         words = v.escape_value(variable_text(variant.values, name, lang, label))
         style = "FP Placeholder" if val.fill is not None else "FP Variable"
         node = ctx

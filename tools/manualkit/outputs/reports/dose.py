@@ -40,6 +40,7 @@ def rows(variant: ResolvedVariant, lang: str) -> list[dict]:
         out.append({"variant": variant.id, "measure": key, "unit": unit, "label": DOSE_MEASURES[key][0 if lang in ("nb", "nn") else 1],
                     **{w: round(a.get(w), 2) for w in WHICH}, **{f"base_{w}": round(b.get(w), 2) for w in WHICH},
                     "difference_typical": round(a.typical - b.typical, 2)})
+    out += _model_value_rows(variant, lang)
     for phase in model.phases:
         bphase = base.phase(phase.id)
         for f in PHASE_FIELDS:
@@ -50,6 +51,52 @@ def rows(variant: ResolvedVariant, lang: str) -> list[dict]:
                         "min": value, "typical": value, "max": value,
                         "base_min": bvalue, "base_typical": bvalue, "base_max": bvalue,
                         "difference_typical": None if bvalue is None else round(value - bvalue, 2)})
+    return out
+
+
+SKIP = ("indicators", "components", "phases", "name", "target_group", "deliverer", "setting", "prose", "training.blocks")
+
+
+def model_leaves(node: object, prefix: str = "") -> dict[str, float]:
+    """Every number of the raw model by its dotted field (lists entered by their items' ids), as
+    a ``set`` change names it. The phase fields have their own rows (``phase.<id>.<field>``)."""
+    out: dict[str, float] = {}
+    if isinstance(node, dict):
+        for k, v in node.items():
+            path = f"{prefix}{k}"
+            if path in SKIP:
+                continue
+            out.update(model_leaves(v, path + "."))
+    elif isinstance(node, list) and all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in node) and node:
+        out[prefix.rstrip(".")] = " / ".join(str(x) for x in node)  # type: ignore[assignment]
+    elif isinstance(node, (int, float)) and not isinstance(node, bool):
+        out[prefix.rstrip(".")] = node
+    return out
+
+
+def _phase_leaves(model) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for raw in model.raw.get("phases") or []:
+        if isinstance(raw, dict):
+            for k, v in model_leaves(raw).items():
+                if k not in PHASE_FIELDS and k != "id":
+                    out[f"phase.{raw.get('id')}.{k}"] = v
+    return out
+
+
+def _model_value_rows(variant: ResolvedVariant, lang: str) -> list[dict]:
+    """Rows for every model value a variant can change that is not a phase rate (training,
+    supervision, overhead, reviews, the session schedule, the phases' weeks ...), with the base's."""
+    mine = {**model_leaves(variant.model.raw), **_phase_leaves(variant.model)}
+    theirs = {**model_leaves(variant.base_model.raw), **_phase_leaves(variant.base_model)}
+    out = []
+    for key, value in mine.items():
+        bvalue = theirs.get(key)
+        number = isinstance(value, (int, float)) and isinstance(bvalue, (int, float))
+        measure = key if key.startswith("phase.") else f"model.{key}"
+        out.append({"variant": variant.id, "measure": measure, "unit": "", "label": key,
+                    "min": value, "typical": value, "max": value, "base_min": bvalue, "base_typical": bvalue, "base_max": bvalue,
+                    "difference_typical": round(value - bvalue, 2) if number else (None if value == bvalue else "changed")})
     return out
 
 
@@ -73,7 +120,7 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     out = [f"# {L(lang, 'dose_title')}: {name}", "", L(lang, "planned_note"), ""]
     if variant.model is None:
         return "\n".join(out + [L(lang, "no_model")]) + "\n"
-    measures = [r for r in data if not r["measure"].startswith("phase.")]
+    measures = [r for r in data if not r["measure"].startswith(("phase.", "model."))]
     head = [L(lang, "measure"), L(lang, "unit"), L(lang, "min"), L(lang, "typical"), L(lang, "max")]
     if not variant.is_base:
         head += [L(lang, "base"), L(lang, "difference")]
@@ -92,7 +139,7 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
                      _meetings(p, lang)])
     out.append(md_table([L(lang, "phase"), L(lang, "weeks"), L(lang, "visits_per_week"), L(lang, "visit_minutes"),
                          L(lang, "calls_per_week"), L(lang, "call_minutes"), L(lang, "meetings")], prow))
-    changed = [r for r in data if r["measure"].startswith("phase.") and r["difference_typical"]]
+    changed = [r for r in data if r["measure"].startswith(("phase.", "model.")) and r["difference_typical"]]
     if changed and not variant.is_base:
         out += ["", "; ".join(f"{r['label']}: {fig(r['base_typical'], lang)} → {fig(r['typical'], lang)}" for r in changed), ""]
     out += ["", f"## {L(lang, 'sessions')}", "", L(lang, "sessions_note"), ""]
@@ -130,7 +177,7 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
     measures = [k for k in DOSE_MEASURES]
     head = [L(lang, "measure")] + [variant_name(v, lang) for v in variants]
     body = []
-    for key in measures + sorted({r["measure"] for r in data if r["measure"].startswith("phase.")},
+    for key in measures + sorted({r["measure"] for r in data if r["measure"].startswith(("phase.", "model."))},
                                  key=lambda m: [r["measure"] for r in data].index(m)):
         cells = []
         label = key

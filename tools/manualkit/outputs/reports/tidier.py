@@ -106,8 +106,8 @@ def items(variant: ResolvedVariant, lang: str) -> list[dict]:
 
     name = model.name.get(lang, "")
     add([f"{name} – {variant_name(variant, lang)}, {rm.title} {rm.version}."], [], src("about-this-manual"))
-    add([model.target_group.get(lang, ""), summary("programme-theory"), summary("target-group")], [],
-        src("programme-theory", "target-group"))
+    why_text, why_lines = _rationale(mods.get("programme-theory"))
+    add(why_text or [summary("programme-theory")], why_lines, src("programme-theory#goals"))
     add([w(lang, "materials").format(modules=len(mods), handouts="; ".join(h.title for h in handouts))], [],
         src("parent-training-overview", "forms-and-templates", *[h.id for h in handouts]))
     comp_lines = [f"{c.title.get(lang, c.id)} ({w(lang, 'core') if c.core else w(lang, 'not_core')})" for c in model.components]
@@ -176,6 +176,32 @@ def pdf(variant: ResolvedVariant, lang: str, runner=None) -> bytes:
                    {"data": json.dumps(data, ensure_ascii=False)}, (), source.count("\n") + 1)
     runner = runner or TypstRunner(variant.root, variant_timestamp(variant))
     return runner.pdf(doc)
+
+
+def _plain(text: str) -> str:
+    import re
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return " ".join(text.replace("**", "").replace("*", "").split())
+
+
+def _rationale(mod) -> tuple[list[str], list[str]]:
+    """TIDieR item 2, "Why": the rationale, the programme theory's goals (its #goals section), not summaries."""
+    if mod is None:
+        return [], []
+    secs = {sec.id: sec.text for sec in mod.sections}
+    text: list[str] = []
+    lines: list[str] = []
+    for sid in ("goals",):
+        body = secs.get(sid, "")
+        paras = [p.strip() for p in body.split("\n\n")[1:] if p.strip()]
+        for para in paras:
+            if para.lstrip().startswith(("- ", "* ", "1. ")):
+                lines += [_plain(x.lstrip("-*0123456789. ")) for x in para.split("\n") if x.strip()]
+            elif not para.startswith(("|", ":::", "#")):
+                text.append(_plain(para))
+                if sid == "assumptions":
+                    break
+    return text, lines
 
 
 def report(variant: ResolvedVariant, lang: str, fmt: str) -> str | bytes:

@@ -1,0 +1,146 @@
+"""The prose cannot contradict the model: generated tables in the repository's manual, and every
+typed figure the model holds, when changed, is found with its file and line (issue 25 part 1)."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from conftest import REPO
+from manualkit.core.project import load_project
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_project(REPO, ["base"]).resolutions["base"]
+
+
+def section_text(rv, lang, module, section):
+    rm = rv.manuals[lang]
+    mod = next(m for p in rm.parts for m in p.modules if m.id == module)
+    return next(s.text for s in mod.sections if s.id == section)
+
+
+def test_training_hours_are_one_figure_from_the_model_with_the_supervisor(base):
+    model = base.model
+    hours = sum(b.hours for b in model.training_blocks)
+    assert model.training["initial_hours"] == hours == 55
+    nb = section_text(base, "nb", "recruitment-and-training", "initial-training")
+    en = section_text(base, "en", "recruitment-and-training", "initial-training")
+    assert "| 8. Foreldreveiledning | Gjennomgang av og øving på alle øktene, tilpasset barnas alder | 10 |" in nb
+    assert "| **Til sammen** | | **55** |" in nb and "| **Total** | | **55** |" in en
+    assert "| Veilederen | Den samme innledende opplæringen som familiepartnerne | 55 |" in nb
+    assert "{{" not in nb + en
+
+
+def test_phases_in_the_overview_are_the_models(base):
+    nb = section_text(base, "nb", "home-visits-overview", "five-phases")
+    titles = [p.title["nb"] for p in base.model.phases]
+    rows = [line for line in nb.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert [r.split("|")[1].strip() for r in rows] == [f"{i}. {t}" for i, t in enumerate(titles, 1)]
+    assert "| 3. Oppfølging | 8 / 22 / 52 | hver uke | 75 | 1 |" in rows
+    assert "innen uke 12" in nb and "hver 3. måned" in nb
+
+
+def test_core_components_in_the_fidelity_chapter_are_the_models(base):
+    nb = section_text(base, "nb", "fidelity-monitoring", "core-components")
+    assert "Tiltaksmodellen har 3 kjernekomponenter:" in nb
+    assert "1. **Hjemmebesøk og tett oppfølging**\n2. **Foreldreveiledning**\n3. **Koordinering av velferdstjenester**" in nb
+    assert "4. **" not in nb
+
+
+@pytest.fixture()
+def repo_copy(tmp_path):
+    root = tmp_path / "repo"
+    shutil.copytree(REPO / "manual", root / "manual")
+    shutil.copytree(REPO / "locales", root / "locales")
+    for extra in ("mkdocs.yml",):
+        if (REPO / extra).exists():
+            shutil.copy2(REPO / extra, root / extra)
+    return root
+
+
+def _mutate(root, rel, old, new):
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return text.splitlines().index(next(line for line in text.splitlines() if new.splitlines()[0] in line)) + 1
+
+
+MUTATIONS = [
+    # code, file, text as it is, the typed figure that contradicts the model
+    ("W1121", "manual/implementation/recruitment-and-training.nb.md", "{{ table.training }}",
+     "| Modul | Innhold | Timer |\n| --- | --- | --- |\n| 1. Grunnlaget | Alt | 46 |\n| Til sammen | | 46 |"),
+    ("W1121", "manual/implementation/recruitment-and-training.en.md", "The initial training is completed",
+     "The family partner gets 46 hours of training. The initial training is completed"),
+    ("W1122", "manual/implementation/fidelity-monitoring.nb.md", "Tiltaksmodellen har {{ model.core_components }} kjernekomponenter",
+     "Tiltaksmodellen har seks kjernekomponenter"),
+    ("W1123", "manual/home-visits/home-visits-overview.nb.md", "{{ table.phases }}",
+     "| Fase | Tidsrom |\n| --- | --- |\n| 1. Oppstart og allianse | uke 1–4 |\n| 2. Kartlegging | uke 2–8 |"),
+    ("W1124", "manual/home-visits/home-visits-overview.en.md", "the goals are then reviewed every\n{{ model.reviews.goal_review_every_months }} months",
+     "the goals are then reviewed every 6 months"),
+]
+
+
+@pytest.mark.parametrize("code,rel,old,new", MUTATIONS, ids=[f"{m[0]}-{m[1].rsplit('/', 1)[1]}" for m in MUTATIONS])
+def test_a_typed_figure_that_contradicts_the_model_is_found_at_its_line(repo_copy, code, rel, old, new):
+    line = _mutate(repo_copy, rel, old, new)
+    problems = load_project(repo_copy, ["base"]).problems
+    hits = [(p.path, p.line) for p in problems if p.code == code]
+    assert hits, [(p.code, p.path, p.line, p.message) for p in problems]
+    assert any(path == rel and abs(at - line) <= 3 for path, at in hits), (hits, line)
+
+
+def test_a_session_longer_than_its_visit_is_an_error_in_the_session(repo_copy):
+    _mutate(repo_copy, "manual/intervention.yml", "    session_visit_minutes: 90   #", "    session_visit_minutes: 80   #")
+    problems = [p for p in load_project(repo_copy, ["base"]).problems if p.code == "E1120"]
+    assert problems and all(p.path.startswith("manual/parent-training/session-") for p in problems)
+    assert "need 90 minutes" in problems[0].message and "lasts 80 minutes" in problems[0].message
+
+
+def test_course_calendar_in_every_variant_follows_its_model():
+    project = load_project(REPO, None)
+    for variant, rv in project.resolutions.items():
+        for lang in rv.languages:
+            rm = rv.manuals[lang]
+            mod = next(m for p in rm.parts for m in p.modules if m.id == "course-calendar")
+            text = "\n".join(s.text for s in mod.sections)
+            assert "{{" not in text, (variant, lang)
+            typical = next(s.text for s in mod.sections if s.id == "typical-course")
+            for plan in rv.sessions[lang]:
+                assert plan.title in typical, (variant, lang, plan.title)
+            research = "Forskningstidspunkt" if lang == "nb" else "Research time point"
+            assert typical.count(research) == 4, (variant, lang)
+    lille = section_text(project.resolutions["lillehammer"], "nb", "course-calendar", "typical-course")
+    assert "| 13 | Oppfølging | hver andre uke |" in lille
+    base = section_text(project.resolutions["base"], "en", "course-calendar", "typical-course")
+    assert "| 5 | Intensive follow-up, goals and plan | every week | 1 | Session 1:" in base
+    assert "| 78 (after the course) | – | – | – | Research time point 18 months |" in base
+    how = section_text(project.resolutions["ovre-eiker"], "nb", "course-calendar", "how-to-read")
+    assert "og deretter hver 3. uke" in how
+
+
+def test_dose_csv_has_every_changeable_model_value_and_whole_meetings():
+    import csv
+    import io
+
+    from manualkit.outputs.reports.dose import report
+    project = load_project(REPO, ["base", "lillehammer", "ovre-eiker"])
+    rows = {r["measure"]: r for r in csv.DictReader(io.StringIO(report(project.resolutions["lillehammer"], "en", "csv")))}
+    assert (rows["phase.follow-up.call_minutes"]["typical"], rows["phase.follow-up.call_minutes"]["base_typical"]) == ("30", "15")
+    assert rows["model.supervision.individual_minutes"]["typical"] == "60"
+    assert rows["model.training.days_per_year"]["typical"] == "2"
+    meetings = rows["coordination_meetings"]
+    assert all(float(meetings[w]).is_integer() for w in ("min", "typical", "max")), meetings
+    eiker = {r["measure"]: r for r in csv.DictReader(io.StringIO(report(project.resolutions["ovre-eiker"], "en", "csv")))}
+    assert eiker["model.supervision.individual_every_weeks"]["difference_typical"] == "1"
+    assert eiker["phase.follow-up.session_visit_minutes"]["typical"] == "105"
+
+
+def test_tidier_why_gives_the_programme_theory_goals():
+    from manualkit.outputs.reports.tidier import report
+    text = report(load_project(REPO, ["base"]).resolutions["base"], "nb", "md")
+    why = text.split("## 2. Hvorfor", 1)[1].split("## 3.", 1)[0]
+    assert "- forebygging av omsorgssvikt" in why and "Familiepartner har fire overordnede mål:" in why
