@@ -19,17 +19,20 @@ KINDS = {
     "dose": "manualkit.outputs.reports.dose",
     "costs": "manualkit.outputs.reports.costs",
     "ledger": "manualkit.outputs.reports.ledger",
+    "delivery": "manualkit.outputs.reports.delivery",  # reads REDCap exports: cli/report_delivery.py
 }
 
 
 def add_parser(sub) -> None:
-    r = sub.add_parser("report", help="research reports: tidier, fidelity, dose, costs, ledger")
+    r = sub.add_parser("report", help="research reports: tidier, fidelity, dose, costs, ledger, delivery")
     r.add_argument("kind", choices=tuple(KINDS), metavar="KIND", help="one of: " + ", ".join(KINDS))
     r.add_argument("--variant", default="base", help="base or a municipality id")
     r.add_argument("--lang", help="language of the report (default: the manual's default language)")
     r.add_argument("--format", help="md, csv, json, pdf or redcap (what the report offers)")
     r.add_argument("--all", action="store_true", help="one table across all variants (dose, costs, ledger)")
     r.add_argument("--output", "-o", type=Path, help="write to this file instead of the terminal")
+    from manualkit.cli import report_delivery
+    report_delivery.add_arguments(r)
 
 
 def run(root: Path, args: Namespace) -> int:
@@ -37,6 +40,9 @@ def run(root: Path, args: Namespace) -> int:
     from manualkit.core.project import load_project
     from manualkit.core.resolved import variants_for
 
+    if args.kind == "delivery":
+        from manualkit.cli import report_delivery
+        return report_delivery.run(root, args)
     module = importlib.import_module(KINDS[args.kind])
     fmt = args.format or module.FORMATS[0]
     if fmt not in module.FORMATS:

@@ -1,0 +1,220 @@
+"""`manual report delivery`: delivered against planned, from REDCap exports (aggregated only).
+
+The figures come from :func:`manualkit.core.delivery.aggregate`; this module only lays them out
+(Markdown, CSV, JSON, an SVG chart). No row, record id or free text reaches any output, and cells
+counting fewer than five families read "<5".
+"""
+from __future__ import annotations
+
+import io
+from typing import Iterable
+
+from manualkit.core.delivery import MIN_FAMILIES, SiteFigures, aggregate, parse_dictionary, read_export
+from manualkit.core.problems import Problem, UsageError
+from manualkit.core.resolved import ResolvedVariant
+from manualkit.outputs.reports.common import csv_text, json_text, md_table, variant_name
+from manualkit.outputs.reports.fidelity import redcap
+
+FORMATS = ("md", "csv", "json", "svg")
+SUPPRESSED = f"<{MIN_FAMILIES}"
+COLUMNS = ("site", "table", "item", "families", "planned", "delivered", "yes", "partly", "no")
+
+T = {
+    "nb": {"title": "Gjennomført mot planlagt", "families": "Familier", "as_of": "Data til og med",
+           "note": "Tallene er summer over familier fra REDCap-eksporten; ingen rader, familie-ID-er eller fritekst er med. "
+                   f"Celler med færre enn {MIN_FAMILIES} familier vises som «{SUPPRESSED}».",
+           "dose": "Dose for tiden i tiltaket", "measure": "Mål", "planned": "Planlagt (snitt per familie)",
+           "delivered": "Gjennomført (snitt per familie)", "share": "Andel av planlagt",
+           "home_visits": "Hjemmebesøk", "calls": "Telefon- eller videokontakter", "visit_minutes": "Minutter i hjemmebesøk",
+           "sessions": "Økter i foreldreveiledningen", "weeks": "Uker i tiltaket (snitt)",
+           "components": "Programtro per kjernekomponent", "component": "Komponent", "indicators": "Programtro per indikator",
+           "indicator": "Indikator", "yes": "Ja", "partly": "Delvis", "no": "Nei",
+           "steps": "Stegene i øktene: gjennomført og minutter", "session": "Økt", "step": "Steg",
+           "planned_min": "Planlagt min", "used_min": "Brukt min (snitt)", "partners": "Spredning mellom familiepartnere",
+           "partner": "Familiepartner", "visits_share": "Hjemmebesøk, andel av planlagt", "no_log": "Ingen besøkslogg lest; dosen for besøk og samtaler mangler.",
+           "general": "Rammen for tiltaket", "chart": "Hjemmebesøk og økter: gjennomført mot planlagt"},
+    "en": {"title": "Delivered against planned", "families": "Families", "as_of": "Data up to",
+           "note": "The figures are sums over families from the REDCap export; no row, family id or free text is included. "
+                   f"Cells with fewer than {MIN_FAMILIES} families read \"{SUPPRESSED}\".",
+           "dose": "Dose for the time in the intervention", "measure": "Measure", "planned": "Planned (mean per family)",
+           "delivered": "Delivered (mean per family)", "share": "Share of planned",
+           "home_visits": "Home visits", "calls": "Phone or video contacts", "visit_minutes": "Minutes of home visits",
+           "sessions": "Parental guidance sessions", "weeks": "Weeks in the intervention (mean)",
+           "components": "Fidelity per core component", "component": "Component", "indicators": "Fidelity per indicator",
+           "indicator": "Indicator", "yes": "Yes", "partly": "Partly", "no": "No",
+           "steps": "The sessions' steps: delivered and minutes", "session": "Session", "step": "Step",
+           "planned_min": "Planned min", "used_min": "Used min (mean)", "partners": "Spread across family partners",
+           "partner": "Family partner", "visits_share": "Home visits, share of planned", "no_log": "No visit log read; the dose of visits and calls is missing.",
+           "general": "The frame of the intervention", "chart": "Home visits and sessions: delivered against planned"},
+}
+
+
+def t(lang: str, key: str) -> str:
+    return T.get("nb" if lang in ("nb", "nn") else lang, T["en"]).get(key) or T["en"][key]
+
+
+def dictionary(variant: ResolvedVariant, lang: str):
+    return parse_dictionary(redcap(variant, lang))
+
+
+def read(variant: ResolvedVariant, lang: str, files: Iterable[tuple[str, str]], site: str):
+    """(name, text) of each export -> (exports, problems): every problem of every file at once."""
+    d = dictionary(variant, lang)
+    exports, problems = [], []
+    for name, text in files:
+        e, p = read_export(text, name, d, site)
+        exports.append(e)
+        problems += p
+    return exports, problems
+
+
+def figures(variant: ResolvedVariant, lang: str, exports, site: str | None = None) -> SiteFigures:
+    plans = variant.sessions.get(lang) or next(iter(variant.sessions.values()), ())
+    return aggregate(site or variant.id, exports, variant.model, plans, dictionary(variant, lang))
+
+
+def _pct(x) -> str:
+    return SUPPRESSED if x is None else f"{round(x * 100)} %"
+
+
+def _num(x, lang: str) -> str:
+    if x is None:
+        return SUPPRESSED
+    s = f"{x:.1f}".rstrip("0").rstrip(".")
+    return s.replace(".", ",") if lang in ("nb", "nn") else s
+
+
+def _shares(shares, lang: str) -> list[str]:
+    if shares is None:
+        return [SUPPRESSED] * 3
+    if not shares:
+        return ["", "", ""]
+    return [_pct(shares[a]) for a in ("yes", "partly", "no")]
+
+
+def _comp_title(c: dict, lang: str) -> str:
+    return c["title"].get(lang) or c["title"].get("en") or t(lang, "general") if c["title"] else t(lang, "general")
+
+
+def markdown(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> str:
+    out = [f"# {t(lang, 'title')}: {variant_name(variant, lang)}", "", t(lang, "note"), ""]
+    for f in sites:
+        out += [f"## {f.site}", "", f"{t(lang, 'families')}: {f.families if f.families >= MIN_FAMILIES else SUPPRESSED}"
+                + (f" · {t(lang, 'as_of')} {f.dose['as_of']}" if f.dose.get("as_of") else ""), ""]
+        out += [f"### {t(lang, 'dose')}", ""]
+        rows = [[t(lang, "weeks"), "", _num(f.dose.get("weeks"), lang), ""]]
+        for key in ("home_visits", "visit_minutes", "calls", "sessions"):
+            if "planned_" + key in f.dose:
+                rows.append([t(lang, key), _num(f.dose["planned_" + key], lang), _num(f.dose[key], lang), _pct(f.dose[key + "_ratio"])])
+        out.append(md_table([t(lang, "measure"), t(lang, "planned"), t(lang, "delivered"), t(lang, "share")], rows))
+        if not f.dose.get("visit_log"):
+            out += [t(lang, "no_log"), ""]
+        out += [f"### {t(lang, 'components')}", ""]
+        out.append(md_table([t(lang, "component"), t(lang, "families"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")],
+                            [[_comp_title(c, lang), _count(c["families"]), *_shares(c["shares"], lang)] for c in f.components]))
+        out += [f"### {t(lang, 'indicators')}", ""]
+        out.append(md_table([t(lang, "indicator"), t(lang, "component"), t(lang, "families"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")],
+                            [[i["indicator"], i["component"], _count(i["families"]), *_shares(i["shares"], lang)] for i in f.indicators]))
+        out += [f"### {t(lang, 'steps')}", ""]
+        rows = []
+        for s in f.sessions:
+            rows.append([f"**{s['title']}**", "", _num(s["planned_minutes"], lang), _num(s["minutes_used"], lang) if s["families"] else "",
+                         _count(s["families"]), "", "", ""])
+            for st in s["steps"]:
+                rows.append(["", f"{st['step']}. {st['title']}", _num(st["planned_minutes"], lang),
+                             _num(st["minutes_used"], lang) if st["families"] else "", _count(st["families"]), *_shares(st["shares"], lang)])
+        out.append(md_table([t(lang, "session"), t(lang, "step"), t(lang, "planned_min"), t(lang, "used_min"), t(lang, "families"),
+                             t(lang, "yes"), t(lang, "partly"), t(lang, "no")], rows))
+        if f.partners:
+            out += [f"### {t(lang, 'partners')}", ""]
+            out.append(md_table([t(lang, "partner"), t(lang, "families"), t(lang, "visits_share")],
+                                [[p["partner"], _count(p["families"]), _pct(p["home_visits_ratio"])] for p in f.partners]))
+    return "\n".join(out)
+
+
+def _count(n) -> str:
+    return SUPPRESSED if n is None or n < MIN_FAMILIES else str(n)
+
+
+def _csv_rows(sites: list[SiteFigures]) -> list[dict]:
+    rows = []
+    for f in sites:
+        def cell(x):
+            return SUPPRESSED if x is None else x
+        for key in ("home_visits", "visit_minutes", "calls", "sessions"):
+            if "planned_" + key in f.dose:
+                rows.append({"site": f.site, "table": "dose", "item": key, "families": _count(f.dose["families"]),
+                             "planned": cell(f.dose["planned_" + key]), "delivered": cell(f.dose[key])})
+        for c in f.components:
+            rows.append({"site": f.site, "table": "component", "item": c["component"], "families": _count(c["families"]),
+                         **dict(zip(("yes", "partly", "no"), _raw_shares(c["shares"])))})
+        for i in f.indicators:
+            rows.append({"site": f.site, "table": "indicator", "item": i["indicator"], "families": _count(i["families"]),
+                         **dict(zip(("yes", "partly", "no"), _raw_shares(i["shares"])))})
+        for s in f.sessions:
+            rows.append({"site": f.site, "table": "session_minutes", "item": s["module"], "families": _count(s["families"]),
+                         "planned": s["planned_minutes"], "delivered": cell(s["minutes_used"])})
+            for st in s["steps"]:
+                rows.append({"site": f.site, "table": "step", "item": f"{s['module']}#{st['step']}", "families": _count(st["families"]),
+                             "planned": st["planned_minutes"], "delivered": cell(st["minutes_used"]),
+                             **dict(zip(("yes", "partly", "no"), _raw_shares(st["shares"])))})
+        for p in f.partners:
+            rows.append({"site": f.site, "table": "partner_home_visits_ratio", "item": p["partner"], "families": _count(p["families"]),
+                         "delivered": cell(p["home_visits_ratio"])})
+    return rows
+
+
+def _raw_shares(shares) -> list:
+    if shares is None:
+        return [SUPPRESSED] * 3
+    return [shares.get(a, "") for a in ("yes", "partly", "no")]
+
+
+def chart(sites: list[SiteFigures], lang: str) -> str:
+    """Home visits and sessions per site, delivered beside planned (matplotlib, SVG, deterministic)."""
+    import matplotlib
+    matplotlib.use("svg")
+    from matplotlib import pyplot as plt
+    from matplotlib import rcParams
+
+    rcParams["svg.hashsalt"] = "manualkit-delivery"
+    rcParams["svg.fonttype"] = "none"
+    names = [f.site for f in sites]
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.2))
+    for ax, key in zip(axes, ("home_visits", "sessions")):
+        planned = [f.dose.get("planned_" + key) or 0 for f in sites]
+        got = [f.dose.get(key) or 0 for f in sites]
+        xs = range(len(names))
+        ax.bar([x - 0.2 for x in xs], planned, 0.4, label=t(lang, "planned").split(" (")[0], color="#9ab0c8")
+        ax.bar([x + 0.2 for x in xs], got, 0.4, label=t(lang, "delivered").split(" (")[0], color="#1f4e79")
+        ax.set_xticks(list(xs), names)
+        ax.set_title(t(lang, key))
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0].legend(frameon=False)
+    fig.suptitle(t(lang, "chart"))
+    fig.tight_layout()
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": "manualkit"})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def render_text(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], fmt: str) -> str:
+    if fmt == "md":
+        return markdown(variant, lang, sites)
+    if fmt == "csv":
+        return csv_text(COLUMNS, _csv_rows(sites))
+    if fmt == "json":
+        return json_text({"language": lang, "min_families": MIN_FAMILIES, "sites": [
+            {"site": f.site, "families": _count(f.families), "dose": f.dose, "components": f.components,
+             "indicators": f.indicators, "sessions": f.sessions, "partners": f.partners} for f in sites]})
+    if fmt == "svg":
+        return chart(sites, lang)
+    raise UsageError(f"the delivery report has no format '{fmt}'", hint="formats: " + ", ".join(FORMATS))
+
+
+def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
+    raise UsageError("the delivery report reads REDCap exports", hint="give them with --from EXPORT.csv (or try --demo DIR)")
+
+
+__all__ = ["read", "figures", "render_text", "chart", "dictionary", "FORMATS", "Problem"]
