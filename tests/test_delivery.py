@@ -212,3 +212,16 @@ def test_cells_are_checked_against_their_validation():
     assert found[1].message == "'record_id' holds a national identity number; the value is not shown"
     _e, found = read_export("", "empty.csv", d, "base")
     assert [(p.code, p.message) for p in found] == [("E1408", "empty.csv is not a REDCap CSV export (no header row)")]
+
+
+def test_json_suppresses_small_counts_and_the_visit_log_dictionary_is_redcaps(demo, tmp_path):
+    root, fidelity, _ = demo
+    small = tmp_path / "small.csv"
+    small.write_text("\n".join(fidelity.read_text(encoding="utf-8").splitlines()[:4]) + "\n", encoding="utf-8")
+    site = json.loads(_report(root, small)[1])["sites"][0]
+    assert site["families"] == "<5"
+    assert site["sessions"][0]["steps"][0]["shares"] == "<5" and site["sessions"][0]["families"] == "<5"
+    code, out, _ = run_cli("--root", str(root), "report", "delivery", "--format", "redcap")
+    assert code == 0
+    header, *rows = list(csv.reader(io.StringIO(out)))
+    assert len(header) == 18 and [r[0] for r in rows] == ["record_id", "vl_date", "vl_type", "vl_minutes", "vl_partner"]

@@ -52,6 +52,14 @@ def run(root: Path, args: Namespace) -> int:
     fmt = args.format or "md"
     if fmt not in delivery.FORMATS:
         raise UsageError(f"the delivery report has no format '{fmt}'", hint="formats: " + ", ".join(delivery.FORMATS))
+    if fmt == "redcap":  # the visit log's data dictionary, to set the instrument up in REDCap
+        from manualkit.outputs.reports.delivery import visit_log_redcap
+        text = visit_log_redcap()
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            args.output.write_text(text, encoding="utf-8")
+        return 0
     if not args.sources and args.demo is None:
         raise UsageError("the delivery report reads REDCap exports",
                          hint="give them with --from EXPORT.csv (and --from VISITLOG.csv), or make a synthetic one with --demo DIR")
@@ -107,7 +115,7 @@ def run(root: Path, args: Namespace) -> int:
         raise UsageError("the report would overwrite an export", hint="write the report to another file with -o")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    shown = out.relative_to(root) if out.resolve().is_relative_to(root.resolve()) else out.name
+    shown = out.resolve().relative_to(root.resolve()) if out.resolve().is_relative_to(root.resolve()) else out.name
     sys.stdout.write(f"wrote {shown}\n")
     return 0
 

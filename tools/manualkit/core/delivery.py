@@ -97,21 +97,6 @@ VISIT_LOG_DICTIONARY: dict[str, DictField] = {
 }
 
 
-def visit_log_dictionary_csv() -> str:
-    """The visit log as a REDCap data dictionary (same 18 columns), for setting up the project."""
-    cols = ("Variable / Field Name", "Form Name", "Section Header", "Field Type", "Field Label",
-            "Choices, Calculations, OR Slider Labels", "Field Note", "Text Validation Type OR Show Slider Number",
-            "Text Validation Min", "Text Validation Max")
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
-    for f in VISIT_LOG_DICTIONARY.values():
-        validation = {"partner": ""}.get(f.validation, f.validation)
-        w.writerow((f.name, f.form, "", f.ftype, f.label, " | ".join(f"{k}, {v}" for k, v in f.choices.items()),
-                    "FP01, FP02, ... (never a name)" if f.validation == "partner" else "", validation, f.vmin, f.vmax))
-    return buf.getvalue()
-
-
 # -- reading an export ------------------------------------------------------------------------
 
 @dataclass
@@ -459,4 +444,4 @@ def demo_exports(dictionary: dict[str, DictField], model: Intervention, plans: t
 
 
 __all__ = ["DictField", "Export", "SiteFigures", "parse_dictionary", "read_export", "aggregate", "demo_exports",
-           "planned_by_week", "suppress", "visit_log_dictionary_csv", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]
+           "planned_by_week", "suppress", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]

@@ -15,7 +15,7 @@ from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import csv_text, json_text, md_table, variant_name
 from manualkit.outputs.reports.fidelity import redcap
 
-FORMATS = ("md", "csv", "json", "svg")
+FORMATS = ("md", "csv", "json", "svg", "redcap")
 SUPPRESSED = f"<{MIN_FAMILIES}"
 COLUMNS = ("site", "table", "item", "families", "planned", "delivered", "yes", "partly", "no")
 
@@ -51,6 +51,18 @@ T = {
 
 def t(lang: str, key: str) -> str:
     return T.get("nb" if lang in ("nb", "nn") else lang, T["en"]).get(key) or T["en"][key]
+
+
+def visit_log_redcap() -> str:
+    """The visit log as a REDCap data dictionary (REDCap's 18 columns), to set the instrument up."""
+    from manualkit.core.delivery import VISIT_LOG_DICTIONARY
+    from manualkit.outputs.reports.fidelity import REDCAP_COLUMNS, _row
+    rows = []
+    for f in VISIT_LOG_DICTIONARY.values():
+        rows.append(_row(f.name, f.form, f.ftype, f.label, choices=" | ".join(f"{k}, {v}" for k, v in f.choices.items()),
+                         note="FP01, FP02, ... (never a name)" if f.validation == "partner" else "",
+                         validation="" if f.validation == "partner" else f.validation, vmin=f.vmin, vmax=f.vmax))
+    return csv_text(REDCAP_COLUMNS, rows)
 
 
 def dictionary(variant: ResolvedVariant, lang: str):
@@ -199,15 +211,31 @@ def chart(sites: list[SiteFigures], lang: str) -> str:
     return buf.getvalue()
 
 
+_KEEP_NONE = {"planned_minutes", "planned_step_minutes", "as_of", "title"}
+
+
+def _suppressed(data, key: str = ""):
+    """JSON: counts under five families and suppressed cells (None) read "<5"."""
+    if isinstance(data, dict):
+        return {k: _suppressed(v, k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_suppressed(v, key) for v in data]
+    if data is None and key not in _KEEP_NONE:
+        return SUPPRESSED
+    if key in ("families", "answers") and isinstance(data, int) and data < MIN_FAMILIES:
+        return SUPPRESSED
+    return data
+
+
 def render_text(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], fmt: str) -> str:
     if fmt == "md":
         return markdown(variant, lang, sites)
     if fmt == "csv":
         return csv_text(COLUMNS, _csv_rows(sites))
     if fmt == "json":
-        return json_text({"language": lang, "min_families": MIN_FAMILIES, "sites": [
-            {"site": f.site, "families": _count(f.families), "dose": f.dose, "components": f.components,
-             "indicators": f.indicators, "sessions": f.sessions, "partners": f.partners} for f in sites]})
+        return json_text({"language": lang, "min_families": MIN_FAMILIES, "sites": [_suppressed(
+            {"site": f.site, "families": f.families, "dose": f.dose, "components": f.components,
+             "indicators": f.indicators, "sessions": f.sessions, "partners": f.partners}) for f in sites]})
     if fmt == "svg":
         return chart(sites, lang)
     raise UsageError(f"the delivery report has no format '{fmt}'", hint="formats: " + ", ".join(FORMATS))
