@@ -225,3 +225,16 @@ def test_json_suppresses_small_counts_and_the_visit_log_dictionary_is_redcaps(de
     assert code == 0
     header, *rows = list(csv.reader(io.StringIO(out)))
     assert len(header) == 18 and [r[0] for r in rows] == ["record_id", "vl_date", "vl_type", "vl_minutes", "vl_partner"]
+
+
+def test_pdf_holds_the_chart_and_the_tables(demo, tmp_path):
+    import pypdf
+    root, fidelity, visits = demo
+    target = tmp_path / "delivery.pdf"
+    code, out, _ = run_cli("--root", str(root), "report", "delivery", "--variant", "testby", "--lang", "en", "--format", "pdf",
+                           "--from", str(fidelity), "--from", str(visits), "-o", str(target))
+    assert (code, out) == (0, "wrote delivery.pdf\n")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(target).pages)
+    assert "Figure 1: Home visits and sessions: delivered against planned" in " ".join(text.split())
+    assert "Dose for the time in the intervention" in text and "Families: 12" in text
+    assert not any(r["record_id"] in text for r in _rows(fidelity))

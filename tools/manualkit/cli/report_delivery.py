@@ -108,13 +108,18 @@ def run(root: Path, args: Namespace) -> int:
     main = project.resolved(args.variant) if not args.all else project.resolved("base")
     text = delivery.render_text(main, lang, figures, fmt)
     out = args.output
+    if out is None and isinstance(text, bytes):
+        raise UsageError("a PDF is not written to the terminal", hint="give a file with -o, e.g. -o delivery.pdf")
     if out is None:
         sys.stdout.write(text)
         return 0
     if any(Path(s.rpartition("=")[2]).resolve() == out.resolve() for s in args.sources):
         raise UsageError("the report would overwrite an export", hint="write the report to another file with -o")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
+    if isinstance(text, bytes):
+        out.write_bytes(text)
+    else:
+        out.write_text(text, encoding="utf-8")
     shown = out.resolve().relative_to(root.resolve()) if out.resolve().is_relative_to(root.resolve()) else out.name
     sys.stdout.write(f"wrote {shown}\n")
     return 0

@@ -15,7 +15,7 @@ from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import csv_text, json_text, md_table, variant_name
 from manualkit.outputs.reports.fidelity import redcap
 
-FORMATS = ("md", "csv", "json", "svg", "redcap")
+FORMATS = ("md", "csv", "json", "pdf", "svg", "redcap")
 SUPPRESSED = f"<{MIN_FAMILIES}"
 COLUMNS = ("site", "table", "item", "families", "planned", "delivered", "yes", "partly", "no")
 
@@ -108,40 +108,73 @@ def _comp_title(c: dict, lang: str) -> str:
     return c["title"].get(lang) or c["title"].get("en") or t(lang, "general") if c["title"] else t(lang, "general")
 
 
-def markdown(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> str:
-    out = [f"# {t(lang, 'title')}: {variant_name(variant, lang)}", "", t(lang, "note"), ""]
+def sections(lang: str, sites: list[SiteFigures]) -> list[dict]:
+    """Per site: a line about the data and its tables (caption, header, rows), for Markdown and PDF."""
+    out = []
     for f in sites:
-        out += [f"## {f.site}", "", f"{t(lang, 'families')}: {f.families if f.families >= MIN_FAMILIES else SUPPRESSED}"
-                + (f" · {t(lang, 'as_of')} {f.dose['as_of']}" if f.dose.get("as_of") else ""), ""]
-        out += [f"### {t(lang, 'dose')}", ""]
+        line = f"{t(lang, 'families')}: {_count(f.families)}" + (f" · {t(lang, 'as_of')} {f.dose['as_of']}" if f.dose.get("as_of") else "")
+        tables = []
         rows = [[t(lang, "weeks"), "", _num(f.dose.get("weeks"), lang), ""]]
         for key in ("home_visits", "visit_minutes", "calls", "sessions"):
             if "planned_" + key in f.dose:
                 rows.append([t(lang, key), _num(f.dose["planned_" + key], lang), _num(f.dose[key], lang), _pct(f.dose[key + "_ratio"])])
-        out.append(md_table([t(lang, "measure"), t(lang, "planned"), t(lang, "delivered"), t(lang, "share")], rows))
-        if not f.dose.get("visit_log"):
-            out += [t(lang, "no_log"), ""]
-        out += [f"### {t(lang, 'components')}", ""]
-        out.append(md_table([t(lang, "component"), t(lang, "families"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")],
-                            [[_comp_title(c, lang), _count(c["families"]), *_shares(c["shares"], lang)] for c in f.components]))
-        out += [f"### {t(lang, 'indicators')}", ""]
-        out.append(md_table([t(lang, "indicator"), t(lang, "component"), t(lang, "families"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")],
-                            [[i["indicator"], i["component"], _count(i["families"]), *_shares(i["shares"], lang)] for i in f.indicators]))
-        out += [f"### {t(lang, 'steps')}", ""]
+        tables.append({"title": t(lang, "dose"), "header": [t(lang, "measure"), t(lang, "planned"), t(lang, "delivered"), t(lang, "share")],
+                       "rows": rows, "note": "" if f.dose.get("visit_log") else t(lang, "no_log")})
+        tables.append({"title": t(lang, "components"), "header": [t(lang, "component"), t(lang, "families"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")],
+                       "rows": [[_comp_title(c, lang), _count(c["families"]), *_shares(c["shares"], lang)] for c in f.components], "note": ""})
+        tables.append({"title": t(lang, "indicators"),
+                       "header": [t(lang, "indicator"), t(lang, "component"), t(lang, "families"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")],
+                       "rows": [[i["indicator"], i["component"], _count(i["families"]), *_shares(i["shares"], lang)] for i in f.indicators], "note": ""})
         rows = []
         for s in f.sessions:
-            rows.append([f"**{s['title']}**", "", _num(s["planned_minutes"], lang), _num(s["minutes_used"], lang) if s["families"] else "",
+            rows.append([s["title"], "", _num(s["planned_minutes"], lang), _num(s["minutes_used"], lang) if s["families"] else "",
                          _count(s["families"]), "", "", ""])
             for st in s["steps"]:
                 rows.append(["", f"{st['step']}. {st['title']}", _num(st["planned_minutes"], lang),
                              _num(st["minutes_used"], lang) if st["families"] else "", _count(st["families"]), *_shares(st["shares"], lang)])
-        out.append(md_table([t(lang, "session"), t(lang, "step"), t(lang, "planned_min"), t(lang, "used_min"), t(lang, "families"),
-                             t(lang, "yes"), t(lang, "partly"), t(lang, "no")], rows))
+        tables.append({"title": t(lang, "steps"), "header": [t(lang, "session"), t(lang, "step"), t(lang, "planned_min"), t(lang, "used_min"),
+                                                            t(lang, "families"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")],
+                       "rows": rows, "note": ""})
         if f.partners:
-            out += [f"### {t(lang, 'partners')}", ""]
-            out.append(md_table([t(lang, "partner"), t(lang, "families"), t(lang, "visits_share")],
-                                [[p["partner"], _count(p["families"]), _pct(p["home_visits_ratio"])] for p in f.partners]))
+            tables.append({"title": t(lang, "partners"), "header": [t(lang, "partner"), t(lang, "families"), t(lang, "visits_share")],
+                           "rows": [[p["partner"], _count(p["families"]), _pct(p["home_visits_ratio"])] for p in f.partners], "note": ""})
+        out.append({"title": f.site, "line": line, "tables": tables})
+    return out
+
+
+def title(variant: ResolvedVariant, lang: str) -> str:
+    return f"{t(lang, 'title')}: {variant_name(variant, lang)}"
+
+
+def markdown(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> str:
+    out = [f"# {title(variant, lang)}", "", t(lang, "note"), ""]
+    for sec in sections(lang, sites):
+        out += [f"## {sec['title']}", "", sec["line"], ""]
+        for tab in sec["tables"]:
+            out += [f"### {tab['title']}", "", md_table(tab["header"], tab["rows"])]
+            if tab["note"]:
+                out += [tab["note"], ""]
     return "\n".join(out)
+
+
+def pdf(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> bytes:
+    """The same tables as the Markdown, and the chart, in an A4 PDF (Typst; data passed as JSON)."""
+    import json
+    from pathlib import Path
+
+    from manualkit.outputs.pdf.documents import Document
+    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
+
+    data = {"title": title(variant, lang), "note": t(lang, "note"), "lang": lang, "chart": chart(sites, lang),
+            "chart_title": t(lang, "chart"),
+            "alt": "; ".join(f"{f.site}: {t(lang, 'home_visits')} {_num(f.dose.get('planned_home_visits'), lang)} / "
+                             f"{_num(f.dose.get('home_visits'), lang)}, {t(lang, 'sessions')} {_num(f.dose.get('planned_sessions'), lang)} / "
+                             f"{_num(f.dose.get('sessions'), lang)}" for f in sites) + f" ({t(lang, 'planned').split(' (')[0]} / {t(lang, 'delivered').split(' (')[0]})",
+            "sites": sections(lang, sites)}
+    source = (Path(__file__).parent / "templates" / "delivery.typ").read_text(encoding="utf-8")
+    doc = Document("delivery", f"the delivery report ({variant.id}, {lang})", data["title"], source,
+                   {"data": json.dumps(data, ensure_ascii=False)}, (), source.count("\n") + 1)
+    return TypstRunner(variant.root, variant_timestamp(variant)).pdf(doc)
 
 
 def _count(n) -> str:
@@ -227,7 +260,7 @@ def _suppressed(data, key: str = ""):
     return data
 
 
-def render_text(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], fmt: str) -> str:
+def render_text(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], fmt: str) -> str | bytes:
     if fmt == "md":
         return markdown(variant, lang, sites)
     if fmt == "csv":
@@ -238,6 +271,8 @@ def render_text(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], f
              "indicators": f.indicators, "sessions": f.sessions, "partners": f.partners}) for f in sites]})
     if fmt == "svg":
         return chart(sites, lang)
+    if fmt == "pdf":
+        return pdf(variant, lang, sites)
     raise UsageError(f"the delivery report has no format '{fmt}'", hint="formats: " + ", ".join(FORMATS))
 
 
