@@ -238,3 +238,21 @@ def test_pdf_holds_the_chart_and_the_tables(demo, tmp_path):
     assert "Figure 1: Home visits and sessions: delivered against planned" in " ".join(text.split())
     assert "Dose for the time in the intervention" in text and "Families: 12" in text
     assert not any(r["record_id"] in text for r in _rows(fidelity))
+
+
+def test_all_sites_pool_each_site_against_its_own_plan(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    folder = tmp_path / "demo"
+    assert run_cli("--root", str(root), "report", "delivery", "--all", "--demo", str(folder))[0] == 0
+    sites = sorted(p.name.split("-fidelity")[0] for p in folder.glob("*-fidelity.csv"))
+    args = ["--root", str(root), "report", "delivery", "--all", "--lang", "en", "--format", "json"]
+    for s in sites:
+        args += ["--from", f"{s}={folder / (s + '-fidelity.csv')}", "--from", f"{s}={folder / (s + '-visits.csv')}"]
+    code, out, err = run_cli(*args)
+    assert (code, err) == (0, ""), err
+    data = {s["site"]: s for s in json.loads(out)["sites"]}
+    assert set(data) == set(sites) | {"all"}
+    n = {s: data[s]["families"] for s in sites}
+    planned = sum(data[s]["dose"]["planned_home_visits"] * n[s] for s in sites) / sum(n.values())
+    assert abs(data["all"]["dose"]["planned_home_visits"] - planned) < 0.1
+    assert data["all"]["families"] == sum(n.values())

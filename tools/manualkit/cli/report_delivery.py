@@ -105,6 +105,9 @@ def run(root: Path, args: Namespace) -> int:
     if problems:
         return _refuse(problems, "no report was made; nothing was written")
     figures = [delivery.figures(v, lang, ex, v.id) for v, ex in sites]
+    if args.all and len(figures) > 1:
+        from manualkit.core.delivery import pool
+        figures.append(pool(figures, "all"))
     main = project.resolved(args.variant) if not args.all else project.resolved("base")
     text = delivery.render_text(main, lang, figures, fmt)
     out = args.output

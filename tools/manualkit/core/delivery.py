@@ -267,6 +267,8 @@ class SiteFigures:
     components: list[dict]
     dose: dict
     partners: list[dict]
+    # unsuppressed counts, only for pooling sites (:func:`pool`); never written anywhere
+    raw: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 def aggregate(site: str, exports: Iterable[Export], model: Intervention, plans: tuple[SessionPlan, ...],
@@ -319,8 +321,49 @@ def aggregate(site: str, exports: Iterable[Export], model: Intervention, plans: 
         components.append({"component": cid, "title": dict(c.title) if c else {}, "families": n,
                            "answers": len(pooled.get(cid, [])), "shares": suppress(n, _shares(pooled.get(cid, [])))})
     dose = _dose(families, records, contacts, model, plans, as_of)
-    partners = _partners(contacts, model, dose.pop("_per_family"))
-    return SiteFigures(site, n_all, sessions, indicators, components, dose, partners)
+    per_family = dose.pop("_per_family")
+    partners = _partners(contacts, model, per_family)
+    raw = {"per_family": per_family, "visit_log": bool(contacts), "as_of": dose.get("as_of"),
+           "indicators": {i.id: (i.component, by_ind.get(i.id, []), _families_of(records, dictionary, i.id)) for i in model.indicators},
+           "components": {c["component"]: (c["title"], pooled.get(c["component"], []), len(pooled_families.get(c["component"], ())))
+                          for c in components}}
+    return SiteFigures(site, n_all, sessions, indicators, components, dose, partners, raw)
+
+
+def pool(sites: list[SiteFigures], name: str = "all") -> SiteFigures:
+    """All sites together: dose against each site's own plan, adherence over every answer."""
+    per_family = {(f.site, r): v for f in sites for r, v in f.raw["per_family"].items()}
+    has_log = any(f.raw["visit_log"] for f in sites)
+    n = len(per_family)
+    dose: dict = {"families": n, "as_of": max((f.raw["as_of"] for f in sites if f.raw["as_of"]), default=None), "visit_log": has_log}
+    for key in ("weeks", "home_visits", "calls", "visit_minutes", "sessions"):
+        if key not in ("weeks", "sessions") and not has_log:
+            continue
+        got = [v[key] for v in per_family.values()]
+        dose[key] = suppress(n, round(sum(got) / n, 1) if n else None)
+        if key != "weeks":
+            want = [v["planned_" + key] for v in per_family.values()]
+            dose["planned_" + key] = suppress(n, round(sum(want) / n, 1) if n else None)
+            dose[key + "_ratio"] = suppress(n, round(sum(got) / sum(want), 3) if sum(want) else None)
+    indicators: dict[str, list] = {}
+    for f in sites:
+        for iid, (comp, codes, fam) in f.raw["indicators"].items():
+            entry = indicators.setdefault(iid, [comp, [], 0])
+            entry[1] += codes
+            entry[2] += fam
+    components: dict[str, list] = {}
+    for f in sites:
+        for cid, (title, codes, fam) in f.raw["components"].items():
+            entry = components.setdefault(cid, [title, [], 0])
+            entry[1] += codes
+            entry[2] += fam
+    return SiteFigures(
+        name, sum(f.families for f in sites), [],
+        [{"indicator": i, "component": c, "answers": len(codes), "families": fam, "shares": suppress(fam, _shares(codes))}
+         for i, (c, codes, fam) in indicators.items()],
+        [{"component": c, "title": title, "families": fam, "answers": len(codes), "shares": suppress(fam, _shares(codes))}
+         for c, (title, codes, fam) in components.items()],
+        dose, [])
 
 
 def _families_of(records, dictionary, indicator: str) -> int:
@@ -443,5 +486,5 @@ def demo_exports(dictionary: dict[str, DictField], model: Intervention, plans: t
     return fid.getvalue(), log.getvalue()
 
 
-__all__ = ["DictField", "Export", "SiteFigures", "parse_dictionary", "read_export", "aggregate", "demo_exports",
+__all__ = ["DictField", "Export", "SiteFigures", "parse_dictionary", "read_export", "aggregate", "pool", "demo_exports",
            "planned_by_week", "suppress", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]

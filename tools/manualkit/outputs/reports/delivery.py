@@ -132,9 +132,10 @@ def sections(lang: str, sites: list[SiteFigures]) -> list[dict]:
             for st in s["steps"]:
                 rows.append(["", f"{st['step']}. {st['title']}", _num(st["planned_minutes"], lang),
                              _num(st["minutes_used"], lang) if st["families"] else "", _count(st["families"]), *_shares(st["shares"], lang)])
-        tables.append({"title": t(lang, "steps"), "header": [t(lang, "session"), t(lang, "step"), t(lang, "planned_min"), t(lang, "used_min"),
+        if rows:
+            tables.append({"title": t(lang, "steps"), "header": [t(lang, "session"), t(lang, "step"), t(lang, "planned_min"), t(lang, "used_min"),
                                                             t(lang, "families"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")],
-                       "rows": rows, "note": ""})
+                           "rows": rows, "note": ""})
         if f.partners:
             tables.append({"title": t(lang, "partners"), "header": [t(lang, "partner"), t(lang, "families"), t(lang, "visits_share")],
                            "rows": [[p["partner"], _count(p["families"]), _pct(p["home_visits_ratio"])] for p in f.partners], "note": ""})
