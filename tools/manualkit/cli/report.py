@@ -30,6 +30,8 @@ def add_parser(sub) -> None:
     r.add_argument("--format", help="md, csv, json, pdf or redcap (what the report offers)")
     r.add_argument("--all", action="store_true", help="one table across all variants (dose, costs, ledger)")
     r.add_argument("--output", "-o", type=Path, help="write to this file instead of the terminal")
+    from manualkit.cli import report_delivery
+    report_delivery.add_arguments(r)
 
 
 def run(root: Path, args: Namespace) -> int:
@@ -38,6 +40,8 @@ def run(root: Path, args: Namespace) -> int:
     from manualkit.core.resolved import variants_for
 
     entry = report_table.get(args.kind)
+    if entry.command:  # a report that reads data the researcher brings (e.g. delivery: REDCap exports)
+        return importlib.import_module(entry.command).run(root, args)
     module = importlib.import_module(entry.module_name)
     fmt = args.format or entry.formats[0]
     if fmt not in entry.formats:

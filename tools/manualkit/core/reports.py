@@ -26,6 +26,8 @@ class Report:
     linked: bool = True  # the site copies its files and links them from the "For researchers" page
     dated: bool = False  # prints the release's date (its build cache key includes the date)
     module: str = ""  # the module that makes it (default manualkit.outputs.reports.<name>)
+    built: bool = True  # made by `manual build`; False: made only by `manual report` from data a researcher brings
+    command: str = ""  # a module with its own `run(root, args)` for `manual report NAME` (reports that read data)
 
     @property
     def module_name(self) -> str:
@@ -47,6 +49,9 @@ REPORTS: tuple[Report, ...] = (
            ("md", "csv", "json"), "planned resource use and cost inputs: md, csv, json"),
     Report("ledger", {"nb": "FRAME-logg over lokale tilpasninger", "en": "FRAME ledger of local adaptations"},
            ("md", "csv", "json"), "the complete FRAME ledger of the variant's adaptations: md, csv, json"),
+    Report("delivery", {"nb": "Levert mot planlagt (fra REDCap-eksporter)", "en": "Delivered against planned (from REDCap exports)"},
+           ("md", "csv", "json", "pdf", "svg", "redcap"), "delivered against planned, from REDCap exports (manual report delivery only)",
+           linked=False, built=False, command="manualkit.cli.report_delivery"),
 )
 
 

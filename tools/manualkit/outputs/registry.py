@@ -77,9 +77,9 @@ def outputs_table() -> tuple[Output, ...]:
         Output("pdf", "print PDFs: the book, a guide per session, an A4 sheet per handout, per language", "pdf", _pdf,
                fingerprint=_dated),
         Output("site", "the bilingual website (mkdocs-material), with links to the PDFs and reports", "site", _site,
-               needs=("pdf", *(r.name for r in reports if r.linked))),
+               needs=("pdf", *(r.name for r in reports if r.linked and r.built))),
         *(Output(r.name, r.description, f"reports/{r.name}", _report(r.module_name), fingerprint=_dated if r.dated else None)
-          for r in reports),
+          for r in reports if r.built),
     )
 
 

@@ -1,0 +1,258 @@
+"""`manual report delivery`: REDCap exports read back into delivered against planned.
+
+The figures are computed again here, independently, from the same synthetic rows the report reads.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, write_tree
+
+
+def _rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+@pytest.fixture
+def demo(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    folder = tmp_path / "exports-outside"
+    code, out, err = run_cli("--root", str(root), "report", "delivery", "--variant", "testby", "--demo", str(folder))
+    assert code == 0, err
+    assert out == "wrote testby-fidelity.csv and testby-visits.csv (synthetic)\n"
+    return root, folder / "testby-fidelity.csv", folder / "testby-visits.csv"
+
+
+def _report(root: Path, *files: Path, fmt: str = "json", variant: str = "testby") -> tuple[int, str, str]:
+    args = ["--root", str(root), "report", "delivery", "--variant", variant, "--lang", "en", "--format", fmt]
+    for f in files:
+        args += ["--from", str(f)]
+    return run_cli(*args)
+
+
+def _planned_visits(weeks: float) -> float:
+    # the bilingual fixture's typical course: start 4 weeks x 2 visits, follow-up 36 x 1, ending 2 x 0.5
+    return 2 * min(weeks, 4) + 1 * max(0, min(weeks, 40) - 4) + 0.5 * max(0, min(weeks, 42) - 40)
+
+
+def test_report_reproduces_adherence_and_dose_computed_from_the_same_rows(demo):
+    root, fidelity, visits = demo
+    code, out, err = _report(root, fidelity, visits)
+    assert (code, err) == (0, "")
+    site = json.loads(out)["sites"][0]
+    records, log = _rows(fidelity), _rows(visits)
+    assert len(records) == 12
+
+    # adherence of step 1 of session 1, and the minutes it took
+    codes = [r["s1_step1"] for r in records if r["s1_step1"]]
+    step = site["sessions"][0]["steps"][0]
+    assert step["families"] == len(codes)
+    assert step["shares"] == {a: round(codes.count(c) / len(codes), 3) for a, c in (("yes", "1"), ("partly", "2"), ("no", "3"))}
+    minutes = [int(r["s1_step1_min"]) for r in records if r["s1_step1_min"]]
+    assert step["minutes_used"] == round(sum(minutes) / len(minutes), 1)
+
+    # an indicator of the home-visiting checklist
+    hv = [r["hv_ind1"] for r in records if r["hv_ind1"]]
+    ind = next(i for i in site["indicators"] if i["indicator"] == "safety-plan-reviewed")
+    assert ind["shares"]["yes"] == round(hv.count("1") / len(hv), 3)
+
+    # home visits delivered against planned for each family's time in the intervention
+    dates: dict[str, list[date]] = {}
+    for r in log:
+        dates.setdefault(r["record_id"], []).append(date.fromisoformat(r["vl_date"]))
+    for r in records:
+        dates.setdefault(r["record_id"], []).extend(date.fromisoformat(v) for k, v in r.items() if k.endswith("_date") and v)
+    cut = max(d for ds in dates.values() for d in ds)
+    planned = {rec: _planned_visits(min(42, ((cut - min(ds)).days + 1) / 7)) for rec, ds in dates.items()}
+    done = {rec: sum(1 for r in log if r["record_id"] == rec and r["vl_type"] == "1") for rec in dates}
+    assert site["dose"]["planned_home_visits"] == round(sum(planned.values()) / len(planned), 1)
+    assert site["dose"]["home_visits"] == round(sum(done.values()) / len(done), 1)
+    assert site["dose"]["home_visits_ratio"] == round(sum(done.values()) / sum(planned.values()), 3)
+    assert site["dose"]["as_of"] == cut.isoformat()
+
+
+def test_markdown_report_has_no_record_ids_and_suppresses_small_cells(demo, tmp_path):
+    root, fidelity, visits = demo
+    code, out, _ = _report(root, fidelity, visits, fmt="md")
+    assert code == 0
+    assert out.startswith("# Delivered against planned: Testby municipality\n")
+    assert "| Home visits |" in out and "| Families | 12" not in out
+    ids = {r["record_id"] for r in _rows(fidelity)}
+    assert not any(i in out for i in ids)
+    assert str(fidelity.parent) not in out and fidelity.name not in out
+    # four families only: every cell that counts them reads <5
+    small = tmp_path / "small.csv"
+    lines = fidelity.read_text(encoding="utf-8").splitlines()
+    small.write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")
+    code, out, _ = _report(root, small, fmt="md")
+    assert code == 0
+    assert "Families: <5" in out
+    assert "| Home visits | <5 | <5 | <5 | <5 | <5 |" not in out  # no visit log: no visit rows at all
+    assert "| Home visits | <5 | <5 | <5 |" in out  # the component's row
+    assert "%" not in out.split("### Fidelity per core component")[1]
+    code, out, _ = _report(root, small, fmt="csv")
+    assert "<5" in out and not any(i in out for i in ids)
+
+
+def test_every_problem_of_an_export_is_reported_with_file_row_and_column(demo, tmp_path):
+    root, fidelity, _ = demo
+    rows = fidelity.read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    bad = tmp_path / "bad.csv"
+    r1 = rows[1].split(",")
+    r1[header.index("s1_step1")] = "7"
+    r2 = rows[2].split(",")
+    r2[0] = ""
+    r3 = rows[3].split(",")
+    r3[header.index("s1_notes")] = "Ring mor på 41 23 45 67"
+    bad.write_text("\n".join([rows[0] + ",favourite_colour", ",".join(r1) + ",", ",".join(r2) + ",", ",".join(r3) + ","]) + "\n",
+                   encoding="utf-8")
+    code, out, err = _report(root, bad)
+    assert code == 1 and out == ""
+    col = header.index("s1_step1") + 1
+    assert f"bad.csv:1:{len(header) + 1}: error[E1401]: the column 'favourite_colour' is not in the data dictionary" in err
+    assert f"bad.csv:2:{col}: error[E1402]: 's1_step1' has the value '7', which is not one of its choices: 1 (Yes), 2 (Partly), 3 (No)" in err
+    assert "bad.csv:3:1: error[E1403]: row 2 has no record_id" in err
+    assert f"bad.csv:4:{header.index('s1_notes') + 1}: error[E1406]: 's1_notes' holds a phone number; the value is not shown" in err
+    assert "41 23 45 67" not in err and str(tmp_path) not in err
+    assert re.findall(r"error\[(E\d+)\]", err) == ["E1401", "E1402", "E1403", "E1406"]
+
+
+def test_a_labels_export_is_read_like_the_raw_one(demo, tmp_path):
+    root, fidelity, visits = demo
+    from manualkit.core.project import load_project
+    from manualkit.outputs.reports.delivery import dictionary
+    d = dictionary(load_project(root, ["testby"]).resolved("testby"), "en")
+    rows = _rows(fidelity)
+    labels = tmp_path / "labels.csv"
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow([d[k].label for k in rows[0]])
+    for r in rows:
+        w.writerow([d[k].choices.get(v, v) if d[k].choices else v for k, v in r.items()])
+    labels.write_text(buf.getvalue(), encoding="utf-8")
+    raw = json.loads(_report(root, fidelity, visits)[1])
+    code, out, err = _report(root, labels, visits)
+    assert (code, err) == (0, ""), err
+    assert json.loads(out)["sites"][0]["sessions"] == raw["sites"][0]["sessions"]
+
+
+def test_an_export_tracked_by_git_is_refused(demo):
+    root, fidelity, _ = demo
+    inside = root / "data" / "export.csv"
+    write_tree(root, {"data/export.csv": fidelity.read_text(encoding="utf-8")})
+    git = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "data/export.csv"], check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True)
+    code, out, err = _report(root, inside)
+    assert code == 1 and out == ""
+    assert re.findall(r"error\[(E\d+)\]", err) == ["E1407"]
+    assert "export.csv: error[E1407]: the export export.csv lies inside the repository's tracked files" in err
+    assert "/exports/" in (root / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
+def test_row_level_data_is_never_written_into_build(fixture_copy):
+    root = fixture_copy("bilingual")
+    code, out, err = run_cli("--root", str(root), "report", "delivery", "--variant", "testby", "--demo", str(root / "build" / "x"))
+    assert code == 1 and out == ""
+    assert re.findall(r"error\[(E\d+)\]", err) == ["E1410"]
+    assert "error[E1410]: an export (even a synthetic one) is row-level data and is never written into build/" in err
+    assert not (root / "build" / "x").exists()
+    code, _, err = run_cli("--root", str(root), "report", "delivery", "--variant", "testby")
+    assert code == 2 and "the delivery report reads REDCap exports" in err
+
+
+def test_demo_is_seeded_and_under_delivers_at_one_site():
+    from conftest import REPO
+    from manualkit.core.delivery import demo_exports
+    from manualkit.core.project import load_project
+    from manualkit.outputs.reports.delivery import dictionary, figures, read
+    project = load_project(REPO, ["base"])
+    v = project.resolved("base")
+    d, plans = dictionary(v, "en"), v.sessions["en"]
+    a = demo_exports(d, v.model, plans, seed=1)
+    assert a == demo_exports(d, v.model, plans, seed=1)
+    under = demo_exports(d, v.model, plans, seed=1, under=True)
+    full = figures(v, "en", read(v, "en", [("a.csv", a[0]), ("b.csv", a[1])], "base")[0])
+    low = figures(v, "en", read(v, "en", [("a.csv", under[0]), ("b.csv", under[1])], "base")[0])
+    assert full.dose["home_visits_ratio"] > 0.9 > 0.6 > low.dose["home_visits_ratio"]
+
+
+def test_chart_is_deterministic_svg(demo):
+    root, fidelity, visits = demo
+    one = _report(root, fidelity, visits, fmt="svg")[1]
+    assert one.startswith("<?xml") and "<svg" in one and "Home visits" in one
+    assert one == _report(root, fidelity, visits, fmt="svg")[1]
+
+
+def test_cells_are_checked_against_their_validation():
+    from conftest import REPO
+    from manualkit.core.delivery import read_export
+    from manualkit.core.project import load_project
+    from manualkit.outputs.reports.delivery import dictionary
+    d = dictionary(load_project(REPO, ["base"]).resolved("base"), "en")
+    _e, found = read_export("record_id,s1_date,s1_step1_min,s1_notes\nX1,31.02.2026,twelve,fine\nX2,2026-02-01,12,"
+                            "post@example.org\n", "fid.csv", d, "base")
+    assert [(p.code, p.line, p.col) for p in found] == [("E1405", 2, 2), ("E1404", 2, 3), ("E1406", 3, 4)]
+    assert found[1].message == "'s1_step1_min' must be a whole number from 0 to 240, not 'twelve'"
+    assert found[2].message == "'s1_notes' holds an e-mail address; the value is not shown"
+    _e, found = read_export("record_id,vl_date,vl_type,vl_minutes,vl_partner\nX1,2026-02-01,Home visit,60,Kari Nordmann\n"
+                            "12345678911,2026-02-01,1,60,FP01\n", "log.csv", d, "base")
+    # a name as the family partner, and a record id that is a national identity number (check digits pass)
+    assert [(p.code, p.line, p.col) for p in found] == [("E1409", 2, 5), ("E1406", 3, 1)]
+    assert found[1].message == "'record_id' holds a national identity number; the value is not shown"
+    _e, found = read_export("", "empty.csv", d, "base")
+    assert [(p.code, p.message) for p in found] == [("E1408", "empty.csv is not a REDCap CSV export (no header row)")]
+
+
+def test_json_suppresses_small_counts_and_the_visit_log_dictionary_is_redcaps(demo, tmp_path):
+    root, fidelity, _ = demo
+    small = tmp_path / "small.csv"
+    small.write_text("\n".join(fidelity.read_text(encoding="utf-8").splitlines()[:4]) + "\n", encoding="utf-8")
+    site = json.loads(_report(root, small)[1])["sites"][0]
+    assert site["families"] == "<5"
+    assert site["sessions"][0]["steps"][0]["shares"] == "<5" and site["sessions"][0]["families"] == "<5"
+    code, out, _ = run_cli("--root", str(root), "report", "delivery", "--format", "redcap")
+    assert code == 0
+    header, *rows = list(csv.reader(io.StringIO(out)))
+    assert len(header) == 18 and [r[0] for r in rows] == ["record_id", "vl_date", "vl_type", "vl_minutes", "vl_partner"]
+
+
+def test_pdf_holds_the_chart_and_the_tables(demo, tmp_path):
+    import pypdf
+    root, fidelity, visits = demo
+    target = tmp_path / "delivery.pdf"
+    code, out, _ = run_cli("--root", str(root), "report", "delivery", "--variant", "testby", "--lang", "en", "--format", "pdf",
+                           "--from", str(fidelity), "--from", str(visits), "-o", str(target))
+    assert (code, out) == (0, "wrote delivery.pdf\n")
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(target).pages)
+    assert "Figure 1: Home visits and sessions: delivered against planned" in " ".join(text.split())
+    assert "Dose for the time in the intervention" in text and "Families: 12" in text
+    assert not any(r["record_id"] in text for r in _rows(fidelity))
+
+
+def test_all_sites_pool_each_site_against_its_own_plan(fixture_copy, tmp_path):
+    root = fixture_copy("bilingual")
+    folder = tmp_path / "demo"
+    assert run_cli("--root", str(root), "report", "delivery", "--all", "--demo", str(folder))[0] == 0
+    sites = sorted(p.name.split("-fidelity")[0] for p in folder.glob("*-fidelity.csv"))
+    args = ["--root", str(root), "report", "delivery", "--all", "--lang", "en", "--format", "json"]
+    for s in sites:
+        args += ["--from", f"{s}={folder / (s + '-fidelity.csv')}", "--from", f"{s}={folder / (s + '-visits.csv')}"]
+    code, out, err = run_cli(*args)
+    assert (code, err) == (0, ""), err
+    data = {s["site"]: s for s in json.loads(out)["sites"]}
+    assert set(data) == set(sites) | {"all"}
+    n = {s: data[s]["families"] for s in sites}
+    planned = sum(data[s]["dose"]["planned_home_visits"] * n[s] for s in sites) / sum(n.values())
+    assert abs(data["all"]["dose"]["planned_home_visits"] - planned) < 0.1
+    assert data["all"]["families"] == sum(n.values())
