@@ -218,7 +218,7 @@ def test_a_module_made_in_the_editor_is_listed_and_checks_clean(manual_copy):
     assert en == ("---\nid: local-meeting-places\ntitle: Local meeting places\ntranslation:\n  from: nb\n---\n\n"
                   "Here the municipality writes where families can meet.\n")
     yml = (root / "manual/manual.yml").read_text(encoding="utf-8")
-    assert "      - coordination-plan-template\n      - local-meeting-places\n" in yml
+    assert "      - cooperation-partners\n      - local-meeting-places\n" in yml
     assert ("manual/coordination/local-meeting-places.nb.md: listed 'local-meeting-places' at the end of part "
             "'coordination' in manual/manual.yml") in log_path.read_text(encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")

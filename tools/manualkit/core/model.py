@@ -12,7 +12,7 @@ from manualkit.core.yamlread import Marks
 MODULE_TYPES = ("chapter", "session", "handout", "appendix")
 COMPONENTS = ("home-visiting", "parent-training", "service-coordination", "general")
 STATUSES = ("draft", "review", "approved")
-AUDIENCES = ("family-partners", "parents", "supervisors", "managers", "researchers", "trainers")
+AUDIENCES = ("family-partners", "parents", "children", "supervisors", "managers", "researchers", "trainers")
 CONTRIBUTOR_ROLES = ("researcher", "user-representative", "practitioner", "municipality")
 SHARED_FIELDS = ("type", "component", "core", "status", "audience", "duration_minutes", "handouts", "contributors")
 SESSION_SECTIONS = ("goals", "materials", "plan", "home-practice")

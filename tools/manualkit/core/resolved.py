@@ -63,6 +63,14 @@ class ResolvedModule:
     def adapted(self) -> bool:
         return bool(self.changes)
 
+    @property
+    def type_key(self) -> str:
+        """The key of the type's label under ``types.``: a handout for children is "handout_children"
+        ("Ark for barn"), not a parent sheet."""
+        if self.type == "handout" and "children" in self.audience:
+            return "handout_children"
+        return self.type
+
     def markdown(self) -> str:
         parts = [self.preamble.strip()] if self.preamble.strip() else []
         parts += [s.text.strip() for s in self.sections]

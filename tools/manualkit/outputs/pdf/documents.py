@@ -93,7 +93,7 @@ def manual_meta(rm: ResolvedManual, *, contacts: list[ContactRow], date: str, lo
     for mod in rm.modules():
         reader, extra = _banners(rm, mod)
         modules[mod.id] = {
-            "type": mod.type, "type_label": string(s, f"types.{mod.type}"), "core": mod.core,
+            "type": mod.type, "type_label": string(s, f"types.{mod.type_key}"), "core": mod.core,
             "duration": mod.duration_minutes, "reader_banners": reader, "banners": reader + extra,
         }
         title = plain(mod.title)
@@ -186,6 +186,8 @@ def handout(rm: ResolvedManual, mod: ResolvedModule, fragments: Fragments, meta:
     src.add("#show: handout")
     src.module(rm, mod, fragments)
     title = f"{plain(mod.title)} – {rm.variant_name}"
+    if mod.type_key == "handout_children":  # the header names the sheet for what it is: "Ark for barn"
+        meta = {**meta, "sheet_label": string(rm.strings, "labels.handout_for_children")}
     return _document("handout", f"the handout '{mod.id}' ({rm.variant}, {rm.lang})", title, src, meta, "plain")
 
 

@@ -93,7 +93,7 @@ def module_facts(rm: ResolvedManual, mod: ResolvedModule, page: str, links: Page
     if mod.core:
         out.append(f"**{_esc(string(s, 'labels.core_component'))}**\n{{: .core-label .core-label--module{_NOT_SEARCHED} }}")
     facts = [
-        (string(s, "labels.type"), string(s, f"types.{mod.type}")),
+        (string(s, "labels.type"), string(s, f"types.{mod.type_key}")),
         (string(s, "labels.component"), string(s, f"components.{mod.component}")),
     ]
     if mod.duration_minutes:

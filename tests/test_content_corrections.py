@@ -1,0 +1,112 @@
+"""Issue 26 "Correct these" (prose side): the corrected wording is in the repository's manual and
+the wrong wording is gone, in nb and en and in the municipalities' overlays."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def text(rel: str) -> str:
+    return (ROOT / rel).read_text(encoding="utf-8")
+
+
+def every_source() -> dict[str, str]:
+    files = list((ROOT / "manual").rglob("*.md")) + list((ROOT / "adaptations").glob("*/overlays/*.md"))
+    return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in files if ".translations" not in p.parts}
+
+
+def test_childrens_sheet_says_you_need_not_answer():
+    nb = text("manual/home-visits/handout-for-children-younger.nb.md")
+    assert "Du trenger ikke å svare hvis du ikke vil." in nb
+    assert not any("Du må ikke svare" in t for t in every_source().values())
+
+
+def test_childrens_sheets_have_their_own_label():
+    nb, en = yaml.safe_load(text("locales/nb.yml")), yaml.safe_load(text("locales/en.yml"))
+    assert nb["types"]["handout_children"] == "Ark for barn"
+    assert nb["labels"]["handout_for_children"] == "Ark for barn"
+    assert en["types"]["handout_children"] == "Sheet for children"
+    for m in ("handout-for-children-younger", "handout-for-children-older"):
+        assert "audience: [children, " in text(f"manual/home-visits/{m}.nb.md")
+
+
+def test_no_promise_that_what_is_said_stays_between_us():
+    for path, t in every_source().items():
+        for wrong in ("blir mellom oss", "blir mellom deg og familiepartneren", "stays between",
+                      "Med familiens samtykke får saksbehandleren oppsummeringen",
+                      "forteller ikke om dere til andre uten at\ndere sier ja"):
+            assert wrong not in t, f"{path}: {wrong!r}"
+    assert "føres i barnets sak" in text("manual/appendices/template-family-information.nb.md")
+    assert "goes into the child's case" in text("manual/appendices/template-family-information.en.md")
+
+
+def test_protected_safety_plan():
+    nb, en = text("manual/home-visits/safety-planning.nb.md"), text("manual/home-visits/safety-planning.en.md")
+    assert "{#protected-plan}" in nb and "{#protected-plan}" in en
+    assert "Ingen felles underskrift" in nb and "Lagring og tilgang er bestemt på forhånd" in nb
+    assert "til bekreftelse lokalt" not in nb
+
+
+def test_duty_to_avert_is_personal_and_112_is_called_by_the_family_partner():
+    nb = text("manual/home-visits/violence-in-the-family.nb.md")
+    assert "ringer du selv politiet på 112" in nb
+    assert "og om\n  politiet skal kontaktes" not in nb
+    assert "you call the\n  police on 112 yourself" in text("manual/home-visits/violence-in-the-family.en.md")
+
+
+def test_exact_legal_references_and_numbers():
+    refs = text("manual/appendices/references.nb.md")
+    for must in ("§ 13-2", "§ 1-4", "barneloven", "krisesenterlova", "forvaltningsloven",
+                 "individuell plan ved ytelse av velferdstjenester"):
+        assert must in refs, must
+    assert refs.count("bekreftes av samutviklingsgruppen før utgivelse") >= 7
+    assert "to be confirmed by the co-development group before a release" in text("manual/appendices/references.en.md")
+    assert "barnevernsloven § 13-2" in text("manual/foundations/ethics-and-child-safety.nb.md")
+    for rel in ("manual/foundations/ethics-and-child-safety.nb.md", "manual/home-visits/crisis-work.nb.md",
+                "manual/appendices/template-safety-plan.nb.md"):
+        assert "116 117" in text(rel) and "02800" in text(rel), rel
+
+
+def test_barnevernvakt_is_not_the_daytime_contact():
+    crisis = text("manual/home-visits/crisis-work.nb.md")
+    assert "Familiepartneren ringer {{ service.emergency }} når barnet trenger" not in crisis
+    assert "{{ service.child_welfare_phone }} i kontortid" in crisis
+    stress = text("manual/parent-training/handout-stress-and-conflict.nb.md")
+    assert "Ta kontakt med {{ service.emergency }} med en gang" not in stress
+    assert "{{ service.child_welfare_phone }}" in stress
+    lh = text("adaptations/lillehammer/overlays/local-cooperation-routines.nb.md")
+    assert "| Akutt bekymring i kontortid | {{ service.child_welfare }} | {{ service.child_welfare_phone }} |" in lh
+
+
+def test_lillehammer_keeps_the_same_day_rule_and_a_subgroup():
+    routine = text("adaptations/lillehammer/overlays/local-emergency-routine.nb.md")
+    assert "Neste arbeidsdag orienteres" not in routine and "Samme dag gir du også skriftlig beskjed" in routine
+    freq = text("adaptations/lillehammer/overlays/visit-frequency-rural.nb.md")
+    assert "planlagt for alle familier" not in freq and "bare for dem" in freq
+
+
+def test_ovre_eiker_routine_and_training():
+    v = text("adaptations/ovre-eiker/overlays/violence-routine.nb.md")
+    assert "saksbehandleren" in v and "{{ service.crisis_centre }}" in v
+    t = text("adaptations/ovre-eiker/overlays/regional-training.nb.md")
+    assert "én gang i året" not in t and "før familiepartneren får sin første\nfamilie" in t
+
+
+def test_one_family_plan_with_visits_sessions_services_and_safety_plan():
+    plan = text("manual/appendices/template-family-plan.nb.md")
+    for anchor in ("{#visits-and-sessions}", "{#services}", "{#safety-plan}"):
+        assert anchor in plan
+    safety = text("manual/appendices/template-safety-plan.nb.md")
+    assert "{#the-concern}" in safety and "{#who-has-a-copy}" in safety
+    assert "coordination-plan-template" not in text("manual/manual.yml")
+    assert not any("ref:coordination-plan-template" in t for t in every_source().values())
+
+
+def test_language_consistency():
+    assert "også kalt\nøkter" not in text("manual/parent-training/parent-training-overview.nb.md")
+    for path, t in every_source().items():
+        if path.endswith(".nb.md") and "handout-for-children" not in path:
+            assert "hun eller han" not in t.lower(), path
