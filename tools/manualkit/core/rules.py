@@ -173,4 +173,7 @@ RULES: dict[str, Rule] = {
                   "run: manual adaptations accept {variant} {change}"),
     "W1011": Rule(W, "{key} '{colour}' has a contrast of only {ratio} on white, so links and highlights on the site use the darker '{used}' ({used_ratio}) instead",
                   "to have your own colour used as it is, choose one with at least {need} on white, such as '{used}'"),
+    # Editing (web editor, Word round)
+    "E1701": Rule(E, "the emphasis marker '{marker}' is not closed (or not opened) in this paragraph, so the page shows a literal '{marker}'",
+                  "write both markers around the words (**like this**), remove the lone '{marker}', or write \\{char} for a star or underscore meant as text"),
 }
