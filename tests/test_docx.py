@@ -380,3 +380,52 @@ def test_apply_refuses_a_file_that_changed_after_the_proposal(fixture_copy):
         proposal.apply(root)
     assert source.read_text(encoding="utf-8").endswith("En ny linje.\n")
     assert "oppdiktet" in source.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def repo_copy(tmp_path: Path) -> Path:
+    """The repository's own manual (with its municipalities), to edit as a reviewer would."""
+    import shutil
+
+    from conftest import REPO
+
+    root = tmp_path / "repo"
+    for name in ("manual", "locales", "adaptations"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+TALKING = "manual/home-visits/talking-with-children.nb.md"
+
+
+def test_deleting_a_bold_lead_in_keeps_the_markup_balanced(repo_copy):
+    root = repo_copy
+    path = export(root, "--module", "talking-with-children", "--lang", "nb")
+
+    def edit(r: Reviewer) -> None:  # «**Avtal med foreldrene.** » deleted across its two runs, as Word does
+        r.delete_next_run("Avtal med foreldrene.")
+        r.delete("Avtal med foreldrene.")
+
+    review(path, edit)
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--apply")
+    assert code == 0, err
+    assert ("-- **Avtal med foreldrene.** Fortell foreldrene hvorfor du vil snakke med barna, og hva du vil\n"
+            "+- Fortell foreldrene hvorfor du vil snakke med barna, og hva du vil\n") in out
+    text = (root / TALKING).read_text(encoding="utf-8")
+    assert "- Fortell foreldrene hvorfor du vil snakke med barna" in text and "**" not in text.split("\n")[26]
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0, out
+    assert "E1701" not in out
+
+
+def test_a_deletion_that_would_leave_a_lone_marker_is_refused_or_balanced(repo_copy):
+    """Deleting the last word and the closing '**' with it (a partial bold) keeps both markers or neither."""
+    root = repo_copy
+    path = export(root, "--module", "talking-with-children", "--lang", "nb")
+    review(path, lambda r: r.delete(" foreldrene.", within="Avtal med foreldrene."))
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--apply")
+    assert code == 0, err
+    assert "+- **Avtal med** Fortell foreldrene hvorfor" in out
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0, out
