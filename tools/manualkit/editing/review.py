@@ -206,6 +206,14 @@ class _Importer:
 
     # -- one section ---------------------------------------------------------------------------
     def section(self, sec: _Section) -> None:
+        marks = (len(self.p.reports), self.p.already, sum(len(v) for v in self.edits.values()))
+        self._section(sec)
+        if sec.changed and self.p.already > marks[1] and marks[0] == len(self.p.reports) \
+                and marks[2] == sum(len(v) for v in self.edits.values()):
+            # nothing proposed or refused here: the section changed only by this review, applied before
+            self.p.changed_sections = [n for n in self.p.changed_sections if n.line != sec.line or n.path != sec.origin]
+
+    def _section(self, sec: _Section) -> None:
         if sec.changed:
             self.p.changed_sections.append(Note(
                 sec.origin, sec.line, f"changed since the export: {sec.where} (the reviewer saw an older text; "
@@ -226,6 +234,12 @@ class _Importer:
                     self.refuse(sec, self.line_of(sec, previous.end) if previous else sec.line,
                                 "new table cells and rows are not read back; add them in the Markdown table", edits[0], para)
                 elif new and edits:
+                    done = next((j for j in range(cursor, min(len(blks), cursor + SEARCH_AHEAD))
+                                 if blks[j].plain == new), None)
+                    if done is not None:  # the new paragraph is there already (applied before)
+                        cursor, previous = done + 1, blks[done]
+                        self.p.already += 1
+                        continue
                     self.inserted_paragraph(sec, start, previous, new, edits[0])
                 continue
             found = next((j for j in range(cursor, len(blks)) if blks[j].plain == old), None)
@@ -238,6 +252,10 @@ class _Importer:
                     self.comments(sec, para, None, old_pos, None)
                     continue
                 found, mapping = self.similar(blks, cursor, old)
+                if found is None and not new:  # deleted by the reviewer, and no longer in the source
+                    self.p.already += 1
+                    self.comments(sec, para, None, old_pos, None)
+                    continue
             if found is None:
                 line = self.line_of(sec, previous.end) if previous is not None else sec.line
                 if edits:
