@@ -449,3 +449,30 @@ def test_a_second_import_of_the_same_file_has_nothing_to_do(fixture_copy):
     assert err.endswith(f"{path}: already applied: the 3 changed paragraphs read as the reviewer left them; nothing to do\n")
     assert "not applied" not in err
     assert (root / "manual/basics/safety.nb.md").read_text(encoding="utf-8") == applied
+
+
+@pytest.mark.parametrize("variant_id", ["base", "lillehammer", "ovre-eiker"])
+def test_untouched_exports_of_the_repository_import_as_no_changes(variant_id, tmp_path):
+    """Every module, every part and the book, in every language of every variant: exported and read
+    back untouched, each is 'no tracked change to propose' with nothing refused (exit 0)."""
+    from conftest import REPO
+    from manualkit.core.project import load_project
+    from manualkit.core.resolved import variants_for
+    from manualkit.editing.review import import_review
+    from manualkit.outputs.docx.export import export, select
+
+    project = load_project(REPO, variants_for(variant_id))
+    variant = project.resolved(variant_id)
+    bad = []
+    for lang, rm in variant.manuals.items():
+        picks = [{}] + [{"part": p.id} for p in rm.parts if any(not m.generated for m in p.modules)]
+        picks += [{"module": m.id} for m in rm.modules() if not m.generated]
+        for pick in picks:
+            sel = select(variant, lang, **pick)
+            path = export(variant, lang, sel, tmp_path / f"{sel.name}.{lang}.docx")
+            result = import_review(REPO, path)
+            notes = result.notes()
+            if result.diff or result.refused or notes[-1:] != [f"{path}: no tracked change to propose"]:
+                bad.append((sel.name, lang, result.diff[:300], notes[:3]))
+            path.unlink()
+    assert bad == []
