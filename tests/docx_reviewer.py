@@ -82,15 +82,28 @@ class Reviewer:
         return el
 
     # -- the reviewer's actions ------------------------------------------------------------
-    def delete(self, text: str) -> None:
-        """A tracked deletion of ``text``."""
-        run, at = self._run_with(text)
+    def delete(self, text: str, within: str | None = None) -> None:
+        """A tracked deletion of ``text`` (the first ``text`` in the run of words ``within``, when given)."""
+        run, at = self._run_with(within or text)
+        at += (within or text).index(text)
         middle = self._split(run, at, at + len(text))
         t = middle.find(w("t"))
         t.tag = w("delText")
         wrapper = self._mark("del")
         middle.addprevious(wrapper)
         wrapper.append(middle)
+
+    def delete_next_run(self, after: str) -> None:
+        """A tracked deletion of the whole run that follows the run holding ``after`` (a lone space, say)."""
+        run, _at = self._run_with(after)
+        while run.getparent() is not None and etree.QName(run.getparent()).localname == "del":
+            run = run.getparent()
+        nxt = run.getnext()
+        t = nxt.find(w("t"))
+        t.tag = w("delText")
+        wrapper = self._mark("del")
+        nxt.addprevious(wrapper)
+        wrapper.append(nxt)
 
     def insert(self, after: str, text: str) -> None:
         """A tracked insertion of ``text`` right after the words ``after``."""

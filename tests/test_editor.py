@@ -267,3 +267,71 @@ def test_schemas_of_an_unreadable_manual_yml_say_why(tree):
     assert code == 1
     assert err == ("manual: manual/manual.yml cannot be read, so the schemas cannot name its languages\n"
                    "    hint: run: manual check\n")
+
+
+# ---- manual editor --serve: the save check in front of decap-server ------------------------------
+
+def _post(port: int, payload: dict) -> tuple[int, dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1", data=json.dumps(payload).encode(),
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def _guarded_server(root: Path):
+    import functools
+    import http.server
+    import io
+    import socket
+    import threading
+
+    from manualkit.cli import editor
+
+    with socket.socket() as s:  # a port nobody listens on: a save let through gets 502 from "decap-server"
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]
+    cls = type("H", (editor._editor_handler(),), {"backend": f"http://127.0.0.1:{dead}/api/v1", "root": root,
+                                                  "log": io.StringIO()})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(cls, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd
+
+
+@pytest.mark.parametrize("edit, expected", [
+    (lambda s: s.replace("\n## ", "\n## Ny overskrift\n\n## ", 1), "error[E401]: the heading 'Ny overskrift' has no id"),
+    (lambda s: s + "\nKontakt {{ service.child_welfare\n", "error[E702]: the variable syntax is wrong"),
+    (lambda s: s + "\n![Et bilde](manual/images/x.png)\n", "error[E603]: the image 'manual/images/x.png' does not exist"),
+])
+def test_a_save_the_checker_refuses_is_not_written_and_says_why_in_norwegian(tmp_path, edit, expected):
+    import shutil
+
+    root = tmp_path / "repo"
+    for name in ("manual", "locales", "adaptations"):
+        shutil.copytree(REPO / name, root / name)
+    rel = "manual/home-visits/safety-planning.nb.md"
+    before = (root / rel).read_text(encoding="utf-8")
+    httpd = _guarded_server(root)
+    try:
+        port = httpd.server_address[1]
+        entry = {"action": "persistEntry", "params": {"dataFiles": [{"path": rel, "raw": edit(before), "slug": "x"}],
+                                                      "assets": [], "options": {}}}
+        status, answer = _post(port, entry)
+        assert status == 422
+        assert answer["error"].startswith("Ikke lagret: manual check fant")
+        assert "Det du har skrevet, er ikke borte" in answer["error"]
+        assert expected in answer["error"] and "tips (hint): " in answer["error"]
+        assert (root / rel).read_text(encoding="utf-8") == before  # nothing written
+        # a clean save goes on to decap-server (here: nobody listens, so 502 from the editor's server)
+        entry["params"]["dataFiles"][0]["raw"] = before.replace("konkret avtale", "tydelig avtale")
+        status, answer = _post(port, entry)
+        assert status == 502 and "decap-server" in answer["error"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

@@ -256,3 +256,41 @@ def test_saving_a_municipality_keeps_its_data_and_checks_clean(manual_copy):
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0, out
     assert outside == []
+
+
+def test_a_save_the_checker_refuses_shows_its_message_and_keeps_what_was_typed(manual_copy):
+    """An unclosed variable: Decap shows the checker's message; the file stays; the typed text stays in the form."""
+    root = manual_copy
+    nb = root / "manual/home-visits/safety-planning.nb.md"
+    before = nb.read_text(encoding="utf-8")
+    outside: list[str] = []
+    seen: dict = {}
+
+    async def session(url: str) -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser, page = await _open_editor(p, url, outside)
+            await page.get_by_text("Hjemmebesøk og tett oppfølging").first.click()
+            await page.get_by_text("Sikkerhetsplan").first.click()
+            await page.locator('[data-slate-editor="true"]').nth(1).wait_for()
+            assert await page.evaluate(SELECT_TEXT, [0, "konkret avtale"])
+            await page.keyboard.type("tydelig avtale (ring {{ service.child_welfare )")  # the variable is not closed
+            seen["typed"] = await page.locator('[data-slate-editor="true"]').first.inner_text()
+            await _publish(page)
+            toast = page.get_by_text("Ikke lagret: manual check fant").first
+            await toast.wait_for()
+            seen["toast"] = await toast.inner_text()
+            _shot(await page.screenshot(), "editor-save-refused.png")
+            seen["after"] = await page.locator('[data-slate-editor="true"]').first.inner_text()
+            await browser.close()
+
+    port = _free_port()
+    with editor.EditorServer(root, root / "build/base/editor", port, _free_port(), log=open(os.devnull, "w")):
+        _run(session(f"http://127.0.0.1:{port}/admin/"))
+    assert nb.read_text(encoding="utf-8") == before  # nothing written
+    assert "Det du har skrevet, er ikke borte" in seen["toast"]
+    assert "error[" in seen["toast"] and "tips (hint):" in seen["toast"]
+    assert "error[E702]: the variable syntax is wrong" in seen["toast"]
+    assert "tydelig avtale (ring {{ service.child_welfare )" in seen["after"] and seen["after"] == seen["typed"]
+    assert outside == []

@@ -210,6 +210,7 @@ CASES = [
     ("W1123", {MODEL: MODEL_YML, NB: nb(body="\n| Fase | Uker |\n| --- | --- |\n| 1. Oppstart | 8 |\n| 2. Kartlegging | 30 |\n")}, NB, 15),
     ("W1124", {MODEL: model(("phases:", "reviews: {goal_review_every_months: 3}\nphases:")),
                NB: nb(body="\nMålene gjennomgås hver 6. måned.\n")}, NB, 15),
+    ("E1701", {NB: nb(body="\nAvtal med foreldrene.** Resten.\n")}, NB, 15),
 ]
 
 
@@ -359,3 +360,18 @@ def test_variant_rule_triggers_at_file_and_line(fixture_copy, code, adaptation, 
     assert hits, f"{code} not reported; got: {[(p.code, p.path, p.line, p.message) for p in problems]}"
     assert (path, line) in [(h.path, h.line) for h in hits], hits
     assert all(h.message and h.hint for h in hits)
+
+
+def test_an_emphasis_marker_left_alone_is_an_error_at_its_line_and_column(tree):
+    body = ("\nAvtal med foreldrene.** Resten av avsnittet står\nher, og **dette er fet** tekst.\n"
+            "\n- **Ett punkt uten slutt\n- et annet punkt**\n"
+            "\nEn variabel_med_understrek, 5 * 3, \\*stjerne\\*, `**kode**` og [**lenke**](ref:intro#first) er greit.\n"
+            "\n***\n\n| Kolonne | **Fet |\n| --- | --- |\n| a | b |\n")
+    root = tree({NB: nb(body=body)})
+    first = INTRO_NB.count("\n") + 2  # the body's first line in the file
+    hits = [(p.path, p.line, p.col, p.message) for p in load_project(root, ["base"]).problems if p.code == "E1701"]
+    msg = "the emphasis marker '**' is not closed (or not opened) in this paragraph, so the page shows a literal '**'"
+    assert hits == [(NB, first, 22, msg), (NB, first + 3, 3, msg), (NB, first + 4, 17, msg), (NB, first + 10, 13, msg)]
+    hint = next(p.hint for p in load_project(root, ["base"]).problems if p.code == "E1701")
+    assert hint == ("write both markers around the words (**like this**), remove the lone '**', "
+                    "or write \\* for a star or underscore meant as text")

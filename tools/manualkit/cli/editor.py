@@ -151,6 +151,10 @@ def _editor_handler():
                 self.send_error(404)
                 return
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            refused = self._refusal(body)
+            if refused is not None:
+                self._answer(422, json.dumps({"error": refused}, ensure_ascii=False).encode("utf-8"))
+                return
             req = urllib.request.Request(self.backend, data=body, headers={"Content-Type": "application/json"})
             try:
                 with urllib.request.urlopen(req, timeout=60) as resp:
@@ -161,11 +165,36 @@ def _editor_handler():
                 status, data = 502, json.dumps({"error": f"decap-server: {exc}"}).encode()
             if status == 200:
                 self._after(body)
+            self._answer(status, data)
+
+        def _answer(self, status: int, data: bytes) -> None:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", "application/json; charset=utf-8")
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def _refusal(self, body: bytes) -> str | None:
+            """The message refusing a save the checker would fail (None: forward it to decap-server)."""
+            try:
+                msg = json.loads(body)
+            except ValueError:
+                return None
+            if not isinstance(msg, dict) or msg.get("action") != "persistEntry":
+                return None
+            from manualkit.cli.editor_guard import message_nb, refusals, saved_files
+
+            files = saved_files(msg.get("params") or {})
+            try:
+                problems = refusals(self.root, files)
+            except ManualkitError as exc:
+                return f"Ikke lagret: {exc.message}" + (f"\n    tips (hint): {exc.hint}" if exc.hint else "")
+            if not problems:
+                return None
+            text = message_nb(problems)
+            self.log.write(text + "\n")
+            self.log.flush()
+            return text
 
         def _after(self, body: bytes) -> None:
             """After a save: write the saved modules' front matter the way the toolkit does (manual fmt)."""

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 
+from manualkit.core.emphasis import unbalanced
 from manualkit.core.markdown_scan import MAX_INLINE, Link, links as scan_links, mask_code_spans, source_findings
 from manualkit.core.privacy import find as find_private
 from manualkit.core.privacy import fnr_is_valid  # noqa: F401  (re-exported: tests make valid numbers with it)
@@ -296,6 +297,9 @@ def _parse_body(text: str, rel: str, first_line: int, check: bool) -> tuple[Body
             add("E812", f.line, f.col, length=f.text, limit=MAX_INLINE)
     if check:
         _check_private(text, first_line, add)
+        if "*" in text or "_" in text:
+            for i, col, marker in unbalanced(scan_lines):
+                add("E1701", first_line + i, col + 1, marker=marker, char=marker[0])
     if callout_line:
         add("E809", callout_line, 1, opened=callout_line)
     if hidden[0]:

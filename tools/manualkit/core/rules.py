@@ -207,4 +207,7 @@ RULES: dict[str, Rule] = {
     "E1408": Rule(E, "{file} is not a REDCap CSV export (no header row)", "export the records from REDCap as CSV (raw or labels)"),
     "E1409": Rule(E, "'{column}' must be a family partner's code such as FP01, never a name", "give every family partner a code in REDCap"),
     "E1410": Rule(E, "{what}", "{how}"),
+    # Editing (web editor, Word round)
+    "E1701": Rule(E, "the emphasis marker '{marker}' is not closed (or not opened) in this paragraph, so the page shows a literal '{marker}'",
+                  "write both markers around the words (**like this**), remove the lone '{marker}', or write \\{char} for a star or underscore meant as text"),
 }

@@ -135,22 +135,19 @@ def blocks(text: str, var: Callable[[str], str]) -> list[Block]:
                 for j, ch in enumerate(lines[k]):
                     plain.add(ch, offsets[k] + j)
                 plain.add(" ", offsets[k] + len(lines[k]))
-        else:
-            for k in current:
-                line = lines[k]
-                s = offsets[k]
-                e = s + len(line)
-                if kind == "heading" and k == first:
-                    head = HEADING_RE.match(line)
-                    attr = ATTR_RE.search(line)
-                    s += len(line) - len(line.lstrip("#")) if head else 0
-                    if attr:
-                        e = offsets[k] + attr.start()
-                        content_end = e
-                elif k == first and kind == "item":
-                    s += _ITEM.match(line).end()
-                _inline(text, s, e, plain, var)
-                plain.add(" ", e)
+        elif kind == "heading":
+            line = lines[first]
+            s, e = offsets[first], offsets[first] + len(line)
+            head = HEADING_RE.match(line)
+            attr = ATTR_RE.search(line)
+            s += len(line) - len(line.lstrip("#")) if head else 0
+            if attr:
+                e = offsets[first] + attr.start()
+                content_end = e
+            _inline(text, s, e, plain, var)
+        else:  # the block's lines as one run of text: a link or emphasis may wrap across lines
+            s = offsets[first] + (_ITEM.match(lines[first]).end() if kind == "item" else 0)
+            _inline(text, s, end, plain, var)
         words, where = plain.done()
         out.append(Block(kind, start, end, content_end, words, where))
         current = []

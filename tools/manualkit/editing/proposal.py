@@ -50,10 +50,17 @@ class Proposal:
         if self.comments:
             lines.append(f"{len(self.comments)} comment{'' if len(self.comments) == 1 else 's'} from the review:")
             lines += [f"{n}" for n in self.comments]
+        nothing = not any(old != new for old, new in self.files.values())
+        if self.already and nothing and not self.reports:
+            n = self.already
+            what = "the changed paragraph reads as the reviewer left it" if n == 1 else \
+                f"the {n} changed paragraphs read as the reviewer left them"
+            lines.append(f"{self.docx}: already applied: {what}; nothing to do")
+            return lines
         if self.already:
             lines.append(f"{self.docx}: {self.already} changed paragraph{'' if self.already == 1 else 's'} already "
                          "read as the reviewer left them (applied before?)")
-        if not any(old != new for old, new in self.files.values()):
+        if nothing:
             lines.append(f"{self.docx}: no tracked change to propose")
         return lines
 

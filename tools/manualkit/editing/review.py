@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from manualkit.core.emphasis import unbalanced
 from manualkit.core.model import body_hash
 from manualkit.core.problems import ManualkitError, UsageError
 from manualkit.core.resolved import ResolvedVariant, string, variants_for
@@ -105,8 +106,51 @@ def _after_markup(source: str, where, block: Block) -> int:
 def _balanced(text: str) -> bool:
     """True when a stretch of Markdown holds whole links, emphasis and code (or none)."""
     targets_closed = all(text.find(")", i) >= 0 for i in range(len(text)) if text.startswith("](", i))
-    return (text.count("[") == text.count("]") and targets_closed and text.count("*") % 2 == 0
+    return (text.count("[") == text.count("]") and targets_closed
             and text.count("`") % 2 == 0 and "{{" not in text and "}}" not in text)
+
+
+def _run_before(src: str, at: int, lo: int) -> int:
+    n = 0
+    while at - n > lo and src[at - n - 1] in "*_":
+        n += 1
+    return n
+
+
+def _run_after(src: str, at: int, hi: int) -> int:
+    n = 0
+    while at + n < hi and src[at + n] in "*_":
+        n += 1
+    return n
+
+
+def _emphasis_kept(src: str, lo: int, hi: int, a: int, b: int, repl: str) -> tuple[int, int] | None:
+    """The range to replace so that the block ``src[lo:hi]`` keeps its emphasis markers paired.
+
+    A deletion that takes the words of a bold lead-in ("**Avtal med foreldrene.** ") takes its
+    markers with it; one that takes the closing marker takes the opening one too; one that would
+    leave an empty pair ("****") removes the pair. None when no such range keeps the markup whole.
+    """
+    def bad(x: int, y: int) -> int:
+        return len(unbalanced((src[lo:x] + repl + src[y:hi]).split("\n")))
+
+    before = bad(a, a)  # the block as it is (nothing replaced)
+    out_l, out_r = _run_before(src, a, lo), _run_after(src, b, hi)
+    in_l = _run_after(src, a, b)
+    core_end = b
+    while core_end > a and src[core_end - 1].isspace():
+        core_end -= 1
+    in_r = _run_before(src, core_end, a)
+    if not repl and out_l and out_r and src[a - out_l:a] == src[b:b + out_r][::-1]:
+        x, y = a - out_l, b + out_r  # the whole emphasised text goes, and its markers with it
+        if (x == lo or src[x - 1].isspace()) and y < hi and src[y] == " ":
+            y += 1
+        return (x, y) if bad(x, y) <= before else None
+    tries = [(a, b), (a - out_l, b), (a, b + out_r), (a + in_l, b), (a, core_end - in_r), (a - out_l, b + out_r)]
+    for x, y in tries:
+        if x <= y and bad(x, y) <= before:
+            return x, y
+    return None
 
 
 class _Importer:
@@ -162,6 +206,14 @@ class _Importer:
 
     # -- one section ---------------------------------------------------------------------------
     def section(self, sec: _Section) -> None:
+        marks = (len(self.p.reports), self.p.already, sum(len(v) for v in self.edits.values()))
+        self._section(sec)
+        if sec.changed and self.p.already > marks[1] and marks[0] == len(self.p.reports) \
+                and marks[2] == sum(len(v) for v in self.edits.values()):
+            # nothing proposed or refused here: the section changed only by this review, applied before
+            self.p.changed_sections = [n for n in self.p.changed_sections if n.line != sec.line or n.path != sec.origin]
+
+    def _section(self, sec: _Section) -> None:
         if sec.changed:
             self.p.changed_sections.append(Note(
                 sec.origin, sec.line, f"changed since the export: {sec.where} (the reviewer saw an older text; "
@@ -182,6 +234,12 @@ class _Importer:
                     self.refuse(sec, self.line_of(sec, previous.end) if previous else sec.line,
                                 "new table cells and rows are not read back; add them in the Markdown table", edits[0], para)
                 elif new and edits:
+                    done = next((j for j in range(cursor, min(len(blks), cursor + SEARCH_AHEAD))
+                                 if blks[j].plain == new), None)
+                    if done is not None:  # the new paragraph is there already (applied before)
+                        cursor, previous = done + 1, blks[done]
+                        self.p.already += 1
+                        continue
                     self.inserted_paragraph(sec, start, previous, new, edits[0])
                 continue
             found = next((j for j in range(cursor, len(blks)) if blks[j].plain == old), None)
@@ -194,6 +252,10 @@ class _Importer:
                     self.comments(sec, para, None, old_pos, None)
                     continue
                 found, mapping = self.similar(blks, cursor, old)
+                if found is None and not new:  # deleted by the reviewer, and no longer in the source
+                    self.p.already += 1
+                    self.comments(sec, para, None, old_pos, None)
+                    continue
             if found is None:
                 line = self.line_of(sec, previous.end) if previous is not None else sec.line
                 if edits:
@@ -276,6 +338,12 @@ class _Importer:
                 b += 1  # "**Word rest**" minus "Word" is "**rest**", not "** rest**"
             elif not e.text and b < len(src) and src[b] in "*_]" and a > 0 and src[a - 1] == " ":
                 a -= 1
+            kept = _emphasis_kept(src, block.start, block.end, a, b, _escape(e.text))
+            if kept is None:
+                self.refuse(sec, line, "the change would leave an emphasis marker (* or **) without its pair; "
+                            "make it by hand", e, para)
+                return
+            a, b = kept
         else:
             prev = where[s - 1] if s > 0 else None
             nxt = where[s] if s < len(where) else None

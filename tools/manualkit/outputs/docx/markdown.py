@@ -109,6 +109,15 @@ def _body(text: str, strings: dict) -> list[str]:
     return out
 
 
+def _one_line_links(text: str) -> str:
+    """A link whose text wraps across source lines, on one line (the links are rewritten line by line,
+    and a wrapped ``ref:`` link would stay a dead link in Word). Word shows a line break in a
+    paragraph as a space, so the words are the same."""
+    if "](" not in text:
+        return text
+    return LINK_RE.sub(lambda m: re.sub(r"[ \t]*\n[ \t]*", " ", m.group(0)) if "\n" in m.group(0) else m.group(0), text)
+
+
 class Document:
     """Markdown for the modules of one DOCX, with the records of its sections."""
 
@@ -121,7 +130,7 @@ class Document:
         self.anchors: dict[str, str] = {}  # "module--section" (as scoped_text writes links) -> bookmark
 
     def _render(self, text: str) -> str:
-        return v.render(text, self.ctx)
+        return _one_line_links(v.render(text, self.ctx))
 
     def _record(self, mod: ResolvedModule, section: str, origin: str, line: int, source: str, change: str) -> str:
         mark = f"fp_s{len(self.records) + 1}"

@@ -1,0 +1,92 @@
+"""The web editor's save check: the checker runs on the files as they would be, before they are written.
+
+Decap's local backend (decap-server) writes whatever the browser sends. The editor's own server
+(cli/editor.py) stands in front of it: on a save (action ``persistEntry``) it makes a scratch copy
+of the repository with the saved files (and uploaded images) in place, loads and checks that copy
+exactly as ``manual check`` does, and refuses the save with HTTP 422 when the save would leave an
+error: a new error anywhere, or any error in a file being saved. Decap then shows the message
+(in Norwegian, with the checker's lines and hints) and keeps everything the editor typed in the
+form, so a refused save loses nothing. Nothing in the repository is touched by a refused save.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from manualkit.core.problems import Problem, format_problem
+
+# top-level folders copied into the scratch copy (the rest is linked: read, never written)
+COPIED = ("manual", "adaptations", "locales")
+SKIPPED = {".git", ".venv", "venv", "node_modules", "build", "__pycache__", ".pytest_cache"}
+SHOWN = 8  # problems listed in the editor's message; the rest are counted
+
+
+def saved_files(params: dict) -> dict[str, bytes]:
+    """Relative path -> new content of every file a persistEntry request would write."""
+    out: dict[str, bytes] = {}
+    files = params.get("dataFiles") or ([params["entry"]] if params.get("entry") else [])
+    for d in files:
+        if isinstance(d, dict) and isinstance(d.get("path"), str) and isinstance(d.get("raw"), str):
+            out[d["path"]] = d["raw"].encode("utf-8")
+    for a in params.get("assets") or []:
+        if isinstance(a, dict) and isinstance(a.get("path"), str) and isinstance(a.get("content"), str):
+            try:
+                out[a["path"]] = base64.b64decode(a["content"])
+            except ValueError:
+                continue
+    return out
+
+
+def _safe(rel: str) -> PurePosixPath | None:
+    p = PurePosixPath(rel)
+    if p.is_absolute() or ".." in p.parts or not p.parts:
+        return None
+    return p
+
+
+def _key(p: Problem) -> tuple[str, str, str]:
+    return (p.path, p.code, p.message)
+
+
+def refusals(root: Path, files: dict[str, bytes]) -> list[Problem]:
+    """The errors that refuse this save ([] when it may be written)."""
+    from manualkit.core.project import load_project
+
+    root = Path(root).resolve()
+    wanted = {str(p): body for rel, body in files.items() if (p := _safe(rel)) is not None}
+    if not wanted:
+        return []
+    before = {_key(p) for p in load_project(root, render=False).errors}
+    with tempfile.TemporaryDirectory(prefix="manualkit-save-") as tmp:
+        scratch = Path(tmp) / "repo"
+        scratch.mkdir()
+        for entry in root.iterdir():
+            if entry.name in SKIPPED:
+                continue
+            if entry.name in COPIED and entry.is_dir():
+                shutil.copytree(entry, scratch / entry.name, symlinks=True)
+            else:
+                os.symlink(entry, scratch / entry.name)
+        for rel, body in wanted.items():
+            target = scratch / rel
+            if target.parent.is_symlink() or not str(target.resolve().parent).startswith(str(scratch.resolve())):
+                continue  # outside the copied folders: not content the checker reads
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        after = load_project(scratch, render=False).errors
+    return [p for p in after if p.path in wanted or _key(p) not in before]
+
+
+def message_nb(problems: list[Problem]) -> str:
+    """What the editor shows for a refused save: Norwegian lead, then the checker's own lines."""
+    n = len(problems)
+    lines = [f"Ikke lagret: manual check fant {n} feil som denne endringen ville gitt. "
+             "Det du har skrevet, er ikke borte: rett feilen i skjemaet og lagre på nytt."]
+    for p in problems[:SHOWN]:
+        lines.append(format_problem(p).replace("\n    hint: ", "\n    tips (hint): "))
+    if n > SHOWN:
+        lines.append(f"… og {n - SHOWN} til (kjør: manual check)")
+    return "\n".join(lines)
