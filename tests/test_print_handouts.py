@@ -57,12 +57,15 @@ def _words(markdown: str) -> list[str]:
 
 def _paragraphs(path: Path) -> list[str]:
     body = path.read_text(encoding="utf-8").split("\n---\n", 1)[1]
-    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip() and not p.strip().startswith(":::")]
+    body = re.sub(r"^:::.*$", "", body, flags=re.M)  # a callout's or lines block's text stays, its fences go
+    return [p.strip() for p in re.split(r"\n\s*\n", body) if p.strip()]
 
 
 def _printed(repo: Path, lang: str) -> list[tuple[Path, list[str]]]:
     out = []
     for src in sorted((repo / "manual").glob(f"*/*.{lang}.md")):
+        if src.parent.name.startswith("."):  # the translation snapshots
+            continue
         mid = src.name[: -len(f".{lang}.md")]
         head = src.read_text(encoding="utf-8")[:400]
         if "\ntype: handout" not in head and not mid.startswith(("handout-", "template-")):
@@ -100,8 +103,20 @@ def test_the_contact_box_opens_the_handout_or_follows_its_last_text(printed, lan
         if CONTACTS[lang] not in whole:
             continue
         at = whole.index(CONTACTS[lang])
-        last = " ".join(_words(_paragraphs(src)[-1])[-3:])
+        paras = [p for p in _paragraphs(src) if _words(p)]
+        last = " ".join(_words(paras[-1])[-2:])
         top = pages[0].startswith(HEADER[lang] + CONTACTS[lang])
         assert last in whole, (src.name, last)
         assert top or whole.rindex(last) < at, f"{src.name}: the contact box stands inside the text"
         assert whole.count(CONTACTS[lang]) == 1
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_writing_prompt_of_the_parent_handouts_has_ruled_lines(lang) -> None:
+    """A prompt of the form «…: …» left as a list item gives the parents no room to write."""
+    prompts = 0
+    for src in sorted((REPO / "manual/parent-training").glob(f"handout-*.{lang}.md")):
+        text_ = src.read_text(encoding="utf-8")
+        assert not re.search(r"^- .+: …\s*$", text_, re.M), f"{src.name}: a prompt without lines"
+        prompts += len(re.findall(r"^::: \{\.lines n=\d+\}\n.+:\n:::$", text_, re.M))
+    assert prompts == 44
