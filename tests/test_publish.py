@@ -350,3 +350,11 @@ def test_publish_runs_the_accessibility_check_once_and_reuses_a_fresh_result(tmp
     edit(root, "manual/basics/welcome.nb.md", "Æ, ø og å", "Æ, ø og å (endret)")
     assert run_cli("--root", str(root), "publish", "testby", "--allow-draft")[0] == 0
     assert runs == ["testby", "testby"]
+
+
+def test_the_e1004_hint_names_a_real_key_of_a_change() -> None:
+    from manualkit.core.fields import CHANGE_FIELDS
+    from manualkit.core.rules import RULES
+
+    keys = re.findall(r"'(\w+): \{other\}'", RULES["E1004"].hint)
+    assert keys == ["builds_on"] and all(k in CHANGE_FIELDS for k in keys)
