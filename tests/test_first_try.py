@@ -333,8 +333,9 @@ def test_contact_box_never_stands_alone_on_the_last_page(fixture_copy):
         if len(pages) > 1:
             break
     assert len(pages) == 2
-    # the box went to the foot of page 1; page 2 carries the rest of the text
-    assert pages[0].endswith("Kontakter – Basisversjon [fyll inn: telefonnummeret] 1 / 2")
+    # the box opens page 1, before the title (never inside the text); page 2 carries the rest of the text
+    assert pages[0].startswith("UTKAST Basisversjon Ark til foreldrene Kontakter – Basisversjon [fyll inn: telefonnummeret] ")
+    assert pages[0].endswith(" 1 / 2") and "Kontakter" not in pages[1]
     assert pages[1] == (f"UTKAST Basisversjon Ark til foreldrene Avsnitt {k - 1}: Barn lærer når de leker, og lek gir ro og "
                         "glede i hverdagen. 2 / 2")
 

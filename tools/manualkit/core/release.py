@@ -32,6 +32,29 @@ class ReleaseInfo:
     draft: bool = False  # released with --allow-draft: modules were still drafts
     timestamp: int = 0  # seconds since 1970 for the PDFs' dates (0: unknown, the PDF output decides)
     pinned: str = ""  # a municipality built from its pinned release (base_version), else ""
+    origin: str = ""  # the address of git's remote 'origin' ("" when there is none), for the default site_url
+
+
+_GITHUB = re.compile(r"^(?:https?://|ssh://git@|git@)github\.com[:/]([A-Za-z0-9_.-]+)/([A-Za-z0-9_.-]+?)(?:\.git)?/?$")
+
+
+def pages_url(repository: str) -> str:
+    """The GitHub Pages address of a GitHub repository ('https://owner.github.io/name/'), or ""."""
+    m = _GITHUB.match((repository or "").strip())
+    if not m:
+        return ""
+    owner, name = m[1], m[2]
+    if name.lower() == f"{owner.lower()}.github.io":
+        return f"https://{owner.lower()}.github.io/"
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
+def default_site_url(repository: str, origin: str, variant: str) -> str:
+    """Where the Publish workflow puts ``variant``: <Pages of the repository>/<variant>/ ("" unknown).
+
+    The repository is manual.yml's ``repository:`` when it has one, else git's remote origin."""
+    base = pages_url(repository) or pages_url(origin)
+    return f"{base}{variant}/" if base else ""
 
 
 def parse_version(text: str) -> tuple[int, int, int] | None:
@@ -125,4 +148,4 @@ def releases_after(entries: list[ChangelogEntry], version: str) -> list[Changelo
 
 
 __all__ = ["ReleaseInfo", "version_text", "frozen_text", "dated_text", "footer_text", "parse_changelog", "releases_after", "next_versions",
-           "parse_version", "ChangelogEntry", "SEMVER", "URL"]
+           "parse_version", "ChangelogEntry", "SEMVER", "URL", "pages_url", "default_site_url"]

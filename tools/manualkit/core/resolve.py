@@ -90,8 +90,18 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
                            problems=tuple(problems), a11y_record=a11y_record, model=intervention.model,
                            sessions=intervention.sessions, base_model=intervention.base_model,
                            base_sessions=intervention.base_sessions, frame_vocab=frame_vocab or {},
-                           site_url=adaptation.site_url if adaptation else manual.site_url, release=release,
+                           site_url=_site_url(manual, adaptation, variant, release), release=release,
                            frozen=_frozen(adaptation, release))
+
+
+def _site_url(manual, adaptation, variant: str, release) -> str:
+    """The variant's own site_url, else the GitHub Pages address the Publish workflow deploys it to."""
+    from manualkit.core.release import default_site_url
+    own = adaptation.site_url if adaptation else manual.site_url
+    if own:
+        return own
+    repo = manual.citation.get("repository") or ""
+    return default_site_url(repo if isinstance(repo, str) else "", release.origin if release is not None else "", variant)
 
 
 def _with_checklist(mod: ResolvedModule, model, mods: dict[str, WModule], lang: str) -> ResolvedModule:

@@ -177,7 +177,7 @@ RULES: dict[str, Rule] = {
     "W1003": Rule(W, "change '{change}' must be reviewed: the base text of '{target}' changed since the change was made",
                   "read the change against the new base text{diff}, then run: manual adaptations accept {variant} {change}"),
     "E1004": Rule(E, "change '{change}' touches '{target}', which change '{other}' already changed",
-                  "if this change builds on '{other}', add 'after: {other}' to it; otherwise merge the two changes"),
+                  "if this change builds on '{other}', add 'builds_on: {other}' to it; otherwise merge the two changes"),
     "E1005": Rule(E, "base_version {version} is newer than the manual's version {manual_version}", "write the manual version the adaptation was made against"),
     "E1006": Rule(E, "the overlay file {file} is missing", "create it with the same section ids as the other languages' overlay"),
     "E1007": Rule(E, "change '{change}' needs {what}", "{example}"),

@@ -52,16 +52,17 @@ def release_info(root: Path, version: str | None = None) -> ReleaseInfo:
         if entry is not None:
             return ReleaseInfo(version, entry.date, True, "", draft, _day(entry.date))
         return ReleaseInfo(version, "", False)
+    origin = git.run(root, "remote", "get-url", "origin", check=False) if git.ok(root, "remote", "get-url", "origin") else ""
     try:
         commit = git.head(root)
     except git.GitError:  # a repository without commits yet
-        return ReleaseInfo(version, "", False)
+        return ReleaseInfo(version, "", False, origin=origin)
     tag = f"v{version}"
     if git.tag_exists(root, tag) and git.tag_commit(root, tag) == git.head(root, short=False) and not git.dirty(root, *BASE_PATHS):
         ts = git.tag_time(root, tag)
-        return ReleaseInfo(version, entry.date if entry else iso(ts), True, commit, draft, ts)
+        return ReleaseInfo(version, entry.date if entry else iso(ts), True, commit, draft, ts, origin=origin)
     ts = git.commit_time(root)
-    return ReleaseInfo(version, iso(ts), False, commit + ("+" if git.dirty(root, *BASE_PATHS) else ""), False, ts)
+    return ReleaseInfo(version, iso(ts), False, commit + ("+" if git.dirty(root, *BASE_PATHS) else ""), False, ts, origin=origin)
 
 
 def _day(date: str) -> int:

@@ -113,18 +113,36 @@ def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping
                   f"{count['pandoc'][0]} of {count['pandoc'][1]} modules with pandoc (the rest from the cache)\n")
 
 
+def _numbered(rm: ResolvedManual, kind: str) -> list[ResolvedModule]:
+    """The modules a number picks: the sessions in order; for handouts, each session's handouts in the
+    sessions' order, so that ``--handout 3`` is the handout of session 3 (Ark 3), as ``--session 3`` is session 3."""
+    if kind != "handout":
+        return [m for m in rm.modules() if m.type == kind]
+    out: list[ResolvedModule] = []
+    for session in (m for m in rm.modules() if m.type == "session"):
+        for hid in documents.session_handouts(rm, session):
+            mod = rm.module(hid)
+            if mod is not None and mod.type == "handout" and mod not in out:
+                out.append(mod)
+    return out
+
+
 def _module(rm: ResolvedManual, mid: str, kind: str) -> ResolvedModule:
-    """The session or handout a trainer asked for: by id, or by its number in the manual's order (``--session 3``)."""
+    """The session or handout a trainer asked for: by id, or by its number (``--session 3``, ``--handout 3``)."""
     from manualkit.core.schema import suggest
 
     of_kind = [m for m in rm.modules() if m.type == kind]
-    listing = (f"the {kind}s, by number or id:" + "".join(f"\n      {i:>2}  {m.id}  ({m.title})" for i, m in enumerate(of_kind, 1))
+    numbered = _numbered(rm, kind)
+    others = [m for m in of_kind if m not in numbered]
+    listing = (f"the {kind}s, by number or id:" + "".join(f"\n      {i:>2}  {m.id}  ({m.title})" for i, m in enumerate(numbered, 1))
+               + (f"\n    and by id only:" + "".join(f"\n          {m.id}  ({m.title})" for m in others) if others else "")
                if of_kind else f"this variant has no {kind}s")
     if mid.strip().isdigit():
         n = int(mid)
-        if 1 <= n <= len(of_kind):
-            return of_kind[n - 1]
-        raise UsageError(f"there is no {kind} number {n} in variant {rm.variant} (it has {len(of_kind)})", hint=listing)
+        if 1 <= n <= len(numbered):
+            return numbered[n - 1]
+        what = ": the handouts of the sessions, in their order" if kind == "handout" else ""
+        raise UsageError(f"there is no {kind} number {n} in variant {rm.variant} (it has {len(numbered)}{what})", hint=listing)
     mod = rm.module(mid)
     if mod is None or mod.type != kind:
         what = f"'{mid}' is a {mod.type}, not a {kind}" if mod else f"there is no {kind} '{mid}'"

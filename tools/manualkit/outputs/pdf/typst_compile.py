@@ -197,13 +197,14 @@ class TypstRunner:
         return out
 
     def handout_pdf(self, doc: Document, log: TextIO | None = None) -> bytes:
-        """A handout; laid out again with the contact box at the foot of page 1 when it would
-        otherwise stand alone on the last page (a page with nothing for the parents but contacts)."""
+        """A handout; laid out again with the contact box at the top of page 1 when it would
+        otherwise stand alone on the last page (a page with nothing for the parents but contacts).
+        The box is never placed inside the text, so it never parts a paragraph."""
         data = self.pdf(doc, log)
         if page_count(data) < 2 or not self._contacts_alone(doc):
             return data
         meta = json.loads(doc.inputs["meta"])
-        meta["contacts_at_foot"] = True
+        meta["contacts_at_top"] = True
         moved = dataclasses.replace(doc, inputs={**doc.inputs, "meta": json.dumps(meta, ensure_ascii=False, sort_keys=True)})
         return self.pdf(moved, log)
 

@@ -24,6 +24,9 @@
 --    * callouts (note, tip, example, warning, core): `#callout("kind")[...]`;
 --    * `::: {.lines n=5}` … `:::` (room to write on a handout): `#writing-lines(5)[...]`, n a whole
 --      number from 1 to 30 (the checker's rule E816), 4 when not given;
+--    * a paragraph or list that names an emergency number (110, 112, 113, 116 111):
+--      `#block(breakable: false)[...]`, so a reader never has to turn the page mid-sentence
+--      before "ring 113";
 --    * images: `image(path, alt: ...)`; an image without alt text is decorative, an artifact;
 --      a web address cannot be fetched for print, so only its alt text is kept.
 -- Every string from content that goes into Typst code goes through typst_string.
@@ -195,6 +198,26 @@ one.Div = function(div)
   end
   return kept
 end
+-- the public emergency and help numbers: a paragraph (or list) holding one is never split by a page break
+local function names_emergency_number(block)
+  local s = pandoc.utils.stringify(block):gsub("\194\160", " "):gsub("\226\128\175", " ")
+  for _, pattern in ipairs({ "%f[%d]11[023]%f[%D]", "%f[%d]110%f[%D]", "%f[%d]116 ?111%f[%D]" }) do
+    if s:find(pattern) then
+      return true
+    end
+  end
+  return false
+end
+
+local function unbreakable(block)
+  if not names_emergency_number(block) then
+    return nil
+  end
+  return pandoc.Blocks({ raw("#block(breakable: false)["), block, raw("]") })
+end
+one.Para = unbreakable
+one.BulletList = unbreakable
+one.OrderedList = unbreakable
 one.Image = function(img)
   return markup.Image(allow.Image(img))
 end
