@@ -196,6 +196,11 @@ CASES = [
      MODEL, 15),
     ("W1111", {MODEL: MODEL_YML, NB: nb(body="\nEn familiepartner har inntil seks familier.\n")}, NB, 15),
     ("W1112", {MODEL: MODEL_YML, NB: nb(body="\nTiltaket varer 3–9 måneder.\n")}, NB, 15),
+    # partial languages (Nynorsk)
+    ("W1650", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en]\npartial_languages: [nn]")}, YML, 6),
+    ("W1651", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, nn]\npartial_languages: [nn]")}, YML, 2),
+    ("W1652", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, nn]\npartial_languages: [nn]"),
+               NB: nb("audience: [parents]\n", replace=("type: chapter", "type: handout"))}, NB, 1),
 ]
 
 
