@@ -72,3 +72,14 @@ def test_protected_safety_plan_has_no_shared_signature_block(built: Path) -> Non
 def test_childs_safety_sheet_has_the_childrens_numbers(built: Path) -> None:
     text = " ".join(pages(built, "nb", "handout-child-safety-sheet"))
     assert "Min trygghetsplan" in text and "116 111" in text and "Ring 112" in text
+
+
+@pytest.mark.parametrize("name,words", [
+    ("handout-for-children-younger", "Du treng ikkje å svare om du ikkje vil"),
+    ("handout-feelings", "Kvifor er dette viktig?"),
+    ("template-consent-form", "Vi veit at"),
+])
+def test_nynorsk_sheets_are_built_in_nynorsk(built: Path, name: str, words: str) -> None:
+    text = " ".join(pages(built, "nn", name))
+    assert words in text
+    assert "ikke" not in text.split()  # no Bokmål fallback on a translated sheet
