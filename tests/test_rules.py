@@ -211,6 +211,11 @@ CASES = [
     ("W1124", {MODEL: model(("phases:", "reviews: {goal_review_every_months: 3}\nphases:")),
                NB: nb(body="\nMålene gjennomgås hver 6. måned.\n")}, NB, 15),
     ("E1701", {NB: nb(body="\nAvtal med foreldrene.** Resten.\n")}, NB, 15),
+    # partial languages (Nynorsk)
+    ("W1650", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en]\npartial_languages: [nn]")}, YML, 6),
+    ("W1651", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, nn]\npartial_languages: [nn]")}, YML, 2),
+    ("W1652", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, nn]\npartial_languages: [nn]"),
+               NB: nb("audience: [parents]\n", replace=("type: chapter", "type: handout"))}, NB, 1),
 ]
 
 

@@ -21,6 +21,9 @@ MANUAL_FIELDS: dict[str, Field] = {
     "version": Field("version", required=True, example="0.1.0"),
     "default_language": Field("lang", required=True, example="nb"),
     "languages": Field("langs", required=True, example="[nb, en]"),
+    # languages published with only the family-facing sheets translated; the rest shows the
+    # default language with a banner (W1652 for a parents' handout still missing)
+    "partial_languages": Field("langs", example="[nn]"),
     "parts": Field("seq", required=True, example="- id: foundations"),
     "variables": Field("map", example="{municipality: {name: kommunen}}"),
     "site_url": Field("str", example="https://example.org/familiepartner/"),

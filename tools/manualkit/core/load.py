@@ -96,6 +96,15 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     default = data.get("default_language") if isinstance(data.get("default_language"), str) else "nb"
     if langs and default not in langs:
         c.add("E203", ("default_language",), key="default_language", value=default, allowed=", ".join(langs), suggest="")
+    raw_partial = data.get("partial_languages") if isinstance(data.get("partial_languages"), list) else []
+    partial: list[str] = []
+    for i, lang in enumerate(raw_partial):
+        if not isinstance(lang, str):
+            continue
+        if lang not in langs or lang == default:
+            c.add("W1650", ("partial_languages", i), lang=lang, languages=", ".join(x for x in langs if x != default))
+            continue
+        partial.append(lang)
     parts: list[m.Part] = []
     seen_parts: dict[str, tuple] = {}
     seen_modules: dict[str, tuple] = {}
@@ -146,9 +155,10 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
         version=str(data.get("version", "0.0.0")), default_language=default, languages=langs,
         parts=tuple(parts), variables=data.get("variables") if isinstance(data.get("variables"), dict) else {},
         modules=modules, variable_marks=marks, unreadable=frozenset(unreadable),
-        site_url=site_url, citation=citation,
+        site_url=site_url, citation=citation, partial_languages=tuple(partial),
     )
-    glossary, gprobs = load_glossary(root, langs, default)
+    problems += _missing_texts(manual, data, marks)
+    glossary, gprobs = load_glossary(root, langs, default, skip=frozenset(manual.partial_languages))
     locales, lprobs = load_locales(root, langs, default)
     from manualkit.core.intervention import load_intervention
     intervention, iprobs = load_intervention(root, langs)
@@ -156,6 +166,41 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
     manual = m.Manual(**{**manual.__dict__, "glossary": glossary, "locales": locales, "intervention": intervention,
                          "translation_snapshots": _translation_snapshots(root, manual)})
     return manual, problems
+
+
+def _missing_texts(manual: m.Manual, data: dict, marks) -> list[Problem]:
+    """W1651: the title, a part title or a variable written per language lacks one of the languages."""
+    rel = "manual/manual.yml"
+    out: list[Problem] = []
+    langs = manual.languages
+
+    def check(value, path: tuple, what: str) -> None:
+        if not isinstance(value, dict) or not value or not all(isinstance(k, str) and k in langs for k in value):
+            return
+        for lang in langs:
+            if value.get(lang) in (None, ""):
+                line, col = marks.at(path) if marks is not None else (0, 0)
+                out.append(make("W1651", rel, line, col, what=what, lang=lang, default=manual.default_language))
+
+    check(data.get("title"), ("title",), "the manual's title")
+    for i, p in enumerate(data.get("parts") if isinstance(data.get("parts"), list) else []):
+        if isinstance(p, dict):
+            check(p.get("title"), ("parts", i, "title"), f"the title of part '{p.get('id')}'")
+
+    def walk(node, path: tuple, name: str) -> None:
+        if not isinstance(node, dict):
+            return
+        if "fill" in node and isinstance(node["fill"], dict):
+            check(node["fill"], path + ("fill",), f"the variable '{name}' (its placeholder)")
+            return
+        if node and all(isinstance(k, str) and k in langs for k in node):
+            check(node, path, f"the variable '{name}'")
+            return
+        for k, v in node.items():
+            walk(v, path + (k,), f"{name}.{k}" if name else str(k))
+
+    walk(data.get("variables"), ("variables",), "")
+    return out
 
 
 SNAPSHOTS = "manual/.translations"  # <module>.<lang>.md: the source body each translation was marked against
@@ -327,7 +372,9 @@ def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple],
     return modules
 
 
-def load_glossary(root: Path, langs: tuple[str, ...], default: str | None = None) -> tuple[tuple[m.GlossaryTerm, ...], list[Problem]]:
+def load_glossary(root: Path, langs: tuple[str, ...], default: str | None = None,
+                  skip: frozenset[str] = frozenset()) -> tuple[tuple[m.GlossaryTerm, ...], list[Problem]]:
+    """``skip``: partial languages, whose missing terms fall back to the default language unwarned."""
     rel = "locales/glossary.yml"
     if not (root / rel).is_file():
         return (), []
@@ -346,7 +393,7 @@ def load_glossary(root: Path, langs: tuple[str, ...], default: str | None = None
         if not c.mapping(t, ("terms", i), fields, where=" in a glossary term"):
             continue
         ok = True
-        missing = [lang for lang in langs if lang != default and t.get(lang) is None]
+        missing = [lang for lang in langs if lang != default and lang not in skip and t.get(lang) is None]
         if missing and isinstance(t.get(default), dict):
             for lang in missing:
                 c.add("W509", ("terms", i), at_key=True, id=t.get("id"), lang=lang, default=default)

@@ -94,6 +94,8 @@ class Manual:
     parts: tuple[Part, ...]
     variables: dict[str, Any]
     modules: dict[str, Module]
+    # languages of `languages` published in part: only family-facing sheets must be translated
+    partial_languages: tuple[str, ...] = ()
     glossary: tuple[GlossaryTerm, ...] = ()
     locales: dict[str, dict[str, Any]] = field(default_factory=dict)
     variable_marks: Marks | None = field(default=None, repr=False, compare=False)

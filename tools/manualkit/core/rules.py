@@ -170,6 +170,13 @@ RULES: dict[str, Rule] = {
                   "write {{{{ {variable} }}}} instead of the number"),
     "W1125": Rule(W, "the variable '{name}' is defined in the adaptation but used nowhere in the variant's text",
                   "use it in a module or overlay with {{{{ {name} }}}}, or remove it from 'variables'"),
+    # Nynorsk and other partial languages (manual.yml partial_languages)
+    "W1650": Rule(W, "'{lang}' in partial_languages is not one of the manual's other languages ({languages})",
+                  "add it to 'languages' first (manual new language {lang}), or remove it from partial_languages"),
+    "W1651": Rule(W, "{what} has no {lang} text; the {default} text is shown instead",
+                  "add '{lang}: ...' beside the other languages in manual/manual.yml"),
+    "W1652": Rule(W, "'{module}' is handed to parents but has no {lang} translation, so families who read {lang} get the {source_lang} text",
+                  "translate it: create {expected} with translation: {{from: {source_lang}}}, then run manual translations mark {module} {lang}"),
     # Adaptations
     "E1001": Rule(E, "change '{change}': the {what} '{target}' does not exist in the base manual", "{suggest}"),
     "E1002": Rule(E, "change '{change}' {action} core content '{target}' without a fidelity-inconsistent record",

@@ -83,6 +83,11 @@ def _check_languages(manual: m.Manual, mod: m.Module) -> list[Problem]:
         f = mod.files.get(lang)
         if f is None and (mod.id, lang) in manual.unreadable:
             continue
+        if f is None and lang in manual.partial_languages:
+            if mod.type == "handout" and "parents" in mod.audience:
+                out.append(make("W1652", src.path, 1, 1, module=mod.id, lang=lang, source_lang=mod.source_lang,
+                                expected=src.path.rsplit(".", 2)[0] + f".{lang}.md"))
+            continue  # the rest of a partial language falls back to the source text with its banner
         if f is None:
             out.append(make("W502", src.path, 1, 1, module=mod.id, lang=lang,
                             expected=src.path.rsplit(".", 2)[0] + f".{lang}.md", source_lang=mod.source_lang))
