@@ -164,9 +164,11 @@ def _unchanged(path: Path, root: Path, variants, render: bool, release, kind: st
 
 
 def _read(path: Path) -> object:
+    from manualkit.outputs.sealed import restricted_loads
+
     try:
         with open(path, "rb") as fh:
-            stored = pickle.load(fh)
+            stored = restricted_loads(fh.read())  # the toolkit's data classes only, never a function
     except Exception:  # noqa: BLE001 - missing, damaged or from an older toolkit: a miss
         return None
     if not (isinstance(stored, tuple) and stored and stored[0] == FORMAT):
