@@ -254,3 +254,29 @@ def test_a_colour_with_anything_after_it_is_not_a_colour(fixture_copy):
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 1
     assert "adaptations/testby/adaptation.yml:8:19: error[E203]: 'branding.primary_colour' cannot be '#00567a\\n'\n" in out
+
+
+# -- Caches ------------------------------------------------------------------------------------
+
+class _Boom:
+    def __reduce__(self):
+        return (exec, ("import pathlib; pathlib.Path('PWNED').write_text('x')",))
+
+
+def test_a_planted_cache_entry_is_a_miss_and_never_runs(fixture_copy, monkeypatch):
+    import pickle as _pickle
+
+    from manualkit.outputs import sealed
+    root = fixture_copy("bilingual")
+    first = run_cli("--root", str(root), "check")
+    entries = sorted((root / "build" / ".cache" / "project").iterdir())
+    assert entries
+    monkeypatch.chdir(root)
+    payload = _pickle.dumps(("project-cache-1", _Boom(), {}))
+    for entry in entries:
+        entry.write_bytes(payload)  # planted without this computer's key
+    assert run_cli("--root", str(root), "check") == first
+    assert not (root / "PWNED").exists()
+    with pytest.raises(_pickle.UnpicklingError):
+        sealed.restricted_loads(payload)  # even a sealed one could not call a function
+    assert sealed.unseal(payload) is None and sealed.unseal(sealed.seal(b"data")) == b"data"

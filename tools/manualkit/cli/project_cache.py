@@ -164,9 +164,14 @@ def _unchanged(path: Path, root: Path, variants, render: bool, release, kind: st
 
 
 def _read(path: Path) -> object:
+    from manualkit.outputs.sealed import restricted_loads, unseal
+
     try:
         with open(path, "rb") as fh:
-            stored = pickle.load(fh)
+            data = unseal(fh.read())  # not sealed with this computer's key (planted, copied, damaged): a miss
+        if data is None:
+            return None
+        stored = restricted_loads(data)  # the toolkit's data classes only, never a function
     except Exception:  # noqa: BLE001 - missing, damaged or from an older toolkit: a miss
         return None
     if not (isinstance(stored, tuple) and stored and stored[0] == FORMAT):
@@ -231,7 +236,11 @@ def _store(path: Path, project: object, fingerprints: dict) -> None:
     from manualkit.outputs.staging import write_atomically
 
     try:
-        data = pickle.dumps((FORMAT, project, fingerprints), protocol=pickle.HIGHEST_PROTOCOL)
+        from manualkit.outputs.sealed import seal
+
+        data = seal(pickle.dumps((FORMAT, project, fingerprints), protocol=pickle.HIGHEST_PROTOCOL))
+        if data is None:  # no key outside the repository to seal it with: nothing is stored
+            return
         write_atomically(path, data)
     except Exception:  # noqa: BLE001 - a cache that cannot be written (read-only build/) only costs time
         return

@@ -7,8 +7,8 @@ process (the preview), and on disk in build/.cache/templates when the build says
 (``MANUALKIT_TEMPLATE_CACHE``; every variant's mkdocs process of `manual build`). Jinja checks
 each entry against the template's source (its checksum) and its own version; the key here adds
 the environment's settings, so a differently configured environment never gets another's code.
-The cache holds code compiled from the installed theme only, never from content, and lives in
-the build folder, as trusted as the virtual environment (docs/security.md).
+The cache holds code compiled from the installed theme only, never from content; an entry on disk
+is loaded only when it carries this computer's MAC (outputs/sealed.py, docs/security.md).
 """
 from __future__ import annotations
 
@@ -55,10 +55,32 @@ class MemoryCache(_Keyed, BytecodeCache):
 
 
 class DiskCache(_Keyed, FileSystemBytecodeCache):
+    """Entries sealed with this computer's key (outputs/sealed.py): bytecode that this toolkit did
+    not write here (planted, copied from elsewhere, damaged) is never loaded; the template is compiled again."""
+
     def __init__(self, folder: Path, salt: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         super().__init__(str(folder), "%s.jinja")
         self.salt = salt
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        from manualkit.outputs.sealed import unseal
+
+        try:
+            blob = Path(self._get_cache_filename(bucket)).read_bytes()
+        except OSError:
+            return
+        data = unseal(blob)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        from manualkit.outputs.sealed import seal
+        from manualkit.outputs.staging import write_atomically
+
+        data = seal(bucket.bytecode_to_string())
+        if data is not None:
+            write_atomically(Path(self._get_cache_filename(bucket)), data)
 
 
 class _Both(BytecodeCache):
