@@ -272,6 +272,50 @@ def test_manual_pdf_makes_one_handout(built: Path) -> None:
     assert (code, out) == (0, "wrote build/base/pdf/nb/sessions/session-play.pdf\n")
 
 
+TEMPLATE_NB = """---
+id: template-play-plan
+title: "Mal: Plan for leken"
+type: appendix
+component: parent-training
+status: draft
+---
+
+## Planen {#plan}
+
+::: {.lines n=2}
+Tiden vi leker:
+:::
+"""
+
+
+def test_manual_pdf_session_with_handout_adds_the_templates_the_guide_links_to(tmp_path: Path) -> None:
+    root = _copy_fixture(tmp_path / "bilingual")
+    yml = root / "manual/manual.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("handout-play, untranslated]",
+                                                           "handout-play, untranslated, template-play-plan]"), encoding="utf-8")
+    (root / "manual/training/template-play-plan.nb.md").write_text(TEMPLATE_NB, encoding="utf-8")
+    guide = root / "manual/training/session-play.nb.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace(
+        "- [Arket om lek](ref:handout-play)", "- [Arket om lek](ref:handout-play)\n- [Planen for leken](ref:template-play-plan)"),
+        encoding="utf-8")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        code, out, err = run_cli("--root", str(root), "pdf", "--session", "1", "--with-handout")
+        assert (code, out) == (0, "wrote build/base/pdf/nb/sessions/session-play-pack.pdf\n"), err
+        text = pages(root, "base/pdf/nb/sessions/session-play-pack.pdf")
+        joined = " ".join(text)
+        # the guide, then the handout, then the template, in one PDF
+        assert joined.index("Gjennomføring steg for steg") < joined.index("Hvorfor lek?") < joined.index("Tiden vi leker:")
+        assert "Mal: Plan for leken Vedlegg Planen Tiden vi leker:" in text[-1], text  # on a page of its own
+        # without the flag the session guide has its handout but not the template
+        code, out, err = run_cli("--root", str(root), "pdf", "--session", "1")
+        assert code == 0, err
+        plain_guide = whole(root, "base/pdf/nb/sessions/session-play.pdf")
+        assert "Hvorfor lek?" in plain_guide and "Tiden vi leker:" not in plain_guide
+    code, out, err = run_cli("--root", str(root), "pdf", "--handout", "1", "--with-handout")
+    assert (code, err) == (2, "manual: --with-handout goes with --session\n    hint: for example: manual pdf --session 3 --with-handout\n")
+
+
 def test_manual_pdf_refuses_an_unknown_or_wrong_id(built: Path) -> None:
     code, out, err = run_cli("--root", str(built), "pdf", "--handout", "handout-pley")
     assert code == 2

@@ -183,6 +183,7 @@ CASES = [
     ("W903", {NB: nb(replace=("type: chapter", "type: handout"),
                      body="\nKommunikasjonsutfordringer mellom familiemedlemmer representerer betydningsfulle utviklingsmuligheter "
                           "forutsatt tilstrekkelig refleksjonskompetanse og systematisk tilrettelagte samhandlingsarenaer.\n")}, NB, 8),
+    ("W1501", {NB: nb(replace=("type: chapter", "type: handout"), body="\nPrøv dette hjemme.\n\n- Dette gikk bra: …\n")}, NB, 17),
     # the intervention model and the sessions' timed steps
     ("E1101", {NB: session("1. **Velkommen (10 min).** Hei.\n2. **Lek (40 min).** Lek.\n")}, NB, 22),
     ("E1102", {NB: session("1. **Velkommen (10 min).** Hei.\n2. **Lek.** Lek.\n")}, NB, 23),
@@ -379,3 +380,14 @@ def test_an_emphasis_marker_left_alone_is_an_error_at_its_line_and_column(tree):
     hint = next(p.hint for p in load_project(root, ["base"]).problems if p.code == "E1701")
     assert hint == ("write both markers around the words (**like this**), remove the lone '**', "
                     "or write \\* for a star or underscore meant as text")
+
+
+def test_writing_prompt_outside_lines_block_is_reported_inside_it_is_not(tree):
+    body = ("\nSe etter én ting du liker. Skriv\ndet ned her.\n\n::: {.lines n=2}\nDette gikk bra:\n:::\n\n"
+            "```\nKode: …\n```\n\n- Slik gikk det: ...\n")
+    root = tree({NB: nb(replace=("type: chapter", "type: handout"), body=body)})
+    hits = [p for p in load_project(root, ["base"]).problems if p.code == "W1501"]
+    assert [(h.path, h.line) for h in hits] == [(NB, 15), (NB, 26)]
+    assert hits[1].message == ("the prompt 'Slik gikk det:' asks the reader to write, but has no room to write: "
+                               "it is not in a lines block")
+    assert "'::: {.lines n=2}'" in hits[1].hint

@@ -449,6 +449,26 @@ def test_print_stylesheet_and_accessibility_css(built):
     assert "--md-primary-fg-color: #00567a;" in variant_css
 
 
+def test_a_handouts_room_to_write_prints_ruled_lines(tmp_path):
+    root = make_tree(tmp_path / "bilingual")
+    handout = root / "manual/training/handout-play.nb.md"
+    handout.write_text(handout.read_text(encoding="utf-8") + "\n::: {.lines n=3}\nSlik gikk leken:\n:::\n\n"
+                       "::: lines\nMine notater:\n:::\n", encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "build", "--only", "site", "--variant", "base")
+    assert code == 0, out + err
+    s = site(root, "base")
+    html = page(s / "training/handout-play.html")
+    blocks = html.find("article").find_all("div", cls="lines")
+    assert [(sorted(b.classes), b.text()) for b in blocks] == [
+        (["admonition", "lines", "lines-3"], "Skriv her Slik gikk leken:"),
+        (["admonition", "lines", "lines-4"], "Skriv her Mine notater:")]  # no n: 4 lines, as in the PDF
+    links = [n.attrs["href"] for n in html.find_all("link", rel="stylesheet")]
+    assert "../assets/manualkit/print.css" in links
+    css = (s / "assets/manualkit/print.css").read_text(encoding="utf-8")
+    assert css.count("@media print") == 1 and ".admonition.lines-3 { --writing-lines: 3; }" in css
+    assert "calc(var(--writing-lines, 4) * 0.9cm)" in css  # 0.9 cm a line, as writing-lines() in common.typ
+
+
 # ---------------------------------------------------------------------------------------------
 # Failures keep the last good site
 

@@ -52,7 +52,10 @@ def cmd_pdf(root: Path, args: Namespace) -> int:
     if lang not in project.resolutions[args.variant].manuals:
         raise UsageError(f"variant {args.variant} has no language '{lang}'",
                          hint="languages: " + ", ".join(project.resolutions[args.variant].manuals))
-    path = build_one(project.resolutions[args.variant], lang, root / "build", book=args.book, session=args.session, handout=args.handout)
+    if getattr(args, "with_handout", False) and not args.session:
+        raise UsageError("--with-handout goes with --session", hint="for example: manual pdf --session 3 --with-handout")
+    path = build_one(project.resolutions[args.variant], lang, root / "build", book=args.book, session=args.session,
+                     handout=args.handout, with_handout=getattr(args, "with_handout", False))
     OUT.write(f"wrote {path.relative_to(root)}\n")
     return 0
 

@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--handout", metavar="ID|N", help="a handout by id, or by its number (3 = the third)")
     g.add_argument("--session", metavar="ID|N", help="a session by id, or by its number (3 = the third session)")
     g.add_argument("--book", action="store_true")
+    pdf.add_argument("--with-handout", action="store_true",
+                     help="with --session: the session's pack in one PDF: the guide, its handouts and every template it links to")
     pdf.add_argument("--variant", default="base")
     pdf.add_argument("--lang")
 

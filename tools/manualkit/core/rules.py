@@ -171,6 +171,8 @@ RULES: dict[str, Rule] = {
     "W1125": Rule(W, "the variable '{name}' is defined in the adaptation but used nowhere in the variant's text",
                   "use it in a module or overlay with {{{{ {name} }}}}, or remove it from 'variables'"),
     # Nynorsk and other partial languages (manual.yml partial_languages)
+    "W1501": Rule(W, "the prompt '{prompt}' asks the reader to write, but has no room to write: it is not in a lines block",
+                  "put it in a lines block, which prints ruled lines under it: a line '::: {{.lines n=2}}', the prompt '{prompt}', a line ':::'"),
     "W1650": Rule(W, "'{lang}' in partial_languages is not one of the manual's other languages ({languages})",
                   "add it to 'languages' first (manual new language {lang}), or remove it from partial_languages"),
     "W1651": Rule(W, "{what} has no {lang} text; the {default} text is shown instead",

@@ -1,6 +1,7 @@
 """Validate: cross-checks on a loaded manual. Returns problems; never raises for content."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,8 @@ def validate_manual(manual: m.Manual) -> list[Problem]:
                     problems += check_variables_used(f.meta[key], f.path, f.marks.at((key,))[0], base_values)
         if mod.type == "handout":
             problems += _check_readability(mod)
+        if mod.type == "handout" or mod.id.startswith("template-"):
+            problems += _check_writing_prompts(mod)
     problems += terms.check_manual(manual)
     return problems
 
@@ -178,6 +181,67 @@ def _check_readability(mod: m.Module) -> list[Problem]:
             longest = " | ".join(f'"{s}"' for s in readability.longest_sentences(f.body_text))
             out.append(make("W903", f.path, f.body_line, 1, lix=score, limit=LIX_LIMIT, longest=longest))
     return out
+
+
+# a prompt that asks the reader to write: '…: …', '…:…', '…: ...', or «Skriv det ned her» / "Write it down here"
+_PROMPT_END_RE = re.compile(r":[ \t]*(?:…|\.\.\.)[ \t]*$")
+_PROMPT_WORDS_RE = re.compile(r"skriv det ned her|write it down here", re.IGNORECASE)
+_LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
+
+
+def _check_writing_prompts(mod: m.Module) -> list[Problem]:
+    """W1501: in a handout or template, a paragraph or list item that asks the reader to write,
+    outside a '::: {.lines}' block, gets no room to write in print."""
+    from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, fence_states
+    out: list[Problem] = []
+    for f in mod.files.values():
+        if f.body is None:
+            continue
+        in_lines = False
+        depth = 0  # open callouts
+        block: list[tuple[int, str]] = []  # the paragraph or list item being read: (line, text)
+
+        def flush() -> None:
+            if not block or in_lines:
+                block.clear()
+                return
+            text = " ".join(t.strip() for _, t in block)
+            if _PROMPT_END_RE.search(text) or _PROMPT_WORDS_RE.search(text):
+                start = block[0][0]
+                prompt = _LIST_ITEM_RE.sub("", block[0][1]).strip()
+                prompt = _PROMPT_END_RE.sub(":", prompt) if len(block) == 1 else prompt
+                short = prompt if len(prompt) <= 60 else prompt[:57] + "..."
+                out.append(make("W1501", f.path, start, 1, prompt=short))
+            block.clear()
+
+        for i, (line, code) in enumerate(fence_states(f.body_text.split("\n"))):
+            lineno = f.body_line + i
+            s = line.strip()
+            if code:
+                flush()
+                continue
+            if s.startswith(":::"):
+                flush()
+                if CALLOUT_CLOSE_RE.match(s):
+                    depth = max(depth - 1, 0)
+                    if depth == 0:
+                        in_lines = False
+                else:
+                    opened = CALLOUT_OPEN_RE.match(s)
+                    depth += 1
+                    if opened and opened.group(1) == "lines":
+                        in_lines = True
+                continue
+            if not s or s.startswith("#") or s.startswith("|"):
+                flush()
+                continue
+            if _LIST_ITEM_RE.match(line):
+                flush()
+            block.append((lineno, line))
+        flush()
+    return out
+
+
 def _may_differ(link, index: dict, base_index: dict) -> bool:
     """Whether a link of the base text can check otherwise in a variant than in the base: only a
     cross-reference whose module is missing, added or has other sections there (images, addresses

@@ -151,8 +151,12 @@ def _module(rm: ResolvedManual, mid: str, kind: str) -> ResolvedModule:
 
 
 def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool = False,
-              session: str | None = None, handout: str | None = None, log: TextIO | None = None) -> Path:
-    """One PDF, quickly, for a trainer: only the modules it needs go through pandoc."""
+              session: str | None = None, handout: str | None = None, with_handout: bool = False,
+              log: TextIO | None = None) -> Path:
+    """One PDF, quickly, for a trainer: only the modules it needs go through pandoc.
+
+    ``with_handout`` (with ``session``): the session's pack, the guide with its handouts and, after
+    them, every template (``template-*``) the guide links to, in sessions/<id>-pack.pdf."""
     log = log or sys.stderr
     rm = variant.manuals[lang]
     folder = out_root / variant.id / "pdf" / lang
@@ -162,8 +166,10 @@ def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool
         doc, target, mod = documents.book(job.rm, job.fragments, job.meta), folder / "manual.pdf", None
     elif session:
         mod = _module(rm, session, "session")
-        job = prepare(variant, lang, [mod] + [rm.module(h) for h in documents.session_handouts(rm, mod)], stamp)
-        doc, target = documents.session_guide(rm, mod, job.fragments, job.meta), folder / "sessions" / f"{mod.id}.pdf"
+        templates = documents.session_templates(rm, mod) if with_handout else []
+        job = prepare(variant, lang, [mod] + [rm.module(h) for h in documents.session_handouts(rm, mod) + templates], stamp)
+        doc = documents.session_guide(rm, mod, job.fragments, job.meta, templates=templates)
+        target = folder / "sessions" / (f"{mod.id}-pack.pdf" if with_handout else f"{mod.id}.pdf")
     elif handout:
         mod = _module(rm, handout, "handout")
         job = prepare(variant, lang, [mod], stamp)

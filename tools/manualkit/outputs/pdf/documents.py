@@ -171,12 +171,15 @@ def book(rm: ResolvedManual, fragments: Fragments, meta: dict[str, Any]) -> Docu
     return _document("book", f"the book ({rm.variant}, {rm.lang})", title, src, meta, "see")
 
 
-def session_guide(rm: ResolvedManual, session: ResolvedModule, fragments: Fragments, meta: dict[str, Any]) -> Document:
+def session_guide(rm: ResolvedManual, session: ResolvedModule, fragments: Fragments, meta: dict[str, Any],
+                  templates: list[str] = ()) -> Document:
     src = _Source("session")
     src.add("#show: session-guide")
     src.module(rm, session, fragments)
     for hid in session_handouts(rm, session):
         src.module(rm, rm.module(hid), fragments, wrap="appended-handout")
+    for tid in templates:  # the pack (manual pdf --session N --with-handout): the forms the guide links to
+        src.module(rm, rm.module(tid), fragments)
     title = f"{plain(session.title)} – {rm.variant_name}"
     return _document("session", f"the session guide '{session.id}' ({rm.variant}, {rm.lang})", title, src, meta, "see")
 
@@ -195,4 +198,13 @@ def session_handouts(rm: ResolvedManual, session: ResolvedModule) -> list[str]:
     return [hid for hid in session.handouts if rm.module(hid) is not None]
 
 
-__all__ = ["Document", "Segment", "manual_meta", "book", "session_guide", "handout", "session_handouts", "template"]
+_TEMPLATE_REF_RE = re.compile(r"\]\(ref:(template-[a-z0-9][a-z0-9-]*)")
+
+
+def session_templates(rm: ResolvedManual, session: ResolvedModule) -> list[str]:
+    """The templates (``template-*`` modules) the session guide links to, in the order of their first link."""
+    found = dict.fromkeys(_TEMPLATE_REF_RE.findall(session.markdown()))
+    return [tid for tid in found if rm.module(tid) is not None and tid not in session.handouts]
+
+
+__all__ = ["Document", "Segment", "manual_meta", "book", "session_guide", "handout", "session_handouts", "session_templates", "template"]

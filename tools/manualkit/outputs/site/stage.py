@@ -23,7 +23,7 @@ from manualkit.outputs.site.sanitise import text
 from manualkit.outputs.reports.site_files import with_research_page
 
 ASSET_DIR = "assets/manualkit"
-STATIC_ASSETS = ("manual.css", "iframe-worker-shim.js", "language-anchor.js")
+STATIC_ASSETS = ("manual.css", "print.css", "iframe-worker-shim.js", "language-anchor.js")
 
 
 @dataclass
