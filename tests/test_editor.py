@@ -335,3 +335,66 @@ def test_a_save_the_checker_refuses_is_not_written_and_says_why_in_norwegian(tmp
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_a_yaml_save_from_the_editor_changes_only_the_edited_line_and_keeps_every_comment(tmp_path):
+    import difflib
+    import functools
+    import http.server
+    import json
+    import shutil
+    import threading
+
+    root = tmp_path / "repo"
+    for name in ("manual", "locales", "adaptations"):
+        shutil.copytree(REPO / name, root / name)
+    rel = "adaptations/lillehammer/adaptation.yml"
+    before = (root / rel).read_text(encoding="utf-8")
+    # what Decap sends: the whole file re-serialised, without comments, with one value changed
+    data = yaml.safe_load(before)
+    data["variables"]["service"]["child_welfare"]["en"] = "the child welfare service of Lillehammer"
+    decap_raw = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    assert "yaml-language-server" not in decap_raw and decap_raw != before
+
+    written: dict[str, str] = {}
+
+    class Backend(http.server.BaseHTTPRequestHandler):  # stands in for decap-server: writes what it gets
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            msg = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            for d in msg["params"]["dataFiles"]:
+                written[d["path"]] = d["raw"]
+                (root / d["path"]).write_text(d["raw"], encoding="utf-8")
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    httpd = _guarded_server(root)
+    httpd.RequestHandlerClass = functools.partial(
+        type("H2", (httpd.RequestHandlerClass.func,), {"backend": f"http://127.0.0.1:{backend.server_address[1]}/api/v1"}),
+        directory=str(root))
+    try:
+        entry = {"action": "persistEntry", "params": {"dataFiles": [{"path": rel, "raw": decap_raw, "slug": "adaptation"}],
+                                                      "assets": [], "options": {}}}
+        status, _ = _post(httpd.server_address[1], entry)
+        assert status == 200  # the save check let it through: no new error
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        backend.shutdown()
+        backend.server_close()
+    after = (root / rel).read_text(encoding="utf-8")
+    assert written[rel] == after
+    diff = [d for d in difflib.ndiff(before.splitlines(), after.splitlines()) if d[:1] in "+-"]
+    assert diff == [
+        "-     child_welfare: {nb: barnevernstjenesten i Lillehammer, en: the Lillehammer child welfare service}",
+        "+     child_welfare: {nb: barnevernstjenesten i Lillehammer, en: the child welfare service of Lillehammer}",
+    ]
+    assert after.startswith("# yaml-language-server: $schema=../../tools/manualkit/schemas/adaptation.schema.json\n")
+    assert [ln for ln in before.splitlines() if ln.lstrip().startswith("#")] == \
+        [ln for ln in after.splitlines() if ln.lstrip().startswith("#")]

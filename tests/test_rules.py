@@ -391,3 +391,41 @@ def test_writing_prompt_outside_lines_block_is_reported_inside_it_is_not(tree):
     assert hits[1].message == ("the prompt 'Slik gikk det:' asks the reader to write, but has no room to write: "
                                "it is not in a lines block")
     assert "'::: {.lines n=2}'" in hits[1].hint
+def _check(root: Path) -> str:
+    from conftest import run_cli
+    return run_cli("--root", str(root), "check")[1]
+
+
+def test_following_the_e401_hint_gives_a_clean_check_in_every_language(tree):
+    # a new heading without an id in both languages: one id for both, from the source's words
+    root = tree({NB: nb(body="\n## Uten id\n\nTekst.\n"), EN: en(body="\n## Without id\n\nText.\n")})
+    out = _check(root)
+    assert ("manual/basics/intro.nb.md:15:1: error[E401]: the heading 'Uten id' has no id\n"
+            "    hint: end the heading with an id, the same in every language: ## Uten id {#uten-id}, "
+            "and '## Without id {#uten-id}' in manual/basics/intro.en.md\n") in out
+    assert ("manual/basics/intro.en.md:15:1: error[E401]: the heading 'Without id' has no id\n"
+            "    hint: end the heading with an id, the same in every language: ## Without id {#uten-id}, "
+            "and '## Uten id {#uten-id}' in manual/basics/intro.nb.md\n") in out
+    for rel, title in ((NB, "Uten id"), (EN, "Without id")):  # do what the hints say
+        p = root / rel
+        p.write_text(p.read_text(encoding="utf-8").replace(f"## {title}\n", f"## {title} {{#uten-id}}\n"), encoding="utf-8")
+    out = _check(root)
+    assert "error[" not in out and "0 errors" in out, out
+
+    # a new section only in the source: its id, and the same section to add to the translation
+    root = tree({NB: nb(body="\n## Ny del\n\nTekst.\n"), EN: en()})
+    out = _check(root)
+    assert ("manual/basics/intro.nb.md:15:1: error[E401]: the heading 'Ny del' has no id\n"
+            "    hint: end the heading with an id: ## Ny del {#ny-del}, and add the section with the same id "
+            "(translated) to manual/basics/intro.en.md\n") in out
+    (root / NB).write_text(nb(body="\n## Ny del {#ny-del}\n\nTekst.\n"), encoding="utf-8")
+    (root / EN).write_text(en(body="\n## New part {#ny-del}\n\nText.\n"), encoding="utf-8")
+    out = _check(root)
+    assert "error[" not in out and "0 errors" in out, out
+
+    # a section only in the translation: the id has to come from the source
+    root = tree({EN: en(body="\n## Extra\n\nText.\n")})
+    out = _check(root)
+    assert ("manual/basics/intro.en.md:15:1: error[E401]: the heading 'Extra' has no id\n"
+            "    hint: the source manual/basics/intro.nb.md has no section here: give the heading the id of the "
+            "source section it translates, or add the section to manual/basics/intro.nb.md first and use its id here\n") in out

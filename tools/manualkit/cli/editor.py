@@ -150,7 +150,7 @@ def _editor_handler():
             if self.path.split("?")[0] != "/api/v1":
                 self.send_error(404)
                 return
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            body = self._round_trip(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
             refused = self._refusal(body)
             if refused is not None:
                 self._answer(422, json.dumps({"error": refused}, ensure_ascii=False).encode("utf-8"))
@@ -173,6 +173,38 @@ def _editor_handler():
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def _round_trip(self, body: bytes) -> bytes:
+            """A save of an existing YAML file: its values merged into the file as it is (comments kept)."""
+            try:
+                msg = json.loads(body)
+            except ValueError:
+                return body
+            if not isinstance(msg, dict) or msg.get("action") != "persistEntry":
+                return body
+            from manualkit.cli.editor_guard import _safe
+            from manualkit.editing.yaml_merge import merge_yaml
+
+            params = msg.get("params") or {}
+            files = params.get("dataFiles") or ([params["entry"]] if params.get("entry") else [])
+            changed = False
+            for d in files:
+                if not (isinstance(d, dict) and isinstance(d.get("path"), str) and isinstance(d.get("raw"), str)):
+                    continue
+                rel = _safe(d["path"])
+                if rel is None or rel.suffix not in (".yml", ".yaml"):
+                    continue
+                target = self.root / rel
+                if not target.is_file():
+                    continue
+                try:
+                    merged = merge_yaml(target.read_text(encoding="utf-8"), d["raw"])
+                except (OSError, UnicodeDecodeError):
+                    merged = None
+                if merged is not None and merged != d["raw"]:
+                    d["raw"] = merged
+                    changed = True
+            return json.dumps(msg, ensure_ascii=False).encode("utf-8") if changed else body
 
         def _refusal(self, body: bytes) -> str | None:
             """The message refusing a save the checker would fail (None: forward it to decap-server)."""

@@ -12,7 +12,7 @@ from typing import Any
 
 from manualkit.core import model as m
 from manualkit.core.assets import outside_links
-from manualkit.core.body import field_findings, parse_body
+from manualkit.core.body import field_findings, parse_body, slugify
 from manualkit.core.fields import (CONTRIBUTOR_FIELDS, GLOSSARY_ENTRY_FIELDS, GLOSSARY_FIELDS, MANUAL_FIELDS,
                                    PART_FIELDS, SOURCE_FIELDS, TRANSLATION_FIELDS, TRANSLATION_INFO_FIELDS,
                                    glossary_term_fields)
@@ -301,24 +301,42 @@ MISSING_ID = "(line "  # how parse_body names a section whose heading has no id
 
 
 def _propose_ids_from_other_languages(src: m.ModuleFile, by_lang: dict[str, m.ModuleFile], problems: list[Problem]) -> None:
-    """A heading without an id: propose the id the other language gives the same section (same place),
-    instead of a slug of this language's words, so the two files end up with the same id."""
+    """A heading without an id: a hint that leads to a clean check (no E403 once it is followed).
+
+    The same section in another language has an id: propose that one. No language has one yet:
+    propose one id for every language, made from the source language's heading. The section is
+    only in the source: its id, and the same heading to add to each translation. Only in a
+    translation: the source has no such section, so the id has to come from there."""
     files = [src] + [f for f in by_lang.values() if f is not src]
+    files = [f for f in files if f.body is not None]
     for f in files:
-        if f.body is None:
-            continue
+        others = [g for g in files if g is not f]
         for i, sec in enumerate(f.body.sections):
             if not sec.id.startswith(MISSING_ID):
                 continue
-            other = next((g.body.sections[i].id for g in files if g is not f and g.body is not None
-                          and len(g.body.sections) == len(f.body.sections)
-                          and not g.body.sections[i].id.startswith(MISSING_ID)), None)
-            if other is None:
+            same = [g for g in others if len(g.body.sections) == len(f.body.sections)]
+            other = next((g.body.sections[i].id for g in same if not g.body.sections[i].id.startswith(MISSING_ID)), None)
+            if other is not None:
+                hint = f"end the heading with the id the other language uses: ## {sec.title} {{#{other}}}"
+            elif not others:
                 continue
+            elif len(same) == len(others):  # no language has an id here yet: one id for all of them
+                base = f if f is src or src not in same else src
+                other = slugify(base.body.sections[i].title)
+                rest = "; ".join(f"'## {g.body.sections[i].title} {{#{other}}}' in {g.path}" for g in others)
+                hint = f"end the heading with an id, the same in every language: ## {sec.title} {{#{other}}}, and {rest}"
+            elif f is src:
+                other = slugify(sec.title)
+                rest = ", ".join(g.path for g in others if len(g.body.sections) < len(f.body.sections))
+                hint = (f"end the heading with an id: ## {sec.title} {{#{other}}}, and add the section with the same id "
+                        f"(translated) to {rest}" if rest else f"end the heading with an id: ## {sec.title} {{#{other}}}")
+            else:
+                hint = (f"the source {src.path} has no section here: give the heading the id of the source section it "
+                        f"translates, or add the section to {src.path} first and use its id here")
+                other = slugify(sec.title)
             for k, p in enumerate(problems):
                 if p.code == "E401" and p.path == f.path and p.line == sec.line:
-                    problems[k] = make("E401", p.path, p.line, p.col, title=sec.title, proposal=other,
-                                       hint=f"end the heading with the id the other language uses: ## {sec.title} {{#{other}}}")
+                    problems[k] = make("E401", p.path, p.line, p.col, title=sec.title, proposal=other, hint=hint)
 
 
 def _assemble_modules(root: Path, parts: list[m.Part], listed: dict[str, tuple], files: dict[str, dict[str, m.ModuleFile]],

@@ -282,6 +282,43 @@ def variant_model(manual: m.Manual, adaptation: Any, order: dict[str, list[str]]
         own += _cost_checks(adaptation, manual.languages)
     problems += own
     out.values = model_values(out.model, out.sessions, manual.languages)
+    if adaptation is not None and base is not None and out.model is not base:
+        changes = [ch for ch in adaptation.changes if ch.on_model]
+        # what the model's changes alone changed (the same sessions on both sides)
+        changed = _changed(model_values(out.model, out.base_sessions, manual.languages),
+                           model_values(base, out.base_sessions, manual.languages))
+        out.values = _set_by_changes(out.values, changed, changes, adaptation)
+    return out
+
+
+def _changed(variant: dict[str, v.Value], base: dict[str, v.Value]) -> set[str]:
+    return {name for name, val in variant.items() if name not in base or base[name].texts != val.texts}
+
+
+def _set_by_changes(values: dict[str, v.Value], changed: set[str], changes: list, adaptation: Any) -> dict[str, v.Value]:
+    """A model value a municipality's ``set`` changed says where: the change's ``value`` line in its
+    adaptation.yml (not the base manual/intervention.yml), so a hint leads the editor to it."""
+    if not changes:
+        return values
+    from dataclasses import replace
+
+    def score(name: str, ch: Any) -> int:
+        field = str(ch.field or "").replace("-", "_").split(".")
+        parts = name.split(".")[1:]  # without model. / table.
+        n = 0
+        for a, b in zip(parts, field):
+            if a != b:
+                break
+            n += 1
+        return n
+
+    out = dict(values)
+    for name, val in values.items():
+        if name not in changed:
+            continue
+        ch = max(changes, key=lambda c: score(name, c))  # first of the best matches
+        line = adaptation.marks.at(("changes", ch.index, "value"))[0]
+        out[name] = replace(val, origin=adaptation.path, line=line)
     return out
 
 
