@@ -87,7 +87,8 @@ def test_citation_is_valid_cff_1_2(released) -> None:
 
     data = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
     assert data["cff-version"] == "1.2.0" and data["version"] == "1.0.0" and data["title"] == "Test manual (draft)"
-    assert data["authors"] == [{"name": "The contributors to Test manual"}]
+    assert data["authors"] == [{"name": "Example Institute (test fixture)"}]
+    assert data["license"] == "CC-BY-4.0" and data["repository-code"] == "https://github.com/example-org/test-manual"
     done = validate_cff(root / "CITATION.cff")
     assert done.returncode == 0, done.stdout + done.stderr
     # and the validator does refuse a broken one, so the check above means something
@@ -257,3 +258,17 @@ def test_without_git_the_changelog_says_which_release_a_folder_is(tmp_path) -> N
     assert version_text(ReleaseInfo("1.1.0", "2026-12-01", False, "abc1234"), nb, "") == "1.1.0, ikke utgitt (commit abc1234)"
     assert version_text(None, nb, "1.0.0") == "1.0.0"
     assert footer_text(ReleaseInfo("1.1.0", "", False), nb, "Testmanual", "") == "Testmanual · versjon 1.1.0, ikke utgitt"
+
+
+def test_release_refuses_without_authors_licence_and_repository(tmp_path) -> None:
+    root = make_repo(tmp_path / "bare")
+    edit(root, "manual/manual.yml", "# who makes the manual, its licence and repository (CITATION.cff of a release)\nauthors:\n  - name: Example Institute (test fixture)\nlicense: CC-BY-4.0\n"
+         "repository: https://github.com/example-org/test-manual\n", "")
+    commit(root, "no citation facts")
+    code, out, err = run_cli("--root", str(root), "release", "1.0.1", "--allow-draft")
+    assert code == 1
+    assert "manual/manual.yml names no authors: add 'authors:'" in err
+    assert "manual/manual.yml names no licence: add 'license:'" in err
+    assert "no repository is named: add 'repository: https://github.com/OWNER/NAME'" in err
+    assert "release 1.0.1 was not made: CITATION.cff would not say who made the manual" in err
+    assert git(root, "tag") == ""

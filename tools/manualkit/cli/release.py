@@ -108,6 +108,13 @@ def run(root: Path, args: Namespace) -> int:
             sys.stderr.write(line + "\n")
         raise ManualkitError(f"release {version} was not made: {len(drafts)} core modules are not approved",
                              hint="approve them (status: approved), or make a draft release with --allow-draft")
+    origin = git.run(root, "remote", "get-url", "origin", check=False) if git.ok(root, "remote", "get-url", "origin") else ""
+    lacking = citation.missing(project.manual, origin)
+    if lacking:
+        for line in lacking:
+            sys.stderr.write(line + "\n")
+        raise ManualkitError(f"release {version} was not made: {citation.FILE} would not say who made the manual, "
+                             "under which licence and where it lives", hint="add what is listed above to manual/manual.yml")
     draft = bool(args.allow_draft and any(mod.status != "approved" for mod in project.manual.modules.values()))
     older = sorted((t for t in git.tags(root) if parse_version(t[1:]) and parse_version(t[1:]) < parse_version(version)),
                    key=lambda t: parse_version(t[1:]))
@@ -121,7 +128,7 @@ def run(root: Path, args: Namespace) -> int:
         section = changelog.entry(version, date, project, None, "", draft=draft)
     set_version(root / "manual" / "manual.yml", version)
     (root / CHANGELOG).write_text(changelog.prepend(root / CHANGELOG, section), encoding="utf-8")
-    (root / citation.FILE).write_text(citation.text(project.manual, version, date, draft=draft), encoding="utf-8")
+    (root / citation.FILE).write_text(citation.text(project.manual, version, date, draft=draft, origin=origin), encoding="utf-8")
     _people, named = citation.authors(project.manual)
     if not named:
         out.write(f"note: no module names its contributors and manual.yml has no 'authors': {citation.FILE} names "

@@ -36,7 +36,7 @@ def authors(manual: m.Manual) -> tuple[list[dict[str, str]], bool]:
     return [{"name": f"The contributors to {title}"}], False
 
 
-def citation(manual: m.Manual, version: str, date: str, *, draft: bool = False) -> dict[str, Any]:
+def citation(manual: m.Manual, version: str, date: str, *, draft: bool = False, origin: str = "") -> dict[str, Any]:
     title = m.text_in(manual.title, "en", manual.default_language)
     people, _named = authors(manual)
     data: dict[str, Any] = {
@@ -52,14 +52,36 @@ def citation(manual: m.Manual, version: str, date: str, *, draft: bool = False) 
     }
     if manual.citation.get("license"):
         data["license"] = str(manual.citation["license"])
-    if manual.citation.get("repository"):
-        data["repository-code"] = str(manual.citation["repository"])
+    repository = manual.citation.get("repository") or _web_address(origin)
+    if repository:
+        data["repository-code"] = str(repository)
     return data
 
 
-def text(manual: m.Manual, version: str, date: str, *, draft: bool = False) -> str:
+def missing(manual: m.Manual, origin: str = "") -> list[str]:
+    """What a release's CITATION.cff would lack: each as a line saying what to write in manual.yml."""
+    out = []
+    if not manual.citation.get("authors"):
+        out.append("manual/manual.yml names no authors: add 'authors:' with '- name: ...' for the institution "
+                   "(and the people) who make the manual")
+    if not manual.citation.get("license"):
+        out.append("manual/manual.yml names no licence: add 'license:' with an SPDX id such as CC-BY-4.0 or MIT")
+    if not (manual.citation.get("repository") or origin):
+        out.append("no repository is named: add 'repository: https://github.com/OWNER/NAME' to manual/manual.yml "
+                   "(or set git's remote origin)")
+    return out
+
+
+def _web_address(origin: str) -> str:
+    """git's remote origin as a web address (git@github.com:o/n.git -> https://github.com/o/n); else ''."""
+    import re
+    hit = re.fullmatch(r"(?:https://|git@|ssh://git@)([\w.-]+)[:/]([\w.-]+)/([\w.-]+?)(?:\.git)?/?", origin.strip())
+    return f"https://{hit[1]}/{hit[2]}/{hit[3]}" if hit else ""
+
+
+def text(manual: m.Manual, version: str, date: str, *, draft: bool = False, origin: str = "") -> str:
     head = "# Written by `manual release`: do not edit by hand (the values come from manual/manual.yml and the modules).\n"
-    return head + yaml.safe_dump(citation(manual, version, date, draft=draft), allow_unicode=True, sort_keys=False, width=1000)
+    return head + yaml.safe_dump(citation(manual, version, date, draft=draft, origin=origin), allow_unicode=True, sort_keys=False, width=1000)
 
 
-__all__ = ["citation", "text", "authors", "FILE"]
+__all__ = ["citation", "text", "authors", "missing", "FILE"]
