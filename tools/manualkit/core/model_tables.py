@@ -36,7 +36,7 @@ def word(key: str, lang: str, **kw: object) -> str:
 
 
 def _n(x: float, lang: str) -> str:
-    from manualkit.core.dose import number
+    from manualkit.core.figures import number
     return number(x, lang)
 
 
@@ -52,7 +52,7 @@ def training_table(model: Intervention, lang: str) -> str:
 
 
 def phase_table(model: Intervention, lang: str) -> str:
-    from manualkit.core.dose import frequency
+    from manualkit.core.figures import frequency
     rows = [f"| {word('phase', lang)} | {word('weeks', lang)} | {word('visits', lang)} | {word('visit_len', lang)} | {word('calls', lang)} |",
             "| --- | --- | --- | --- | --- |"]
     for i, p in enumerate(model.phases, 1):
@@ -118,7 +118,7 @@ def course_events(model: Intervention, n_sessions: int, which: str = "typical") 
 
 def calendar_table(model: Intervention, sessions: tuple[SessionPlan, ...], lang: str, which: str = "typical") -> str:
     """The course week by week: weeks where nothing but the phase's contacts happens are merged."""
-    from manualkit.core.dose import frequency
+    from manualkit.core.figures import frequency
     events = course_events(model, len(sessions), which)
     total = int(model.total_weeks(which))
     rows = [f"| {word('week', lang)} | {word('phase', lang)} | {word('visits', lang)} | {word('calls', lang)} | {word('happens', lang)} |",
