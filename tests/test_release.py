@@ -20,11 +20,18 @@ def git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout.strip()
 
 
+CITATION_FACTS = ("# who makes the manual, its licence and repository (CITATION.cff of a release)\n"
+                  "authors:\n  - name: Example Institute (test fixture)\nlicense: CC-BY-4.0\n"
+                  "repository: https://github.com/example-org/test-manual\n")
+
+
 def make_repo(dest: Path) -> Path:
     """The bilingual fixture as a git repository with one commit (and the root mkdocs.yml)."""
     shutil.copytree(FIXTURES / "bilingual", dest)
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     shutil.copy(REPO / ".gitignore", dest / ".gitignore")
+    with (dest / "manual" / "manual.yml").open("a", encoding="utf-8") as out:
+        out.write(CITATION_FACTS)
     git(dest, "init", "-q", "-b", "main")
     git(dest, "config", "user.email", "test@example.org")
     git(dest, "config", "user.name", "Test")
@@ -262,8 +269,7 @@ def test_without_git_the_changelog_says_which_release_a_folder_is(tmp_path) -> N
 
 def test_release_refuses_without_authors_licence_and_repository(tmp_path) -> None:
     root = make_repo(tmp_path / "bare")
-    edit(root, "manual/manual.yml", "# who makes the manual, its licence and repository (CITATION.cff of a release)\nauthors:\n  - name: Example Institute (test fixture)\nlicense: CC-BY-4.0\n"
-         "repository: https://github.com/example-org/test-manual\n", "")
+    edit(root, "manual/manual.yml", CITATION_FACTS, "")
     commit(root, "no citation facts")
     code, out, err = run_cli("--root", str(root), "release", "1.0.1", "--allow-draft")
     assert code == 1
