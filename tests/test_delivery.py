@@ -173,7 +173,7 @@ def test_row_level_data_is_never_written_into_build(fixture_copy):
 
 def test_demo_is_seeded_and_under_delivers_at_one_site():
     from conftest import REPO
-    from manualkit.core.delivery import demo_exports
+    from manualkit.outputs.reports.delivery_demo import demo_exports
     from manualkit.core.project import load_project
     from manualkit.outputs.reports.delivery import dictionary, figures, read
     project = load_project(REPO, ["base"])

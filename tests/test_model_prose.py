@@ -111,7 +111,9 @@ def test_course_calendar_in_every_variant_follows_its_model():
             typical = next(s.text for s in mod.sections if s.id == "typical-course")
             for plan in rv.sessions[lang]:
                 assert plan.title in typical, (variant, lang, plan.title)
-            research = "Forskningstidspunkt" if lang == "nb" else "Research time point"
+            # the table speaks the language of the text around it: Nynorsk pages show this module
+            # in Bokmål until it is translated, so its table is in Bokmål too
+            research = {"nb": "Forskningstidspunkt", "en": "Research time point"}[mod.text_lang]
             assert typical.count(research) == 4, (variant, lang)
     lille = section_text(project.resolutions["lillehammer"], "nb", "course-calendar", "typical-course")
     assert "| 13 | Oppfølging | hver andre uke |" in lille

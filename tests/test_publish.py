@@ -46,11 +46,16 @@ def test_publish_refuses_the_lillehammer_example_with_every_reason() -> None:
     source = (REPO / y).read_text(encoding="utf-8").split("\n")
     at = lambda key: next(i for i, line in enumerate(source, 1) if line.strip().startswith(key))  # noqa: E731 (+1: the fill line)
     base_source = (REPO / "manual/manual.yml").read_text(encoding="utf-8").split("\n")
+
     base_at = lambda key: next(i for i, line in enumerate(base_source, 1) if line.strip().startswith(key))  # noqa: E731
-    assert reasons[:6] == [
+    assert reasons[:9] == [
         f"{y}:{at('child_welfare_phone:') + 1}: the variable 'service.child_welfare_phone' is still a placeholder: sentralbordnummeret til barnevernstjenesten i Lillehammer",
         f"{y}:{at('emergency_phone:') + 1}: the variable 'service.emergency_phone' is still a placeholder: telefonnummeret til barnevernvakten som dekker Lillehammer",
         f"{y}:{at('team_leader_phone:') + 1}: the variable 'contact.team_leader_phone' is still a placeholder: telefonnummeret til teamlederen",
+        # the numbers of the local quick card, still placeholders in the base manual
+        f"manual/manual.yml:{base_at('fill: {nb: nummeret for innsjekk')}: the variable 'number.check_in' is still a placeholder: nummeret for innsjekk",
+        f"manual/manual.yml:{base_at('fill: {nb: nummeret til krisesenteret')}: the variable 'number.crisis_centre' is still a placeholder: nummeret til krisesenteret",
+        f"manual/manual.yml:{base_at('fill: {nb: nummeret til familievoldskoordinatoren')}: the variable 'number.family_violence' is still a placeholder: nummeret til familievoldskoordinatoren",
         # the unit costs of the cost report (linked from the site's "For researchers" page)
         f"manual/manual.yml:{base_at('hourly_rate:') + 1}: the variable 'cost.hourly_rate' is still a placeholder: timekostnaden for en familiepartner i kroner",
         f"manual/manual.yml:{base_at('travel_per_visit:') + 1}: the variable 'cost.travel_per_visit' is still a placeholder: reisekostnaden per hjemmebesøk i kroner",
@@ -70,7 +75,7 @@ def test_publish_refuses_the_lillehammer_example_with_every_reason() -> None:
     assert re.match(r"accessibility/lillehammer\.json:1: the accessibility result \(\d{4}-\d\d-\d\d\) (does not record which "
                     r"sources it checked, so it may be stale|is stale: it was made of other sources)", reasons[-1]), reasons[-1]
     # the repository here has no remote origin on GitHub, so there is no GitHub Pages address to default to
-    assert reasons[6] == f"{y}:1: there is no site_url: the address where the site will be published"
+    assert reasons[9] == f"{y}:1: there is no site_url: the address where the site will be published"
     assert lines[-1] == "nothing was built or packaged; fix the reasons above and run 'manual publish lillehammer' again"
 
 
@@ -304,7 +309,7 @@ def test_the_gate_groups_its_reasons_by_who_must_act() -> None:
     assert len(drafts) == 1 and re.search(r"and \d+ more of this kind \('manual publish lillehammer --verbose' lists them\)",
                                           drafts[0]), drafts
     municipality = lines[lines.index(groups[0]) + 1:lines.index(groups[1])]
-    assert sum("is still a placeholder" in ln for ln in municipality) == 5  # each one, not counted away
+    assert sum("is still a placeholder" in ln for ln in municipality) == 8  # each one, not counted away
     code, verbose, _ = run_cli("--root", str(REPO), "publish", "lillehammer", "--check", "--verbose")
     assert len([ln for ln in verbose.splitlines() if "not approved" in ln]) > 40
 

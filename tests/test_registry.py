@@ -96,5 +96,5 @@ def test_a_new_report_is_one_file_and_one_line_in_the_table_of_reports(fixture_c
     from manualkit.cli.main import build_parser
     parser = build_parser()
     commands = next(a for a in parser._actions if a.choices and "report" in a.choices).choices
-    assert "one of: tidier, fidelity, dose, costs, ledger, pagecount" in " ".join(commands["report"].format_help().split())
+    assert "one of: tidier, fidelity, dose, costs, ledger, delivery, pagecount" in " ".join(commands["report"].format_help().split())
     assert "pagecount" in commands["build"].format_help()

@@ -136,7 +136,7 @@ def _refuse(problems, what: str) -> int:
 
 
 def _demo(root: Path, project, args: Namespace, lang: str) -> int:
-    from manualkit.core.delivery import demo_exports
+    from manualkit.outputs.reports.delivery_demo import demo_exports
     from manualkit.outputs.reports import delivery
 
     folder = args.demo

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import csv
 import io
-import random
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from statistics import mean
 from typing import Iterable
 
@@ -428,63 +427,5 @@ def _partners(contacts, model, per_family) -> list[dict]:
     return out
 
 
-# -- the synthetic export ---------------------------------------------------------------------
-
-def demo_exports(dictionary: dict[str, DictField], model: Intervention, plans: tuple[SessionPlan, ...], *,
-                 seed: int, families: int = 12, under: bool = False, start: date = date(2026, 1, 5),
-                 prefix: str = "D") -> tuple[str, str]:
-    """A synthetic (raw) fidelity export and visit log made from ``dictionary``; no real person in it.
-
-    ``under`` builds in under-delivery: home visits every other week instead of the plan, steps
-    more often partly or not done, fewer sessions held.
-    """
-    rng = random.Random(seed)
-    fields = list(dictionary.values())
-    cols = [f.name for f in fields]
-    fid, log = io.StringIO(), io.StringIO()
-    fw, lw = csv.writer(fid, lineterminator="\n"), csv.writer(log, lineterminator="\n")
-    fw.writerow(cols)
-    lw.writerow(list(VISIT_LOG_DICTIONARY) + ["redcap_repeat_instrument", "redcap_repeat_instance"])
-    cut = start + timedelta(weeks=40)
-    partners = [f"FP{n:02d}" for n in range(1, 3)]
-    for k in range(families):
-        rec = f"{prefix}{k + 1:03d}"
-        begin = start + timedelta(days=7 * rng.randint(0, 20))
-        weeks = ((cut - begin).days + 1) / 7
-        partner = partners[k % len(partners)]
-        plan = planned_by_week(model, weeks)
-        keep = 0.55 if under else 0.95
-        instance = 0
-        day = 0
-        n_visits = round(plan["home_visits"] * keep)
-        n_calls = round(plan["calls"] * (keep - 0.1))
-        for kind, count, minutes in (("1", n_visits, 80), ("2", n_calls, 15)):
-            for j in range(count):
-                instance += 1
-                when = begin + timedelta(days=min(int(weeks * 7) - 1, int(j * weeks * 7 / max(count, 1))))
-                lw.writerow([rec, when.isoformat(), kind, minutes + rng.randint(-15, 10), partner, VISIT_LOG_FORM, instance])
-                day += 1
-        held_sessions = round(len(plans) * min(1.0, weeks / sum(p.weeks.typical for p in model.phases)) * (0.7 if under else 1))
-        row = {"record_id": rec}
-        for plan_ in plans[:max(1, held_sessions)]:
-            p = f"s{plan_.order}"
-            row[f"{p}_date"] = (begin + timedelta(weeks=plan_.order)).isoformat()
-            row[f"{p}_rater"] = "1"
-            for st in plan_.steps:
-                r = rng.random()
-                row[f"{p}_step{st.number}"] = ("1" if r < 0.85 else "2" if r < 0.95 else "3") if not under else \
-                    ("1" if r < 0.55 else "2" if r < 0.85 else "3")
-                row[f"{p}_step{st.number}_min"] = str(max(0, (st.minutes or 0) + rng.randint(-3, 3) - (3 if under else 0)))
-        for f in fields:
-            if f.indicator and not re.match(r"s\d+_", f.name):
-                r = rng.random()
-                row[f.name] = "1" if r < (0.6 if under else 0.85) else "2" if r < 0.93 else "3"
-            elif f.indicator and f.name.split("_")[0] + "_date" in row:
-                r = rng.random()
-                row[f.name] = "1" if r < (0.6 if under else 0.85) else "2" if r < 0.93 else "3"
-        fw.writerow([row.get(c, "") for c in cols])
-    return fid.getvalue(), log.getvalue()
-
-
-__all__ = ["DictField", "Export", "SiteFigures", "parse_dictionary", "read_export", "aggregate", "pool", "demo_exports",
+__all__ = ["DictField", "Export", "SiteFigures", "parse_dictionary", "read_export", "aggregate", "pool",
            "planned_by_week", "suppress", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]

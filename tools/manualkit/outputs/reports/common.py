@@ -55,16 +55,25 @@ UNITS = {"nb": {"weeks": "uker", "visits": "besøk", "hours": "timer", "contacts
                 "sessions": "økter", "minutes": "minutter", "visits/week": "besøk/uke", "calls/week": "samtaler/uke"}}
 
 
+def words_lang(lang: str, words: dict) -> str:
+    """The language a report's own words are shown in: ``lang`` when they exist in it, Bokmål for
+    Nynorsk (a partial language: its readers read Bokmål, as the site's untranslated pages are),
+    else English."""
+    if lang in words:
+        return lang
+    return "nb" if lang == "nn" and "nb" in words else "en"
+
+
 def unit(lang: str, key: str) -> str:
-    return UNITS.get("nb" if lang in ("nb", "nn") else lang, {}).get(key, key)
+    return UNITS.get(words_lang(lang, UNITS), {}).get(key, key)
 
 
 def L(lang: str, key: str) -> str:  # noqa: N802 - short on purpose, used in every table
     """A label in ``lang``; ``<report>_title`` is the report's title from the one table (core/reports.py)."""
     if key.endswith("_title") and key[:-len("_title")] in report_table.names():
         labels = report_table.get(key[:-len("_title")]).labels
-        return labels.get(lang) or labels["en"]
-    return LABELS.get(lang, LABELS["en"]).get(key) or LABELS["en"][key]
+        return labels.get(words_lang(lang, labels)) or labels["en"]
+    return LABELS[words_lang(lang, LABELS)].get(key) or LABELS["en"][key]
 
 
 def variant_name(variant: ResolvedVariant, lang: str) -> str:

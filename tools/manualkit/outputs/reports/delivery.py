@@ -12,7 +12,7 @@ from typing import Iterable
 from manualkit.core.delivery import MIN_FAMILIES, SiteFigures, aggregate, parse_dictionary, read_export
 from manualkit.core.problems import Problem, UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import csv_text, json_text, md_table, variant_name
+from manualkit.outputs.reports.common import csv_text, json_text, md_table, variant_name, words_lang
 from manualkit.outputs.reports.fidelity import redcap
 
 FORMATS = ("md", "csv", "json", "pdf", "svg", "redcap")
@@ -50,7 +50,7 @@ T = {
 
 
 def t(lang: str, key: str) -> str:
-    return T.get("nb" if lang in ("nb", "nn") else lang, T["en"]).get(key) or T["en"][key]
+    return T[words_lang(lang, T)].get(key) or T["en"][key]
 
 
 def visit_log_redcap() -> str:

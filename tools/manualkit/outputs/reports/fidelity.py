@@ -16,7 +16,7 @@ from typing import Mapping, TextIO
 from manualkit.core import reports as report_table
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import csv_text, md_table, variant_name
+from manualkit.outputs.reports.common import csv_text, md_table, variant_name, words_lang
 
 FORMATS = report_table.get("fidelity").formats  # the one table of reports (core/reports.py)
 REDCAP_COLUMNS = (
@@ -69,7 +69,7 @@ T = {
 
 
 def t(lang: str, key: str):
-    return T.get("nb" if lang == "nn" else lang, T["en"]).get(key, T["en"][key])
+    return T[words_lang(lang, T)].get(key, T["en"][key])
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from manualkit.core.dose import frequency, planned_dose
 from manualkit.core.frame import label, nature_label
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import fig, json_text, variant_name
+from manualkit.outputs.reports.common import fig, json_text, variant_name, words_lang
 
 FORMATS = report_table.get("tidier").formats  # the one table of reports (core/reports.py)
 
@@ -74,7 +74,7 @@ W = {
 
 
 def w(lang: str, key: str):
-    return W.get("nb" if lang == "nn" else lang, W["en"])[key]
+    return W[words_lang(lang, W)][key]
 
 
 def items(variant: ResolvedVariant, lang: str) -> list[dict]:
@@ -101,7 +101,7 @@ def items(variant: ResolvedVariant, lang: str) -> list[dict]:
 
     def add(text: list[str], lines: list[str], sources: list[dict]) -> None:
         n = len(out)
-        out.append({"number": n + 1, "title": TITLES.get(lang, TITLES["en"])[n], "text": [t for t in text if t], "lines": lines,
+        out.append({"number": n + 1, "title": TITLES[words_lang(lang, TITLES)][n], "text": [t for t in text if t], "lines": lines,
                     "sources": sources})
 
     name = model.name.get(lang, "")
