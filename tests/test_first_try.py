@@ -471,6 +471,23 @@ def test_nynorsk_is_added_step_by_step_and_published(fixture_copy):
     assert ("locales/glossary.yml:2:5: warning[W509]: the glossary term 'hjelpetiltak' has no nn entry; the nb term "
             "and definition are shown\n    hint: add 'nn: {term: ..., definition: ...}' to it\n") in out
     assert "warning[W502]: module 'welcome' has no nn translation" in out
+    # the copied interface texts are marked: W510 says how many are still copies, at the list's line
+    nn_yml = (root / "locales/nn.yml").read_text(encoding="utf-8")
+    listed = [ln[4:].strip('"') for ln in nn_yml.split("untranslated:\n", 1)[1].split("\n") if ln.startswith("  - ")]
+    assert "language_name" not in listed and len(listed) > 10
+    line = nn_yml.split("\n").index("untranslated:") + 1
+    w510 = [ln for ln in out.splitlines() if "warning[W510]" in ln]
+    assert w510 == [f"locales/nn.yml:{line}:1: warning[W510]: locales/nn.yml still has {len(listed)} texts as copied from nb "
+                    f"({', '.join(listed[:4])} and {len(listed) - 4} more), listed under 'untranslated:'"], w510
+    # a text changed counts as translated; a key taken out of the list counts as done as it is
+    first = listed[0].split(".")[-1]
+    nn_lines = nn_yml.split("\n")
+    at = next(i for i, ln in enumerate(nn_lines) if i > line + len(listed) and ln.strip().startswith(f"{first}:"))
+    nn_lines[at] = nn_lines[at].split(":", 1)[0] + ": Omsett tekst"
+    nn_lines.remove(f'  - "{listed[1]}"')
+    (root / "locales/nn.yml").write_text("\n".join(nn_lines), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert f"still has {len(listed) - 2} texts as copied from nb ({', '.join(listed[2:6])} and" in out, out
     # step 2: a first translation; a Nynorsk municipality publishes nn at its site root
     from manualkit.core.model import body_hash
     source = (root / "manual/basics/welcome.nb.md").read_text(encoding="utf-8").split("---\n", 2)[2]

@@ -143,6 +143,8 @@ CASES = [
     ("W504", {EN: en((f"  source_hash: {intro_hash()}\n", ""))}, EN, 4),
     ("E505", {EN: en(("from: nb", "from: en"))}, EN, 5),
     ("W507", {"locales/en.yml": "language_name: English\n"}, "locales/en.yml", 1),
+    ("W510", {"locales/en.yml": "language_name: English\nuntranslated: [labels.duration]\nlabels:\n  duration: Varighet\n"},
+     "locales/en.yml", 2),
     ("W508", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, nn]")}, "locales/nn.yml", 0),
     ("W509", {"locales/glossary.yml": "terms:\n  - id: tiltak\n    nb: {term: tiltak, definition: Hjelp til familien.}\n"},
      "locales/glossary.yml", 2),

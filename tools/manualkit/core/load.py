@@ -455,12 +455,12 @@ def _strings(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
     return [(path, data)] if isinstance(data, str) else []
 
 
-def _flat_keys(data: Any, prefix: str = "") -> set[str]:
+def flat_keys(data: Any, prefix: str = "") -> set[str]:
     if not isinstance(data, dict):
         return {prefix}
     out: set[str] = set()
     for k, v in data.items():
-        out |= _flat_keys(v, f"{prefix}.{k}" if prefix else str(k))
+        out |= flat_keys(v, f"{prefix}.{k}" if prefix else str(k))
     return out
 
 
@@ -471,6 +471,7 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
     problems: list[Problem] = []
     out: dict[str, dict[str, Any]] = {}
     absent: list[str] = []
+    copied: dict[str, tuple[Any, tuple[int, int]]] = {}  # lang -> (its 'untranslated:' list, where it is)
     for lang in langs:
         rel = f"locales/{lang}.yml"
         if not (root / rel).is_file():
@@ -481,6 +482,10 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
             continue
         data, marks, probs = read_yaml_file(root / rel, rel)
         problems += probs
+        if isinstance(data, dict) and lang != default and "untranslated" in data:
+            data = dict(data)
+            listed = data.pop("untranslated")
+            copied[lang] = (listed, marks.key_at(("untranslated",)))
         if isinstance(data, dict):
             out[lang] = data
             c = Checker(rel, marks)
@@ -491,20 +496,48 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
             problems.append(make("E110", rel, 1, 1, kind="a list" if isinstance(data, list) else "a single value"))
     if default in out:
         base = out[default]
-        want = _flat_keys(base)
+        want = flat_keys(base)
         for lang in absent:
             problems.append(make("W508", f"locales/{lang}.yml", 0, 0, lang=lang, default=default))
             out[lang] = _with_fallback({}, base, lang)
         for lang, data in list(out.items()):
             if lang == default or lang in absent:
                 continue
-            missing = sorted(want - _flat_keys(data))
+            if lang in copied:
+                problems += _still_copied(f"locales/{lang}.yml", lang, default, data, base, *copied[lang])
+            missing = sorted(want - flat_keys(data))
             if missing:
                 shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
                 problems.append(make("W507", f"locales/{lang}.yml", 1, 1, lang=lang, count=len(missing), keys=shown,
                                      default=default, s="" if len(missing) == 1 else "s"))
                 out[lang] = _with_fallback(data, base, lang)
     return out, problems
+
+
+def _lookup(data: Any, key: str) -> Any:
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _still_copied(rel: str, lang: str, default: str, data: dict[str, Any], base: dict[str, Any],
+                  listed: Any, at: tuple[int, int]) -> list[Problem]:
+    """W510: texts that `manual new language` copied from the default language (listed under
+    ``untranslated:``) and that are still the same as there. A listed text that has been changed
+    counts as translated; removing a key from the list marks its text as done as it is."""
+    line, col = at
+    if not isinstance(listed, list) or not all(isinstance(k, str) for k in listed):
+        got = "text" if isinstance(listed, str) else "a mapping" if isinstance(listed, dict) else "another kind of value"
+        return [make("E202", rel, line, col, key="untranslated", expected="a list of keys", got=got,
+                     example="untranslated: [labels.duration, labels.minutes]")]
+    same = [k for k in listed if _lookup(data, k) is not None and _lookup(data, k) == _lookup(base, k)]
+    if not same:
+        return []
+    shown = ", ".join(same[:4]) + (f" and {len(same) - 4} more" if len(same) > 4 else "")
+    return [make("W510", rel, line, col, lang=lang, count=len(same), keys=shown, default=default,
+                 s="" if len(same) == 1 else "s")]
 
 
 def _with_fallback(data: dict[str, Any], base: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -521,7 +554,7 @@ def _with_fallback(data: dict[str, Any], base: dict[str, Any], lang: str) -> dic
     return out
 
 
-__all__ = ["load_manual", "load_module_file", "suggest"]
+__all__ = ["load_manual", "load_module_file", "suggest", "flat_keys"]
 
 
 def _url(c: Checker, data: dict, key: str) -> str:

@@ -84,6 +84,8 @@ RULES: dict[str, Rule] = {
                  "copy the missing keys from locales/{default}.yml and translate them"),
     "W508": Rule(W, "there is no locales/{lang}.yml, so every interface text of the {lang} edition is shown in {default}",
                  "run: manual new language {lang} (it copies locales/{default}.yml for you to translate)"),
+    "W510": Rule(W, "locales/{lang}.yml still has {count} text{s} as copied from {default} ({keys}), listed under 'untranslated:'",
+                 "translate each text, then take its key out of the list (take a key out to keep a text as it is)"),
     "W509": Rule(W, "the glossary term '{id}' has no {lang} entry; the {default} term and definition are shown",
                  "add '{lang}: {{term: ..., definition: ...}}' to it"),
     "E505": Rule(E, "'translation.from' is '{value}', but the source of this module is in '{source_lang}'", "write 'from: {source_lang}'"),

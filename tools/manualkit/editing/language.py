@@ -7,10 +7,13 @@ strings (W507) and the glossary terms (W509). See docs/writing.md, "Adding a lan
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
-from manualkit.core.load import load_manual
+import yaml
+
+from manualkit.core.load import flat_keys, load_manual
 from manualkit.core.problems import ManualkitError, UsageError
 from manualkit.core.schema import LANG_RE
 
@@ -40,8 +43,16 @@ def new_language(root: Path, lang: str) -> list[str]:
         name = NAMES.get(lang, lang)
         text, n = re.subn(r"(?m)^language_name:.*$", f"language_name: {name}", text, count=1)
         header = (f"# Interface strings in '{lang}', copied from locales/{manual.default_language}.yml by "
-                  f"`manual new language {lang}`.\n# Translate every text (keep the keys and the {{placeholders}}).\n")
-        target.write_text(header + text, encoding="utf-8")
+                  f"`manual new language {lang}`.\n# Translate every text (keep the keys and the {{placeholders}}).\n"
+                  f"# The keys under 'untranslated:' are still copies: manual check warns (W510) until each text\n"
+                  f"# is changed, or its key is taken out of the list to keep the text as it is.\n")
+        try:
+            copied = yaml.safe_load(text)
+        except yaml.YAMLError:  # manual check shows where locales/<default>.yml is broken
+            copied = None
+        keys = sorted(k for k in flat_keys(copied) if k and k != "language_name") if isinstance(copied, dict) else []
+        listed = "untranslated:\n" + "".join(f"  - {json.dumps(k, ensure_ascii=False)}\n" for k in keys)
+        target.write_text(header + listed + text, encoding="utf-8")
         out.append(f"created locales/{lang}.yml (a copy of locales/{manual.default_language}.yml: translate it)")
     if lang not in manual.languages:
         _add_to_languages(root / "manual" / "manual.yml", lang)
