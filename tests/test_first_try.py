@@ -528,3 +528,28 @@ def test_nynorsk_is_added_step_by_step_and_published(fixture_copy):
     assert (root / "build/testby/pdf/nn/sessions/session-play.pdf").is_file()
     from manualkit.a11y.pdf import check_pdf
     assert check_pdf(root / "build/testby/pdf/nn/manual.pdf", "nn").problems == []
+
+
+def test_many_missing_translations_of_one_language_are_one_line_and_verbose_lists_them():
+    from manualkit.core.problem_text import problems_text
+    from manualkit.core.problems import make
+
+    nn = [make("W502", f"manual/basics/m{i}.nb.md", 1, 1, module=f"m{i}", lang="nn", expected=f"manual/basics/m{i}.nn.md",
+               source_lang="nb") for i in range(1, 6)]
+    en = [make("W502", f"manual/basics/m{i}.nb.md", 1, 1, module=f"m{i}", lang="en", expected=f"manual/basics/m{i}.en.md",
+               source_lang="nb") for i in range(1, 3)]
+    other = make("W703", "manual/manual.yml", 9, 5, name="service.phone", variant="", what="telefonnummeret", where="manual/manual.yml")
+    problems = nn[:2] + [other] + nn[2:] + en
+    text = problems_text(problems, "text", group=True)
+    lines = [ln for ln in text.splitlines() if not ln.startswith("    ")]
+    assert lines == [
+        "manual/basics/m1.nb.md:1:1: warning[W502]: 5 times: module '…' has no nn translation (the first: module 'm1' has no nn translation)",
+        f"manual/manual.yml:9:5: warning[W703]: {other.message}",
+        "manual/basics/m1.nb.md:1:1: warning[W502]: module 'm1' has no en translation",
+        "manual/basics/m2.nb.md:1:1: warning[W502]: module 'm2' has no en translation",
+        "0 errors, 8 warnings in 6 files",
+    ]
+    assert "    hint: 'manual check --verbose' lists each one; create manual/basics/m1.nn.md" in text
+    # --verbose (no grouping) and JSON keep every one
+    assert problems_text(problems, "text").count("warning[W502]") == 7
+    assert problems_text(problems, "json").count('"W502"') == 7

@@ -32,7 +32,7 @@ def run(root: Path, args: Namespace) -> int:
     if done is not None:  # nothing this build reads has changed, and its outputs are in place
         out_.write("".join(note + "\n" for note in done.notes))
         if done.warnings:
-            print_problems(list(done.warnings), "text", out_)
+            print_problems(list(done.warnings), "text", out_, group=True)
         out_.write("".join(f"unchanged {variant} {output}\n" for variant, output, _f, _k in done.outputs))
         return 0
     failures = _build(root, args, out_, current, use_cache, stamp,
@@ -82,7 +82,7 @@ def _build(root: Path, args: Namespace, out_, current, use_cache: bool, stamp: P
         raise
     warnings = [p for p in project.problems if not p.is_error and p not in only_pinned]
     if warnings:
-        print_problems(warnings, "text", out_)
+        print_problems(warnings, "text", out_, group=True)
     out = root / "build"
     failures = build_all([project.resolutions[v] for v in from_current], out, only=args.only or None, log=out_,
                          use_cache=use_cache, jobs=getattr(args, "jobs", None))
