@@ -431,3 +431,19 @@ def test_following_the_e401_hint_gives_a_clean_check_in_every_language(tree):
     assert ("manual/basics/intro.en.md:15:1: error[E401]: the heading 'Extra' has no id\n"
             "    hint: the source manual/basics/intro.nb.md has no section here: give the heading the id of the "
             "source section it translates, or add the section to manual/basics/intro.nb.md first and use its id here\n") in out
+
+
+def test_a_municipality_text_without_one_of_its_languages_is_a_warning_at_its_line(fixture_copy):
+    root = fixture_copy("bilingual")
+    text = (root / ADAPT).read_text(encoding="utf-8")
+    text = text.replace("name: {nb: Testby kommune, en: Testby municipality}\nstatus", "name: {nb: Testby kommune}\nstatus", 1)
+    text = text.replace("    name: {nb: Testby kommune, en: Testby municipality}\n",
+                        "    name: {nb: Testby kommune, en: Testby municipality}\n  service:\n    office: {nb: Servicetorget}\n", 1)
+    (root / ADAPT).write_text(text, encoding="utf-8")
+    hits = [(p.path, p.line, p.message, p.hint) for p in load_project(root, ["base", "testby"]).problems if p.code == "W1651"]
+    assert hits == [
+        (ADAPT, 2, "the municipality's name has no en text; the nb text is shown instead",
+         f"add 'en: ...' beside the other languages in {ADAPT}"),
+        (ADAPT, 13, "the variable 'service.office' has no en text; the nb text is shown instead",
+         f"add 'en: ...' beside the other languages in {ADAPT}"),
+    ]

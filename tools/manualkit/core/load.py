@@ -170,22 +170,31 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
 
 def _missing_texts(manual: m.Manual, data: dict, marks) -> list[Problem]:
     """W1651: the title, a part title or a variable written per language lacks one of the languages."""
-    rel = "manual/manual.yml"
+    titles = [(("title",), data.get("title"), "the manual's title")]
+    for i, p in enumerate(data.get("parts") if isinstance(data.get("parts"), list) else []):
+        if isinstance(p, dict):
+            titles.append((("parts", i, "title"), p.get("title"), f"the title of part '{p.get('id')}'"))
+    return missing_texts("manual/manual.yml", manual.languages, manual.default_language, data, marks, titles)
+
+
+def missing_texts(rel: str, langs: tuple[str, ...], default: str, data: dict, marks,
+                  titles: list[tuple[tuple, Any, str]], known: tuple[str, ...] = ()) -> list[Problem]:
+    """W1651 in one file (manual.yml or a municipality's adaptation.yml): each of ``titles``
+    (path, value, what it is) and each variable written per language that lacks one of ``langs``.
+    A mapping counts as written per language when every key is one of ``langs`` or ``known``."""
     out: list[Problem] = []
-    langs = manual.languages
+    codes = set(langs) | set(known)
 
     def check(value, path: tuple, what: str) -> None:
-        if not isinstance(value, dict) or not value or not all(isinstance(k, str) and k in langs for k in value):
+        if not isinstance(value, dict) or not value or not all(isinstance(k, str) and k in codes for k in value):
             return
         for lang in langs:
             if value.get(lang) in (None, ""):
                 line, col = marks.at(path) if marks is not None else (0, 0)
-                out.append(make("W1651", rel, line, col, what=what, lang=lang, default=manual.default_language))
+                out.append(make("W1651", rel, line, col, what=what, lang=lang, default=default, file=rel))
 
-    check(data.get("title"), ("title",), "the manual's title")
-    for i, p in enumerate(data.get("parts") if isinstance(data.get("parts"), list) else []):
-        if isinstance(p, dict):
-            check(p.get("title"), ("parts", i, "title"), f"the title of part '{p.get('id')}'")
+    for path, value, what in titles:
+        check(value, path, what)
 
     def walk(node, path: tuple, name: str) -> None:
         if not isinstance(node, dict):
@@ -554,7 +563,7 @@ def _with_fallback(data: dict[str, Any], base: dict[str, Any], lang: str) -> dic
     return out
 
 
-__all__ = ["load_manual", "load_module_file", "suggest", "flat_keys"]
+__all__ = ["load_manual", "load_module_file", "suggest", "flat_keys", "missing_texts"]
 
 
 def _url(c: Checker, data: dict, key: str) -> str:

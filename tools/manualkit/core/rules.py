@@ -178,7 +178,7 @@ RULES: dict[str, Rule] = {
     "W1650": Rule(W, "'{lang}' in partial_languages is not one of the manual's other languages ({languages})",
                   "add it to 'languages' first (manual new language {lang}), or remove it from partial_languages"),
     "W1651": Rule(W, "{what} has no {lang} text; the {default} text is shown instead",
-                  "add '{lang}: ...' beside the other languages in manual/manual.yml"),
+                  "add '{lang}: ...' beside the other languages in {file}"),
     "W1652": Rule(W, "'{module}' is handed to parents but has no {lang} translation, so families who read {lang} get the {source_lang} text",
                   "translate it: create {expected} with translation: {{from: {source_lang}}}, then run manual translations mark {module} {lang}"),
     # Adaptations
