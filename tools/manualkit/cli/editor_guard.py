@@ -4,13 +4,16 @@ Decap's local backend (decap-server) writes whatever the browser sends. The edit
 (cli/editor.py) stands in front of it: on a save (action ``persistEntry``) it makes a scratch copy
 of the repository with the saved files (and uploaded images) in place, loads and checks that copy
 exactly as ``manual check`` does, and refuses the save with HTTP 422 when the save would leave an
-error: a new error anywhere, or any error in a file being saved. Decap then shows the message
+error: a new error anywhere, or any error in a file being saved. The saved modules are formatted
+in the copy as they are after a real save (`manual fmt`: front matter, and a new module listed
+in manual.yml), so the check sees the files as they will be. Decap then shows the message
 (in Norwegian, with the checker's lines and hints) and keeps everything the editor typed in the
 form, so a refused save loses nothing. Nothing in the repository is touched by a refused save.
 """
 from __future__ import annotations
 
 import base64
+import io
 import os
 import shutil
 import tempfile
@@ -76,8 +79,24 @@ def refusals(root: Path, files: dict[str, bytes]) -> list[Problem]:
                 continue  # outside the copied folders: not content the checker reads
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
+        _format_as_saved(scratch, [scratch / rel for rel in wanted])
         after = load_project(scratch, render=False).errors
     return [p for p in after if p.path in wanted or _key(p) not in before]
+
+
+def _format_as_saved(scratch: Path, paths: list[Path]) -> None:
+    """What the editor's server does after a save (`manual fmt` of the saved modules), in the copy."""
+    from manualkit.cli.fmt import format_paths
+    from manualkit.core.problems import ManualkitError
+
+    manual = scratch / "manual"
+    modules = [p for p in paths if p.suffix == ".md" and p.parent.parent == manual and p.is_file()]
+    if not modules:
+        return
+    try:
+        format_paths(scratch.resolve(), [p.resolve() for p in modules], check=False, out=io.StringIO())
+    except ManualkitError:
+        pass  # manual.yml cannot be read: the check reports that itself
 
 
 def message_nb(problems: list[Problem]) -> str:
