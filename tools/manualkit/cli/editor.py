@@ -151,6 +151,7 @@ def _editor_handler():
                 self.send_error(404)
                 return
             body = self._round_trip(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            body = self._without_untranslated(body)
             refused = self._refusal(body)
             if refused is not None:
                 self._answer(422, json.dumps({"error": refused}, ensure_ascii=False).encode("utf-8"))
@@ -205,6 +206,26 @@ def _editor_handler():
                     d["raw"] = merged
                     changed = True
             return json.dumps(msg, ensure_ascii=False).encode("utf-8") if changed else body
+
+        def _without_untranslated(self, body: bytes) -> bytes:
+            """A save without the new files of languages the editor left empty (Decap sends one per language)."""
+            try:
+                msg = json.loads(body)
+            except ValueError:
+                return body
+            if not isinstance(msg, dict) or msg.get("action") != "persistEntry" or not isinstance(msg.get("params"), dict):
+                return body
+            from manualkit.cli.editor_guard import untranslated
+
+            params = msg["params"]
+            empty = untranslated(self.root, params)
+            if not empty:
+                return body
+            params["dataFiles"] = [d for d in params["dataFiles"] if not (isinstance(d, dict) and d.get("path") in empty)]
+            for rel in empty:
+                self.log.write(f"{rel}: not written (no title and no text in this language yet)\n")
+            self.log.flush()
+            return json.dumps(msg, ensure_ascii=False).encode("utf-8")
 
         def _refusal(self, body: bytes) -> str | None:
             """The message refusing a save the checker would fail (None: forward it to decap-server)."""

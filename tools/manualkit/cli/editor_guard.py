@@ -4,13 +4,21 @@ Decap's local backend (decap-server) writes whatever the browser sends. The edit
 (cli/editor.py) stands in front of it: on a save (action ``persistEntry``) it makes a scratch copy
 of the repository with the saved files (and uploaded images) in place, loads and checks that copy
 exactly as ``manual check`` does, and refuses the save with HTTP 422 when the save would leave an
-error: a new error anywhere, or any error in a file being saved. Decap then shows the message
+error: a new error anywhere, or any error in a file being saved. The saved modules are formatted
+in the copy as they are after a real save (`manual fmt`: front matter, and a new module listed
+in manual.yml), so the check sees the files as they will be. Decap then shows the message
 (in Norwegian, with the checker's lines and hints) and keeps everything the editor typed in the
 form, so a refused save loses nothing. Nothing in the repository is touched by a refused save.
+
+Decap writes one file per language of the manual, also for a language the editor left empty
+(for a module without a Nynorsk translation it sends ``---\nid: ...\n---\n``, the id being the
+same in every language). Such a file holds no text: :func:`untranslated` names them, and the
+editor's server does not write them, so a module keeps the languages it has.
 """
 from __future__ import annotations
 
 import base64
+import io
 import os
 import shutil
 import tempfile
@@ -37,6 +45,39 @@ def saved_files(params: dict) -> dict[str, bytes]:
                 out[a["path"]] = base64.b64decode(a["content"])
             except ValueError:
                 continue
+    return out
+
+
+def untranslated(root: Path, params: dict) -> list[str]:
+    """The module files of this save that would be new and hold no text in a translation's language.
+
+    A file counts when it is ``manual/<part>/<module>.<lang>.md`` in a language of the manual
+    other than the source language, does not exist yet, and has nothing but ``id`` (and the
+    translation bookkeeping) in its front matter and no text after it.
+    """
+    from manualkit.core.load import FILE_RE
+    from manualkit.core.textfile import read_yaml_file, split_front_matter
+
+    data, _marks, _problems = read_yaml_file(Path(root) / "manual" / "manual.yml", "manual/manual.yml")
+    if not isinstance(data, dict) or not isinstance(data.get("languages"), list):
+        return []  # the check says why manual.yml cannot be read
+    languages = [x for x in data["languages"] if isinstance(x, str)]
+    default = data.get("default_language") if isinstance(data.get("default_language"), str) else None
+    out: list[str] = []
+    for d in params.get("dataFiles") or []:
+        if not (isinstance(d, dict) and isinstance(d.get("path"), str) and isinstance(d.get("raw"), str)):
+            continue
+        rel = _safe(d["path"])
+        m = FILE_RE.fullmatch(rel.name) if rel is not None else None
+        if (m is None or len(rel.parts) != 3 or rel.parts[0] != "manual" or rel.parts[1].startswith(".")
+                or m.group("lang") not in languages or m.group("lang") == default
+                or (Path(root) / rel).exists()):
+            continue
+        doc, problems = split_front_matter(d["raw"].replace("\r\n", "\n"), str(rel))
+        if doc is None or problems or doc.body.strip():
+            continue
+        if set(doc.meta) <= {"id", "translation"}:
+            out.append(d["path"])
     return out
 
 
@@ -76,8 +117,24 @@ def refusals(root: Path, files: dict[str, bytes]) -> list[Problem]:
                 continue  # outside the copied folders: not content the checker reads
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
+        _format_as_saved(scratch, [scratch / rel for rel in wanted])
         after = load_project(scratch, render=False).errors
     return [p for p in after if p.path in wanted or _key(p) not in before]
+
+
+def _format_as_saved(scratch: Path, paths: list[Path]) -> None:
+    """What the editor's server does after a save (`manual fmt` of the saved modules), in the copy."""
+    from manualkit.cli.fmt import format_paths
+    from manualkit.core.problems import ManualkitError
+
+    manual = scratch / "manual"
+    modules = [p for p in paths if p.suffix == ".md" and p.parent.parent == manual and p.is_file()]
+    if not modules:
+        return
+    try:
+        format_paths(scratch.resolve(), [p.resolve() for p in modules], check=False, out=io.StringIO())
+    except ManualkitError:
+        pass  # manual.yml cannot be read: the check reports that itself
 
 
 def message_nb(problems: list[Problem]) -> str:
