@@ -127,3 +127,33 @@ def test_model_change_without_a_model(fixture_copy):
     write_tree(root, {ADAPT: HEAD + "  - id: a\n    operation: set\n    target: model\n    field: caseload_max\n    value: 4\n" + FRAME})
     hit = next(p for p in load_project(root, None).problems if p.code == "E1104")
     assert (hit.line, hit.hint) == (8, "the manual has no intervention model: manual/intervention.yml is missing")
+
+
+def test_repository_thresholds_come_from_the_model():
+    """The thresholds chapter takes its figures from the model (intervention.yml: thresholds)."""
+    base = load_project(REPO, ["base"]).resolutions["base"]
+    weeks, visits = base.model.thresholds["child_unseen_weeks"], base.model.thresholds["missed_visits_in_row"]
+    nb = base.manual("nb").module("thresholds").markdown()
+    en = base.manual("en").module("thresholds").markdown()
+    assert f"på {weeks:g} uker" in nb and f"Når {visits:g} planlagte besøk på rad" in nb
+    assert f"{visits:g} planned visits in a row" in en
+    assert "Ikke kontrollert mot Lovdata ennå" in nb and "Not yet checked against Lovdata" in en
+
+
+def test_model_thresholds_can_be_set_and_must_be_whole_numbers(fixture_copy):
+    root = fixture_copy("bilingual")
+    model = (root / "manual/intervention.yml").read_text(encoding="utf-8")
+    text = (root / "manual/basics/welcome.nb.md").read_text(encoding="utf-8")
+    write_tree(root, {
+        "manual/intervention.yml": model + "\nthresholds:\n  child_unseen_weeks: 2\n  missed_visits_in_row: 2\n",
+        "manual/basics/welcome.nb.md": text + "\nBarnet skal ses minst hver {{ model.thresholds.child_unseen_weeks }}. uke.\n",
+        ADAPT: HEAD + "  - id: sooner\n    operation: set\n    target: model\n"
+                      "    field: thresholds.child_unseen_weeks\n    value: 1\n" + FRAME,
+    })
+    project = load_project(root, None)
+    assert [p.message for p in project.errors] == []
+    assert "minst hver 2. uke" in project.resolutions["base"].manual("nb").module("welcome").markdown()
+    assert "minst hver 1. uke" in project.resolutions["testby"].manual("nb").module("welcome").markdown()
+    write_tree(root, {"manual/intervention.yml": model + "\nthresholds:\n  child_unseen_weeks: 1.5\n"})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E202")
+    assert "thresholds.child_unseen_weeks" in hit.message

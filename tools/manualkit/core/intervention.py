@@ -150,6 +150,7 @@ class Intervention:
     reviews: Reviews = field(default_factory=Reviews)
     schedule: SessionSchedule = field(default_factory=SessionSchedule)
     case_worker_meeting_every_weeks: float = 0
+    thresholds: dict[str, float] = field(default_factory=dict)  # when to act (home-visits thresholds)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     marks: Marks = field(repr=False, compare=False, default_factory=Marks)
 
@@ -222,6 +223,10 @@ def _refs(value: Any) -> tuple[str, ...]:
     return ()
 
 
+# When the family partner acts on a child not seen or visits that fail (thresholds#child-not-seen):
+# whole numbers, each usable in the text as {{ model.thresholds.<name> }}.
+THRESHOLDS = ("child_unseen_weeks", "missed_visits_in_row")
+
 TEXT = Field("text", required=True, example="{nb: ..., en: ...}")
 
 
@@ -243,6 +248,7 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         "reviews": Field("map", example="{goal_review_every_months: 3}"),
         "parent_training": Field("map", example="{first_session_week: 5, every_weeks: 2, check_in_minutes: 15}"),
         "case_worker_meeting_every_weeks": Field("any", example="4"),
+        "thresholds": Field("map", example="{child_unseen_weeks: 2, missed_visits_in_row: 2}"),
     }
     if not c.mapping(data, (), top, where=f" in {rel}", example="caseload_max: 5"):
         return None, c.problems
@@ -347,6 +353,11 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
     schedule = SessionSchedule(*(_num(c, pt, ("parent_training",), k, required=False, example="2")
                                  for k in ("first_session_week", "every_weeks", "check_in_minutes")))
     cw = _num(c, data, (), "case_worker_meeting_every_weeks", required=False, positive=True, example="4")
+    th = data.get("thresholds") if isinstance(data.get("thresholds"), dict) else {}
+    c.mapping(th, ("thresholds",), {**{k: Field("any") for k in THRESHOLDS}, "described_in": Field("str")},
+              where=" in thresholds")
+    thresholds = {k: _num(c, th, ("thresholds",), k, required=False, positive=True, whole=True, example="2")
+                  for k in THRESHOLDS if k in th}
     caseload = data.get("caseload_max") if isinstance(data.get("caseload_max"), int) else 0
     return Intervention(
         path=rel, name=_text(data.get("name"), langs), caseload_max=caseload, duration_months=months,
@@ -355,7 +366,7 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         meeting_minutes=_num(c, data, (), "coordination_meeting_minutes", positive=True, example="90"),
         components=tuple(components), phases=tuple(phases), indicators=tuple(indicators),
         prose=_refs(data.get("prose")), training_blocks=tuple(blocks), reviews=reviews, schedule=schedule,
-        case_worker_meeting_every_weeks=cw, raw=data, marks=marks), c.problems
+        case_worker_meeting_every_weeks=cw, thresholds=thresholds, raw=data, marks=marks), c.problems
 
 
 def _months(c: Checker, data: dict, path: tuple, key: str) -> tuple[float, ...]:
