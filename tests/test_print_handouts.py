@@ -45,6 +45,8 @@ def test_handout_by_number_is_the_handout_of_that_session(repo: Path) -> None:
 EMERGENCY = re.compile(r"(?<!\d)(110|112|113|116 111)(?!\d)")
 HEADER = {"nb": "UTKAST Basisversjon Ark til foreldrene ", "en": "DRAFT Base version Handout for parents "}
 CHILDREN_HEADER = {"nb": "UTKAST Basisversjon Ark for barn ", "en": "DRAFT Base version Sheet for children "}
+# a form or card only staff use (the quick card, the supervision note) says so
+STAFF_HEADER = {"nb": "UTKAST Basisversjon For fagpersoner ", "en": "DRAFT Base version For practitioners "}
 CONTACTS = {"nb": "Kontakter – Basisversjon", "en": "Contacts – Base version"}
 
 
@@ -117,7 +119,9 @@ def test_the_contact_box_opens_the_handout_or_follows_its_last_text(printed, lan
         last = " ".join(_runs(paras[-1])[-1][-2:])
         # a children's sheet (audience children, in the nb source's front matter) has its own header label
         nb_head = src.with_name(src.name.replace(f".{lang}.md", ".nb.md")).read_text(encoding="utf-8")[:600]
-        header = CHILDREN_HEADER[lang] if re.search(r"^audience: \[[^]]*\bchildren\b", nb_head, re.M) else HEADER[lang]
+        audience = re.search(r"^audience: \[([^]]*)\]", nb_head, re.M).group(1)
+        header = (CHILDREN_HEADER if re.search(r"\bchildren\b", audience) else HEADER if re.search(r"\bparents\b", audience)
+                  else STAFF_HEADER)[lang]
         top = pages[0].startswith(header + CONTACTS[lang])
         assert last in whole, (src.name, last)
         assert top or whole.rindex(last) < at, f"{src.name}: the contact box stands inside the text"
