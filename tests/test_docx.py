@@ -503,3 +503,36 @@ def test_in_a_municipalitys_file_a_variable_points_to_the_municipalitys_own_chan
     assert ("the words come from the variable {{ model.phases.follow_up.frequency }}, defined in "
             f"adaptations/lillehammer/adaptation.yml:{value_line}; change its value instead") in err
     assert "manual/intervention.yml" not in err
+
+
+def test_a_lines_block_is_its_question_then_ruled_lines_and_only_the_question_takes_edits(fixture_copy):
+    root = fixture_copy("bilingual")
+    source = root / WELCOME
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "## Videre lesning", "::: {.lines n=3}\nHva vil du prøve først?\n:::\n\n## Videre lesning"), encoding="utf-8")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    paras = paragraphs(path)
+    at = paras.index(("FPLines", "Hva vil du prøve først?"))
+    assert paras[at + 1:at + 4] == [("FPWritingLine", "\xa0")] * 3 and paras[at + 4][0] != "FPWritingLine"
+    assert ("FPCalloutTitle", "Skriv her") not in paras  # as in print: the ruled lines say what it is
+    assert re.search('<w:name w:val="FP Writing line" ?/>', doc_text(path, "word/styles.xml"))
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, out, err) == (0, "", f"{path}: no tracked change to propose\n")
+
+    class OnTheLines(Reviewer):  # writing on the first ruled line, as a reviewer might
+        def _run_with(self, text):
+            if text != "\xa0":
+                return super()._run_with(text)
+            t = next(t for t in self.doc.iter(f"{W}t") if t.text == text)
+            return t.getparent(), 0
+
+    r = OnTheLines(path)
+    r.insert("prøve først", " denne uken")
+    r.insert("\xa0", "Mer lek")
+    r.save()
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert code == 1
+    assert "-Hva vil du prøve først?\n+Hva vil du prøve først denne uken?\n" in out and "Mer lek" not in out
+    assert f'{WELCOME}:12: not applied in welcome#about: this line is made by the toolkit, not written in a ' \
+           'source file: inserting "Mer lek" (by Kari Nordmann)' in err
+
