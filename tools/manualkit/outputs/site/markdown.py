@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, LINES_N_RE, MAX_WRITING_LINES, fence_states, parse_heading
+from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, fence_states, parse_heading, writing_lines
 from manualkit.core.markdown_scan import code_spans
 from manualkit.core.problems import BuildError
 
@@ -144,9 +144,7 @@ def callouts_to_admonitions(text: str, labels: dict[str, str]) -> str:
             indent = line[: len(line) - len(line.lstrip())]  # a callout inside a list item stays there
             classes = kind
             if kind == "lines":  # room to write: print.css rules as many lines as the PDF (n, 4 if not given)
-                nm = LINES_N_RE.search(stripped)
-                n = int(nm.group(1)) if nm and nm.group(1).isdigit() else 4
-                classes += f" lines-{max(1, min(MAX_WRITING_LINES, n))}"
+                classes += f" lines-{writing_lines(stripped)}"
             out += ["", f'{indent}!!! {classes} "{label}"', ""]
             inside = True
             continue
