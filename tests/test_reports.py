@@ -15,7 +15,9 @@ def _csv(text: str) -> list[dict]:
 
 def test_dose_all_shows_lillehammers_lower_follow_up_frequency():
     code, out, err = run_cli("--root", str(REPO), "report", "dose", "--all", "--format", "csv")
-    assert (code, err) == (0, "")
+    assert code == 0, err
+    # until 0.2.0 is tagged, the municipalities pinned to it are reported on from the current manual, as built
+    assert all(line.startswith("note: adaptations/") and "from the current manual" in line for line in err.splitlines()), err
     rows = {(r["variant"], r["measure"]): r for r in _csv(out)}
     assert {v for v, _m in rows} == {"base", "lillehammer", "ovre-eiker"}
     lille = rows[("lillehammer", "phase.follow-up.visits_per_week")]
@@ -31,7 +33,8 @@ def test_dose_report_markdown_of_a_variant(fixture_copy):
     root = fixture_copy("bilingual")
     code, out, _ = run_cli("--root", str(root), "report", "dose", "--variant", "testby", "--lang", "en")
     assert code == 0
-    assert out.startswith("# Planned dose per family: Testby municipality\n\nAll figures are planned values")
+    assert out.startswith("# Planned dose per family: Testby municipality\n\nBased on the base manual, version 1.0.0, unreleased.\n\n"
+                          "All figures are planned values")
     assert "| Home visits | visits | 29 | 45 | 81 | 45 | 0 |" in out
     assert "| Parental guidance sessions | sessions | 1 | 1 | 1 | 1 | 0 |" in out
     assert "| Session 1: Play together | 45 | 5 + 30 + 10 |" in out

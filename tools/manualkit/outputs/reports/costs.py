@@ -16,7 +16,7 @@ from manualkit.core.dose import ACTIVITIES, WHICH, planned_dose, planned_hours
 from manualkit.core.model_checks import unit_cost
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import L, csv_text, fig, json_text, md_table, variant_name
+from manualkit.outputs.reports.common import L, csv_text, fig, json_text, md_table, release_data, release_line, release_lines, variant_name
 
 FORMATS = report_table.get("costs").formats  # the one table of reports (core/reports.py)
 COLUMNS = ("variant", "item", "unit", "min", "typical", "max", "planned", "note")
@@ -89,10 +89,11 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     if fmt == "csv":
         return csv_text(COLUMNS, _flat(data))
     if fmt == "json":
-        return json_text({"variant": variant.id, "language": lang, "planned": True, "note": L(lang, "planned_note"), "rows": data})
+        return json_text({"variant": variant.id, "language": lang, "release": release_data(variant),
+                          "based_on": release_line(variant, lang), "planned": True, "note": L(lang, "planned_note"), "rows": data})
     if fmt != "md":
         raise UsageError(f"the costs report has no format '{fmt}'", hint="use --format md, csv or json")
-    out = [f"# {L(lang, 'costs_title')}: {variant_name(variant, lang)}", "", L(lang, "planned_note"), ""]
+    out = [f"# {L(lang, 'costs_title')}: {variant_name(variant, lang)}", "", release_line(variant, lang), "", L(lang, "planned_note"), ""]
     if variant.model is None:
         return "\n".join(out + [L(lang, "no_model")]) + "\n"
     head = [L(lang, "activity"), L(lang, "min"), L(lang, "typical"), L(lang, "max")]
@@ -110,7 +111,7 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
     if fmt == "csv":
         return csv_text(COLUMNS, _flat(data))
     if fmt == "json":
-        return json_text({"language": lang, "planned": True, "rows": data})
+        return json_text({"language": lang, "planned": True, "releases": {v.id: release_data(v) for v in variants}, "rows": data})
     if fmt != "md":
         raise UsageError(f"the costs report has no format '{fmt}'", hint="use --format md, csv or json")
     items = list(dict.fromkeys(r["item"] for r in data))
@@ -119,6 +120,7 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
         cells = [next((_cell(r["typical"], lang) for r in data if r["variant"] == v.id and r["item"] == item), "") for v in variants]
         body.append([next(r["label"] for r in data if r["item"] == item)] + cells)
     return "\n".join([f"# {L(lang, 'costs_title')} ({L(lang, 'typical').lower()})", "", L(lang, "planned_note"), "",
+                      release_lines(variants, lang),
                       md_table([L(lang, "activity")] + [variant_name(v, lang) for v in variants], body)])
 
 

@@ -13,7 +13,7 @@ from manualkit.core import reports as report_table
 from manualkit.core.dose import DOSE_MEASURES, WHICH, planned_dose
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import L, unit, csv_text, fig, json_text, md_table, variant_name
+from manualkit.outputs.reports.common import L, unit, csv_text, fig, json_text, md_table, release_data, release_line, release_lines, variant_name
 
 COLUMNS = ("variant", "measure", "unit", "min", "typical", "max", "base_min", "base_typical", "base_max", "difference_typical")
 PHASE_FIELDS = ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes", "coordination_meetings",
@@ -109,7 +109,8 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     if fmt == "csv":
         return csv_text(COLUMNS, _csv_rows(data))
     if fmt == "json":
-        return json_text({"variant": variant.id, "language": lang, "planned": True, "note": L(lang, "planned_note"),
+        return json_text({"variant": variant.id, "language": lang, "release": release_data(variant),
+                          "based_on": release_line(variant, lang), "planned": True, "note": L(lang, "planned_note"),
                           "measures": data, "sessions": [
                               {"order": s.order, "module": s.module, "title": s.title, "duration_minutes": s.duration_minutes,
                                "steps": [{"number": st.number, "title": st.title, "minutes": st.minutes} for st in s.steps]}
@@ -117,7 +118,7 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     if fmt != "md":
         raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv or json")
     name = variant_name(variant, lang)
-    out = [f"# {L(lang, 'dose_title')}: {name}", "", L(lang, "planned_note"), ""]
+    out = [f"# {L(lang, 'dose_title')}: {name}", "", release_line(variant, lang), "", L(lang, "planned_note"), ""]
     if variant.model is None:
         return "\n".join(out + [L(lang, "no_model")]) + "\n"
     measures = [r for r in data if not r["measure"].startswith(("phase.", "model."))]
@@ -171,7 +172,7 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
     if fmt == "csv":
         return csv_text(COLUMNS, _csv_rows(data))
     if fmt == "json":
-        return json_text({"language": lang, "planned": True, "rows": data})
+        return json_text({"language": lang, "planned": True, "releases": {v.id: release_data(v) for v in variants}, "rows": data})
     if fmt != "md":
         raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv or json")
     measures = [k for k in DOSE_MEASURES]
@@ -193,6 +194,7 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
             cells.append(cell)
         body.append([label] + cells)
     return "\n".join([f"# {L(lang, 'dose_title')} ({L(lang, 'typical').lower()})", "", L(lang, "planned_note"), "",
+                      release_lines(variants, lang),
                       md_table(head, body)])
 
 

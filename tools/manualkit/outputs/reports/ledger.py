@@ -7,12 +7,12 @@ from typing import Mapping, TextIO
 from manualkit.core import reports as report_table
 from manualkit.core.frame import label, nature_key, nature_label
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import L, csv_text, json_text, md_escape, md_table, variant_name
+from manualkit.outputs.reports.common import L, csv_text, json_text, md_escape, md_table, release_data, release_line, release_lines, variant_name
 
 LEDGER_COLUMNS = ("change", "operation", "target", "when", "planned", "decided_by", "modified", "level", "nature",
                   "fidelity", "goals", "reason", "reason_level", "approved_by", "date")
 # the complete ledger (`manual report ledger`): every FRAME field as its code and its label
-FULL_COLUMNS = ("variant", "change", "operation", "operation_label", "target", "target_title", "component", "core",
+FULL_COLUMNS = ("variant", "release", "released", "change", "operation", "operation_label", "target", "target_title", "component", "core",
                 "description", "when", "when_label", "planned", "planned_label", "decided_by", "decided_by_label",
                 "modified", "modified_label", "level", "level_label", "nature", "nature_label", "fidelity",
                 "fidelity_label", "goals", "goals_label", "reason", "reason_level", "reason_level_label",
@@ -25,11 +25,13 @@ def ledger_rows(variant: ResolvedVariant, lang: str) -> list[dict[str, str]]:
     """Every change of the variant (fidelity-inconsistent first), codes and labels in ``lang``."""
     vocab = variant.frame_vocab
     rm = variant.manuals.get(lang) or next(iter(variant.manuals.values()))
+    rel = release_data(variant)
+    released = "" if rel["released"] is None else ("yes" if rel["released"] else "no")
     rows = []
     for ch in rm.changes:
         fr = ch.frame
         rows.append({
-            "variant": variant.id, "change": ch.id, "operation": ch.operation,
+            "variant": variant.id, "release": rel["version"], "released": released, "change": ch.id, "operation": ch.operation,
             "operation_label": label(vocab, "operation", ch.operation, lang), "target": ch.target,
             "target_title": ch.target_title.replace("\\", ""), "component": ch.component, "core": "yes" if ch.core else "no",
             "description": ch.description,
@@ -85,20 +87,21 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     if fmt == "csv":
         return csv_text(FULL_COLUMNS, rows)
     if fmt == "json":
-        return json_text({"variant": variant.id, "language": lang, "changes": rows})
+        return json_text({"variant": variant.id, "language": lang, "release": release_data(variant),
+                          "based_on": release_line(variant, lang), "changes": rows})
     title = f"{L(lang, 'ledger_title')}: {variant_name(variant, lang)}"
     if not rows:
-        return f"# {title}\n\n{L(lang, 'no_changes')}\n"
-    return _ledger_md(title, rows, lang)
+        return f"# {title}\n\n{release_line(variant, lang)}\n\n{L(lang, 'no_changes')}\n"
+    return _ledger_md(title, rows, lang, release_line(variant, lang) + "\n")
 
 
-def _ledger_md(title: str, rows: list[dict[str, str]], lang: str) -> str:
-    out = [f"# {title}", ""]
+def _ledger_md(title: str, rows: list[dict[str, str]], lang: str, intro: str = "") -> str:
+    out = [f"# {title}", ""] + ([intro] if intro else [])
     for r in rows:
         flag = " (!)" if r["fidelity"] == "inconsistent" else ""
         out += [f"## {md_escape(r['change'])}{flag}", "", md_escape(r["description"]), ""]
         cells = []
-        for c in FULL_COLUMNS[2:]:
+        for c in FULL_COLUMNS[4:]:
             if c.endswith("_label") or c == "description":
                 continue
             value = r[c]
@@ -115,8 +118,10 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
     if fmt == "csv":
         return csv_text(FULL_COLUMNS, rows)
     if fmt == "json":
-        return json_text({"language": lang, "changes": rows})
-    return _ledger_md(L(lang, "ledger_title"), rows, lang) if rows else f"# {L(lang, 'ledger_title')}\n\n{L(lang, 'no_changes')}\n"
+        return json_text({"language": lang, "releases": {v.id: release_data(v) for v in variants}, "changes": rows})
+    intro = release_lines(variants, lang)
+    return _ledger_md(L(lang, "ledger_title"), rows, lang, intro) if rows else \
+        f"# {L(lang, 'ledger_title')}\n\n{intro}\n{L(lang, 'no_changes')}\n"
 
 
 def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
