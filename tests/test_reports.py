@@ -225,6 +225,29 @@ def test_complete_ledger_has_codes_labels_and_justification_in_the_page_language
         "Families in the outer parts of the municipality")
 
 
+def test_ledger_gives_what_was_modified_context_and_nature_their_own_columns():
+    """FRAME's structure: what is modified, then the context changed and the nature of a content change,
+    each in its own column; a column that does not apply is empty in CSV, JSON and Markdown alike."""
+    code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--variant", "ovre-eiker", "--format", "csv", "--lang", "en")
+    assert code == 0
+    rows = {r["change"]: r for r in _csv(out)}
+    cols = ("modified", "context", "context_label", "nature", "nature_label")
+    assert tuple(rows["parent-groups"][c] for c in cols) == ("context", "format", "Format", "", "")
+    assert tuple(rows["interpreter-stress-plan"][c] for c in cols) == ("content", "", "", "lengthening", "Lengthening/extending")
+    assert tuple(rows["shared-supervisor"][c] for c in cols) == ("implementation-and-scale-up", "", "", "", "")
+    assert tuple(rows["regional-training"][c] for c in cols) == ("training-and-evaluation", "", "", "", "")
+    # a core section replaced and coded fidelity-consistent with its reason: coded once, consistent
+    assert (rows["interpreter-stress-plan"]["core"], rows["interpreter-stress-plan"]["fidelity"]) == ("yes", "consistent")
+    code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--variant", "ovre-eiker", "--format", "json", "--lang", "en")
+    by = {c["change"]: c for c in json.loads(out)["changes"]}
+    assert {k: by["parent-groups"][k] for k in cols} == dict(zip(cols, ("context", "format", "Format", "", "")))
+    code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--variant", "ovre-eiker", "--lang", "en")
+    block = out[out.index("## parent-groups"):out.index("## ", out.index("## parent-groups") + 3)]
+    assert "| modified | Context (context) |\n| level | Cohort (cohort) |\n| context | Format (format) |\n| nature |  |\n" in block
+    code, out, _ = run_cli("--root", str(REPO), "adaptations", "--all", "--format", "csv")
+    assert "ovre-eiker,parent-groups,insert-section,parent-training-overview#format,parent-training,context,format,,unknown" in out
+
+
 def test_justification_in_one_language_only_is_a_warning_and_falls_back(fixture_copy):
     root = fixture_copy("bilingual")
     path = root / "adaptations/testby/adaptation.yml"
