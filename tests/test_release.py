@@ -256,6 +256,12 @@ def test_reports_of_a_pinned_municipality_describe_its_release(tmp_path) -> None
     assert (code, visits) == (0, {"base": 81, "testby": 45})
     assert (data["releases"]["base"]["version"], data["releases"]["base"]["released"]) == ("1.1.0", False)
     assert data["releases"]["testby"]["pinned"] == "1.0.0"
+    code, out, err = run_cli("--root", str(root), "report", "dose", "--all", "--format", "csv")
+    rows = list(__import__("csv").DictReader(__import__("io").StringIO(out)))
+    assert {(r["variant"], r["release"], r["typical"]) for r in rows if r["measure"] == "home_visits"} == {
+        ("base", "1.1.0", "81"), ("testby", "1.0.0", "45")}
+    code, out, err = run_cli("--root", str(root), "report", "costs", "--variant", "testby", "--format", "csv")
+    assert code == 0 and {r["release"] for r in __import__("csv").DictReader(__import__("io").StringIO(out))} == {"1.0.0"}
     # the base manual, and Testby when told to, are today's text, which says it is not a release
     commit_id = git(root, "rev-parse", "--short=7", "HEAD")
     for args in (("--variant", "base"), ("--variant", "testby", "--base", "current")):

@@ -19,7 +19,7 @@ from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import L, csv_text, fig, json_text, md_table, release_data, release_line, release_lines, variant_name
 
 FORMATS = report_table.get("costs").formats  # the one table of reports (core/reports.py)
-COLUMNS = ("variant", "item", "unit", "min", "typical", "max", "planned", "note")
+COLUMNS = ("variant", "release", "item", "unit", "min", "typical", "max", "planned", "note")
 UNIT_COSTS = ("hourly_rate", "travel_per_visit")
 
 
@@ -70,11 +70,13 @@ def _cell(x, lang: str) -> str:
     return fig(x, lang) if isinstance(x, (int, float)) else str(x)
 
 
-def _flat(data: list[dict]) -> list[dict]:
-    """CSV rows: numbers only in the number columns; a placeholder goes to ``note``."""
+def _flat(data: list[dict], variants: list[ResolvedVariant]) -> list[dict]:
+    """CSV rows: numbers only in the number columns; a placeholder goes to ``note``; ``release`` is
+    the version of the base manual each variant's figures come from."""
+    releases = {v.id: release_data(v)["version"] for v in variants}
     out = []
     for r in data:
-        row = {k: r.get(k, "") for k in COLUMNS}
+        row = {k: r.get(k, "") for k in COLUMNS} | {"release": releases.get(r["variant"], "")}
         for w in WHICH:
             if isinstance(r[w], (int, float)):
                 row[w] = _cell(r[w], "en")
@@ -87,7 +89,7 @@ def _flat(data: list[dict]) -> list[dict]:
 def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     data = rows(variant, lang)
     if fmt == "csv":
-        return csv_text(COLUMNS, _flat(data))
+        return csv_text(COLUMNS, _flat(data, [variant]))
     if fmt == "json":
         return json_text({"variant": variant.id, "language": lang, "release": release_data(variant),
                           "based_on": release_line(variant, lang), "planned": True, "note": L(lang, "planned_note"), "rows": data})
@@ -109,7 +111,7 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
 def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
     data = [r for v in variants for r in rows(v, lang)]
     if fmt == "csv":
-        return csv_text(COLUMNS, _flat(data))
+        return csv_text(COLUMNS, _flat(data, variants))
     if fmt == "json":
         return json_text({"language": lang, "planned": True, "releases": {v.id: release_data(v) for v in variants}, "rows": data})
     if fmt != "md":
