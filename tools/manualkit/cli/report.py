@@ -49,7 +49,9 @@ def run(root: Path, args: Namespace) -> int:
     if args.all and not hasattr(module, "cross_site"):
         across = [r.name for r in report_table.reports() if hasattr(importlib.import_module(r.module_name), "cross_site")]
         raise UsageError(f"the {args.kind} report has no --all", hint="--all works with: " + ", ".join(across))
-    project = load_project(root, None if args.all else variants_for(args.variant))
+    from manualkit.release.state import last_commit_time
+
+    project = load_project(root, None if args.all else variants_for(args.variant), commit_time=last_commit_time(root))
     if project.manual is None:
         print_problems(project.problems, "text", sys.stderr)
         return 1
