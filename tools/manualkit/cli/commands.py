@@ -67,7 +67,7 @@ def cmd_a11y(root: Path, args: Namespace) -> int:
 
 
 def cmd_status(root: Path, args: Namespace) -> int:
-    from manualkit.outputs.reports.status import status_rows, status_table
+    from manualkit.cli.status import status_rows, status_table
     import json
 
     project = load_project(root, [BASE])

@@ -5,7 +5,8 @@ the libraries it parses with and the release state (see core/project.py). So the
 :func:`~manualkit.core.project.load_project` is stored in build/.cache/project/<key>, where the
 key is a hash of exactly those: the content of every file under the repository (build/, .git
 and the usual tool folders left out), the toolkit's own files, the Python and library
-versions, the variants asked for, the render flag and the release. A command run again with
+versions, the variants asked for, the render flag, the release and SOURCE_DATE_EPOCH (the
+outputs' date is part of the loaded variants). A command run again with
 nothing changed (``manual check``, ``manual build``) reads the stored result instead of loading
 again; any changed byte anywhere gives another key and a full load.
 
@@ -67,9 +68,10 @@ def project_key(root: Path, variants: list[str] | None, render: bool, release: R
     from manualkit.outputs.cache import digest, installed, toolkit_digest
 
     pandoc = os.environ.get("PYPANDOC_PANDOC", "")
+    # SOURCE_DATE_EPOCH: the load stage dates every variant with it (core/dates.py)
     return digest(FORMAT, kind, str(Path(root).resolve()), sorted(variants) if variants is not None else None, render,
                   release, inputs_digest(root), toolkit_digest(), installed(), sys.version, pandoc,
-                  _stat(pandoc))
+                  _stat(pandoc), os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
 def _stat(path: str) -> str:

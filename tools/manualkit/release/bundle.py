@@ -6,7 +6,7 @@ and every other output the registry has (the research reports), built from the t
 manifest (``manifest.json``) lists the SHA-256 of every source file of the release and of every
 output file, the toolkit's version and the versions of pandoc, Typst, mkdocs and the theme.
 
-Reproducible: PDFs get the tag's date (see typst_compile.variant_timestamp), SOURCE_DATE_EPOCH
+Reproducible: PDFs get the tag's date (the variants are loaded with it, see core/dates.py), SOURCE_DATE_EPOCH
 is set to it for mkdocs, and the zip has sorted entries with a fixed date and mode. Building
 the same tag twice gives the same hashes for PDFs and reports (the tests check it).
 """
@@ -125,7 +125,9 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
     started = time.perf_counter()
     with release_checkout(root, version) as src:
         info = release_info(src, version)
-        project = load_project(src, release=info)
+        # the release's date for every dated output: the load stage puts it on the variants
+        with _env("SOURCE_DATE_EPOCH", str(info.timestamp)) if info.timestamp else _nothing():
+            project = load_project(src, release=info)
         try:
             project.gate(f"no bundle of {version} was made")  # the one gate (core/project.py), as `manual build` uses it
         except BuildRefused as exc:

@@ -167,14 +167,14 @@ def markdown(variant: ResolvedVariant, lang: str) -> str:
 
 def pdf(variant: ResolvedVariant, lang: str, runner=None) -> bytes:
     from manualkit.outputs.pdf.documents import Document
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
 
     title = f"{w(lang, 'title')}: {variant_name(variant, lang)}"
     data = {"title": title, "intro": release_line(variant, lang) + " " + w(lang, "intro"), "lang": lang, "sources": w(lang, "sources"), "items": items(variant, lang)}
     source = (Path(__file__).parent / "templates" / "tidier.typ").read_text(encoding="utf-8")
     doc = Document("tidier", f"the TIDieR description ({variant.id}, {lang})", title, source,
                    {"data": json.dumps(data, ensure_ascii=False)}, (), source.count("\n") + 1)
-    runner = runner or TypstRunner(variant.root, variant_timestamp(variant))
+    runner = runner or TypstRunner(variant)
     return runner.pdf(doc)
 
 
@@ -217,9 +217,9 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str | bytes:
 def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
     if variant.model is None:
         return
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
 
-    runner = TypstRunner(variant.root, variant_timestamp(variant))
+    runner = TypstRunner(variant)
     for lang in variant.languages:
         (out_dir / f"tidier.{lang}.md").write_text(markdown(variant, lang), encoding="utf-8")
         (out_dir / f"tidier.{lang}.json").write_text(report(variant, lang, "json"), encoding="utf-8")
