@@ -550,3 +550,16 @@ def test_an_edit_in_a_table_made_from_the_model_is_reported_not_applied(repo_cop
     assert ("manual/home-visits/home-visits-overview.nb.md:%d: not applied in home-visits-overview#five-phases: the "
             "toolkit makes this from the intervention model ({{ table.phases }}, defined in manual/intervention.yml:1); "
             'change the model instead: deleting " og allianse" (by Kari Nordmann)' % line) in err
+
+
+def test_a_numbered_line_inside_a_paragraph_stays_in_the_paragraph_as_in_commonmark():
+    """"(lov\n18. juni 2021 nr. 97)" wraps onto a line that starts with a number: still one paragraph
+    (only a list that starts at 1 interrupts a paragraph), so an untouched export reads back unchanged."""
+    from manualkit.editing.projection import blocks
+
+    text = ("## Plikt {#duty}\n\nEtter barnevernsloven § 13-2 (lov\n18. juni 2021 nr. 97) gir du opplysningene.\n\n"
+            "Tre steg:\n1. Skriv ned.\n2. Ring.\n")
+    got = [(b.kind, b.plain) for b in blocks(text, lambda name: name)]
+    assert got == [("heading", "Plikt"),
+                   ("para", "Etter barnevernsloven § 13-2 (lov 18. juni 2021 nr. 97) gir du opplysningene."),
+                   ("para", "Tre steg:"), ("item", "Skriv ned."), ("item", "Ring.")]

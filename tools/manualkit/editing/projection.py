@@ -193,7 +193,7 @@ def blocks(text: str, var: Callable[[str], str], generated: Callable[[str], bool
             if not _TABLE_DELIM.match(line):
                 _cells(text, offsets[idx], line, out, var)
             continue
-        if _ITEM.match(line):
+        if _ITEM.match(line) and not (kind == "para" and current and _continues_paragraph(line)):
             close()
             kind = "item"
             current = [idx]
@@ -203,6 +203,13 @@ def blocks(text: str, var: Callable[[str], str], generated: Callable[[str], bool
         current.append(idx)
     close()
     return [b for b in out if b.plain]
+
+
+def _continues_paragraph(line: str) -> bool:
+    """A numbered line inside a paragraph ("18. juni 2021") goes on with the paragraph: as in
+    CommonMark, only a list that starts at 1 can interrupt one."""
+    number = re.match(r"\s*(\d+)[.)]", line)
+    return number is not None and number.group(1) != "1"
 
 
 def _cells(text: str, offset: int, line: str, out: list[Block], var: Callable[[str], str]) -> None:
