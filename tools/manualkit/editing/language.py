@@ -18,6 +18,7 @@ import yaml
 from manualkit.core.load import flat_keys, load_manual
 from manualkit.core.problems import ManualkitError, UsageError
 from manualkit.core.schema import LANG_RE
+from manualkit.outputs.staging import write_atomically
 
 # what a language calls itself, for the language switcher; others start as the code, to translate
 NAMES = {"nb": "norsk bokmål", "nn": "norsk nynorsk", "en": "English", "se": "davvisámegiella",
@@ -108,9 +109,7 @@ def _add_to_languages(path: Path, lang: str) -> None:
     else:
         raise ManualkitError("manual/manual.yml has no 'languages:' line", hint=f"add {lang} to its languages by hand")
     data = ("\ufeff" if raw.startswith(b"\xef\xbb\xbf") else "") + nl.join(lines)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data.encode("utf-8"))
-    tmp.replace(path)
+    write_atomically(path, data.encode("utf-8"))
 
 
 __all__ = ["new_language"]

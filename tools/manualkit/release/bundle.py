@@ -49,24 +49,25 @@ def zip_folder(folder: Path, target: Path, timestamp: int) -> None:
 
 
 def tool_versions() -> dict[str, str]:
+    """The tools behind the outputs (the build cache's one list, outputs/cache.py), with the
+    toolkit's own version and the pandoc binary's, for the bundle's manifest."""
     from importlib.metadata import PackageNotFoundError, version
 
-    out: dict[str, str] = {}
-    for dist in ("manualkit", "mkdocs", "mkdocs-material", "mkdocs-static-i18n", "typst", "pypandoc-binary"):
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            out[dist] = ""
+    from manualkit.outputs import cache
+
+    out = {name: ("" if v == "absent" else v) for name, v in cache.tool_versions().items() if name != "PYPANDOC_PANDOC"}
+    try:
+        out = {"manualkit": version("manualkit"), **out}
+    except PackageNotFoundError:
+        import manualkit
+
+        out = {"manualkit": getattr(manualkit, "__version__", ""), **out}
     try:
         import pypandoc
 
         out["pandoc"] = pypandoc.get_pandoc_version()
     except (ImportError, OSError, RuntimeError):
         out["pandoc"] = ""
-    if not out["manualkit"]:
-        import manualkit
-
-        out["manualkit"] = getattr(manualkit, "__version__", "")
     return out
 
 

@@ -22,14 +22,13 @@ from manualkit.core.variant_files import OUTSIDE, image_key
 
 # bounded repetitions: constant work per '[' on a crafted line (see core/body.py LINK_RE)
 LINK_TARGET_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]{0,100}\]){0,2000})\]\(\s*<?([^)\s>]*)>?((?:\s+[\"'][^)]{0,1000}[\"'])?\s*)\)")
-_UNESCAPE_RE = re.compile(r"\\([\\`*_\[\]{}#|~])")
 
 
 def plain(text: str) -> str:
     """Markdown-escaped text (titles with filled-in variables) as plain text for YAML and nav."""
-    import html
+    from manualkit.core.variables import plain_text
 
-    return html.unescape(_UNESCAPE_RE.sub(r"\1", text))
+    return plain_text(text)
 
 
 def outside_code(text: str, fn: Callable[[str], str]) -> str:
