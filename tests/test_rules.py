@@ -215,6 +215,7 @@ CASES = [
     ("W1123", {MODEL: MODEL_YML, NB: nb(body="\n| Fase | Uker |\n| --- | --- |\n| 1. Oppstart | 8 |\n| 2. Kartlegging | 30 |\n")}, NB, 15),
     ("W1124", {MODEL: model(("phases:", "reviews: {goal_review_every_months: 3}\nphases:")),
                NB: nb(body="\nMålene gjennomgås hver 6. måned.\n")}, NB, 15),
+    ("W1124", {MODEL: MODEL_YML, NB: nb(body="\n| Form | Hyppighet |\n| --- | --- |\n| Individuell veiledning | Hver tredje uke |\n")}, NB, 17),
     ("E1701", {NB: nb(body="\nAvtal med foreldrene.** Resten.\n")}, NB, 15),
     # partial languages (Nynorsk)
     ("W1650", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en]\npartial_languages: [nn]")}, YML, 6),
