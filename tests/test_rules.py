@@ -208,11 +208,14 @@ CASES = [
     ("E1121", {MODEL: model(("training: {initial_hours: 46, days_per_year: 2}",
                              "training:\n  initial_hours: 46\n  days_per_year: 2\n  blocks:\n"
                              "    - {id: basics, title: {nb: Grunnlag, en: Basics}, hours: 40}"))}, MODEL, 8),
+    # lone working: the family partner is called before the police (here both after 30 minutes)
+    ("E1122", {MODEL: model(("phases:", "safety:\n  call_after_minutes: 30\n  police_after_minutes: 30\nphases:"))}, MODEL, 17),
     ("W1121", {MODEL: MODEL_YML, NB: nb(body="\nFamiliepartneren får 55 timer opplæring før første familie.\n")}, NB, 15),
     ("W1122", {MODEL: MODEL_YML, NB: nb(body="\nTiltaket har tre kjernekomponenter.\n")}, NB, 15),
     ("W1123", {MODEL: MODEL_YML, NB: nb(body="\n| Fase | Uker |\n| --- | --- |\n| 1. Oppstart | 8 |\n| 2. Kartlegging | 30 |\n")}, NB, 15),
     ("W1124", {MODEL: model(("phases:", "reviews: {goal_review_every_months: 3}\nphases:")),
                NB: nb(body="\nMålene gjennomgås hver 6. måned.\n")}, NB, 15),
+    ("W1124", {MODEL: MODEL_YML, NB: nb(body="\n| Form | Hyppighet |\n| --- | --- |\n| Individuell veiledning | Hver tredje uke |\n")}, NB, 17),
     ("E1701", {NB: nb(body="\nAvtal med foreldrene.** Resten.\n")}, NB, 15),
     # partial languages (Nynorsk)
     ("W1650", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en]\npartial_languages: [nn]")}, YML, 6),

@@ -133,6 +133,8 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
     put("case_worker_meeting_every_weeks", model.case_worker_meeting_every_weeks, ("case_worker_meeting_every_weeks",))
     for k, v in model.thresholds.items():
         put(f"thresholds.{k}", v, ("thresholds", k))
+    for k, v in model.safety.items():
+        put(f"safety.{k}", v, ("safety", k))
     rv = model.reviews
     put("reviews.goal_review_every_months", rv.goal_review_every_months, ("reviews", "goal_review_every_months"))
     put("reviews.goal_scale_every_weeks", rv.goal_scale_every_weeks, ("reviews", "goal_scale_every_weeks"))

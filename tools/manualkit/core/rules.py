@@ -162,6 +162,8 @@ RULES: dict[str, Rule] = {
                   "set the phase's session_visit_minutes to at least {total} (a municipality: a 'set' on phases.{phase}.session_visit_minutes), or shorten the session"),
     "E1121": Rule(E, "training.initial_hours is {given}, but the training blocks add up to {total} hours",
                   "remove initial_hours (the sum of the blocks is used), or correct the blocks' hours"),
+    "E1122": Rule(E, "safety.police_after_minutes is {police}, but the family partner is only called after {call} minutes (call_after_minutes)",
+                  "call the family partner first: make call_after_minutes smaller than police_after_minutes"),
     "W1121": Rule(W, "the text says {found} hours of training, but the model's initial training is {model} hours{variant}",
                   "write {{{{ model.training.initial_hours }}}} instead of the number, or show the blocks with {{{{ table.training }}}}"),
     "W1122": Rule(W, "the text says {found} core components, but the model has {model}{variant}",
