@@ -263,20 +263,124 @@ class _Boom:
         return (exec, ("import pathlib; pathlib.Path('PWNED').write_text('x')",))
 
 
+def _project_entries(root) -> list:
+    return sorted((root / "build" / ".cache" / "project").iterdir())
+
+
+def _stored_json(entry):
+    """The JSON inside a sealed entry (the MAC checked)."""
+    import json
+
+    from manualkit.outputs import sealed
+    data = sealed.unseal(entry.read_bytes())
+    assert data is not None
+    return json.loads(data)
+
+
 def test_a_planted_cache_entry_is_a_miss_and_never_runs(fixture_copy, monkeypatch):
     import pickle as _pickle
 
     from manualkit.outputs import sealed
     root = fixture_copy("bilingual")
     first = run_cli("--root", str(root), "check")
-    entries = sorted((root / "build" / ".cache" / "project").iterdir())
+    entries = _project_entries(root)
     assert entries
     monkeypatch.chdir(root)
     payload = _pickle.dumps(("project-cache-1", _Boom(), {}))
-    for entry in entries:
-        entry.write_bytes(payload)  # planted without this computer's key
-    assert run_cli("--root", str(root), "check") == first
-    assert not (root / "PWNED").exists()
-    with pytest.raises(_pickle.UnpicklingError):
-        sealed.restricted_loads(payload)  # even a sealed one could not call a function
+    for planted in (payload, sealed.seal(payload)):  # even sealed with this computer's key
+        for entry in entries:
+            entry.write_bytes(planted)
+        assert run_cli("--root", str(root), "check") == first
+        assert not (root / "PWNED").exists()
+        assert _stored_json(entries[0])[:2] == ["t", "project-cache-2"]
     assert sealed.unseal(payload) is None and sealed.unseal(sealed.seal(b"data")) == b"data"
+
+
+def _damage(entry, change) -> None:
+    import json
+
+    from manualkit.outputs import sealed
+    stored = _stored_json(entry)
+    changed = change(stored)
+    data = changed if isinstance(changed, bytes) else json.dumps(changed).encode("utf-8")
+    entry.write_bytes(sealed.seal(data))  # sealed with the right key: only the schema can refuse it
+
+
+def _first_problem(stored):
+    checked = stored[3]
+    assert checked[:2] == ["c", "manualkit.cli.project_cache.Checked"]
+    problems = checked[2]
+    assert problems[0] == "t" and len(problems) > 1, "the fixture has warnings to damage"
+    return problems[1]  # ["c", "manualkit.core.problems.Problem", path, line, col, ...]
+
+
+def _set(stored, where, value):
+    _first_problem(stored)[where] = value
+    return stored
+
+
+DAMAGES = {
+    "a line that is not a number": lambda s: _set(s, 3, "12"),
+    "a bool where a number goes": lambda s: _set(s, 3, True),
+    "a function instead of a class": lambda s: _set(s, 1, "os.system"),
+    "a builtin": lambda s: _set(s, 1, "builtins.eval"),
+    "a toolkit function": lambda s: _set(s, 1, "manualkit.cli.main.main"),
+    "another toolkit class": lambda s: _set(s, 1, "manualkit.core.body.Heading"),
+    "a severity that does not exist": lambda s: _set(s, 8, ["e", "manualkit.core.severity.Severity", "fatal"]),
+    "a field too many": lambda s: (_first_problem(s).append("x"), s)[1],
+    "a field missing": lambda s: (_first_problem(s).pop(), s)[1],
+    "a list where a tuple goes": lambda s: (s[3].__setitem__(2, ["l", *s[3][2][1:]]), s)[1],
+    "another format": lambda s: (s.__setitem__(1, "project-cache-1"), s)[1],
+    "an entry moved from another key": lambda s: (s.__setitem__(2, "0" * 64), s)[1],
+    "deep nesting": lambda s: b"[" * 100000,
+    "not JSON": lambda s: b"\x80\x81 not json",
+    "empty": lambda s: b"",
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_a_cache_entry_that_is_not_exactly_its_type_is_a_miss_and_rebuilt(fixture_copy, damage):
+    root = fixture_copy("bilingual")
+    first = run_cli("--root", str(root), "check")
+    assert "warning" in first[1]
+    [entry] = _project_entries(root)
+    good = entry.read_bytes()
+    _damage(entry, DAMAGES[damage])
+    assert entry.read_bytes() != good
+    assert run_cli("--root", str(root), "check") == first  # never a traceback, never another answer
+    assert entry.read_bytes() == good  # computed again and stored again
+
+
+def test_a_tampered_or_unsealed_cache_entry_never_changes_the_answer(fixture_copy):
+    import json
+
+    root = fixture_copy("bilingual")
+    first = run_cli("--root", str(root), "check")
+    [entry] = _project_entries(root)
+    stored = _stored_json(entry)
+    stored[3][2] = ["t"]  # "no problems at all", well formed but not sealed with this computer's key
+    entry.write_bytes(json.dumps(stored).encode("utf-8"))
+    assert run_cli("--root", str(root), "check") == first
+    blob = bytearray(entry.read_bytes())
+    blob[-5] ^= 1  # one bit changed in a sealed entry
+    entry.write_bytes(bytes(blob))
+    assert run_cli("--root", str(root), "check") == first
+
+
+def test_the_cache_keeps_and_reads_back_a_whole_project_as_data(fixture_copy):
+    from typing import Any
+
+    from manualkit.cli import cache_json
+    from manualkit.core.project import Project, load_project
+    project = load_project(fixture_copy("bilingual"), None, render=True)
+    data = cache_json.dumps((project, {"tools": {"x": "1"}}))
+    again, known = cache_json.loads(data, tuple[Project, dict[str, Any]])
+    assert again == project and known == {"tools": {"x": "1"}}
+    assert cache_json.dumps(again) == cache_json.dumps(project)
+
+
+def test_no_cache_is_read_back_with_pickle():
+    tools = REPO / "tools" / "manualkit"
+    for path in tools.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"pickle\.loads?\(|Unpickler|shelve|marshal\.loads?\(", text), path
