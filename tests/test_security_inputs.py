@@ -384,3 +384,152 @@ def test_no_cache_is_read_back_with_pickle():
     for path in tools.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert not re.search(r"pickle\.loads?\(|Unpickler|shelve|marshal\.loads?\(", text), path
+
+
+# -- The editor's local backend --------------------------------------------------------------
+
+def _editor_with_backend(root):
+    """The editor's server in front of a stand-in for decap-server that, like it, reads and writes
+    whatever path it is sent: what reaches it is recorded, what it writes lands where the path says."""
+    import functools
+    import http.server
+    import io
+    import json
+    import os
+    import threading
+
+    from manualkit.cli import editor
+
+    got: list = []
+
+    class Backend(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            msg = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            got.append(msg)
+            params = msg.get("params") or {}
+            for d in params.get("dataFiles") or []:
+                with open(os.path.join(root, d["path"]), "w", encoding="utf-8") as fh:
+                    fh.write(d["raw"])
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    log = io.StringIO()
+    cls = type("H", (editor._editor_handler(),), {"backend": f"http://127.0.0.1:{backend.server_address[1]}/api/v1",
+                                                  "root": root, "log": log})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(cls, directory=str(root)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, backend, got, log
+
+
+def _post_json(port, payload):
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode("utf-8")
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1", data=data, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+HOSTILE_PATHS = {
+    "up": "../outside/planted.md",
+    "up from inside": "manual/basics/../../../outside/planted.md",
+    "absolute": "{outside}/planted.md",
+    "encoded": "manual/%2e%2e/%2e%2e/outside/planted.md",
+    "encoded slash": "manual%2f..%2f..%2foutside%2fplanted.md",
+    "backslashes": "manual\\..\\..\\outside\\planted.md",
+    "NUL": "manual/basics/safety.nb.md\x00../../outside/planted.md",
+    "a line break": "manual/basics/x\n.md",
+    "a folder that links out": "manual/linked/planted.md",
+    "a file that links out": "manual/basics/secret.nb.md",
+    "outside the edited folders": "tools/planted.py",
+    "the repository itself": ".",
+}
+
+
+def _actions(rel):
+    return {
+        "persistEntry": {"dataFiles": [{"path": rel, "raw": "planted\n", "slug": "x"}], "assets": [], "options": {}},
+        "persistEntry (entry)": {"entry": {"path": rel, "raw": "planted\n", "slug": "x"}, "assets": [], "options": {}},
+        "persistEntry (asset)": {"dataFiles": [], "assets": [{"path": rel, "content": "cGxhbnRlZA=="}], "options": {}},
+        "persistMedia": {"asset": {"path": rel, "content": "cGxhbnRlZA==", "encoding": "base64"}},
+        "getEntry": {"path": rel},
+        "getMediaFile": {"path": rel},
+        "entriesByFolder": {"folder": rel, "extension": "md", "depth": 1},
+        "entriesByFiles": {"files": [{"path": rel}]},
+        "getMedia": {"mediaFolder": rel},
+        "deleteFile": {"path": rel},
+        "deleteFiles": {"paths": ["manual/basics/safety.nb.md", rel]},
+    }
+
+
+def test_the_editor_backend_refuses_every_path_that_leaves_the_manuals_folders(fixture_copy, tmp_path):
+    import os
+
+    root = fixture_copy("bilingual")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("secret\n", encoding="utf-8")
+    os.symlink(outside, root / "manual" / "linked")
+    os.symlink(outside / "secret.md", root / "manual" / "basics" / "secret.nb.md")
+    (root / "tools").mkdir()
+    httpd, backend, got, log = _editor_with_backend(root)
+    try:
+        port = httpd.server_address[1]
+        for case, template in HOSTILE_PATHS.items():
+            rel = template.format(outside=outside)
+            for action, params in _actions(rel).items():
+                status, answer = _post_json(port, {"action": action.split()[0], "params": params})
+                message = answer["error"]
+                assert status == 422, (case, action)
+                assert message.startswith("Avvist: the path '"), (case, action, message)
+                assert "\n    tips (hint): the editor reads and writes only files inside manual/" in message
+                assert "\x00" not in message and message.count("\n") == 1, (case, message)
+        for payload in (b"not json", b"[]", b'{"params": {}}'):  # not decap-server's API at all
+            status, answer = _post_json(port, payload)
+            assert status == 422 and answer["error"].startswith("Avvist: the request is not one of decap-server's")
+        assert got == []  # decap-server never saw any of them
+        assert sorted(p.name for p in outside.iterdir()) == ["secret.md"]
+        assert (outside / "secret.md").read_text(encoding="utf-8") == "secret\n"
+        assert not (root / "tools" / "planted.py").exists() and not (tmp_path / "planted.md").exists()
+        assert "Avvist: the path '../outside/planted.md' goes up with '..'" in log.getvalue()
+
+        # a plain path inside the manual goes on to decap-server as it was sent
+        status, _ = _post_json(port, {"action": "getEntry", "params": {"path": "manual/basics/safety.nb.md"}})
+        assert status == 200 and got == [{"action": "getEntry", "params": {"path": "manual/basics/safety.nb.md"}}]
+    finally:
+        for server in (httpd, backend):
+            server.shutdown()
+            server.server_close()
+
+
+@pytest.mark.parametrize("rel, reason", [
+    ("../x.md", "goes up with '..'"),
+    ("/etc/passwd", "is absolute"),
+    ("manual/%2E%2e/x.md", "is percent-encoded"),
+    ("manual\\x.md", "has a backslash"),
+    ("manual/x\x00.md", "has a control character"),
+    ("manual/x\u202e.md", "has a control character"),
+    ("README.md", "is outside manual/, adaptations/ and locales/"),
+    ("", "empty"),
+    (None, "not a text"),
+])
+def test_a_path_from_the_editor_says_why_it_is_refused(fixture_copy, rel, reason):
+    from manualkit.cli.editor_guard import path_refusal
+
+    root = fixture_copy("bilingual")
+    assert reason in path_refusal(root, rel)
+    assert path_refusal(root, "manual/basics/safety.nb.md") is None
+    assert path_refusal(root, "manual/basics/new-module.nb.md") is None  # a new file: fine
+    assert path_refusal(root, "locales/glossary.yml") is None
