@@ -533,3 +533,96 @@ def test_a_path_from_the_editor_says_why_it_is_refused(fixture_copy, rel, reason
     assert path_refusal(root, "manual/basics/safety.nb.md") is None
     assert path_refusal(root, "manual/basics/new-module.nb.md") is None  # a new file: fine
     assert path_refusal(root, "locales/glossary.yml") is None
+
+
+# -- Zips and bundles --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, reason", [
+    ("../../evil.sh", "'..' in it"),
+    ("word/../../evil.xml", "'..' in it"),
+    ("/etc/cron.d/evil", "an absolute path"),
+    ("C:/Windows/evil.dll", "an absolute path"),
+    ("word\\..\\..\\evil.xml", "a backslash in it"),
+])
+def test_a_docx_with_a_member_named_outside_it_is_refused(fixture_copy, tmp_path, name, reason):
+    root = fixture_copy("bilingual")
+    path = _export(root, "--module", "welcome", "--lang", "nb")
+    hostile = _rezip(path, tmp_path / "hostile.docx", {}, {name: b"x"})
+    code, _, err = _import(root, hostile)
+    assert code == 2
+    assert err.startswith(f"manual: {hostile} is not a readable DOCX: it holds a file named '{name}' ({reason}), "
+                          "which Word never writes\n")
+    assert "hint: the file was made or changed by another program" in err
+    assert not (tmp_path.parent / "evil.sh").exists()
+
+
+def _site(tmp_path):
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text("<p>hei</p>", encoding="utf-8")
+    (site / "assets" / "a.css").write_text("p{}", encoding="utf-8")
+    return site
+
+
+def test_a_zip_holds_only_the_plain_files_of_its_folder(tmp_path):
+    from manualkit.release.bundle import zip_folder
+
+    site = _site(tmp_path)
+    zip_folder(site, tmp_path / "site.zip", 0)
+    with zipfile.ZipFile(tmp_path / "site.zip") as z:
+        assert z.namelist() == ["assets/a.css", "index.html"]
+
+
+@pytest.mark.parametrize("plant", ["a file", "a folder", "a file inside", "a fifo"])
+def test_a_symlink_or_special_file_never_gets_into_a_zip_or_bundle(tmp_path, plant):
+    import os
+
+    from manualkit.outputs.zips import plain_files
+    from manualkit.release.bundle import zip_folder
+
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "id_rsa").write_text("PRIVATE", encoding="utf-8")
+    site = _site(tmp_path)
+    planted = site / "assets" / "x"
+    if plant == "a file":
+        os.symlink(secret / "id_rsa", planted)
+    elif plant == "a folder":
+        os.symlink(secret, planted)
+    elif plant == "a file inside":
+        os.symlink(site / "index.html", planted)  # inside the folder, still a link: refused
+    else:
+        os.mkfifo(planted)
+    with pytest.raises(ManualkitError) as refused:
+        zip_folder(site, tmp_path / "site.zip", 0)
+    what = "is not a regular file" if plant == "a fifo" else "is a symbolic link"
+    assert refused.value.message.startswith(f"{tmp_path / 'site.zip'} was not made: {planted} {what}")
+    assert refused.value.hint
+    assert not (tmp_path / "site.zip").exists()
+    with pytest.raises(ManualkitError, match="the bundle of 1.0.0 was not made"):
+        plain_files(site, "the bundle of 1.0.0")
+
+
+def test_a_release_source_that_links_out_of_the_repository_is_refused(tmp_path):
+    import os
+
+    from manualkit.release.bundle import _source
+
+    root = tmp_path / "repo"
+    (root / "manual").mkdir(parents=True)
+    (root / "manual" / "manual.yml").write_text("id: x\n", encoding="utf-8")
+    os.symlink(root / "manual" / "manual.yml", root / "manual" / "same.yml")  # inside: hashed as the file it is
+    os.symlink(tmp_path / "elsewhere.yml", root / "manual" / "out.yml")
+    assert _source(root, "manual/same.yml").is_file()
+    with pytest.raises(ManualkitError, match="manual/out.yml: the bundle was not made: this source file is a symbolic link out of"):
+        _source(root, "manual/out.yml")
+
+
+def test_every_zip_the_toolkit_writes_or_reads_is_guarded():
+    """A module that opens a zip also checks its names or packs only plain files (outputs/zips.py)."""
+    unguarded = []
+    for path in (REPO / "tools" / "manualkit").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "ZipFile(" in text and not re.search(r"\b(check_members|member_refusal|plain_files)\(", text):
+            unguarded.append(path.name)
+    assert unguarded == []
