@@ -626,3 +626,52 @@ def test_every_zip_the_toolkit_writes_or_reads_is_guarded():
         if "ZipFile(" in text and not re.search(r"\b(check_members|member_refusal|plain_files)\(", text):
             unguarded.append(path.name)
     assert unguarded == []
+
+
+# -- manual fmt --------------------------------------------------------------------------------
+
+OUT_OF_ORDER = "status: draft\nid: intro\ntitle: Innledning\ntype: chapter\ncomponent: general\n"  # fmt would rewrite it
+
+
+def _module(tree, raw: bytes):
+    root = tree({"manual/basics/intro.nb.md": None})
+    path = root / "manual/basics/intro.nb.md"
+    path.write_bytes(raw)
+    return root, path
+
+
+def test_fmt_keeps_comments_unknown_keys_crlf_and_a_bom(tree):
+    fm = ("# who wrote it\nstatus: draft\nid: intro\n# the title is provisional\ntitle: Innledning\ntype: chapter\n"
+          "component: general\nsummary: |\n  # Not a comment: text of the summary\n  Kort.\nx-local:\n  owner: Kari\n# the end\n")
+    raw = ("\ufeff---\n" + fm + "---\n\nKort.\n").replace("\n", "\r\n").encode("utf-8")
+    root, path = _module(tree, raw)
+    code, out, _ = run_cli("--root", str(root), "fmt", str(path))
+    assert "formatted" in out, out
+    text = path.read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff---\r\n") and "\n" not in text.replace("\r\n", "")  # the BOM, only CRLF
+    for comment in ("# who wrote it", "# the title is provisional", "# the end"):
+        assert text.count(comment) == 1
+    assert text.count("Not a comment") == 1  # text in a multi-line value is not taken for a comment
+    assert "x-local:\r\n" in text and "owner: Kari" in text
+    assert text.index("id: intro") < text.index("status: draft")  # it was formatted
+
+
+@pytest.mark.parametrize("raw, line, why", [
+    ((("---\n" + OUT_OF_ORDER).replace("title: Innledning", "title: &t Innledning") + "summary: *t\n---\n\nKort.\n"),
+     4, "the YAML anchor or alias '&t', which formatting would lose"),
+    ("---\r\n" + OUT_OF_ORDER.replace("\n", "\r\n", 3) + "---\r\n\r\nKort.\r\n", 5,
+     "this line ends with LF, the lines before it with CRLF"),
+    ("---\n" + OUT_OF_ORDER + "---\n\nKort.\rMer.\n", 9, "this line ends with a lone CR"),
+    ("\ufeff---\n" + OUT_OF_ORDER.replace("id: intro", "id: intro  # do not change") + "---\n\nKort.\n", 3,
+     "a comment after a value, which formatting would lose"),
+    ("---\n" + OUT_OF_ORDER + "x-local:\n  # who owns it\n  owner: Kari\n---\n\nKort.\n", 8,
+     "a comment inside a value (indented), which formatting would move"),
+])
+def test_fmt_refuses_a_file_it_cannot_rewrite_without_loss_and_says_where(tree, raw, line, why):
+    root, path = _module(tree, raw.encode("utf-8"))
+    code, out, _ = run_cli("--root", str(root), "fmt", str(path))
+    assert code == 1
+    assert out.startswith(f"manual/basics/intro.nb.md:{line}: left as it is: {why}"), out
+    assert "; " in out  # what to do about it
+    assert path.read_bytes() == raw.encode("utf-8")  # untouched
+    assert run_cli("--root", str(root), "fmt", "--check", str(path))[0] == 1
