@@ -379,6 +379,20 @@ def test_the_cache_keeps_and_reads_back_a_whole_project_as_data(fixture_copy):
     assert cache_json.dumps(again) == cache_json.dumps(project)
 
 
+def test_a_planted_or_damaged_pdf_piece_is_a_miss(tmp_path):
+    from manualkit.outputs.cache import Pieces
+
+    store = Pieces(tmp_path / "cache")
+    store.put("pdf", "ab" * 32, b"%PDF-1.7 the real one")
+    assert store.get("pdf", "ab" * 32) == b"%PDF-1.7 the real one"
+    [path] = (tmp_path / "cache" / "pdf").rglob("abab*")
+    path.write_bytes(b"%PDF-1.7 planted")  # from another machine or another branch's cache
+    assert store.get("pdf", "ab" * 32) is None
+    store.put("pdf", "ab" * 32, b"%PDF-1.7 the real one")
+    path.write_bytes(path.read_bytes()[:-3])  # damaged
+    assert store.get("pdf", "ab" * 32) is None
+
+
 def test_no_cache_is_read_back_with_pickle():
     tools = REPO / "tools" / "manualkit"
     for path in tools.rglob("*.py"):
