@@ -689,3 +689,34 @@ def test_fmt_refuses_a_file_it_cannot_rewrite_without_loss_and_says_where(tree, 
     assert "; " in out  # what to do about it
     assert path.read_bytes() == raw.encode("utf-8")  # untouched
     assert run_cli("--root", str(root), "fmt", "--check", str(path))[0] == 1
+
+
+def test_a_planted_parse_file_never_hides_a_finding(fixture_copy, monkeypatch):
+    import json
+    import shutil
+
+    import manualkit.core.body as body
+    import manualkit.core.markdown_scan as scan
+    from manualkit.cli.parse_store import FORMAT
+    from manualkit.outputs.sealed import unseal
+
+    def fresh() -> None:  # this process as a new command starts it: nothing parsed yet
+        body._parse_body.cache_clear()
+        monkeypatch.setattr(scan, "_CHUNKS", {})
+        monkeypatch.setattr(scan, "_USED", set())
+        monkeypatch.setattr(scan, "_PARSED_HERE", [0])
+
+    root = fixture_copy("bilingual")
+    fresh()
+    assert run_cli("--root", str(root), "check")[0] == 0
+    [kept] = (root / "build" / ".cache" / "parse").glob("chunks-*.json")
+    chunks = json.loads(unseal(kept.read_bytes()))["chunks"]
+    assert any(links for links, _found in chunks.values())
+    # planted (without this computer's key): "no chunk has a link"
+    kept.write_text(json.dumps({"format": FORMAT, "chunks": {t: [[], []] for t in chunks}}), encoding="utf-8")
+    safety = root / "manual/basics/safety.nb.md"  # the section welcome.nb.md links to is renamed
+    safety.write_text(safety.read_text(encoding="utf-8").replace("{#plan .core}", "{#plan-renamed .core}"), encoding="utf-8")
+    shutil.rmtree(root / "build" / ".cache" / "project")
+    fresh()
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 1 and "manual/basics/welcome.nb.md:15:" in out and "safety#plan" in out
