@@ -720,3 +720,17 @@ def test_a_planted_parse_file_never_hides_a_finding(fixture_copy, monkeypatch):
     fresh()
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 1 and "manual/basics/welcome.nb.md:15:" in out and "safety#plan" in out
+
+
+def test_local_servers_bind_to_the_loopback_address_only():
+    """Every server the toolkit starts (the editor, decap-server, the preview, the a11y check's) binds to 127.0.0.1."""
+    from manualkit.cli.ports import HOST
+
+    assert HOST == "127.0.0.1"
+    binds = []
+    for path in (REPO / "tools" / "manualkit").rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.search(r"Server\(\(|Server\(builder|BIND_HOST|\.bind\(", line):
+                binds.append((path.name, line.strip()))
+    assert len(binds) >= 5  # ports.py, editor.py (its server, decap-server), serve.py, a11y/server.py
+    assert [b for b in binds if not re.search(r"\(\(HOST, |\(\(\"127\.0\.0\.1\", |host=HOST|\"BIND_HOST\": HOST", b[1])] == []
