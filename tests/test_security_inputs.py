@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 
 from conftest import REPO, run_cli
@@ -267,14 +268,16 @@ def _project_entries(root) -> list:
     return sorted((root / "build" / ".cache" / "project").iterdir())
 
 
-def _stored_json(entry):
-    """The JSON inside a sealed entry (the MAC checked)."""
+def _stored_json(entry, whole=False):
+    """The JSON inside a sealed entry (the MAC checked): its value, or with ``whole`` its string table too."""
     import json
 
     from manualkit.outputs import sealed
     data = sealed.unseal(entry.read_bytes())
     assert data is not None
-    return json.loads(data)
+    stored = json.loads(data)
+    assert stored.keys() == {"strings", "value"}
+    return stored if whole else stored["value"]
 
 
 def test_a_planted_cache_entry_is_a_miss_and_never_runs(fixture_copy, monkeypatch):
@@ -300,9 +303,9 @@ def _damage(entry, change) -> None:
     import json
 
     from manualkit.outputs import sealed
-    stored = _stored_json(entry)
-    changed = change(stored)
-    data = changed if isinstance(changed, bytes) else json.dumps(changed).encode("utf-8")
+    whole = _stored_json(entry, whole=True)
+    changed = change(whole["value"])
+    data = changed if isinstance(changed, bytes) else json.dumps({**whole, "value": changed}).encode("utf-8")
     entry.write_bytes(sealed.seal(data))  # sealed with the right key: only the schema can refuse it
 
 
@@ -334,6 +337,9 @@ DAMAGES = {
     "an entry moved from another key": lambda s: (s.__setitem__(2, "0" * 64), s)[1],
     "deep nesting": lambda s: b"[" * 100000,
     "not JSON": lambda s: b"\x80\x81 not json",
+    "a string index out of the table": lambda s: _set(s, 6, ["r", 10 ** 6]),
+    "a string index that is not a number": lambda s: _set(s, 6, ["r", "0"]),
+    "a bare value without the table": lambda s: json.dumps(s).encode("utf-8"),
     "empty": lambda s: b"",
 }
 
@@ -357,8 +363,8 @@ def test_a_tampered_or_unsealed_cache_entry_never_changes_the_answer(fixture_cop
     root = fixture_copy("bilingual")
     first = run_cli("--root", str(root), "check")
     [entry] = _project_entries(root)
-    stored = _stored_json(entry)
-    stored[3][2] = ["t"]  # "no problems at all", well formed but not sealed with this computer's key
+    stored = _stored_json(entry, whole=True)
+    stored["value"][3][2] = ["t"]  # "no problems at all", well formed but not sealed with this computer's key
     entry.write_bytes(json.dumps(stored).encode("utf-8"))
     assert run_cli("--root", str(root), "check") == first
     blob = bytearray(entry.read_bytes())
@@ -377,6 +383,27 @@ def test_the_cache_keeps_and_reads_back_a_whole_project_as_data(fixture_copy):
     again, known = cache_json.loads(data, tuple[Project, dict[str, Any]])
     assert again == project and known == {"tools": {"x": "1"}}
     assert cache_json.dumps(again) == cache_json.dumps(project)
+
+
+def test_the_cache_keeps_a_long_string_once_and_checks_every_type():
+    from manualkit.cli import cache_json
+    from manualkit.core.problems import Problem
+    from manualkit.core.severity import Severity
+
+    long = "x" * 500
+    value = (long, long, ("a", long), {"k": long}, Problem("manual/a.md", 3, 1, "E1", long, "", Severity.ERROR))
+    hint = tuple[str, str, tuple[str, str], dict[str, str], Problem]
+    data = cache_json.dumps(value)
+    assert data.count(b"x" * 500) == 1
+    again = cache_json.loads(data, hint)
+    assert again == value and again[0] is again[1]
+    for wrong in (tuple[str, str, tuple[str, int], dict[str, str], Problem], tuple[str, str], Problem, list[str]):
+        with pytest.raises(cache_json.Invalid):
+            cache_json.loads(data, wrong)
+    with pytest.raises(cache_json.Unstorable):
+        cache_json.dumps(lambda: 1)
+    with pytest.raises(cache_json.Unstorable):
+        cache_json.dumps(_Boom())
 
 
 def test_a_planted_or_damaged_pdf_piece_is_a_miss(tmp_path):

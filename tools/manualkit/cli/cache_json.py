@@ -10,8 +10,11 @@ without running any constructor or other code of the class. Anything else (a wro
 missing or extra field, a class from elsewhere, broken JSON) raises :class:`Invalid`; the cache
 counts that as a miss.
 
-The encoding: ``null``, booleans, numbers and strings are themselves; a dict whose keys are all
-strings is a JSON object; everything else is a JSON array that starts with a tag:
+The encoding: an entry is ``{"strings": [...], "value": ...}``; every string of 64 characters or
+more is kept once in ``strings`` and written ``["r", index]`` where it occurs (a module's text
+occurs in the project several times). ``null``, booleans, numbers and shorter strings are
+themselves; a dict whose keys are all strings is a JSON object; everything else is a JSON array
+that starts with a tag:
 ``["t", …]`` tuple, ``["l", …]`` list, ``["s", …]`` set, ``["f", …]`` frozenset,
 ``["d", [k, v], …]`` dict with other keys, ``["p", "…"]`` path, ``["e", "module.Class", value]``
 enum member, ``["c", "module.Class", field values in field order…]`` dataclass.
@@ -22,6 +25,7 @@ import dataclasses
 import enum
 import importlib
 import json
+import threading
 import types
 import typing
 from pathlib import Path, PurePath
@@ -41,36 +45,46 @@ class Unstorable(TypeError):
 
 # -- writing -------------------------------------------------------------------------------------
 
-def _enc(x: object) -> object:
+_LONG = 64  # a string this long is kept once, in the table, however often it occurs
+
+
+def _enc(x: object, table: dict[str, int]) -> object:
     t = type(x)
-    if t is str or t is int or t is bool or t is float or x is None:
+    if t is str:
+        if len(x) < _LONG:
+            return x
+        return ["r", table.setdefault(x, len(table))]
+    if t is int or t is bool or t is float or x is None:
         return x
     if t is dict:
         if all(type(k) is str for k in x):
-            return {k: _enc(v) for k, v in x.items()}
-        return ["d", *[[_enc(k), _enc(v)] for k, v in x.items()]]
+            return {k: _enc(v, table) for k, v in x.items()}
+        return ["d", *[[_enc(k, table), _enc(v, table)] for k, v in x.items()]]
     if t is tuple:
-        return ["t", *[_enc(v) for v in x]]
+        return ["t", *[_enc(v, table) for v in x]]
     if t is list:
-        return ["l", *[_enc(v) for v in x]]
+        return ["l", *[_enc(v, table) for v in x]]
     if t is set or t is frozenset:
-        return ["s" if t is set else "f", *[_enc(v) for v in x]]
+        return ["s" if t is set else "f", *[_enc(v, table) for v in x]]
     if isinstance(x, PurePath):
         return ["p", str(x)]
     if isinstance(x, enum.Enum):
         _check_class(t)
-        return ["e", _name(t), _enc(x.value)]
+        return ["e", _name(t), _enc(x.value, table)]
     if dataclasses.is_dataclass(x) and isinstance(t, type):
         _check_class(t)
-        return ["c", _name(t), *[_enc(getattr(x, f.name)) for f in dataclasses.fields(x)]]
+        return ["c", _name(t), *[_enc(getattr(x, f.name), table) for f in dataclasses.fields(x)]]
     raise Unstorable(f"{t.__module__}.{t.__qualname__} cannot be kept in the cache")
 
 
 def dumps(value: object) -> bytes:
     """``value`` as JSON (UTF-8); :class:`Unstorable` when it holds something else than the
     toolkit's data (then the caller stores nothing)."""
+    table: dict[str, int] = {}
     try:
-        return json.dumps(_enc(value), ensure_ascii=False, separators=(",", ":"), allow_nan=True).encode("utf-8")
+        encoded = _enc(value, table)
+        return json.dumps({"strings": list(table), "value": encoded}, ensure_ascii=False, separators=(",", ":"),
+                          allow_nan=True).encode("utf-8")
     except RecursionError as exc:
         raise Unstorable("nested too deeply") from exc
 
@@ -141,9 +155,27 @@ def _pairs(v: list, kd: Callable, vd: Callable) -> dict:
 
 def _path(v: object) -> Path:
     v = _tagged(v, "p")
-    if len(v) != 2 or type(v[1]) is not str:
+    if len(v) != 2:
         raise _bad("a path", v)
-    return Path(v[1])
+    return Path(_str(v[1]))
+
+
+_TABLE: list[list[str]] = [[]]  # the strings of the entry being read (see loads)
+_READING = threading.Lock()
+
+
+def _ref(v: object) -> str:
+    """A long string, kept once in the entry's table: ``["r", index]``."""
+    if type(v) is list and len(v) == 2 and v[0] == "r" and type(v[1]) is int and 0 <= v[1] < len(_TABLE[0]):
+        return _TABLE[0][v[1]]
+    raise _bad("a string", v)
+
+
+def _str(v: object) -> str:
+    if type(v) is str:
+        return v
+    return _ref(v)
+_PLAIN = {str: str, int: int, bool: bool}  # checked by exact type, in place (the fast path)
 
 
 _GENERIC: dict[str, Callable[[list], object]] = {
@@ -153,12 +185,10 @@ _GENERIC: dict[str, Callable[[list], object]] = {
     "f": lambda v: frozenset(_any(x) for x in v[1:]),
     "d": lambda v: _pairs(v, _any, _any),
     "p": _path,
+    "r": _ref,
 }
 
 _DECODERS: dict[object, Callable[[object], object]] = {}
-_PLAIN = {str: str, int: int, bool: bool}  # checked by exact type, in place (the fast path)
-
-
 def _exact(cls: type, what: str) -> Callable[[object], object]:
     def decode(v: object) -> object:
         if type(v) is cls:
@@ -196,7 +226,7 @@ def _compile(hint: object) -> Callable[[object], object]:
     if hint is Any or hint is object:
         return _any
     if hint is str:
-        return _exact(str, "a string")
+        return _str
     if hint is bool:
         return _exact(bool, "true or false")
     if hint is int:
@@ -254,6 +284,17 @@ def _compile(hint: object) -> Callable[[object], object]:
         plain_parts = [_PLAIN.get(a) for a in args]
         all_plain = None not in plain_parts
 
+        if all_plain and len(parts) == 2:  # (line, column) pairs: many, so checked without a loop
+            first, second = plain_parts
+
+            def pair(v: object) -> tuple:
+                if type(v) is list and len(v) == 3 and v[0] == "t" and type(v[1]) is first and type(v[2]) is second:
+                    return (v[1], v[2])
+                return fixed(v)  # a long string kept in the table, or not a pair at all
+            fast = pair
+        else:
+            fast = None
+
         def fixed(v: object) -> tuple:
             v = _tagged(v, "t")
             if len(v) != len(parts) + 1:
@@ -262,7 +303,7 @@ def _compile(hint: object) -> Callable[[object], object]:
             if all_plain and all(type(x) is t for t, x in zip(plain_parts, items)):
                 return tuple(items)
             return tuple([d(x) for d, x in zip(parts, items)])
-        return fixed
+        return fast or fixed
     for container, tag in ((list, "l"), (set, "s"), (frozenset, "f")):
         if hint is container or origin is container:
             each = _decoder(args[0]) if args else _any
@@ -275,7 +316,7 @@ def _compile(hint: object) -> Callable[[object], object]:
             if len(v) != 3 or v[1] != name:
                 raise _bad(name, v)
             try:
-                return hint(v[2])
+                return hint(_any(v[2]))
             except ValueError as exc:
                 raise Invalid(f"{v[2]!r} is not a {name}") from exc
         return member
@@ -317,10 +358,17 @@ def loads(data: bytes, hint: object) -> object:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise Invalid("not JSON") from exc
-    try:
-        return _decoder(hint)(raw)
-    except (TypeError, AttributeError, IndexError, RecursionError) as exc:  # an unhashable set member, …
-        raise Invalid(str(exc)) from exc
+    if not (type(raw) is dict and raw.keys() == {"strings", "value"} and type(raw["strings"]) is list
+            and all(type(x) is str for x in raw["strings"])):
+        raise Invalid("not an entry of this cache")
+    with _READING:
+        _TABLE[0] = raw["strings"]
+        try:
+            return _decoder(hint)(raw["value"])
+        except (TypeError, AttributeError, IndexError, RecursionError) as exc:  # an unhashable set member, …
+            raise Invalid(str(exc)) from exc
+        finally:
+            _TABLE[0] = []
 
 
 __all__ = ["dumps", "loads", "Invalid", "Unstorable"]
