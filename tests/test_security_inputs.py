@@ -400,6 +400,12 @@ def test_the_cache_keeps_a_long_string_once_and_checks_every_type():
     for wrong in (tuple[str, str, tuple[str, int], dict[str, str], Problem], tuple[str, str], Problem, list[str]):
         with pytest.raises(cache_json.Invalid):
             cache_json.loads(data, wrong)
+    from typing import Any
+    for planted in (["c", "manualkit.core.project.load_project"], ["c", "subprocess.Popen", ["l", "sh"]],
+                    ["c", "builtins.eval", "1"], ["e", "os.environ", "x"], ["c", "manualkit.core.nowhere.X"],
+                    ["c", "manualkit.core.problems.Problem"], ["s", ["l"]], ["x", 1]):
+        with pytest.raises(cache_json.Invalid):  # where any value may stand: still only the toolkit's data
+            cache_json.loads(json.dumps({"strings": [], "value": planted}).encode(), Any)
     with pytest.raises(cache_json.Unstorable):
         cache_json.dumps(lambda: 1)
     with pytest.raises(cache_json.Unstorable):

@@ -1,11 +1,12 @@
 """Cache entries that only this computer's toolkit can have written.
 
-Two caches in build/.cache answer for the toolkit's own work: the loaded project (JSON, read
-back against its types, build/.cache/project/, cli/cache_json.py) and the theme's compiled
-templates (Jinja bytecode, which Python runs, build/.cache/templates/). A build folder can come
-from elsewhere (a CI cache restored from another branch, a copied folder, a shared disk), so
-neither is read unless it carries a MAC
-(HMAC-SHA256) made with a key that lives outside the repository, in the user's cache folder
+Every cache in build/.cache answers for the toolkit's own work, and none is trusted as it lies on
+disk: the loaded project (JSON, read back against its types, build/.cache/project/,
+cli/cache_json.py), the link parser's results (JSON, build/.cache/parse/), the PDF pieces
+(build/.cache/<kind>/, outputs/cache.py) and the theme's compiled templates (Jinja bytecode,
+which Python runs, build/.cache/templates/). A build folder can come from elsewhere (a CI cache
+restored from another branch, a copied folder, a shared disk), so none is read unless it carries
+a MAC (HMAC-SHA256) made with a key that lives outside the repository, in the user's cache folder
 (``$XDG_CACHE_HOME/manualkit/cache-key`` or ``~/.cache/manualkit/cache-key``, created with
 mode 600 on first use). A planted, copied or damaged entry has no valid MAC: it is a miss, and the
 result is computed again, never taken from the file. Without a usable key nothing is cached on
