@@ -191,7 +191,7 @@ def test_fmt_keeps_comments_line_endings_and_bom_and_refuses_to_lose_an_inline_c
     before = nb.read_text(encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "fmt", str(nb))
     assert code == 1
-    assert out == ("manual/basics/intro.nb.md: left as it is: line 5 has a comment after a value, which formatting would "
+    assert out == ("manual/basics/intro.nb.md:5: left as it is: a comment after a value, which formatting would "
                    "lose; move the comment onto a line of its own\n")
     assert nb.read_text(encoding="utf-8") == before
 

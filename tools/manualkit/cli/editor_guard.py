@@ -10,6 +10,12 @@ in manual.yml), so the check sees the files as they will be. Decap then shows th
 (in Norwegian, with the checker's lines and hints) and keeps everything the editor typed in the
 form, so a refused save loses nothing. Nothing in the repository is touched by a refused save.
 
+Before that, every path a request names (to read, list, write or delete) must be a plain relative
+path to a file in manual/, adaptations/ or locales/ of this repository (:func:`path_refusal`): no
+``..``, no absolute path, no backslash, no percent-encoding (``%2e%2e``), no NUL or other control
+character, no symbolic link that leads out of those folders. Anything else is refused with a plain
+message before decap-server sees the request, so nothing is read or written outside.
+
 Decap writes one file per language of the manual, also for a language the editor left empty
 (for a module without a Nynorsk translation it sends ``---\nid: ...\n---\n``, the id being the
 same in every language). Such a file holds no text: :func:`untranslated` names them, and the
@@ -20,16 +26,84 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from manualkit.core.controls import visible
 from manualkit.core.problems import Problem, format_problem
 
 # top-level folders copied into the scratch copy (the rest is linked: read, never written)
 COPIED = ("manual", "adaptations", "locales")
 SKIPPED = {".git", ".venv", "venv", "node_modules", "build", "__pycache__", ".pytest_cache"}
 SHOWN = 8  # problems listed in the editor's message; the rest are counted
+EDITED = ("manual", "adaptations", "locales")  # the only folders a request may name
+PATH_KEYS = ("path", "newPath", "folder", "mediaFolder", "file")  # keys of decap-server's API that hold a path
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")  # also bidi overrides
+_ENCODED = re.compile("%[0-9A-Fa-f]{2}")
+PATH_HINT = "the editor reads and writes only files inside manual/, adaptations/ and locales/ of this repository"
+
+
+def path_refusal(root: Path, rel: object) -> str | None:
+    """Why a path sent by the browser is refused; None when it is a plain relative path to a file
+    inside manual/, adaptations/ or locales/ of ``root``, also after every symbolic link is followed."""
+    if not isinstance(rel, str) or not rel:
+        return "a path in the request is empty or not a text"
+    shown = f"the path '{visible(rel, one_line=True)}'"
+    if _CONTROL.search(rel):
+        return f"{shown} has a control character (NUL, a line break, …) in it"
+    if "\\" in rel:
+        return f"{shown} has a backslash in it (the editor writes paths with /)"
+    if _ENCODED.search(rel):
+        return f"{shown} is percent-encoded (%2e%2e is '..'): paths are sent as they are"
+    p = PurePosixPath(rel)
+    if p.is_absolute():
+        return f"{shown} is absolute"
+    if ".." in p.parts:
+        return f"{shown} goes up with '..'"
+    if not p.parts or p.parts[0] not in EDITED:
+        return f"{shown} is outside manual/, adaptations/ and locales/"
+    base = Path(os.path.realpath(root))
+    try:
+        inside = Path(os.path.realpath(base / rel)).relative_to(base).parts
+    except ValueError:
+        inside = ()
+    if not inside or inside[0] not in EDITED:
+        return f"{shown} leads out of manual/, adaptations/ and locales/ through a symbolic link"
+    return None
+
+
+def request_paths(params: object) -> list[object]:
+    """Every path a request of decap-server's API names, wherever it stands in the request."""
+    found: list[object] = []
+    stack = [params]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in PATH_KEYS and not isinstance(value, (dict, list)):
+                    found.append(value)
+                elif key == "paths" and isinstance(value, list):
+                    found.extend(v for v in value if not isinstance(v, (dict, list)))
+                    stack.extend(v for v in value if isinstance(v, (dict, list)))
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def request_refusal(root: Path, msg: object) -> str | None:
+    """The message refusing a request that is not decap-server's API or names a path it may not
+    (None: it may go on). In the editor's language, with the reason and a hint."""
+    if not (isinstance(msg, dict) and isinstance(msg.get("action"), str)):
+        return "Avvist: the request is not one of decap-server's (a JSON object with an action)"
+    for rel in request_paths(msg.get("params")):
+        reason = path_refusal(root, rel)
+        if reason is not None:
+            return f"Avvist: {reason}\n    tips (hint): {PATH_HINT}"
+    return None
 
 
 def saved_files(params: dict) -> dict[str, bytes]:

@@ -14,7 +14,8 @@ Two levels, both content-addressed, both under build/:
   build/.cache/<kind>/<hash>, keyed by exactly the text that goes into pandoc or Typst (the
   Typst source with the templates and the module fragments, the document's data, the date, the
   bytes of the images it shows). An edit of one module therefore re-typesets only the
-  documents whose source changed. Pieces are shared by all variants.
+  documents whose source changed. Pieces are shared by all variants. Each piece is sealed with
+  this computer's key (outputs/sealed.py): one the toolkit here did not write is a miss.
 
 ``manual build --no-cache`` and ``make clean`` remove both. Nothing here decides *whether* the
 content is right; it only avoids redoing work whose inputs are byte-for-byte the same.
@@ -265,10 +266,16 @@ class Pieces:
         return self.folder / kind / key[:2] / key
 
     def get(self, kind: str, key: str, name: str = "") -> bytes | None:
+        """The piece, when this computer's toolkit stored it (sealed, outputs/sealed.py): a planted,
+        copied or damaged file is a miss, and the piece is made again."""
+        from manualkit.outputs.sealed import unseal
+
         path = self._path(kind, key)
         try:
-            data = path.read_bytes()
+            data = unseal(path.read_bytes())
         except OSError:
+            return None
+        if data is None:
             return None
         try:
             os.utime(path)  # in use: kept by prune()
@@ -280,8 +287,13 @@ class Pieces:
     def put(self, kind: str, key: str, data: bytes, name: str = "") -> None:
         self.made.append((kind, name))
         made_here.append((kind, name))
+        from manualkit.outputs.sealed import seal
+
+        sealed = seal(data)
+        if sealed is None:  # no key outside the repository to seal it with: nothing is stored
+            return
         try:
-            write_atomically(self._path(kind, key), data)
+            write_atomically(self._path(kind, key), sealed)
         except OSError:
             pass  # a cache that cannot be written only costs time
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from manualkit.core.problems import BuildRefused, ManualkitError
+from manualkit.outputs.zips import LINK_HINT, check_members, plain_files
 from manualkit.release import git
 from manualkit.release.state import release_info
 
@@ -37,12 +38,17 @@ def sha256(path: Path) -> str:
 
 
 def zip_folder(folder: Path, target: Path, timestamp: int) -> None:
-    """A zip of ``folder`` with the same bytes for the same files: sorted, fixed date and modes."""
+    """A zip of ``folder`` with the same bytes for the same files: sorted, fixed date and modes.
+
+    Only plain files of ``folder`` go in (outputs/zips.py): a symbolic link or a special file
+    stops it with its path, before the zip is written; names are plain relative paths."""
     stamp = datetime.fromtimestamp(max(timestamp, 315532800), tz=timezone.utc).timetuple()[:6]  # zip dates start 1980
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    files = plain_files(folder, str(target))
+    names = [path.relative_to(folder).as_posix() for path in files]
+    check_members(names, str(target), hint=LINK_HINT)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for path in files:
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=stamp)
+        for path, name in zip(files, names):
+            info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, path.read_bytes(), compresslevel=9)
@@ -135,7 +141,7 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
             log.write(problems_text(exc.shown))
             raise
         ref = f"v{version}" if git.is_repo(src) else None
-        sources = {p: sha256(src / p) for p in source_files(src, ref) if (src / p).is_file()}
+        sources = {p: sha256(src / p) for p in source_files(src, ref) if _source(src, p).is_file()}
         with staged_output(final) as out, _env("SOURCE_DATE_EPOCH", str(info.timestamp or "")) if info.timestamp else _nothing():
             work = out / ".build"
             failures = build_all([project.resolutions[v] for v in project.variants], work, None, log)
@@ -151,7 +157,8 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
                         (out / variant).mkdir(parents=True, exist_ok=True)
                         zip_folder(made, out / variant / "site.zip", info.timestamp)
                     else:
-                        shutil.copytree(made, out / variant / o.folder)
+                        plain_files(made, f"the bundle of {version}")  # no link or special file gets in
+                        shutil.copytree(made, out / variant / o.folder, symlinks=True)
             shutil.rmtree(work)
             outputs = {p.relative_to(out).as_posix(): sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
             manifest = {
@@ -166,6 +173,20 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
     log.write(f"wrote the bundle of {version}: {final.relative_to(root)} ({len(outputs)} files, "
               f"{time.perf_counter() - started:.0f} s)\n")
     return final
+
+
+def _source(src: Path, rel: str) -> Path:
+    """A source file of the release; one that is a symbolic link out of the repository is refused
+    (its content would be hashed into the manifest as if it were the manual's)."""
+    path = src / rel
+    if path.is_symlink():
+        base = Path(os.path.realpath(src))
+        try:
+            Path(os.path.realpath(path)).relative_to(base)
+        except ValueError:
+            raise ManualkitError(f"{rel}: the bundle was not made: this source file is a symbolic link out of the "
+                                 f"repository (to {os.readlink(path)})", hint=LINK_HINT) from None
+    return path
 
 
 @contextmanager

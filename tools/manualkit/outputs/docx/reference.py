@@ -19,6 +19,7 @@ from lxml import etree
 
 from manualkit.core.problems import BuildError
 from manualkit.outputs.pdf.pandoc import pandoc_binary
+from manualkit.outputs.zips import check_members
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FIXED_DATE = (2000, 1, 1, 0, 0, 0)
@@ -125,6 +126,7 @@ def reference_docx() -> bytes:
     if done.returncode != 0:
         raise BuildError("pandoc did not give its default reference.docx", hint=done.stderr.decode("utf-8", "replace")[:300])
     src = zipfile.ZipFile(io.BytesIO(done.stdout))
+    check_members(src.namelist(), "pandoc's reference.docx", hint=f"check the pandoc binary: {' '.join(cmd)}")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name in sorted(src.namelist()):
