@@ -162,3 +162,18 @@ def test_a_damaged_parse_file_is_parsed_again(fixture_copy, monkeypatch, damage)
     shutil.rmtree(root / "build" / ".cache", ignore_errors=True)
     assert (code, out) == run_cli("--root", str(root), "check")[:2]  # the same as with no kept parses at all
     assert code == 1 and "nowhere" in out and first[0] == 0
+
+
+def test_bytes_in_the_cache_read_back_and_broken_ones_are_a_miss():
+    """An image's bytes (the ResolvedVariant carries them) are kept as base64; anything else is refused."""
+    import pytest
+
+    from manualkit.cli.cache_json import Invalid, dumps, loads
+
+    data = b"\x89PNG\r\n\x1a\n\x00\xff"
+    assert loads(dumps(data), bytes) == data
+    assert loads(dumps({"logo": data}), dict[str, bytes]) == {"logo": data}
+    for broken in (b'{"strings": [], "value": ["b", "not base64!"]}', b'{"strings": [], "value": ["b", 7]}',
+                   b'{"strings": [], "value": "text"}'):
+        with pytest.raises(Invalid):
+            loads(broken, bytes)

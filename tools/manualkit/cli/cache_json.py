@@ -16,11 +16,12 @@ occurs in the project several times). ``null``, booleans, numbers and shorter st
 themselves; a dict whose keys are all strings is a JSON object; everything else is a JSON array
 that starts with a tag:
 ``["t", …]`` tuple, ``["l", …]`` list, ``["s", …]`` set, ``["f", …]`` frozenset,
-``["d", [k, v], …]`` dict with other keys, ``["p", "…"]`` path, ``["e", "module.Class", value]``
+``["d", [k, v], …]`` dict with other keys, ``["p", "…"]`` path, ``["b", "base64…"]`` bytes, ``["e", "module.Class", value]``
 enum member, ``["c", "module.Class", field values in field order…]`` dataclass.
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 import enum
 import importlib
@@ -68,6 +69,8 @@ def _enc(x: object, table: dict[str, int]) -> object:
         return ["s" if t is set else "f", *[_enc(v, table) for v in x]]
     if isinstance(x, PurePath):
         return ["p", str(x)]
+    if t is bytes:  # an image's or logo's bytes (core/assets.py Asset)
+        return ["b", base64.b64encode(x).decode("ascii")]
     if isinstance(x, enum.Enum):
         _check_class(t)
         return ["e", _name(t), _enc(x.value, table)]
@@ -153,6 +156,16 @@ def _pairs(v: list, kd: Callable, vd: Callable) -> dict:
     return out
 
 
+def _bytes(v: object) -> bytes:
+    v = _tagged(v, "b")
+    if len(v) != 2 or type(v[1]) is not str:
+        raise _bad("bytes", v)
+    try:
+        return base64.b64decode(v[1], validate=True)
+    except ValueError as exc:  # binascii.Error is a ValueError
+        raise _bad("bytes", v) from exc
+
+
 def _path(v: object) -> Path:
     v = _tagged(v, "p")
     if len(v) != 2:
@@ -185,6 +198,7 @@ _GENERIC: dict[str, Callable[[list], object]] = {
     "f": lambda v: frozenset(_any(x) for x in v[1:]),
     "d": lambda v: _pairs(v, _any, _any),
     "p": _path,
+    "b": _bytes,
     "r": _ref,
 }
 
@@ -233,6 +247,8 @@ def _compile(hint: object) -> Callable[[object], object]:
         return _exact(int, "an integer")
     if hint is float:
         return _float
+    if hint is bytes:
+        return _bytes
     if hint is None or hint is type(None):
         return _none
     if isinstance(hint, type) and issubclass(hint, PurePath):
