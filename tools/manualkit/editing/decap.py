@@ -24,24 +24,6 @@ from manualkit.core.schema import ID_RE, Field
 DECAP_SCRIPT = "decap/decap-cms.js"  # relative to admin/; copied from the npm package, never a CDN
 STYLESHEET = "manual.css"  # the site's stylesheet, copied next to the admin page
 
-# labels of the fields in the editor, per language of the editor's interface
-LABELS: dict[str, tuple[str, str]] = {
-    "id": ("Id (filnavn, endres ikke)", "Id (file name, do not change)"),
-    "title": ("Tittel", "Title"),
-    "type": ("Type", "Type"),
-    "component": ("Komponent", "Component"),
-    "core": ("Kjernekomponent", "Core component"),
-    "status": ("Status", "Status"),
-    "summary": ("Sammendrag (én setning)", "Summary (one sentence)"),
-    "audience": ("Målgruppe", "Audience"),
-    "duration_minutes": ("Varighet (minutter)", "Duration (minutes)"),
-    "handouts": ("Foreldreark (id-er)", "Handouts (ids)"),
-    "contributors": ("Bidragsytere", "Contributors"),
-    "name": ("Navn", "Name"),
-    "role": ("Rolle", "Role"),
-    "translation": ("Oversettelse (fylles inn av verktøyet)", "Translation (kept by the toolkit)"),
-    "body": ("Tekst", "Text"),
-}
 HINTS: dict[str, tuple[str, str]] = {
     "id": ("Små bokstaver, tall og bindestrek, f.eks. lokale-rutiner. Blir filnavnet.",
            "Lower-case letters, digits and hyphens, e.g. local-routines. Becomes the file name."),
@@ -55,8 +37,8 @@ HINTS: dict[str, tuple[str, str]] = {
 
 
 def _label(key: str, ui: str) -> str:
-    nb, en = LABELS.get(key, (key, key))
-    return nb if ui == "nb" else en
+    """The field's label from the field tables' labels (core/fields.py LABELS)."""
+    return f.label(key, ui) or key
 
 
 def _hint(key: str, ui: str) -> str:
