@@ -66,6 +66,21 @@ def test_module_fields_follow_the_field_table(fixture_copy):
     assert [k for k in f.SOURCE_FIELDS if fields[k].get("required", True)] == required
 
 
+
+def test_images_go_beside_the_text_with_the_path_that_works_from_it(fixture_copy):
+    """Uploads from a module go to manual/<part>/images/ and are written as images/x.png (E603 otherwise);
+    the Media page's uploads (manual/images/) get ../images/x.png, which works from every module."""
+    root = fixture_copy("bilingual")
+    config = _config(root)
+    part, overlays = config["collections"][0], config["collections"][3]
+    assert (part["media_folder"], part["public_folder"]) == ("images", "images")  # relative to the entry's folder
+    assert (overlays["media_folder"], overlays["public_folder"]) == ("images", "images")
+    assert (config["media_folder"], config["public_folder"]) == ("manual/images", "../images")
+    page = (root / "ed/admin/index.html").read_text(encoding="utf-8")
+    # raw mode draws Decap's toolbar disabled: the page wraps the markdown widget with a working image button
+    assert 'CMS.registerWidget("markdown", Body, md.preview, md.schema);' in page
+    assert '"button": "Sett inn bilde"' in page
+
 def test_admin_page_loads_decap_from_this_folder_never_from_a_cdn(fixture_copy):
     root = fixture_copy("bilingual")
     _config(root)

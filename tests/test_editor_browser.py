@@ -53,6 +53,11 @@ SELECT_TEXT = """([index, text]) => {
 }"""
 
 
+# place the caret at the end of the source line that holds a text, in the index-th Markdown editor
+CARET_AFTER_LINE = SELECT_TEXT.replace("range.setStart(node, at);\n      range.setEnd(node, at + text.length);",
+                                       "range.setStart(node, node.data.length);\n      range.collapse(true);")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -293,4 +298,81 @@ def test_a_save_the_checker_refuses_shows_its_message_and_keeps_what_was_typed(m
     assert "error[" in seen["toast"] and "tips (hint):" in seen["toast"]
     assert "error[E702]: the variable syntax is wrong" in seen["toast"]
     assert "tydelig avtale (ring {{ service.child_welfare )" in seen["after"] and seen["after"] == seen["typed"]
+    assert outside == []
+
+
+def _png(path: Path) -> Path:
+    """A small real PNG (the checker reads images by their content)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    rows = b"".join(b"\x00" + bytes([40, 90, 160]) * 24 for _ in range(16))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 24, 16, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return path
+
+
+def test_an_image_inserted_with_the_toolbar_is_saved_beside_the_module_and_checks_clean(manual_copy, tmp_path):
+    """The image button: upload, the path as it works from the module (images/x.png), check clean, site shows it."""
+    root = manual_copy
+    nb = root / "manual/home-visits/safety-planning.nb.md"
+    before = nb.read_text(encoding="utf-8")
+    picture = _png(tmp_path / "trygg-plan.png")
+    outside: list[str] = []
+    seen: dict = {}
+
+    async def session(url: str) -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as p:
+            browser, page = await _open_editor(p, url, outside)
+            page.on("dialog", lambda d: asyncio.ensure_future(d.accept("Tegning av en sikkerhetsplan")))
+            await page.get_by_text("Hjemmebesøk og tett oppfølging").first.click()
+            await page.get_by_text("Sikkerhetsplan").first.click()
+            await page.locator('[data-slate-editor="true"]').nth(1).wait_for()
+            # the caret after the first paragraph, then a new line: the image becomes a paragraph of its own
+            assert await page.evaluate(CARET_AFTER_LINE, [0, "tydelige i hverdagen."])
+            await page.keyboard.press("Enter")
+            button = page.get_by_role("button", name="Sett inn bilde").first
+            seen["enabled"] = await button.is_enabled()
+            await button.click()
+            await page.locator('input[type="file"]').first.set_input_files(str(picture))
+            await page.get_by_text("trygg-plan.png").first.wait_for()
+            _shot(await page.screenshot(), "editor-image-library.png")
+            await page.get_by_role("button", name="Velg markert").click()
+            await page.get_by_role("button", name="Velg markert").wait_for(state="hidden")
+            await page.get_by_text("![Tegning av en sikkerhetsplan](images/trygg-plan.png)").first.wait_for()
+            _shot(await page.screenshot(), "editor-image-inserted.png")
+            await _publish(page)
+            _wait_for(lambda: "images/trygg-plan.png" in nb.read_text(encoding="utf-8"), "saving the module")
+            await page.get_by_text("Endringer lagret").first.wait_for()
+            await browser.close()
+
+    port = _free_port()
+    with editor.EditorServer(root, root / "build/base/editor", port, _free_port(), log=open(os.devnull, "w")):
+        _run(session(f"http://127.0.0.1:{port}/admin/"))
+    assert seen["enabled"]
+    saved = root / "manual/home-visits/images/trygg-plan.png"
+    assert saved.read_bytes() == picture.read_bytes()  # beside the module, not in manual/images/
+    text = nb.read_text(encoding="utf-8")
+    a, b = before.split("\n"), text.split("\n")
+    at = next(i for i, line in enumerate(a) if line.endswith("tydelige i hverdagen."))
+    assert b[:at + 1] == a[:at + 1] and b[at + 3:] == a[at + 1:] and a[at + 1] == ""  # two lines more, nothing else
+    assert b[at + 1:at + 3] == ["", "![Tegning av en sikkerhetsplan](images/trygg-plan.png)"]
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert code == 0, out
+    # nothing at the saved file (the English translation is now behind it: W503 there, as after any edit)
+    assert not [x for x in out.splitlines() if x.startswith("manual/home-visits/safety-planning.nb.md:")], out
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "base", "--only", "site")
+    assert code == 0, out + err
+    pages = list((root / "build").rglob("safety-planning/index.html")) or list((root / "build").rglob("safety-planning*.html"))
+    assert pages, "no page for safety-planning"
+    html = next(p for p in pages if "/en/" not in p.as_posix()).read_text(encoding="utf-8")
+    img = re.search(r'<img[^>]*alt="Tegning av en sikkerhetsplan"[^>]*>', html)
+    assert img, "the page has no such image"
+    src = re.search(r'src="([^"]+)"', img.group(0)).group(1)
+    assert (next(p for p in pages if "/en/" not in p.as_posix()).parent / src).resolve().is_file()
     assert outside == []

@@ -44,12 +44,12 @@ PART_FIELDS: dict[str, Field] = {  # each item of manual.yml's parts
 SOURCE_FIELDS: dict[str, Field] = {
     "id": Field("id", required=True, example="first-visit"),
     "title": Field("str", required=True, example="Første besøk"),
-    "type": Field("str", required=True, allowed=m.MODULE_TYPES, example="chapter"),
-    "component": Field("str", required=True, allowed=m.COMPONENTS, example="home-visiting"),
+    "type": Field("str", required=True, allowed=m.MODULE_TYPES, example="chapter", vocab="types"),
+    "component": Field("str", required=True, allowed=m.COMPONENTS, example="home-visiting", vocab="components"),
     "core": Field("bool", example="false"),
-    "status": Field("str", required=True, allowed=m.STATUSES, example="draft"),
+    "status": Field("str", required=True, allowed=m.STATUSES, example="draft", vocab="statuses"),
     "summary": Field("str", example="Hva modulen handler om, i én setning."),
-    "audience": Field("list", allowed=m.AUDIENCES, example="[family-partners]"),
+    "audience": Field("list", allowed=m.AUDIENCES, example="[family-partners]", vocab="audiences"),
     "duration_minutes": Field("int", example="60"),
     "handouts": Field("ids", example="[handout-positive-time]"),
     "contributors": Field("seq", example="[{name: Forskergruppen, role: researcher}]"),
@@ -57,7 +57,7 @@ SOURCE_FIELDS: dict[str, Field] = {
 
 CONTRIBUTOR_FIELDS: dict[str, Field] = {  # each item of contributors
     "name": Field("str", required=True, example="Brukerrepresentantgruppen"),
-    "role": Field("str", required=True, allowed=m.CONTRIBUTOR_ROLES, example="user-representative"),
+    "role": Field("str", required=True, allowed=m.CONTRIBUTOR_ROLES, example="user-representative", vocab="contributor_roles"),
 }
 
 TRANSLATION_FIELDS: dict[str, Field] = {
@@ -106,7 +106,7 @@ DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 ADAPTATION_FIELDS: dict[str, Field] = {  # the loader puts the folder name and manual version into the examples
     "id": Field("id", required=True, example="eksempel"),
     "name": Field("text", required=True, example="{nb: Eksempel kommune, en: Example municipality}"),
-    "status": Field("str", allowed=ADAPTATION_STATUSES, example="example"),
+    "status": Field("str", allowed=ADAPTATION_STATUSES, example="example", vocab="adaptation_statuses"),
     "base_version": Field("version", required=True, example="0.1.0"),
     "languages": Field("langs", required=True, example="[nb, en]"),
     "default_language": Field("lang", example="nn   # the language at the root of the municipality's site"),
@@ -125,9 +125,9 @@ BRANDING_FIELDS: dict[str, Field] = {
 
 CHANGE_FIELDS: dict[str, Field] = {  # each item of changes
     "id": Field("id", required=True, example="local-contacts"),
-    "operation": Field("str", required=True, allowed=OPERATIONS, example="replace-section"),
+    "operation": Field("str", required=True, allowed=OPERATIONS, example="replace-section", vocab="operation"),
     "target": Field("str", required=True, example="safety-planning#review-every-visit"),
-    "where": Field("str", allowed=WHERE, example="after"),
+    "where": Field("str", allowed=WHERE, example="after", vocab="where"),
     "anchor": Field("id", example="first-visit"),
     "part": Field("id", example="coordination"),
     "overlay": Field("str", example="local-routines"),
@@ -136,11 +136,11 @@ CHANGE_FIELDS: dict[str, Field] = {  # each item of changes
     "field": Field("str", example="duration_minutes"),  # checked by the loader: a module field or a model path
     "value": Field("any", example="45"),
     "title": Field("text", example="{nb: Lokale rutiner, en: Local routines}"),
-    "type": Field("str", allowed=m.MODULE_TYPES, example="chapter"),
-    "component": Field("str", allowed=m.COMPONENTS, example="general"),
+    "type": Field("str", allowed=m.MODULE_TYPES, example="chapter", vocab="types"),
+    "component": Field("str", allowed=m.COMPONENTS, example="general", vocab="components"),
     "summary": Field("text", example="{nb: ..., en: ...}"),
-    "status": Field("str", allowed=m.STATUSES, example="approved"),  # add-module only (ADD_MODULE_ONLY)
-    "audience": Field("list", allowed=m.AUDIENCES, example="[family-partners]"),
+    "status": Field("str", allowed=m.STATUSES, example="approved", vocab="statuses"),  # add-module only (ADD_MODULE_ONLY)
+    "audience": Field("list", allowed=m.AUDIENCES, example="[family-partners]", vocab="audiences"),
     "core": Field("bool", example="false"),
     "frame": Field("map", required=True, example="{when: implementation, ...}"),
     "description": Field("text", required=True, example="{nb: Hva som er endret, en: What changed}"),
@@ -152,7 +152,8 @@ CHANGE_FIELDS: dict[str, Field] = {  # each item of changes
 
 def _vocab_field(vocab: dict, name: str, many: bool, required: bool = True) -> Field:
     allowed = tuple(vocab.get(name, {}))
-    return Field("list" if many else "str", required=required, allowed=allowed, example=(allowed[0] if allowed else ""))
+    return Field("list" if many else "str", required=required, allowed=allowed, example=(allowed[0] if allowed else ""),
+                 vocab=name)
 
 
 def frame_fields(vocab: dict) -> dict[str, Field]:
@@ -174,5 +175,111 @@ def frame_fields(vocab: dict) -> dict[str, Field]:
 def reasons_fields(vocab: dict) -> dict[str, Field]:
     return {
         "text": Field("text", required=True, example="Lokale samarbeidsrutiner"),
-        "level": Field("str", required=True, allowed=tuple(vocab.get("reason_level", {})), example="organisation"),
+        "level": Field("str", required=True, allowed=tuple(vocab.get("reason_level", {})), example="organisation",
+                       vocab="reason_level"),
     }
+
+
+# Labels for people (the web editor's form), from these tables ---------------------------------
+# name of a field -> (Norwegian Bokmål, English); "<table>.<name>" where one name means two things.
+# Nynorsk editors get the Bokmål label (Decap's own interface is Nynorsk then), other languages English.
+# tests/test_editor.py checks that every field the editor shows has one.
+LABELS: dict[str, tuple[str, str]] = {
+    # module front matter
+    "id": ("Id (filnavn, endres ikke)", "Id (file name, do not change)"),
+    "title": ("Tittel", "Title"),
+    "type": ("Type", "Type"),
+    "component": ("Komponent", "Component"),
+    "core": ("Kjernekomponent", "Core component"),
+    "status": ("Status", "Status"),
+    "summary": ("Sammendrag (én setning)", "Summary (one sentence)"),
+    "audience": ("Målgruppe", "Audience"),
+    "duration_minutes": ("Varighet (minutter)", "Duration (minutes)"),
+    "handouts": ("Foreldreark (id-er)", "Handouts (ids)"),
+    "contributors": ("Bidragsytere", "Contributors"),
+    "name": ("Navn", "Name"),
+    "role": ("Rolle", "Role"),
+    "translation": ("Oversettelse (fylles inn av verktøyet)", "Translation (kept by the toolkit)"),
+    "body": ("Tekst", "Text"),
+    # adaptation.yml
+    "adaptation.id": ("Kommunens id (mappenavnet)", "Municipality id (the folder name)"),
+    "adaptation.name": ("Kommunens navn", "Name of the municipality"),
+    "adaptation.status": ("Status for tilpasningene", "Status of the adaptations"),
+    "base_version": ("Bygger på manualversjon", "Based on manual version"),
+    "languages": ("Språk", "Languages"),
+    "default_language": ("Hovedspråk (språkkode, f.eks. nb)", "Main language (language code, e.g. nb)"),
+    "branding": ("Profil (logo og farger)", "Branding (logo and colours)"),
+    "logo": ("Logo (filsti)", "Logo (file path)"),
+    "primary_colour": ("Hovedfarge (#rrggbb)", "Primary colour (#rrggbb)"),
+    "accent_colour": ("Aksentfarge (#rrggbb)", "Accent colour (#rrggbb)"),
+    "variables": ("Variabler", "Variables"),
+    "changes": ("Lokale endringer", "Local changes"),
+    "site_url": ("Nettadresse", "Web address"),
+    "frozen_for_trial": ("Låst under forskningsstudien", "Frozen for the trial"),
+    # a change
+    "change.id": ("Id for endringen", "Id of the change"),
+    "operation": ("Hva endringen gjør", "What the change does"),
+    "target": ("Hva som endres (modul eller modul#avsnitt)", "What is changed (module or module#section)"),
+    "where": ("Plassering", "Position"),
+    "anchor": ("Plasseres ved (modul-id)", "Placed next to (module id)"),
+    "part": ("Del (id)", "Part (id)"),
+    "overlay": ("Lokal tekst (fil i overlays/)", "Local text (file in overlays/)"),
+    "builds_on": ("Bygger på endring (id)", "Builds on change (id)"),
+    "base_hash": ("Kontrollsum (fylles inn av verktøyet)", "Checksum (kept by the toolkit)"),
+    "field": ("Felt som endres", "Field changed"),
+    "value": ("Ny verdi", "New value"),
+    "frame": ("FRAME-koding", "FRAME coding"),
+    "description": ("Hva er endret", "What changed"),
+    "justification": ("Begrunnelse", "Justification"),
+    "approved_by": ("Godkjent av", "Approved by"),
+    "date": ("Dato (ÅÅÅÅ-MM-DD)", "Date (YYYY-MM-DD)"),
+    # a change's FRAME coding
+    "when": ("Når", "When"),
+    "planned": ("Planlagt?", "Planned?"),
+    "decided_by": ("Besluttet av", "Decided by"),
+    "modified": ("Hva er tilpasset", "What is modified"),
+    "level": ("Nivå (hvem endringen gjelder)", "Level (who the change is for)"),
+    "context": ("Kontekst som endres", "Contextual modification"),
+    "nature": ("Type endring", "Nature of the change"),
+    "fidelity": ("Forhold til programtro", "Relation to fidelity"),
+    "goals": ("Mål med endringen", "Goals of the change"),
+    "reasons": ("Grunn til endringen", "Reason for the change"),
+    "reasons.text": ("Grunnen, kort", "The reason, in short"),
+    "reasons.level": ("Grunnen ligger hos", "Level of the reason"),
+    # locales/glossary.yml
+    "terms": ("Begreper", "Terms"),
+    "glossary.id": ("Id (endres ikke)", "Id (do not change)"),
+    "term": ("Begrep", "Term"),
+    "definition": ("Forklaring", "Definition"),
+    "deprecated": ("Utgåtte synonymer", "Deprecated synonyms"),
+}
+
+# labels of the allowed values that neither locales/<lang>.yml nor locales/frame.yml has
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "contributor_roles": {
+        "researcher": ("Forsker", "Researcher"),
+        "user-representative": ("Brukerrepresentant", "User representative"),
+        "practitioner": ("Praktiker", "Practitioner"),
+        "municipality": ("Kommune", "Municipality"),
+    },
+    "adaptation_statuses": {
+        "example": ("Eksempel (må bekreftes av kommunen)", "Example (to be confirmed by the municipality)"),
+        "draft": ("Utkast", "Draft"),
+        "confirmed": ("Bekreftet", "Confirmed"),
+    },
+    "where": {
+        "before": ("Før", "Before"),
+        "after": ("Etter", "After"),
+        "first": ("Først", "First"),
+        "last": ("Sist", "Last"),
+    },
+}
+
+
+def label(name: str, ui: str, table: str = "") -> str:
+    """The label of a field for an editor whose interface is in ``ui`` ("" when it has none)."""
+    pair = LABELS.get(f"{table}.{name}") if table else None
+    pair = pair or LABELS.get(name)
+    if pair is None:
+        return ""
+    return pair[0] if ui in ("nb", "nn") else pair[1]

@@ -32,6 +32,9 @@ class Field:
     allowed: tuple[str, ...] = ()
     example: str = ""
     check: Callable[..., list[Problem]] | None = None  # extra check(value, path) -> problems
+    # where the allowed values' labels for people are: a key of locales/<lang>.yml (types, statuses, ...),
+    # of locales/frame.yml (when, operation, ...) or of fields.VALUE_LABELS (the web editor's dropdowns)
+    vocab: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:  # a typo here would accept anything: refuse it when the schema is declared

@@ -24,24 +24,6 @@ from manualkit.core.schema import ID_RE, Field
 DECAP_SCRIPT = "decap/decap-cms.js"  # relative to admin/; copied from the npm package, never a CDN
 STYLESHEET = "manual.css"  # the site's stylesheet, copied next to the admin page
 
-# labels of the fields in the editor, per language of the editor's interface
-LABELS: dict[str, tuple[str, str]] = {
-    "id": ("Id (filnavn, endres ikke)", "Id (file name, do not change)"),
-    "title": ("Tittel", "Title"),
-    "type": ("Type", "Type"),
-    "component": ("Komponent", "Component"),
-    "core": ("Kjernekomponent", "Core component"),
-    "status": ("Status", "Status"),
-    "summary": ("Sammendrag (én setning)", "Summary (one sentence)"),
-    "audience": ("Målgruppe", "Audience"),
-    "duration_minutes": ("Varighet (minutter)", "Duration (minutes)"),
-    "handouts": ("Foreldreark (id-er)", "Handouts (ids)"),
-    "contributors": ("Bidragsytere", "Contributors"),
-    "name": ("Navn", "Name"),
-    "role": ("Rolle", "Role"),
-    "translation": ("Oversettelse (fylles inn av verktøyet)", "Translation (kept by the toolkit)"),
-    "body": ("Tekst", "Text"),
-}
 HINTS: dict[str, tuple[str, str]] = {
     "id": ("Små bokstaver, tall og bindestrek, f.eks. lokale-rutiner. Blir filnavnet.",
            "Lower-case letters, digits and hyphens, e.g. local-routines. Becomes the file name."),
@@ -55,8 +37,8 @@ HINTS: dict[str, tuple[str, str]] = {
 
 
 def _label(key: str, ui: str) -> str:
-    nb, en = LABELS.get(key, (key, key))
-    return nb if ui == "nb" else en
+    """The field's label from the field tables' labels (core/fields.py LABELS)."""
+    return f.label(key, ui) or key
 
 
 def _hint(key: str, ui: str) -> str:
@@ -140,6 +122,8 @@ def _part_collection(manual: Manual, part, ui: str) -> dict[str, Any]:
         "slug": "{{id}}",
         "identifier_field": "title",
         "summary": "{{title}}  ({{id}})",
+        # relative to the entry: uploads go to manual/<part>/images/, inserted as images/x.png, the path
+        # that works from the module's file (core/links.py resolves images from the file's folder)
         "media_folder": "images",
         "public_folder": "images",
         "i18n": True,
@@ -205,6 +189,7 @@ def _adaptation_collections(manual: Manual, adaptations: list[tuple[str, dict[st
             "label_singular": "tekst" if ui == "nb" else "text",
             "folder": f"adaptations/{aid}/overlays", "extension": "md", "format": "frontmatter",
             "create": True, "delete": False, "i18n": True, "identifier_field": "body",
+            "media_folder": "images", "public_folder": "images",  # adaptations/<id>/overlays/images/, beside the text
             "fields": [{"name": "body", "label": _label("body", ui), "widget": "markdown", "modes": ["raw"], "i18n": True}],
         })
     return out
@@ -236,8 +221,10 @@ def decap_config(manual: Manual, adaptations: list[tuple[str, dict[str, str]]], 
         "publish_mode": "editorial_workflow",
         "local_backend": {"url": local_backend_url} if local_backend_url else True,
         "locale": {"nb": "nb_no", "nn": "nn_no"}.get(ui, ui),
+        # Decap's "Media" page (outside an entry) uploads here; its "Copy path" gives ../images/x.png,
+        # which works from every module (manual/<part>/<module>.<lang>.md)
         "media_folder": "manual/images",
-        "public_folder": "images",
+        "public_folder": "../images",
         "i18n": {"structure": "multiple_files", "locales": list(manual.languages), "default_locale": ui},
         "collections": [_part_collection(manual, p, ui) for p in manual.parts]
         + _adaptation_collections(manual, adaptations, vocab, ui)
@@ -310,9 +297,114 @@ ADMIN_PAGE = """<!doctype html>
     {registrations}
   }})();
   </script>
+  <script>
+{image_button}
+  </script>
 </body>
 </html>
 """
+
+
+# The text is edited as Markdown source (modes: [raw]): Decap's raw editor draws its toolbar but
+# always disabled (decap-cms-widget-markdown 3.16: RawEditor renders <Toolbar disabled>, and no
+# `buttons` or `editor_components` setting changes that; those only apply to the rich-text mode,
+# which would rewrite the whole text). So the markdown widget is wrapped: above the text there is
+# one working button, "Sett inn bilde", which opens Decap's media library for this entry (uploads
+# go to the module's own images/ folder: media_folder of the collection) and writes
+# ![alt text](images/file.png) where the caret was, the path as it works from the module's file.
+IMAGE_BUTTON = """  (function () {
+    var T = %(strings)s;
+    var h = window.h;
+    var md = CMS.getWidget("markdown");
+    var Control = md.control;
+    // line and column of the caret in the raw editor below `root` (null: the caret is elsewhere)
+    function caret(root) {
+      var ed = root && root.querySelector('[data-slate-editor="true"]');
+      var sel = window.getSelection();
+      if (!ed || !sel || sel.rangeCount === 0 || !ed.contains(sel.anchorNode)) return null;
+      var lines = Array.prototype.filter.call(ed.children, function (c) { return c.hasAttribute("data-slate-node"); });
+      for (var i = 0; i < lines.length; i++) {
+        if (lines[i].contains(sel.anchorNode)) {
+          var r = document.createRange();
+          r.setStart(lines[i], 0);
+          r.setEnd(sel.anchorNode, sel.anchorOffset);
+          return {line: i, column: r.toString().replace(/\\uFEFF/g, "").length};
+        }
+      }
+      return null;
+    }
+    var Body = createClass({
+      getInitialState: function () {
+        this.controlID = "manual-image-" + Math.random().toString(36).slice(2);
+        return {generation: 0};
+      },
+      // Decap's Widget asks the control whether to render again; by default only for a new value,
+      // and the media library's answer (mediaPaths) must come through as well
+      shouldComponentUpdate: function (next, nextState) {
+        var p = this.props;
+        return next.value !== p.value || next.classNameWrapper !== p.classNameWrapper
+          || next.hasActiveStyle !== p.hasActiveStyle || next.getAsset !== p.getAsset
+          || !!(next.mediaPaths && next.mediaPaths.get(this.controlID))
+          || (nextState !== undefined && nextState !== null && nextState.generation !== this.state.generation);
+      },
+      componentDidUpdate: function () {
+        var p = this.props;
+        var chosen = p.mediaPaths && p.mediaPaths.get(this.controlID);
+        if (chosen) {
+          p.onRemoveInsertedMedia(this.controlID);
+          var path = Array.isArray(chosen) ? chosen[0] : (chosen.toJS ? chosen.toJS()[0] : chosen);
+          this.insert(path);
+        }
+        if (this.pending !== undefined && p.value === this.pending) {
+          this.pending = undefined;
+          this.setState({generation: this.state.generation + 1});  // the raw editor reads its value once
+        }
+      },
+      insert: function (path) {
+        var alt = window.prompt(T.alt, "");
+        if (alt === null) return;
+        var image = "![" + alt.replace(/[\\[\\]]/g, "") + "](" + encodeURI(path) + ")";
+        var lines = (this.props.value || "").split("\\n");
+        var at = this.caret;
+        if (at && at.line < lines.length) {
+          var line = lines[at.line];
+          lines[at.line] = line.slice(0, at.column) + image + line.slice(at.column);
+          if (line === "") {  // an image on a line of its own is a paragraph: blank lines around it
+            if (at.line + 1 < lines.length && lines[at.line + 1] !== "") lines.splice(at.line + 1, 0, "");
+            if (at.line > 0 && lines[at.line - 1] !== "") lines.splice(at.line, 0, "");
+          }
+        } else {
+          while (lines.length && lines[lines.length - 1] === "") lines.pop();
+          lines.push("", image, "");
+        }
+        this.pending = lines.join("\\n");
+        this.props.onChange(this.pending);
+      },
+      open: function (event) {
+        event.preventDefault();
+        this.caret = caret(this.root);
+        this.props.onOpenMediaLibrary({controlID: this.controlID, forImage: true, value: [],
+                                       allowMultiple: false, field: this.props.field});
+      },
+      render: function () {
+        var self = this;
+        var bar = h("div", {className: "manual-image-bar", style: {padding: "6px 0"}},
+          h("button", {type: "button", onMouseDown: function (e) { e.preventDefault(); }, onClick: this.open,
+                       title: T.title, "aria-label": T.button,
+                       style: {padding: "4px 10px", border: "1px solid #798291", borderRadius: "4px",
+                               background: "#fff", cursor: "pointer"}}, T.button));
+        var props = Object.assign({}, this.props, {key: this.state.generation});
+        return h("div", {ref: function (el) { self.root = el; }}, bar, h(Control, props));
+      }
+    });
+    CMS.registerWidget("markdown", Body, md.preview, md.schema);
+  })();"""
+IMAGE_STRINGS = {
+    "nb": {"button": "Sett inn bilde", "title": "Last opp eller velg et bilde; det settes inn der markøren står",
+           "alt": "Beskriv bildet for dem som ikke ser det (alternativ tekst):"},
+    "en": {"button": "Insert image", "title": "Upload or choose an image; it is inserted at the caret",
+           "alt": "Describe the image for those who cannot see it (alternative text):"},
+}
 
 
 def admin_page(manual: Manual, collections: list[str]) -> str:
@@ -321,7 +413,9 @@ def admin_page(manual: Manual, collections: list[str]) -> str:
     return ADMIN_PAGE.format(lang=manual.default_language, title=f"{title}: {text_in(manual.title, manual.default_language)}",
                              script=DECAP_SCRIPT, stylesheet=STYLESHEET,
                              strings=json.dumps(preview_strings(manual), ensure_ascii=False),
-                             default=json.dumps(manual.default_language), registrations=regs)
+                             default=json.dumps(manual.default_language), registrations=regs,
+                             image_button=IMAGE_BUTTON % {"strings": json.dumps(
+                                 IMAGE_STRINGS.get(manual.default_language, IMAGE_STRINGS["nb" if manual.default_language == "nn" else "en"]), ensure_ascii=False)})
 
 
 __all__ = ["decap_config", "admin_page", "module_fields", "DECAP_SCRIPT", "STYLESHEET"]
