@@ -563,3 +563,26 @@ def test_a_numbered_line_inside_a_paragraph_stays_in_the_paragraph_as_in_commonm
     assert got == [("heading", "Plikt"),
                    ("para", "Etter barnevernsloven § 13-2 (lov 18. juni 2021 nr. 97) gir du opplysningene."),
                    ("para", "Tre steg:"), ("item", "Skriv ned."), ("item", "Ring.")]
+
+
+def test_a_link_outside_the_export_goes_to_the_published_page_and_imports_unchanged(fixture_copy):
+    root = fixture_copy("bilingual")
+    yml = root / "manual/manual.yml"
+    yml.write_text(yml.read_text(encoding="utf-8").replace("version: 1.0.0\n", "version: 1.0.0\nsite_url: https://example.org/test/\n"),
+                   encoding="utf-8")
+    path = export(root, "--module", "welcome", "--lang", "en")
+    rels = doc_text(path, "word/_rels/document.xml.rels")
+    assert 'Target="https://example.org/test/en/basics/safety/#plan" TargetMode="External"' in rels
+    assert 'Target="https://example.org/test/en/training/session-play/" TargetMode="External"' in rels
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert (code, out) == (0, ""), err
+    assert err.endswith("no tracked change to propose\n")
+
+
+def test_without_an_address_a_link_outside_the_export_is_its_words(fixture_copy):
+    root = fixture_copy("bilingual")
+    path = export(root, "--module", "welcome", "--lang", "nb")
+    assert "hyperlink" not in doc_text(path, "word/_rels/document.xml.rels")
+    assert "sikkerhetsplanen" in doc_text(path)
+    code, _out, err = run_cli("--root", str(root), "docx", "import", str(path))
+    assert code == 0 and err.endswith("no tracked change to propose\n"), err

@@ -182,8 +182,50 @@ class Document:
         for mod in modules:
             lines += self.module(mod)
         text = _images_from_root("\n".join(lines))
-        # internal links point at the bookmarks (a link to a module outside this document goes nowhere)
+        # internal links point at the bookmarks; a link to a module outside this document goes to
+        # the module's published page, or is its words alone when the variant has no address
+        text = LINK_RE.sub(self._outside_link, text)
         return _ANCHOR.sub(lambda m: f"](#{self.anchors[m.group(1)]})" if m.group(1) in self.anchors else m.group(0), text)
 
+    def _outside_link(self, m: re.Match[str]) -> str:
+        target = m.group(3)
+        if m.group(1) or not target.startswith("#") or target[1:] in self.anchors:
+            return m.group(0)
+        page = published_page(self.variant, self.lang, target[1:])
+        if page is None:
+            return m.group(2)  # the words as plain text: no link that goes nowhere
+        url, title = page
+        return f'[{m.group(2)}](<{url}> "{v.escape_value(title).replace(chr(34), chr(39))}")'
 
-__all__ = ["Document", "SectionRecord", "PREAMBLE", "variable_text", "marked_context"]
+
+def published_page(variant: ResolvedVariant, lang: str, anchor: str) -> tuple[str, str] | None:
+    """The published address and title of the page an internal anchor ("module" or
+    "module--section", as scoped_text writes a ``ref:``) names, or None when the variant has no
+    address (no site_url, no GitHub remote) or no such module. The pages are laid out as the site
+    is built (outputs/site/stage.py): <site_url>[<lang>/ unless the default]<part>/<module>/."""
+    rm = variant.manuals.get(lang)
+    if not variant.site_url or rm is None:
+        return None
+    for part in rm.parts:
+        for mod in part.modules:
+            if anchor == mod.id or anchor.startswith(mod.id + "--"):
+                section = anchor[len(mod.id) + 2:]
+                sec = next((s for s in mod.sections if s.id == section), None)
+                if section and sec is None:
+                    continue
+                default = rm.default_language if rm.default_language in variant.manuals else next(iter(variant.manuals))
+                prefix = "" if lang == default else f"{lang}/"
+                url = f"{variant.site_url.rstrip('/')}/{prefix}{part.id}/{mod.id}/" + (f"#{section}" if section else "")
+                title = mod.title + (f" – {_section_title(sec)}" if sec is not None else "")
+                return url, title
+    return None
+
+
+def _section_title(sec) -> str:
+    heading = sec.text.split("\n", 1)[0]
+    found = HEADING_RE.match(heading)
+    attr = ATTR_RE.search(heading)
+    return heading[len(found.group(1)):attr.start()].strip() if found and attr else heading.lstrip("# ").strip()
+
+
+__all__ = ["Document", "SectionRecord", "PREAMBLE", "variable_text", "marked_context", "published_page"]
