@@ -249,6 +249,9 @@ def test_reports_of_a_pinned_municipality_describe_its_release(tmp_path) -> None
     code, out, err = run_cli("--root", str(root), "report", "ledger", "--variant", "testby", "--format", "csv")
     rows = list(__import__("csv").DictReader(__import__("io").StringIO(out)))
     assert code == 0 and {(r["release"], r["released"]) for r in rows} == {("1.0.0", "yes")}
+    code, out, err = run_cli("--root", str(root), "report", "fidelity", "--variant", "testby", "--lang", "en")
+    assert code == 0 and out.startswith("# Codebook of the fidelity checklists: Testby municipality\n\n"
+                                        f"Based on release 1.0.0 of the base manual ({date}). The municipality pins this release")
     # across sites: each variant from its own text, and the table says which
     code, out, err = run_cli("--root", str(root), "report", "dose", "--all", "--format", "json", "--lang", "en")
     data = json.loads(out)
