@@ -249,6 +249,9 @@ def test_reports_of_a_pinned_municipality_describe_its_release(tmp_path) -> None
     code, out, err = run_cli("--root", str(root), "report", "ledger", "--variant", "testby", "--format", "csv")
     rows = list(__import__("csv").DictReader(__import__("io").StringIO(out)))
     assert code == 0 and {(r["release"], r["released"]) for r in rows} == {("1.0.0", "yes")}
+    code, out, err = run_cli("--root", str(root), "report", "fidelity", "--variant", "testby", "--lang", "en")
+    assert code == 0 and out.startswith("# Codebook of the fidelity checklists: Testby municipality\n\n"
+                                        f"Based on release 1.0.0 of the base manual ({date}). The municipality pins this release")
     # across sites: each variant from its own text, and the table says which
     code, out, err = run_cli("--root", str(root), "report", "dose", "--all", "--format", "json", "--lang", "en")
     data = json.loads(out)
@@ -269,6 +272,74 @@ def test_reports_of_a_pinned_municipality_describe_its_release(tmp_path) -> None
         assert (code, err) == (0, ""), out + err
         assert f"Based on the base manual, version 1.1.0, unreleased (commit {commit_id}).\n" in out
         assert "| Home visits | visits | 49 | 81 | 153 |" in out
+    assert git(root, "worktree", "list").count("\n") == 0  # the temporary worktrees are gone
+
+
+def _planned_home_visits(fidelity: Path, visits: Path, follow_up_per_week: float) -> float:
+    """The mean planned home visits per family for its time in the intervention, computed from the
+    export's own dates (as tests/test_delivery.py does), for the bilingual fixture's course:
+    start 4 weeks x 2 visits, follow-up 36 weeks, ending 2 weeks x 0.5."""
+    import csv
+    from datetime import date
+
+    dates: dict[str, list] = {}
+    for path in (fidelity, visits):
+        for r in csv.DictReader(path.open(encoding="utf-8")):
+            dates.setdefault(r["record_id"], []).extend(
+                date.fromisoformat(v) for k, v in r.items() if k.endswith("_date") and v)
+    cut = max(d for ds in dates.values() for d in ds)
+    planned = []
+    for ds in dates.values():
+        weeks = min(42, ((cut - min(ds)).days + 1) / 7)
+        planned.append(2 * min(weeks, 4) + follow_up_per_week * max(0, min(weeks, 40) - 4) + 0.5 * max(0, min(weeks, 42) - 40))
+    return round(sum(planned) / len(planned), 1)
+
+
+def test_delivery_of_a_pinned_municipality_is_compared_with_its_releases_plan(tmp_path) -> None:
+    """`manual report delivery` compares the exports with the plan of the text the municipality
+    delivers: the release it pins, not today's base manual, and says which release that is."""
+    root = make_repo(tmp_path / "repo")
+    git(root, "tag", "-a", "v1.0.0", "-m", "Test manual 1.0.0")
+    # after the release the base manual plans twice the follow-up visits
+    edit(root, "manual/intervention.yml", "    weeks: {min: 20, typical: 36, max: 72}\n    visits_per_week: 1\n",
+         "    weeks: {min: 20, typical: 36, max: 72}\n    visits_per_week: 2\n")
+    edit(root, "manual/manual.yml", "version: 1.0.0\n", "version: 1.1.0\n")
+    commit(root, "base moves on; Testby stays on 1.0.0")
+    date = git(root, "log", "-1", "--format=%cs", "v1.0.0")
+    exports = tmp_path / "exports"  # outside the repository
+    code, out, err = run_cli("--root", str(root), "report", "delivery", "--variant", "testby", "--demo", str(exports))
+    assert (code, err) == (0, ""), out + err
+    fidelity, visits = exports / "testby-fidelity.csv", exports / "testby-visits.csv"
+    report = ("--root", str(root), "report", "delivery", "--variant", "testby", "--lang", "en",
+              "--from", str(fidelity), "--from", str(visits))
+
+    code, out, err = run_cli(*report, "--format", "json")
+    assert (code, err) == (0, ""), out + err
+    data = json.loads(out)
+    assert data["sites"][0]["dose"]["planned_home_visits"] == _planned_home_visits(fidelity, visits, 1)  # release 1.0.0's plan
+    assert (data["release"]["version"], data["release"]["released"], data["release"]["pinned"]) == ("1.0.0", True, "1.0.0")
+    assert data["based_on"] == f"Based on release 1.0.0 of the base manual ({date}). The municipality pins this release (base_version)."
+    pinned = data["sites"][0]["dose"]["planned_home_visits"]
+
+    code, out, err = run_cli(*report, "--format", "md")
+    assert code == 0 and out.startswith("# Delivered against planned: Testby municipality\n\n"
+                                        f"Based on release 1.0.0 of the base manual ({date}). "
+                                        "The municipality pins this release (base_version).\n\n")
+    assert f"| Home visits | {pinned:g} |" in out
+    code, out, err = run_cli(*report, "--format", "csv")
+    rows = list(__import__("csv").DictReader(__import__("io").StringIO(out)))
+    assert code == 0 and rows and {r["release"] for r in rows} == {"1.0.0"}
+    assert float(next(r for r in rows if r["item"] == "home_visits")["planned"]) == pinned
+    code, out, err = run_cli(*report, "--format", "pdf", "-o", str(tmp_path / "delivery.pdf"))
+    assert code == 0, err
+    assert f"Based on release 1.0.0 of the base manual ({date}). The municipality pins this release (base_version)." in \
+        pdf_text(tmp_path / "delivery.pdf")
+
+    # told to, the same exports are compared with today's plan, which says it is not a release
+    code, out, err = run_cli(*report, "--format", "json", "--base", "current")
+    data = json.loads(out)
+    assert data["sites"][0]["dose"]["planned_home_visits"] == _planned_home_visits(fidelity, visits, 2) > pinned
+    assert (data["release"]["version"], data["release"]["released"], data["release"]["pinned"]) == ("1.1.0", False, "")
     assert git(root, "worktree", "list").count("\n") == 0  # the temporary worktrees are gone
 
 

@@ -81,6 +81,33 @@ def plan_pins(root: Path, project: Project, names: list[str], base: str, current
     return plan
 
 
+def load_reported(root: Path, variant: str, every: bool, base: str) -> tuple[Project, list[str], PinPlan] | None:
+    """Load the project for `manual report` (every kind, delivery too) as `manual build` loads it:
+    the variants reported on (``variant``, or all with ``every``), where each one's text comes from
+    (``base``: "pinned" or "current"), the notes about pins printed on stderr, and the gate passed.
+    None (the problems printed) when there is no manual to report on."""
+    from manualkit.cli.project_cache import load_project_cached
+    from manualkit.core.resolved import variants_for
+    from manualkit.release.state import release_info
+
+    current = release_info(root)
+    project = load_project_cached(root, None if every else variants_for(variant), release=current)
+    if project.manual is None:
+        print_problems(project.problems, "text", sys.stderr)
+        return None
+    names = project.variants if every else [variant]
+    if not every:
+        project.require_variant(variant)
+    plan = plan_pins(root, project, names, base or "pinned", current, doing="reporting on")
+    sys.stderr.write("".join(note + "\n" for note in plan.notes))
+    try:
+        project.gate("no report was made", ignore=plan.only_pinned(project))
+    except BuildRefused as exc:
+        print_problems(exc.shown, "text", sys.stderr)
+        raise
+    return project, names, plan
+
+
 @contextmanager
 def as_built(root: Path, project: Project, plan: PinPlan, what: str) -> Iterator[dict]:
     """Variant id -> its ResolvedVariant, read as `manual build` reads it: the work tree's for

@@ -40,12 +40,7 @@ def add_parser(sub) -> None:
 
 
 def run(root: Path, args: Namespace) -> int:
-    from manualkit.cli.format import print_problems
-    from manualkit.cli.loading import as_built, plan_pins
-    from manualkit.cli.project_cache import load_project_cached
-    from manualkit.core.problems import BuildRefused
-    from manualkit.core.resolved import variants_for
-    from manualkit.release.state import release_info
+    from manualkit.cli.loading import as_built, load_reported
 
     entry = report_table.get(args.kind)
     if entry.command:  # a report that reads data the researcher brings (e.g. delivery: REDCap exports)
@@ -58,21 +53,10 @@ def run(root: Path, args: Namespace) -> int:
         across = [r.name for r in report_table.reports() if hasattr(importlib.import_module(r.module_name), "cross_site")]
         raise UsageError(f"the {args.kind} report has no --all", hint="--all works with: " + ", ".join(across))
     # loaded as `manual build` loads it: a municipality from the release it pins (base_version)
-    current = release_info(root)
-    project = load_project_cached(root, None if args.all else variants_for(args.variant), release=current)
-    if project.manual is None:
-        print_problems(project.problems, "text", sys.stderr)
+    loaded = load_reported(root, args.variant, args.all, getattr(args, "base", None))
+    if loaded is None:
         return 1
-    names = project.variants if args.all else [args.variant]
-    if not args.all:
-        project.require_variant(args.variant)
-    plan = plan_pins(root, project, names, getattr(args, "base", None) or "pinned", current, doing="reporting on")
-    sys.stderr.write("".join(note + "\n" for note in plan.notes))
-    try:
-        project.gate("no report was made", ignore=plan.only_pinned(project))
-    except BuildRefused as exc:
-        print_problems(exc.shown, "text", sys.stderr)
-        raise
+    project, names, plan = loaded
     lang = args.lang or project.manual.default_language
     with as_built(root, project, plan, "no report was made") as resolved:
         if args.all:

@@ -4,6 +4,10 @@ Reads REDCap CSV exports (personal data) and writes only aggregated figures. It 
 that git tracks in the repository, never writes the input's path anywhere, and keeps ``/exports/``
 in the repository's .gitignore so exports put there stay out of git. ``--demo DIR`` writes a
 synthetic export (seeded, made from the data dictionary, with under-delivery at one site).
+
+The plan the exports are compared against is the plan of the text the municipality delivers: the
+release its ``base_version`` pins, as `manual build` and the other reports read it (see
+manualkit.cli.loading), unless ``--base current`` is given. The report says which release it is.
 """
 from __future__ import annotations
 
@@ -44,9 +48,7 @@ def _tracked(root: Path, path: Path) -> bool:
 
 
 def run(root: Path, args: Namespace) -> int:
-    from manualkit.cli.format import print_problems
-    from manualkit.core.project import load_project
-    from manualkit.core.resolved import variants_for
+    from manualkit.cli.loading import as_built, load_reported
     from manualkit.outputs.reports import delivery
 
     fmt = args.format or "md"
@@ -63,19 +65,24 @@ def run(root: Path, args: Namespace) -> int:
     if not args.sources and args.demo is None:
         raise UsageError("the delivery report reads REDCap exports",
                          hint="give them with --from EXPORT.csv (and --from VISITLOG.csv), or make a synthetic one with --demo DIR")
-    from manualkit.release.state import last_commit_time
-
-    project = load_project(root, None if args.all else variants_for(args.variant), commit_time=last_commit_time(root))
-    if project.manual is None:
-        print_problems(project.problems, "text", sys.stderr)
+    # the plan of the text each municipality delivers: the release it pins (base_version), as built
+    loaded = load_reported(root, args.variant, args.all, getattr(args, "base", None))
+    if loaded is None:
         return 1
-    project.gate("no report was made")
+    project, names, plan = loaded
     lang = args.lang or project.manual.default_language
     told = ensure_ignored(root)
     if told:
         sys.stderr.write(f"manual: {told}\n")
-    if args.demo is not None:
-        return _demo(root, project, args, lang)
+    with as_built(root, project, plan, "no report was made") as resolved:
+        if args.demo is not None:
+            return _demo(names, resolved, args, lang, root)
+        return _report(root, project, resolved, args, lang, fmt)
+
+
+def _report(root: Path, project, resolved: dict, args: Namespace, lang: str, fmt: str) -> int:
+    from manualkit.outputs.reports import delivery
+
     by_site: dict[str, list[tuple[str, str]]] = {}
     problems = []
     for src in args.sources:
@@ -98,7 +105,7 @@ def run(root: Path, args: Namespace) -> int:
         by_site.setdefault(site, []).append((name, text))
     sites = []
     for site, files in by_site.items():
-        variant = project.resolved(site)
+        variant = resolved.get(site) or project.resolved(site)  # the base manual is always today's
         if lang not in variant.languages:
             raise UsageError(f"variant '{variant.id}' has no language '{lang}'", hint="languages: " + ", ".join(variant.languages))
         exports, found = delivery.read(variant, lang, files, site)
@@ -110,8 +117,8 @@ def run(root: Path, args: Namespace) -> int:
     if args.all and len(figures) > 1:
         from manualkit.core.delivery import pool
         figures.append(pool(figures, "all"))
-    main = project.resolved(args.variant) if not args.all else project.resolved("base")
-    text = delivery.render_text(main, lang, figures, fmt)
+    main = resolved[args.variant] if not args.all else resolved["base"]
+    text = delivery.render_text(main, lang, figures, fmt, [v for v, _ex in sites])
     out = args.output
     if out is None and isinstance(text, bytes):
         raise UsageError("a PDF is not written to the terminal", hint="give a file with -o, e.g. -o delivery.pdf")
@@ -137,7 +144,8 @@ def _refuse(problems, what: str) -> int:
     return 1
 
 
-def _demo(root: Path, project, args: Namespace, lang: str) -> int:
+def _demo(names: list[str], resolved: dict, args: Namespace, lang: str, root: Path) -> int:
+    """A synthetic export per site, made from the data dictionary and plan of the text it delivers."""
     from manualkit.outputs.reports.delivery_demo import demo_exports
     from manualkit.outputs.reports import delivery
 
@@ -147,11 +155,10 @@ def _demo(root: Path, project, args: Namespace, lang: str) -> int:
         return _refuse([make("E1410", folder.name, 0, 0,
                              what="an export (even a synthetic one) is row-level data and is never written into build/",
                              how="write it under exports/ (ignored by git) or outside the repository")], "nothing was written")
-    names = list(project.variants) if args.all else [args.variant]
     under = names[1] if len(names) > 1 else ""
     folder.mkdir(parents=True, exist_ok=True)
     for k, site in enumerate(names):
-        variant = project.resolved(site)
+        variant = resolved[site]
         plans = variant.sessions.get(lang) or next(iter(variant.sessions.values()), ())
         fid, log = demo_exports(delivery.dictionary(variant, lang), variant.model, plans, seed=DEMO_SEED + k,
                                 under=site == under, prefix=f"{chr(65 + k)}")

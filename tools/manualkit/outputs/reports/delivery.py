@@ -2,7 +2,8 @@
 
 The figures come from :func:`manualkit.core.delivery.aggregate`; this module only lays them out
 (Markdown, CSV, JSON, an SVG chart). No row, record id or free text reaches any output, and cells
-counting fewer than five families read "<5".
+counting fewer than five families read "<5". Each output says which release of the base manual
+the plan comes from (the text each site delivers: see manualkit.cli.report_delivery).
 """
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from typing import Iterable
 from manualkit.core.delivery import MIN_FAMILIES, SiteFigures, aggregate, parse_dictionary, read_export
 from manualkit.core.problems import Problem, UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import csv_text, json_text, md_table, variant_name, words_lang
+from manualkit.outputs.reports.common import (csv_text, json_text, md_table, release_data, release_line, release_lines,
+                                              variant_name, words_lang)
 from manualkit.outputs.reports.fidelity import redcap
 
 FORMATS = ("md", "csv", "json", "pdf", "svg", "redcap")
 SUPPRESSED = f"<{MIN_FAMILIES}"
-COLUMNS = ("site", "table", "item", "families", "planned", "delivered", "yes", "partly", "no")
+COLUMNS = ("site", "release", "table", "item", "families", "planned", "delivered", "yes", "partly", "no")
 
 T = {
     "nb": {"title": "Gjennomført mot planlagt", "families": "Familier", "as_of": "Data til og med",
@@ -147,8 +149,15 @@ def title(variant: ResolvedVariant, lang: str) -> str:
     return f"{t(lang, 'title')}: {variant_name(variant, lang)}"
 
 
-def markdown(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> str:
-    out = [f"# {title(variant, lang)}", "", t(lang, "note"), ""]
+def released(variant: ResolvedVariant, lang: str, planned: list[ResolvedVariant]) -> str:
+    """Which release the plan comes from: one sentence for one site, a line per site for several."""
+    if len(planned) > 1:
+        return release_lines(planned, lang).rstrip("\n")
+    return release_line(planned[0] if planned else variant, lang)
+
+
+def markdown(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], planned: list[ResolvedVariant] = ()) -> str:
+    out = [f"# {title(variant, lang)}", "", released(variant, lang, list(planned)), "", t(lang, "note"), ""]
     for sec in sections(lang, sites):
         out += [f"## {sec['title']}", "", sec["line"], ""]
         for tab in sec["tables"]:
@@ -158,7 +167,7 @@ def markdown(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> s
     return "\n".join(out)
 
 
-def pdf(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> bytes:
+def pdf(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], planned: list[ResolvedVariant] = ()) -> bytes:
     """The same tables as the Markdown, and the chart, in an A4 PDF (Typst; data passed as JSON)."""
     import json
     from pathlib import Path
@@ -166,7 +175,10 @@ def pdf(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> bytes:
     from manualkit.outputs.pdf.documents import Document
     from manualkit.outputs.pdf.typst_compile import TypstRunner
 
-    data = {"title": title(variant, lang), "note": t(lang, "note"), "lang": lang, "chart": chart(sites, lang),
+    planned = list(planned) or [variant]
+    data = {"title": title(variant, lang), "note": t(lang, "note"), "lang": lang,
+            "release": [release_line(v, lang) if len(planned) == 1 else f"{variant_name(v, lang)}: {release_line(v, lang)}"
+                        for v in planned], "chart": chart(sites, lang),
             "chart_title": t(lang, "chart"),
             "alt": "; ".join(f"{f.site}: {t(lang, 'home_visits')} {_num(f.dose.get('planned_home_visits'), lang)} / "
                              f"{_num(f.dose.get('home_visits'), lang)}, {t(lang, 'sessions')} {_num(f.dose.get('planned_sessions'), lang)} / "
@@ -182,30 +194,33 @@ def _count(n) -> str:
     return SUPPRESSED if n is None or n < MIN_FAMILIES else str(n)
 
 
-def _csv_rows(sites: list[SiteFigures]) -> list[dict]:
+def _csv_rows(sites: list[SiteFigures], versions: dict[str, str] | None = None) -> list[dict]:
+    """One row per figure; ``release``: the base-manual version the site's plan comes from ("" when
+    pooled across sites)."""
     rows = []
     for f in sites:
+        release = (versions or {}).get(f.site, "")
         def cell(x):
             return SUPPRESSED if x is None else x
         for key in ("home_visits", "visit_minutes", "calls", "sessions"):
             if "planned_" + key in f.dose:
-                rows.append({"site": f.site, "table": "dose", "item": key, "families": _count(f.dose["families"]),
+                rows.append({"site": f.site, "release": release, "table": "dose", "item": key, "families": _count(f.dose["families"]),
                              "planned": cell(f.dose["planned_" + key]), "delivered": cell(f.dose[key])})
         for c in f.components:
-            rows.append({"site": f.site, "table": "component", "item": c["component"], "families": _count(c["families"]),
+            rows.append({"site": f.site, "release": release, "table": "component", "item": c["component"], "families": _count(c["families"]),
                          **dict(zip(("yes", "partly", "no"), _raw_shares(c["shares"])))})
         for i in f.indicators:
-            rows.append({"site": f.site, "table": "indicator", "item": i["indicator"], "families": _count(i["families"]),
+            rows.append({"site": f.site, "release": release, "table": "indicator", "item": i["indicator"], "families": _count(i["families"]),
                          **dict(zip(("yes", "partly", "no"), _raw_shares(i["shares"])))})
         for s in f.sessions:
-            rows.append({"site": f.site, "table": "session_minutes", "item": s["module"], "families": _count(s["families"]),
+            rows.append({"site": f.site, "release": release, "table": "session_minutes", "item": s["module"], "families": _count(s["families"]),
                          "planned": s["planned_minutes"], "delivered": cell(s["minutes_used"])})
             for st in s["steps"]:
-                rows.append({"site": f.site, "table": "step", "item": f"{s['module']}#{st['step']}", "families": _count(st["families"]),
+                rows.append({"site": f.site, "release": release, "table": "step", "item": f"{s['module']}#{st['step']}", "families": _count(st["families"]),
                              "planned": st["planned_minutes"], "delivered": cell(st["minutes_used"]),
                              **dict(zip(("yes", "partly", "no"), _raw_shares(st["shares"])))})
         for p in f.partners:
-            rows.append({"site": f.site, "table": "partner_home_visits_ratio", "item": p["partner"], "families": _count(p["families"]),
+            rows.append({"site": f.site, "release": release, "table": "partner_home_visits_ratio", "item": p["partner"], "families": _count(p["families"]),
                          "delivered": cell(p["home_visits_ratio"])})
     return rows
 
@@ -261,19 +276,25 @@ def _suppressed(data, key: str = ""):
     return data
 
 
-def render_text(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], fmt: str) -> str | bytes:
+def render_text(variant: ResolvedVariant, lang: str, sites: list[SiteFigures], fmt: str,
+                planned: list[ResolvedVariant] = ()) -> str | bytes:
+    """``planned``: the variant each site's plan was read from (its release), in the order of ``sites``."""
+    planned = list(planned) or [variant]
     if fmt == "md":
-        return markdown(variant, lang, sites)
+        return markdown(variant, lang, sites, planned)
     if fmt == "csv":
-        return csv_text(COLUMNS, _csv_rows(sites))
+        return csv_text(COLUMNS, _csv_rows(sites, {v.id: release_data(v)["version"] for v in planned}))
     if fmt == "json":
-        return json_text({"language": lang, "min_families": MIN_FAMILIES, "sites": [_suppressed(
+        # the release facts stay outside the suppression of small counts (they count nobody)
+        which = ({"release": release_data(planned[0]), "based_on": release_line(planned[0], lang)} if len(planned) == 1
+                 else {"releases": {v.id: release_data(v) for v in planned}})
+        return json_text({"language": lang, **which, "min_families": MIN_FAMILIES, "sites": [_suppressed(
             {"site": f.site, "families": f.families, "dose": f.dose, "components": f.components,
              "indicators": f.indicators, "sessions": f.sessions, "partners": f.partners}) for f in sites]})
     if fmt == "svg":
         return chart(sites, lang)
     if fmt == "pdf":
-        return pdf(variant, lang, sites)
+        return pdf(variant, lang, sites, planned)
     raise UsageError(f"the delivery report has no format '{fmt}'", hint="formats: " + ", ".join(FORMATS))
 
 

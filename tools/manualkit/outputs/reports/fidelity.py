@@ -16,7 +16,7 @@ from typing import Mapping, TextIO
 from manualkit.core import reports as report_table
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import csv_text, md_table, variant_name, words_lang
+from manualkit.outputs.reports.common import csv_text, md_table, release_line, variant_name, words_lang
 
 FORMATS = report_table.get("fidelity").formats  # the one table of reports (core/reports.py)
 REDCAP_COLUMNS = (
@@ -180,7 +180,8 @@ def _row(name: str, form: str, ftype: str, label: str, *, header: str = "", choi
 # -- codebook and PDF --------------------------------------------------------------------------
 
 def codebook(variant: ResolvedVariant, lang: str) -> str:
-    out = [f"# {t(lang, 'codebook')}: {variant_name(variant, lang)}", "", t(lang, "codebook_intro").format(lang=lang), ""]
+    out = [f"# {t(lang, 'codebook')}: {variant_name(variant, lang)}", "", release_line(variant, lang), "",
+           t(lang, "codebook_intro").format(lang=lang), ""]
     kinds = {"radio": "radio", "minutes": "text (integer 0–240)", "date": "text (date_dmy)", "notes": "notes", "rater": "radio"}
     raters = t(lang, "raters")
     for c in checklists(variant, lang):
@@ -216,7 +217,7 @@ def _pdf_data(variant: ResolvedVariant, lang: str, chosen: list[Checklist]) -> d
                     "head": [t(lang, "family_id"), t(lang, "date"), t(lang, "rater")]})
     keys = ("about_record", "notes", "notes_hint", "signature")
     return {"title": out[0]["title"] if len(out) == 1 else f"{t(lang, 'all_title')}: {name}",
-            "author": name, "lang": lang, "footer": t(lang, "footer").format(variant=name),
+            "author": name, "lang": lang, "footer": t(lang, "footer").format(variant=name) + " · " + release_line(variant, lang),
             "labels": {k: t(lang, k) for k in keys}, "checklists": out}
 
 
