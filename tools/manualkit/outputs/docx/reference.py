@@ -34,9 +34,10 @@ MARK_STYLES = (  # generated lines: the import never maps them to the sources
     ("FPCoreMark", "FP Core mark", "8E1B1B"),
     ("FPLocalMark", "FP Local mark", "00567A"),
     ("FPCalloutTitle", "FP Callout title", "333333"),
+    ("FPFigure", "FP Figure", "555555"),  # a picture drawn from the model, as its text alternative
 )
 CALLOUT_STYLE = {"note": "FP Note", "tip": "FP Tip", "example": "FP Example", "warning": "FP Warning", "core": "FP Core"}
-GENERATED_STYLE_IDS = frozenset({"Title", "FPCoreMark", "FPLocalMark", "FPCalloutTitle", "FPSummary", "Subtitle"})
+GENERATED_STYLE_IDS = frozenset({"Title", "FPCoreMark", "FPLocalMark", "FPCalloutTitle", "FPFigure", "FPSummary", "Subtitle"})
 
 
 def _el(tag: str, **attrs: str) -> etree._Element:

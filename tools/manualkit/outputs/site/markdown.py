@@ -17,6 +17,7 @@ from typing import Callable
 
 from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, LINES_N_RE, MAX_WRITING_LINES, fence_states, parse_heading
 from manualkit.core.markdown_scan import code_spans
+from manualkit.core.model_tables import FIGURE_SCHEME
 from manualkit.core.problems import BuildError
 
 # bounded repetitions: constant work per '[' on a crafted line (see core/body.py LINK_RE)
@@ -82,10 +83,25 @@ class PageLinks:
 
 @dataclass
 class Media:
-    """Images used by the pages: copied under ``_media/`` with their path in the repository."""
+    """Images used by the pages: copied under ``_media/`` with their path in the repository, and
+    the pictures drawn from the model (``figure:`` targets) written under ``_media/figures/``."""
 
     root: Path
-    files: dict[str, Path] = field(default_factory=dict)  # docs-relative destination -> source file
+    files: dict[str, Path | str] = field(default_factory=dict)  # docs-relative destination -> source file or SVG text
+    draw: Callable[[str], str] | None = None  # name -> SVG (outputs/figures.Drawer), checked there
+
+    def figure(self, from_page: str, origin: str, name: str) -> str:
+        if self.draw is None:
+            raise BuildError(f"{origin}: the picture '{name}' is drawn from the model, and this site has no drawer",
+                             hint="this is a bug in the toolkit")
+        # a folder per language, not the name's ".nb.svg": mkdocs-static-i18n would take that
+        # suffix for its own and move the file between the languages' builds
+        stem, _, rest = name.partition(".")
+        lang = rest.removesuffix(".svg")
+        dest = f"_media/figures/{lang}/{stem}.svg"
+        if dest not in self.files:
+            self.files[dest] = self.draw(name)
+        return posixpath.relpath(dest, posixpath.dirname(from_page) or ".")
 
     def href(self, from_page: str, origin: str, src: str) -> str:
         source = (self.root / origin).parent / src
@@ -109,7 +125,9 @@ def rewrite_links(text: str, page: str, origin: str, links: PageLinks, media: Me
     """``ref:`` targets → relative page links; image paths → the copied file under ``_media/``."""
     def one(m: re.Match[str]) -> str:
         bang, label, target, title = m.group(1), m.group(2), m.group(3), m.group(4) or ""
-        if bang and target and not re.match(r"^[a-z]+:", target, re.I):
+        if bang and target.startswith(FIGURE_SCHEME):
+            target = media.figure(page, origin, target[len(FIGURE_SCHEME):])
+        elif bang and target and not re.match(r"^[a-z]+:", target, re.I):
             target = media.href(page, origin, target)
         elif target.startswith("ref:"):
             target = links.href(page, target)

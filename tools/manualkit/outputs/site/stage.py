@@ -102,7 +102,9 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, 
     for lang, rm in manuals.items():  # the "For researchers" page and the report files it links
         manuals[lang], report_files = with_research_page(rm, report_dirs)
         files.update(report_files)
-    media = Media(root)
+    from manualkit.outputs.figures import Drawer
+
+    media = Media(root, draw=Drawer(variant))
     staged = Staged(docs=Path(), variant=first.variant, languages=langs, default_language=default,
                     site_names={}, language_names={}, home_labels={}, nav_parts={}, site_url=variant.site_url)
     for lang in langs:
