@@ -56,7 +56,7 @@ def test_drawings_are_byte_stable_sanitised_svg_that_follow_the_model(repo_proje
     from manualkit.outputs.figures import draw
 
     base, lille = repo_project.resolutions["base"], repo_project.resolutions["lillehammer"]
-    for name in ("course-timeline.nb.svg", "course-timeline.en.svg"):
+    for name in ("course-timeline.nb.svg", "course-timeline.en.svg", "dose-sites.en.svg"):
         svg = draw(lille, name)
         assert svg == draw(lille, name)
         data = svg.encode("utf-8")
@@ -81,6 +81,19 @@ def test_a_picture_the_toolkit_does_not_draw_is_a_build_error(repo_project):
             draw(repo_project.resolutions["base"], name)
 
 
+def test_research_page_dose_table_holds_the_figures_of_the_chart(repo_project):
+    from manualkit.core.research import dose_section
+    from manualkit.outputs.figures import dose_rows
+
+    rv = repo_project.resolutions["lillehammer"]
+    text = dose_section(rv.manuals["en"], rv.model, rv.base_model, rv.sessions["en"], rv.base_sessions["en"])
+    alt, _ = _figure_alt(text, "dose-sites")
+    assert "Home visits: Lillehammer municipality 33 against base 44" in alt
+    assert "| Home visits | 27 / 44 / 75 | 23 / 33 / 49 | -11 |" in text
+    rows = dict(dose_rows(rv, "en"))
+    assert [v[1] for _name, v in rows["Home visits"]] == [44, 33]
+
+
 # ---- built: site and PDF of a small manual that shows the timeline ------------------------------
 
 def _with_timeline(root: Path) -> None:
@@ -102,7 +115,7 @@ def built_site(tmp_path_factory):
     project = load_project(root, ["base", "testby"])
     assert not [p for p in project.problems if p.severity == "error"]
     log = io.StringIO()
-    failures = build_all([project.resolutions["testby"]], root / "build", ["site"], log)
+    failures = build_all([project.resolutions["testby"]], root / "build", ["dose", "site"], log)
     assert failures == [], log.getvalue()
     return root / "build/testby/site", project.resolutions["testby"]
 
@@ -120,7 +133,9 @@ def test_site_pages_show_the_pictures_as_images_with_alt_text_and_clean_svg_file
     from manualkit.core.assets import check_image
 
     site, _variant = built_site
-    for page, name, lang in (("basics/welcome.html", "course-timeline", "nb"), ("en/basics/welcome.html", "course-timeline", "en")):
+    for page, name, lang in (("basics/welcome.html", "course-timeline", "nb"), ("en/basics/welcome.html", "course-timeline", "en"),
+                             ("training/for-researchers.html", "dose-sites", "nb"),
+                             ("en/training/for-researchers.html", "dose-sites", "en")):
         html = (site / page).read_text(encoding="utf-8")
         imgs = [(src, alt) for src, alt in _imgs(html) if src.endswith(f"/{name}.svg")]
         assert len(imgs) == 1, (page, _imgs(html))
@@ -128,6 +143,8 @@ def test_site_pages_show_the_pictures_as_images_with_alt_text_and_clean_svg_file
         assert src.endswith(f"_media/figures/{lang}/{name}.svg") and len(alt.strip()) > 40, (page, src, alt)
         svg = (site / page).parent / src
         assert svg.is_file() and check_image(svg) is None, svg
+    research = (site / "en/training/for-researchers.html").read_text(encoding="utf-8")
+    assert "<table>" in research and "Home visits" in research  # the chart's data table beside it
 
 
 def test_the_book_has_the_timeline_as_a_tagged_figure_with_alt_text(built_site, tmp_path):
@@ -170,4 +187,16 @@ def test_pages_with_the_pictures_have_no_accessibility_findings(built_site):
     result = check_site(site)
     assert [f"{f.impact} {f.rule} {f.where} {f.element}" for f in result.failing] == []
     checked = " ".join(str(p) for pages in result.pages.values() for p in pages)
-    assert "welcome" in checked, checked
+    assert "welcome" in checked and "for-researchers" in checked, checked
+
+
+def test_dose_report_draws_the_chart_for_one_site_and_across_sites(repo_project):
+    from manualkit.core.assets import svg_problem
+    from manualkit.outputs.reports.dose import cross_site, report
+
+    variants = [repo_project.resolutions[v] for v in ("base", "lillehammer", "ovre-eiker")]
+    one = report(variants[1], "en", "svg")
+    across = cross_site(variants, "en", "svg")
+    for svg in (one, across):
+        assert svg.startswith("<?xml") and svg_problem(svg.encode("utf-8")) is None
+    assert across != one and across == cross_site(variants, "en", "svg")

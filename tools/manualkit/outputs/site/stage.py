@@ -100,7 +100,7 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, 
     manuals = {lang: with_statement(variant.a11y_record, rm) for lang, rm in manuals.items()}
     files: dict[str, str | Path] = {}
     for lang, rm in manuals.items():  # the "For researchers" page and the report files it links
-        manuals[lang], report_files = with_research_page(rm, report_dirs)
+        manuals[lang], report_files = with_research_page(rm, report_dirs, variant)
         files.update(report_files)
     from manualkit.outputs.figures import Drawer
 
