@@ -156,16 +156,3 @@ def frame(nature: str = "tailoring", fidelity: str = "consistent",
 
 
 FRAME = frame()
-
-
-# Tests that failed after the session-32 merge and are not fixed yet (listed in tests/known_failing.txt
-# and in the session note): marked xfail, not strict, so that they are visible in every run and pass again
-# as soon as their fix lands. Remove a line when its test is fixed.
-def pytest_collection_modifyitems(config, items):
-    import pathlib
-    import pytest
-    listed = pathlib.Path(__file__).with_name("known_failing.txt")
-    known = {line.strip() for line in listed.read_text(encoding="utf-8").splitlines() if line.strip()} if listed.exists() else set()
-    for item in items:
-        if item.nodeid in known:
-            item.add_marker(pytest.mark.xfail(reason="known failing after the session-32 merge: see tests/known_failing.txt", strict=False))

@@ -130,6 +130,20 @@ def test_core_section_needs_fidelity_inconsistent_record(testby):
     assert ("E1002", ADAPT, 8) in _errors(root)
 
 
+def test_core_section_replaced_fidelity_consistent_when_its_record_says_why(testby):
+    """A replacement that keeps the core may be coded fidelity-consistent, so one adaptation is not coded both ways."""
+    plan = ("## Sikkerhetsplan {#plan .core}\n\nSamme plan, med tolk.\n", "## Safety plan {#plan .core}\n\nThe same plan, with an interpreter.\n")
+    body = "operation: replace-section\ntarget: safety#plan\noverlay: plan\n"
+    root = testby(change("core", body, FRAME + "    justification: Kjernen er beholdt; bare tolk er lagt til\n"), overlays={"plan": plan})
+    assert [e for e in _errors(root) if e[0].startswith("E")] == []
+    rm = resolved(root)[1]
+    assert next(c for c in rm.changes if c.id == "core").frame.fidelity == "consistent"
+    # without the reason it is refused, with a hint that says what the record needs
+    root = testby(change("core", body), overlays={"plan": plan})
+    hit = next(p for p in load_project(root, ["base", "testby"]).problems if p.code == "E1002")
+    assert (hit.path, hit.line) == (ADAPT, 8) and "'fidelity: consistent' with a 'justification' saying why" in hit.hint
+
+
 def test_inconsistent_without_justification(testby):
     frame = FRAME.replace("fidelity: consistent", "fidelity: inconsistent")
     root = testby(change("core", "operation: remove-section\ntarget: safety#plan\n", frame))
@@ -221,11 +235,11 @@ def test_missing_base_hash_warns(testby):
 LEDGER_MD = """\
 # FRAME adaptation ledger: Testby municipality (3 changes)
 
-| change | operation | target | when | planned | decided_by | modified | level | nature | fidelity | goals | reason | reason_level | approved_by | date |
-|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
-| shorter-session-plan | replace-section | session-play#plan | Pre-implementation (planning/pilot) | Planned/proactive | Intervention team | Content | Target group | Shortening/condensing | Fidelity-inconsistent | Improve feasibility | Kortere besøk passer familiene bedre | Recipient | Teamleder (eksempel) | 2026-11-02 |
-| local-records | replace-section | safety#records | Implementation | Planned/proactive | Programme manager | Content | Organisation | Tailoring/tweaking/refining | Fidelity-consistent | Improve fit with recipients | Local records system | Organisation | Programansvarlig (eksempel) | 2026-11-01 |
-| shorter-session | set | session-play | Pre-implementation (planning/pilot) | Planned/proactive | Intervention team | Content | Target group | Shortening/condensing | Unknown | Improve feasibility | Kortere besøk passer familiene bedre | Recipient | Teamleder (eksempel) | 2026-11-02 |
+| change | operation | target | when | planned | decided_by | modified | level | context | nature | fidelity | goals | reason | reason_level | approved_by | date |
+|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|
+| shorter-session-plan | replace-section | session-play#plan | Pre-implementation (planning/pilot) | Planned/proactive | Intervention team | Content | Target group |  | Shortening/condensing | Fidelity-inconsistent | Improve feasibility | Kortere besøk passer familiene bedre | Recipient | Teamleder (eksempel) | 2026-11-02 |
+| local-records | replace-section | safety#records | Implementation | Planned/proactive | Programme manager | Content | Organisation |  | Tailoring/tweaking/refining | Fidelity-consistent | Improve fit with recipients | Local records system | Organisation | Programansvarlig (eksempel) | 2026-11-01 |
+| shorter-session | set | session-play | Pre-implementation (planning/pilot) | Planned/proactive | Intervention team | Content | Target group |  | Shortening/condensing | Unknown | Improve feasibility | Kortere besøk passer familiene bedre | Recipient | Teamleder (eksempel) | 2026-11-02 |
 """
 
 
@@ -263,10 +277,10 @@ def test_matrix_of_all_municipalities(fixture_copy):
     root = fixture_copy("bilingual")
     code, out, _ = run_cli("--root", str(root), "adaptations", "--all", "--format", "csv")
     assert out.splitlines() == [
-        "municipality,change,operation,target,component,nature,fidelity",
-        "testby,shorter-session-plan,replace-section,session-play#plan,parent-training,shortening,inconsistent",
-        "testby,local-records,replace-section,safety#records,home-visiting,tailoring,consistent",
-        "testby,shorter-session,set,session-play,parent-training,shortening,unknown",
+        "municipality,change,operation,target,component,modified,context,nature,fidelity",
+        "testby,shorter-session-plan,replace-section,session-play#plan,parent-training,content,,shortening,inconsistent",
+        "testby,local-records,replace-section,safety#records,home-visiting,content,,tailoring,consistent",
+        "testby,shorter-session,set,session-play,parent-training,content,,shortening,unknown",
     ]
 
 

@@ -191,7 +191,7 @@ def test_fmt_keeps_comments_line_endings_and_bom_and_refuses_to_lose_an_inline_c
     before = nb.read_text(encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "fmt", str(nb))
     assert code == 1
-    assert out == ("manual/basics/intro.nb.md: left as it is: line 5 has a comment after a value, which formatting would "
+    assert out == ("manual/basics/intro.nb.md:5: left as it is: a comment after a value, which formatting would "
                    "lose; move the comment onto a line of its own\n")
     assert nb.read_text(encoding="utf-8") == before
 
@@ -398,3 +398,51 @@ def test_a_yaml_save_from_the_editor_changes_only_the_edited_line_and_keeps_ever
     assert after.startswith("# yaml-language-server: $schema=../../tools/manualkit/schemas/adaptation.schema.json\n")
     assert [ln for ln in before.splitlines() if ln.lstrip().startswith("#")] == \
         [ln for ln in after.splitlines() if ln.lstrip().startswith("#")]
+
+
+def test_a_new_module_saved_from_the_editor_is_checked_as_formatted_and_an_empty_language_is_not_written(tmp_path):
+    """Decap sends a file per language (nn with only the id) and an unlisted module: the save goes through."""
+    import io
+    import json
+    import shutil
+
+    from manualkit.cli.editor_guard import refusals, saved_files, untranslated
+
+    root = tmp_path / "repo"
+    for name in ("manual", "locales", "adaptations"):
+        shutil.copytree(REPO / name, root / name)
+    part = "manual/coordination"
+    params = {"dataFiles": [
+        {"path": f"{part}/local-meeting-places.nb.md", "slug": "local-meeting-places",
+         "raw": "---\nid: local-meeting-places\ntitle: Lokale møtesteder\ntype: chapter\ncomponent: general\n"
+                "core: false\nstatus: draft\n---\nHer skriver kommunen hvor familiene kan møtes.\n"},
+        {"path": f"{part}/local-meeting-places.en.md", "slug": "local-meeting-places",
+         "raw": "---\nid: local-meeting-places\ntitle: Local meeting places\ntranslation:\n  from: nb\n---\n"
+                "Here the municipality writes where families can meet.\n"},
+        {"path": f"{part}/local-meeting-places.nn.md", "slug": "local-meeting-places",
+         "raw": "---\nid: local-meeting-places\ntranslation:\n  from: nb\n---\n"},
+        # an existing module without nn: Decap sends the id only
+        {"path": "manual/home-visits/safety-planning.nn.md", "slug": "safety-planning", "raw": "---\nid: safety-planning\n---\n"},
+    ], "assets": [], "options": {"newEntry": True}}
+    assert untranslated(root, params) == [f"{part}/local-meeting-places.nn.md", "manual/home-visits/safety-planning.nn.md"]
+    kept = [d for d in params["dataFiles"] if d["path"] not in untranslated(root, params)]
+    # checked as the files are after `manual fmt` (the module listed in manual.yml), so nothing refuses it
+    assert refusals(root, saved_files({**params, "dataFiles": kept})) == []
+    assert not (root / f"{part}/local-meeting-places.nb.md").exists()  # the check wrote nothing here
+    assert "local-meeting-places" not in (root / "manual/manual.yml").read_text(encoding="utf-8")
+    # a translation with text, an existing file or the source language is always written
+    (root / "manual/home-visits/safety-planning.nn.md").write_text("---\nid: safety-planning\n---\n", encoding="utf-8")
+    assert untranslated(root, params) == [f"{part}/local-meeting-places.nn.md"]
+    assert untranslated(root, {"dataFiles": [{"path": f"{part}/x.nn.md", "raw": "---\nid: x\n---\nTekst.\n"},
+                                             {"path": f"{part}/x.nb.md", "raw": "---\nid: x\n---\n"}]}) == []
+    # the editor's server drops them from what it forwards, and says so in its log
+    from manualkit.cli import editor
+
+    handler = type("H", (editor._editor_handler(),), {"root": root, "log": io.StringIO()})
+    fake = handler.__new__(handler)
+    body = json.dumps({"action": "persistEntry", "params": params}).encode()
+    sent = json.loads(fake._without_untranslated(body))
+    assert [d["path"] for d in sent["params"]["dataFiles"]] == [d["path"] for d in params["dataFiles"][:2]] + [
+        "manual/home-visits/safety-planning.nn.md"]
+    assert fake.log.getvalue() == f"{part}/local-meeting-places.nn.md: not written (no title and no text in this language yet)\n"
+    assert fake._without_untranslated(b"not json") == b"not json"

@@ -463,14 +463,40 @@ def test_nynorsk_is_added_step_by_step_and_published(fixture_copy):
     # step 1: one command; the manual still builds, with warnings that say what is missing
     code, out, err = run_cli("--root", str(root), "new", "language", "nn")
     assert (code, err) == (0, "")
-    assert out == ("created locales/nn.yml (a copy of locales/nb.yml: translate it)\n"
-                   "updated manual/manual.yml (languages: nb, en, nn)\n")
+    assert out.startswith("created locales/nn.yml (a copy of locales/nb.yml: translate it)\n"
+                          "updated manual/manual.yml (languages: nb, en, nn)\n"
+                          "next steps for nn (until each is done, the nb text is shown):\n"
+                          "  1. translate locales/nn.yml: ")
+    # every title and variable still without Nynorsk, at its line, as manual check will warn (W1651)
+    assert "  2. give 6 titles and variables in manual/manual.yml a 'nn:' text (W1651):\n" in out
+    assert "     manual/manual.yml:8: the title of part 'basics'\n" in out
+    assert "  3. translate the modules: 5 have no nn translation (W502; " in out
     assert "language_name: norsk nynorsk\n" in (root / "locales/nn.yml").read_text(encoding="utf-8")
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0, out
     assert ("locales/glossary.yml:2:5: warning[W509]: the glossary term 'hjelpetiltak' has no nn entry; the nb term "
             "and definition are shown\n    hint: add 'nn: {term: ..., definition: ...}' to it\n") in out
-    assert "warning[W502]: module 'welcome' has no nn translation" in out
+    # the five modules without Nynorsk are one line (manual check --verbose lists each)
+    assert "warning[W502]: 5 times: module '…' has no nn translation (the first: module 'safety' has no nn translation)" in out
+    code, verbose, _ = run_cli("--root", str(root), "check", "--verbose")
+    assert "warning[W502]: module 'welcome' has no nn translation" in verbose and verbose.count("has no nn translation") == 5
+    # the copied interface texts are marked: W510 says how many are still copies, at the list's line
+    nn_yml = (root / "locales/nn.yml").read_text(encoding="utf-8")
+    listed = [ln[4:].strip('"') for ln in nn_yml.split("untranslated:\n", 1)[1].split("\n") if ln.startswith("  - ")]
+    assert "language_name" not in listed and len(listed) > 10
+    line = nn_yml.split("\n").index("untranslated:") + 1
+    w510 = [ln for ln in out.splitlines() if "warning[W510]" in ln]
+    assert w510 == [f"locales/nn.yml:{line}:1: warning[W510]: locales/nn.yml still has {len(listed)} texts as copied from nb "
+                    f"({', '.join(listed[:4])} and {len(listed) - 4} more), listed under 'untranslated:'"], w510
+    # a text changed counts as translated; a key taken out of the list counts as done as it is
+    first = listed[0].split(".")[-1]
+    nn_lines = nn_yml.split("\n")
+    at = next(i for i, ln in enumerate(nn_lines) if i > line + len(listed) and ln.strip().startswith(f"{first}:"))
+    nn_lines[at] = nn_lines[at].split(":", 1)[0] + ": Omsett tekst"
+    nn_lines.remove(f'  - "{listed[1]}"')
+    (root / "locales/nn.yml").write_text("\n".join(nn_lines), encoding="utf-8")
+    code, out, _ = run_cli("--root", str(root), "check")
+    assert f"still has {len(listed) - 2} texts as copied from nb ({', '.join(listed[2:6])} and" in out, out
     # step 2: a first translation; a Nynorsk municipality publishes nn at its site root
     from manualkit.core.model import body_hash
     source = (root / "manual/basics/welcome.nb.md").read_text(encoding="utf-8").split("---\n", 2)[2]
@@ -511,3 +537,28 @@ def test_nynorsk_is_added_step_by_step_and_published(fixture_copy):
     assert (root / "build/testby/pdf/nn/sessions/session-play.pdf").is_file()
     from manualkit.a11y.pdf import check_pdf
     assert check_pdf(root / "build/testby/pdf/nn/manual.pdf", "nn").problems == []
+
+
+def test_many_missing_translations_of_one_language_are_one_line_and_verbose_lists_them():
+    from manualkit.core.problem_text import problems_text
+    from manualkit.core.problems import make
+
+    nn = [make("W502", f"manual/basics/m{i}.nb.md", 1, 1, module=f"m{i}", lang="nn", expected=f"manual/basics/m{i}.nn.md",
+               source_lang="nb") for i in range(1, 6)]
+    en = [make("W502", f"manual/basics/m{i}.nb.md", 1, 1, module=f"m{i}", lang="en", expected=f"manual/basics/m{i}.en.md",
+               source_lang="nb") for i in range(1, 3)]
+    other = make("W703", "manual/manual.yml", 9, 5, name="service.phone", variant="", what="telefonnummeret", where="manual/manual.yml")
+    problems = nn[:2] + [other] + nn[2:] + en
+    text = problems_text(problems, "text", group=True)
+    lines = [ln for ln in text.splitlines() if not ln.startswith("    ")]
+    assert lines == [
+        "manual/basics/m1.nb.md:1:1: warning[W502]: 5 times: module '…' has no nn translation (the first: module 'm1' has no nn translation)",
+        f"manual/manual.yml:9:5: warning[W703]: {other.message}",
+        "manual/basics/m1.nb.md:1:1: warning[W502]: module 'm1' has no en translation",
+        "manual/basics/m2.nb.md:1:1: warning[W502]: module 'm2' has no en translation",
+        "0 errors, 8 warnings in 6 files",
+    ]
+    assert "    hint: 'manual check --verbose' lists each one; create manual/basics/m1.nn.md" in text
+    # --verbose (no grouping) and JSON keep every one
+    assert problems_text(problems, "text").count("warning[W502]") == 7
+    assert problems_text(problems, "json").count('"W502"') == 7

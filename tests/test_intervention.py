@@ -127,3 +127,72 @@ def test_model_change_without_a_model(fixture_copy):
     write_tree(root, {ADAPT: HEAD + "  - id: a\n    operation: set\n    target: model\n    field: caseload_max\n    value: 4\n" + FRAME})
     hit = next(p for p in load_project(root, None).problems if p.code == "E1104")
     assert (hit.line, hit.hint) == (8, "the manual has no intervention model: manual/intervention.yml is missing")
+
+
+def test_repository_thresholds_come_from_the_model():
+    """The thresholds chapter takes its figures from the model (intervention.yml: thresholds)."""
+    base = load_project(REPO, ["base"]).resolutions["base"]
+    weeks, visits = base.model.thresholds["child_unseen_weeks"], base.model.thresholds["missed_visits_in_row"]
+    nb = base.manual("nb").module("thresholds").markdown()
+    en = base.manual("en").module("thresholds").markdown()
+    assert f"på {weeks:g} uker" in nb and f"Når {visits:g} planlagte besøk på rad" in nb
+    assert f"{visits:g} planned visits in a row" in en
+    assert "Ikke kontrollert mot Lovdata ennå" in nb and "Not yet checked against Lovdata" in en
+
+
+def test_model_thresholds_can_be_set_and_must_be_whole_numbers(fixture_copy):
+    root = fixture_copy("bilingual")
+    model = (root / "manual/intervention.yml").read_text(encoding="utf-8")
+    text = (root / "manual/basics/welcome.nb.md").read_text(encoding="utf-8")
+    write_tree(root, {
+        "manual/intervention.yml": model + "\nthresholds:\n  child_unseen_weeks: 2\n  missed_visits_in_row: 2\n",
+        "manual/basics/welcome.nb.md": text + "\nBarnet skal ses minst hver {{ model.thresholds.child_unseen_weeks }}. uke.\n",
+        ADAPT: HEAD + "  - id: sooner\n    operation: set\n    target: model\n"
+                      "    field: thresholds.child_unseen_weeks\n    value: 1\n" + FRAME,
+    })
+    project = load_project(root, None)
+    assert [p.message for p in project.errors] == []
+    assert "minst hver 2. uke" in project.resolutions["base"].manual("nb").module("welcome").markdown()
+    assert "minst hver 1. uke" in project.resolutions["testby"].manual("nb").module("welcome").markdown()
+    write_tree(root, {"manual/intervention.yml": model + "\nthresholds:\n  child_unseen_weeks: 1.5\n"})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E202")
+    assert "thresholds.child_unseen_weeks" in hit.message
+
+
+def test_repository_lone_working_check_out_comes_from_the_model():
+    """The check-out minutes of lone-worker-safety come from the model (intervention.yml: safety)."""
+    base = load_project(REPO, ["base"]).resolutions["base"]
+    call, police = base.model.safety["call_after_minutes"], base.model.safety["police_after_minutes"]
+    assert (call, police) == (15, 30)
+    nb = base.manual("nb").module("lone-worker-safety").markdown()
+    en = base.manual("en").module("lone-worker-safety").markdown()
+    assert f"ringer familiepartneren {call:g} minutter" in nb and f"innen {police:g} minutter etter avtalt tid" in nb
+    assert f"{call:g} minutes after the agreed time" in en and f"within {police:g} minutes of the agreed time" in en
+
+
+def test_model_safety_can_be_set_must_be_whole_and_calls_before_the_police(fixture_copy):
+    root = fixture_copy("bilingual")
+    model = (root / "manual/intervention.yml").read_text(encoding="utf-8")
+    text = (root / "manual/basics/welcome.nb.md").read_text(encoding="utf-8")
+    write_tree(root, {
+        "manual/intervention.yml": model + "\nsafety:\n  call_after_minutes: 15\n  police_after_minutes: 30\n",
+        "manual/basics/welcome.nb.md": text + "\nRing etter {{ model.safety.call_after_minutes }} minutter.\n",
+        ADAPT: HEAD + "  - id: sooner\n    operation: set\n    target: model\n"
+                      "    field: safety.call_after_minutes\n    value: 10\n" + FRAME,
+    })
+    project = load_project(root, None)
+    assert [p.message for p in project.errors] == []
+    assert "Ring etter 15 minutter." in project.resolutions["base"].manual("nb").module("welcome").markdown()
+    assert "Ring etter 10 minutter." in project.resolutions["testby"].manual("nb").module("welcome").markdown()
+    write_tree(root, {"manual/intervention.yml": model + "\nsafety:\n  call_after_minutes: 7.5\n"})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E202")
+    assert "safety.call_after_minutes" in hit.message
+    # the police before the call to the family partner: at the model's line, and at the change's line
+    write_tree(root, {"manual/intervention.yml": model + "\nsafety:\n  call_after_minutes: 30\n  police_after_minutes: 30\n"})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E1122")
+    assert (hit.path, hit.line) == ("manual/intervention.yml", model.count("\n") + 4)
+    write_tree(root, {"manual/intervention.yml": model + "\nsafety:\n  call_after_minutes: 15\n  police_after_minutes: 30\n",
+                      ADAPT: HEAD + "  - id: later\n    operation: set\n    target: model\n"
+                                    "    field: safety.call_after_minutes\n    value: 45\n" + FRAME})
+    hit = next(p for p in load_project(root, None).problems if p.code == "E1122")
+    assert (hit.path, hit.line) == (ADAPT, 10)  # the value of the change

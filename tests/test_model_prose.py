@@ -81,6 +81,13 @@ MUTATIONS = [
      "| Fase | Tidsrom |\n| --- | --- |\n| 1. Oppstart og allianse | uke 1–4 |\n| 2. Kartlegging | uke 2–8 |"),
     ("W1124", "manual/home-visits/home-visits-overview.en.md", "the goals are then reviewed every\n{{ model.reviews.goal_review_every_months }} months",
      "the goals are then reviewed every 6 months"),
+    # individual supervision: the interval typed in the supervision table, in words and in digits
+    ("W1124", "manual/implementation/supervision.nb.md", "| Hver {{ model.supervision.individual_every_weeks }}. uke,",
+     "| Hver tredje uke,"),
+    ("W1124", "manual/implementation/supervision.en.md", "| Every {{ model.supervision.individual_every_weeks }} weeks,",
+     "| Every 4 weeks,"),
+    ("W1111", "manual/implementation/supervision.nb.md", "har høyst {{ model.caseload_max }} familier",
+     "har høyst seks familier"),
 ]
 
 

@@ -236,17 +236,38 @@ def test_building_twice_gives_identical_files(built: Path) -> None:
 
 
 def test_timestamp_without_git_or_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from manualkit.outputs.pdf.typst_compile import FIXED_EPOCH, build_timestamp
+    """The outputs' date is decided once, at the load stage: SOURCE_DATE_EPOCH, the release, the
+    last commit (from the edge), the newest source file, else a fixed day; outputs only read it."""
+    from manualkit.core.dates import FIXED_EPOCH, choose_timestamp
+    from manualkit.core.variant_files import newest_source_time
+    from manualkit.release.state import last_commit_time
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    assert build_timestamp(tmp_path) == 1700000000
-    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert choose_timestamp("1700000000", 1500000000, 1400000000, 1300000000) == 1700000000
+    assert choose_timestamp("", 1500000000, 1400000000, 1300000000) == 1500000000
+    assert choose_timestamp("", 0, 1400000000, 1300000000) == 1400000000
+    assert choose_timestamp(" ", 0, 0, 1300000000) == 1300000000
+    assert choose_timestamp("", 0, 0, 0) == FIXED_EPOCH
     monkeypatch.setenv("PATH", str(tmp_path / "no-git-here"))
-    assert build_timestamp(tmp_path) == FIXED_EPOCH  # no git, no sources
+    assert last_commit_time(tmp_path) == 0  # no git
+    assert newest_source_time(tmp_path) == 0  # no sources
     (tmp_path / "manual").mkdir()
     (tmp_path / "manual" / "manual.yml").write_text("id: x\n", encoding="utf-8")
     os.utime(tmp_path / "manual" / "manual.yml", (1600000000, 1600000000))
-    assert build_timestamp(tmp_path) == 1600000000
+    assert newest_source_time(tmp_path) == 1600000000
+
+
+def test_the_variant_carries_the_date_its_pdfs_print(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from manualkit.core.project import load_project
+    from manualkit.outputs.dates import variant_timestamp
+
+    root = _copy_fixture(tmp_path / "dated")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert variant_timestamp(_project(root).resolutions["base"]) == 1700000000
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    for path in root.rglob("*"):
+        os.utime(path, (1600000000, 1600000000))
+    assert load_project(root).resolutions["testby"].timestamp == 1600000000  # no git, no release: the newest file
+    assert load_project(root, commit_time=1650000000).resolutions["testby"].timestamp == 1650000000
 
 
 def test_the_pinned_pandoc_is_the_wheels(built: Path) -> None:

@@ -44,6 +44,9 @@ def test_handout_by_number_is_the_handout_of_that_session(repo: Path) -> None:
 
 EMERGENCY = re.compile(r"(?<!\d)(110|112|113|116 111)(?!\d)")
 HEADER = {"nb": "UTKAST Basisversjon Ark til foreldrene ", "en": "DRAFT Base version Handout for parents "}
+CHILDREN_HEADER = {"nb": "UTKAST Basisversjon Ark for barn ", "en": "DRAFT Base version Sheet for children "}
+# a form or card only staff use (the quick card, the supervision note) says so
+STAFF_HEADER = {"nb": "UTKAST Basisversjon For fagpersoner ", "en": "DRAFT Base version For practitioners "}
 CONTACTS = {"nb": "Kontakter – Basisversjon", "en": "Contacts – Base version"}
 
 
@@ -53,6 +56,14 @@ def _words(markdown: str) -> list[str]:
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"[*_`]|^\s*(?:[-*]|\d+\.)\s+|^#+\s*|\{[^}]*\}\s*$", " ", text, flags=re.M)
     return [w for w in text.split() if re.search(r"\w|…", w)]
+
+
+def _runs(markdown: str) -> list[list[str]]:
+    """The words of a paragraph in the runs that the PDF prints side by side: a variable's value or
+    a table's next cell stands between the words before and after it, so no run goes across one
+    (a paragraph that ends in a variable, or a table whose last cells are variables, ends in the
+    words before it)."""
+    return [words for chunk in re.split(r"\{\{[^}]*\}\}|\|", markdown) if (words := _words(chunk))]
 
 
 def _paragraphs(path: Path) -> list[str]:
@@ -67,7 +78,7 @@ def _printed(repo: Path, lang: str) -> list[tuple[Path, list[str]]]:
         if src.parent.name.startswith("."):  # the translation snapshots
             continue
         mid = src.name[: -len(f".{lang}.md")]
-        head = src.read_text(encoding="utf-8")[:400]
+        head = src.with_name(f"{mid}.nb.md").read_text(encoding="utf-8")[:400]  # a translation inherits the type
         if "\ntype: handout" not in head and not mid.startswith(("handout-", "template-")):
             continue
         code, out_, err = run_cli("--root", str(repo), "pdf", "--handout", mid, "--lang", lang)
@@ -88,9 +99,10 @@ def test_no_paragraph_with_an_emergency_number_breaks_across_pages(printed, lang
         for para in _paragraphs(src):
             if not EMERGENCY.search(para):
                 continue
-            words = _words(para)
-            first, last = " ".join(words[:3]), " ".join(words[-3:])
-            on = [i for i, page in enumerate(pages) if first in page and last in page]
+            runs = _runs(para)
+            first, last = " ".join(runs[0][:3]), " ".join(runs[-1][-3:])
+            # the page's words as _words keeps them: a separator such as «·» or «–» is not a word on either side
+            on = [i for i, page in enumerate(pages) if first in (kept := " ".join(_words(page))) and last in kept]
             assert on, f"{src.name}: the paragraph «{first} … {last}» is split across pages"
             checked += 1
     assert checked >= 3  # Ark 7, the children's handout and the safety plan name them
@@ -104,8 +116,13 @@ def test_the_contact_box_opens_the_handout_or_follows_its_last_text(printed, lan
             continue
         at = whole.index(CONTACTS[lang])
         paras = [p for p in _paragraphs(src) if _words(p)]
-        last = " ".join(_words(paras[-1])[-2:])
-        top = pages[0].startswith(HEADER[lang] + CONTACTS[lang])
+        last = " ".join(_runs(paras[-1])[-1][-2:])
+        # a children's sheet (audience children, in the nb source's front matter) has its own header label
+        nb_head = src.with_name(src.name.replace(f".{lang}.md", ".nb.md")).read_text(encoding="utf-8")[:600]
+        audience = re.search(r"^audience: \[([^]]*)\]", nb_head, re.M).group(1)
+        header = (CHILDREN_HEADER if re.search(r"\bchildren\b", audience) else HEADER if re.search(r"\bparents\b", audience)
+                  else STAFF_HEADER)[lang]
+        top = pages[0].startswith(header + CONTACTS[lang])
         assert last in whole, (src.name, last)
         assert top or whole.rindex(last) < at, f"{src.name}: the contact box stands inside the text"
         assert whole.count(CONTACTS[lang]) == 1

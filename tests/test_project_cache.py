@@ -148,9 +148,11 @@ def test_a_damaged_parse_file_is_parsed_again(fixture_copy, monkeypatch, damage)
     _fresh_parser(monkeypatch)
     first = run_cli("--root", str(root), "check")
     kept = _chunk_file(root)
-    chunks = json.loads(kept.read_text(encoding="utf-8"))["chunks"]
+    from manualkit.outputs.sealed import seal, unseal
+    chunks = json.loads(unseal(kept.read_bytes()))["chunks"]
     linked = next(t for t, (links, _found) in chunks.items() if links)
-    kept.write_text(damage.replace('"x"', json.dumps(linked)), encoding="utf-8")  # "x": a malformed entry for a real chunk
+    # "x": a malformed entry for a real chunk, sealed with this computer's key: only its shape can refuse it
+    kept.write_bytes(seal(damage.replace('"x"', json.dumps(linked)).encode("utf-8")))
     page = root / "manual/basics/safety.nb.md"  # and a broken link, found whatever the file says
     page.write_text(page.read_text(encoding="utf-8") + "\nSe [planen](ref:nowhere#plan).\n", encoding="utf-8")
     shutil.rmtree(root / "build" / ".cache" / "project", ignore_errors=True)

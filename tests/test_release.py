@@ -227,6 +227,51 @@ def test_variant_pinned_to_a_release_builds_that_release(released) -> None:
     assert f"Versjon 1.1.0, ikke utgitt (commit {commit_id}) Dato" in book
 
 
+def test_reports_of_a_pinned_municipality_describe_its_release(tmp_path) -> None:
+    """`manual report` reads a municipality's text as `manual build` does: from the release it pins."""
+    root = make_repo(tmp_path / "repo")
+    git(root, "tag", "-a", "v1.0.0", "-m", "Test manual 1.0.0")
+    # after the release the base manual moves on: twice the follow-up visits, and version 1.1.0
+    edit(root, "manual/intervention.yml", "    weeks: {min: 20, typical: 36, max: 72}\n    visits_per_week: 1\n",
+         "    weeks: {min: 20, typical: 36, max: 72}\n    visits_per_week: 2\n")
+    edit(root, "manual/manual.yml", "version: 1.0.0\n", "version: 1.1.0\n")
+    commit(root, "base moves on; Testby stays on 1.0.0")
+    date = git(root, "log", "-1", "--format=%cs", "v1.0.0")
+    code, out, err = run_cli("--root", str(root), "report", "dose", "--variant", "testby", "--lang", "en")
+    assert (code, err) == (0, ""), out + err
+    assert f"\n\nBased on release 1.0.0 of the base manual ({date}). The municipality pins this release (base_version).\n\n" in out
+    assert "| Home visits | visits | 29 | 45 | 81 | 45 | 0 |" in out  # the figures of release 1.0.0
+    code, out, err = run_cli("--root", str(root), "report", "tidier", "--variant", "testby", "--format", "json")
+    data = json.loads(out)
+    assert (code, data["release"]["version"], data["release"]["released"], data["release"]["pinned"]) == (0, "1.0.0", True, "1.0.0")
+    assert data["based_on"].startswith("Bygger på utgave 1.0.0 av basismanualen")
+    assert "Planlagt per familie: 45 hjemmebesøk" in data["items"][7]["text"][0]
+    code, out, err = run_cli("--root", str(root), "report", "ledger", "--variant", "testby", "--format", "csv")
+    rows = list(__import__("csv").DictReader(__import__("io").StringIO(out)))
+    assert code == 0 and {(r["release"], r["released"]) for r in rows} == {("1.0.0", "yes")}
+    # across sites: each variant from its own text, and the table says which
+    code, out, err = run_cli("--root", str(root), "report", "dose", "--all", "--format", "json", "--lang", "en")
+    data = json.loads(out)
+    visits = {r["variant"]: r["typical"] for r in data["rows"] if r["measure"] == "home_visits"}
+    assert (code, visits) == (0, {"base": 81, "testby": 45})
+    assert (data["releases"]["base"]["version"], data["releases"]["base"]["released"]) == ("1.1.0", False)
+    assert data["releases"]["testby"]["pinned"] == "1.0.0"
+    code, out, err = run_cli("--root", str(root), "report", "dose", "--all", "--format", "csv")
+    rows = list(__import__("csv").DictReader(__import__("io").StringIO(out)))
+    assert {(r["variant"], r["release"], r["typical"]) for r in rows if r["measure"] == "home_visits"} == {
+        ("base", "1.1.0", "81"), ("testby", "1.0.0", "45")}
+    code, out, err = run_cli("--root", str(root), "report", "costs", "--variant", "testby", "--format", "csv")
+    assert code == 0 and {r["release"] for r in __import__("csv").DictReader(__import__("io").StringIO(out))} == {"1.0.0"}
+    # the base manual, and Testby when told to, are today's text, which says it is not a release
+    commit_id = git(root, "rev-parse", "--short=7", "HEAD")
+    for args in (("--variant", "base"), ("--variant", "testby", "--base", "current")):
+        code, out, err = run_cli("--root", str(root), "report", "dose", *args, "--lang", "en")
+        assert (code, err) == (0, ""), out + err
+        assert f"Based on the base manual, version 1.1.0, unreleased (commit {commit_id}).\n" in out
+        assert "| Home visits | visits | 49 | 81 | 153 |" in out
+    assert git(root, "worktree", "list").count("\n") == 0  # the temporary worktrees are gone
+
+
 def test_without_the_tag_the_current_manual_is_built_with_a_note(tmp_path) -> None:
     root = shutil.copytree(FIXTURES / "bilingual", tmp_path / "plain")  # not a git repository
     code, out, err = run_cli("--root", str(root), "build", "--variant", "testby", "--only", "pdf")

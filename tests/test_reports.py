@@ -15,7 +15,9 @@ def _csv(text: str) -> list[dict]:
 
 def test_dose_all_shows_lillehammers_lower_follow_up_frequency():
     code, out, err = run_cli("--root", str(REPO), "report", "dose", "--all", "--format", "csv")
-    assert (code, err) == (0, "")
+    assert code == 0, err
+    # until 0.2.0 is tagged, the municipalities pinned to it are reported on from the current manual, as built
+    assert all(line.startswith("note: adaptations/") and "from the current manual" in line for line in err.splitlines()), err
     rows = {(r["variant"], r["measure"]): r for r in _csv(out)}
     assert {v for v, _m in rows} == {"base", "lillehammer", "ovre-eiker"}
     lille = rows[("lillehammer", "phase.follow-up.visits_per_week")]
@@ -31,7 +33,8 @@ def test_dose_report_markdown_of_a_variant(fixture_copy):
     root = fixture_copy("bilingual")
     code, out, _ = run_cli("--root", str(root), "report", "dose", "--variant", "testby", "--lang", "en")
     assert code == 0
-    assert out.startswith("# Planned dose per family: Testby municipality\n\nAll figures are planned values")
+    assert out.startswith("# Planned dose per family: Testby municipality\n\nBased on the base manual, version 1.0.0, unreleased.\n\n"
+                          "All figures are planned values")
     assert "| Home visits | visits | 29 | 45 | 81 | 45 | 0 |" in out
     assert "| Parental guidance sessions | sessions | 1 | 1 | 1 | 1 | 0 |" in out
     assert "| Session 1: Play together | 45 | 5 + 30 + 10 |" in out
@@ -220,6 +223,29 @@ def test_complete_ledger_has_codes_labels_and_justification_in_the_page_language
     assert {r["variant"] for r in every} == {"lillehammer", "ovre-eiker"}
     assert next(r for r in every if r["change"] == "visit-frequency-rural")["justification"].startswith(
         "Families in the outer parts of the municipality")
+
+
+def test_ledger_gives_what_was_modified_context_and_nature_their_own_columns():
+    """FRAME's structure: what is modified, then the context changed and the nature of a content change,
+    each in its own column; a column that does not apply is empty in CSV, JSON and Markdown alike."""
+    code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--variant", "ovre-eiker", "--format", "csv", "--lang", "en")
+    assert code == 0
+    rows = {r["change"]: r for r in _csv(out)}
+    cols = ("modified", "context", "context_label", "nature", "nature_label")
+    assert tuple(rows["parent-groups"][c] for c in cols) == ("context", "format", "Format", "", "")
+    assert tuple(rows["interpreter-stress-plan"][c] for c in cols) == ("content", "", "", "lengthening", "Lengthening/extending")
+    assert tuple(rows["shared-supervisor"][c] for c in cols) == ("implementation-and-scale-up", "", "", "", "")
+    assert tuple(rows["regional-training"][c] for c in cols) == ("training-and-evaluation", "", "", "", "")
+    # a core section replaced and coded fidelity-consistent with its reason: coded once, consistent
+    assert (rows["interpreter-stress-plan"]["core"], rows["interpreter-stress-plan"]["fidelity"]) == ("yes", "consistent")
+    code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--variant", "ovre-eiker", "--format", "json", "--lang", "en")
+    by = {c["change"]: c for c in json.loads(out)["changes"]}
+    assert {k: by["parent-groups"][k] for k in cols} == dict(zip(cols, ("context", "format", "Format", "", "")))
+    code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--variant", "ovre-eiker", "--lang", "en")
+    block = out[out.index("## parent-groups"):out.index("## ", out.index("## parent-groups") + 3)]
+    assert "| modified | Context (context) |\n| level | Cohort (cohort) |\n| context | Format (format) |\n| nature |  |\n" in block
+    code, out, _ = run_cli("--root", str(REPO), "adaptations", "--all", "--format", "csv")
+    assert "ovre-eiker,parent-groups,insert-section,parent-training-overview#format,parent-training,context,format,,unknown" in out
 
 
 def test_justification_in_one_language_only_is_a_warning_and_falls_back(fixture_copy):

@@ -143,6 +143,8 @@ CASES = [
     ("W504", {EN: en((f"  source_hash: {intro_hash()}\n", ""))}, EN, 4),
     ("E505", {EN: en(("from: nb", "from: en"))}, EN, 5),
     ("W507", {"locales/en.yml": "language_name: English\n"}, "locales/en.yml", 1),
+    ("W510", {"locales/en.yml": "language_name: English\nuntranslated: [labels.duration]\nlabels:\n  duration: Varighet\n"},
+     "locales/en.yml", 2),
     ("W508", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, nn]")}, "locales/nn.yml", 0),
     ("W509", {"locales/glossary.yml": "terms:\n  - id: tiltak\n    nb: {term: tiltak, definition: Hjelp til familien.}\n"},
      "locales/glossary.yml", 2),
@@ -206,11 +208,14 @@ CASES = [
     ("E1121", {MODEL: model(("training: {initial_hours: 46, days_per_year: 2}",
                              "training:\n  initial_hours: 46\n  days_per_year: 2\n  blocks:\n"
                              "    - {id: basics, title: {nb: Grunnlag, en: Basics}, hours: 40}"))}, MODEL, 8),
+    # lone working: the family partner is called before the police (here both after 30 minutes)
+    ("E1122", {MODEL: model(("phases:", "safety:\n  call_after_minutes: 30\n  police_after_minutes: 30\nphases:"))}, MODEL, 17),
     ("W1121", {MODEL: MODEL_YML, NB: nb(body="\nFamiliepartneren får 55 timer opplæring før første familie.\n")}, NB, 15),
     ("W1122", {MODEL: MODEL_YML, NB: nb(body="\nTiltaket har tre kjernekomponenter.\n")}, NB, 15),
     ("W1123", {MODEL: MODEL_YML, NB: nb(body="\n| Fase | Uker |\n| --- | --- |\n| 1. Oppstart | 8 |\n| 2. Kartlegging | 30 |\n")}, NB, 15),
     ("W1124", {MODEL: model(("phases:", "reviews: {goal_review_every_months: 3}\nphases:")),
                NB: nb(body="\nMålene gjennomgås hver 6. måned.\n")}, NB, 15),
+    ("W1124", {MODEL: MODEL_YML, NB: nb(body="\n| Form | Hyppighet |\n| --- | --- |\n| Individuell veiledning | Hver tredje uke |\n")}, NB, 17),
     ("E1701", {NB: nb(body="\nAvtal med foreldrene.** Resten.\n")}, NB, 15),
     # partial languages (Nynorsk)
     ("W1650", {YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en]\npartial_languages: [nn]")}, YML, 6),
@@ -429,3 +434,19 @@ def test_following_the_e401_hint_gives_a_clean_check_in_every_language(tree):
     assert ("manual/basics/intro.en.md:15:1: error[E401]: the heading 'Extra' has no id\n"
             "    hint: the source manual/basics/intro.nb.md has no section here: give the heading the id of the "
             "source section it translates, or add the section to manual/basics/intro.nb.md first and use its id here\n") in out
+
+
+def test_a_municipality_text_without_one_of_its_languages_is_a_warning_at_its_line(fixture_copy):
+    root = fixture_copy("bilingual")
+    text = (root / ADAPT).read_text(encoding="utf-8")
+    text = text.replace("name: {nb: Testby kommune, en: Testby municipality}\nstatus", "name: {nb: Testby kommune}\nstatus", 1)
+    text = text.replace("    name: {nb: Testby kommune, en: Testby municipality}\n",
+                        "    name: {nb: Testby kommune, en: Testby municipality}\n  service:\n    office: {nb: Servicetorget}\n", 1)
+    (root / ADAPT).write_text(text, encoding="utf-8")
+    hits = [(p.path, p.line, p.message, p.hint) for p in load_project(root, ["base", "testby"]).problems if p.code == "W1651"]
+    assert hits == [
+        (ADAPT, 2, "the municipality's name has no en text; the nb text is shown instead",
+         f"add 'en: ...' beside the other languages in {ADAPT}"),
+        (ADAPT, 13, "the variable 'service.office' has no en text; the nb text is shown instead",
+         f"add 'en: ...' beside the other languages in {ADAPT}"),
+    ]

@@ -270,7 +270,7 @@ def test_typst_root_holds_only_the_images_a_document_shows(tmp_path):
     from manualkit.outputs.pdf.typst_compile import TypstRunner
 
     root = hostile_tree(tmp_path / "m")
-    runner = TypstRunner(root, 1704067200)
+    runner = TypstRunner(load_project(root, None).resolutions["base"], 1704067200)
     for target in ("/manual/manual.yml", "/../../../../etc/hostname", "/etc/hostname"):
         doc = Document("handout", "a test document", "T", f'#set document(title: "T")\n#read("{target}")\n', {}, (), 0)
         with pytest.raises(BuildError) as err:
@@ -381,8 +381,12 @@ def test_a_hostile_logo_is_refused_and_never_copied_into_the_site(tmp_path):
     assert "logo" not in project.adaptation("evil").branding
     variant = project.resolutions["evil"]
     assert "logo" not in variant.assets
+    from manualkit.core.variant_files import read_asset
+
+    logo = read_asset(root, "adaptations/evil/assets/logo.svg")
+    assert logo.problem.startswith("the SVG contains") and logo.data == b""  # the load stage keeps no bytes of it
     with pytest.raises(BuildError):
-        plan(replace(variant, assets={"logo": root / "adaptations/evil/assets/logo.svg"}), None)
+        plan(replace(variant, assets={"logo": logo}), None)
 
 
 def test_a_symbolic_link_out_of_the_repository_is_an_error_and_never_published(tmp_path):

@@ -542,29 +542,40 @@ def test_plain_mkdocs_build_at_the_root_gives_the_base_manual(tmp_path):
     assert (root / "build/.mkdocs/base/docs/basics/safety.nb.md").is_file()
 
 
-def test_generated_config_overrides_only_what_differs(built):
+def test_generated_config_carries_the_shared_settings_and_overrides_only_what_differs(built):
     import yaml
 
     from manualkit.core.project import load_project
-    from manualkit.outputs.site.config import variant_config
+    from manualkit.core.site_settings import Tagged
+    from manualkit.outputs.site.config import SANITISE_HOOK, TEMPLATE_CACHE_HOOK, config_text, generated, variant_config
     from manualkit.outputs.site.stage import stage
 
     project = load_project(built, ["base", "testby"])
+    variant = project.resolutions["testby"]
     work = built / "build/.config-test"
-    staged = stage(project.resolutions["testby"], work / "docs", None)
-    cfg = variant_config(staged, built, work / "mkdocs.yml", work / "site")
+    staged = stage(variant, work / "docs", None)
+    own = generated(staged, work / "mkdocs.yml", work / "site")
     # copyright is the footer line with the release (here: none known, so the plain version)
-    assert set(cfg) == {"INHERIT", "docs_dir", "site_dir", "hooks", "site_name", "theme", "plugins", "copyright"}
-    assert cfg["copyright"] == "Testmanual · versjon 1.0.0"
-    from manualkit.outputs.site.config import SANITISE_HOOK, TEMPLATE_CACHE_HOOK
+    assert set(own) == {"docs_dir", "site_dir", "hooks", "site_name", "theme", "plugins", "copyright"}
+    assert own["copyright"] == "Testmanual · versjon 1.0.0"
     # the root config's preview hook is replaced by the sanitiser and the theme's template cache
-    assert cfg["INHERIT"] == "../../mkdocs.yml" and cfg["hooks"] == [SANITISE_HOOK.as_posix(), TEMPLATE_CACHE_HOOK.as_posix()]
-    assert cfg["theme"] == {"language": "nb", "logo": "assets/manualkit/logo.svg", "favicon": "assets/manualkit/logo.svg"}
-    langs = cfg["plugins"]["i18n"]["languages"]
+    assert own["hooks"] == [SANITISE_HOOK.as_posix(), TEMPLATE_CACHE_HOOK.as_posix()]
+    assert own["theme"] == {"language": "nb", "logo": "assets/manualkit/logo.svg", "favicon": "assets/manualkit/logo.svg"}
+    langs = own["plugins"]["i18n"]["languages"]
     assert [(entry["locale"], entry["default"]) for entry in langs] == [("nb", True), ("en", False)]
     assert langs[1]["nav"][1] == {"Basics": ["basics/about-this-version.md", "basics/welcome.md", "basics/safety.md"]}
     # what is written reads back the same (no YAML 1.1 surprises such as 'no' → false)
-    assert yaml.safe_load(yaml.safe_dump(cfg, allow_unicode=True)) == cfg
+    assert yaml.safe_load(yaml.safe_dump(own, allow_unicode=True)) == own
+    # the whole config is one file: the shared settings the load stage read, with the variant's merged
+    # in as mkdocs merges an INHERITed file; mkdocs is never pointed at the repository's mkdocs.yml
+    cfg = variant_config(staged, variant.site_settings, work / "mkdocs.yml", work / "site")
+    assert "INHERIT" not in cfg and cfg["hooks"] == own["hooks"] and cfg["site_name"] == own["site_name"]
+    assert cfg["theme"]["font"] is False and cfg["theme"]["language"] == "nb" and cfg["theme"]["logo"] == own["theme"]["logo"]
+    assert list(cfg["plugins"]) == ["search", "i18n", "offline"] and cfg["plugins"]["i18n"]["docs_structure"] == "suffix"
+    assert cfg["plugins"]["i18n"]["languages"] == langs
+    slugify = cfg["markdown_extensions"][-1]["toc"]["slugify"]
+    assert slugify == Tagged("tag:yaml.org,2002:python/object/apply:pymdownx.slugs.slugify", {"kwds": {"case": "lower"}})
+    assert "slugify: !!python/object/apply:pymdownx.slugs.slugify\n" in config_text(cfg)  # written back with its tag
     root_cfg = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assert "lang" not in (root_cfg["plugins"]["search"] or {})  # Material derives lunr's 'no' itself
     shutil.rmtree(work)
@@ -585,10 +596,10 @@ def test_repository_manual_builds_for_every_variant(tmp_path):
             shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
     project = load_project(root)
-    if project.manual is None or project.errors:
-        shown = "; ".join(format_text(p).splitlines()[0] for p in project.errors[:3])
-        pytest.skip(f"`manual check` reports {len(project.errors)} error(s) in the repository's content "
-                    f"(being written by others), e.g. {shown}")
+    # an error in the repository's content is exactly what this test is for: it fails, never skips
+    shown = "; ".join(format_text(p).splitlines()[0] for p in project.errors[:3])
+    assert project.manual is not None and not project.errors, (
+        f"`manual check` reports {len(project.errors)} error(s) in the repository's content, e.g. {shown}")
     for variant in project.variants:
         out = build_site(project.resolutions[variant], root / "build" / variant / "site")
         for lang, rm in project.resolutions[variant].manuals.items():

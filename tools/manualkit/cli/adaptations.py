@@ -17,7 +17,7 @@ def ledger(project: Project, variant: str, lang: str, fmt: str) -> str:
     return _render(rows, LEDGER_COLUMNS, fmt, f"FRAME adaptation ledger: {name} ({len(rows)} changes)")
 
 
-MATRIX_COLUMNS = ("municipality", "change", "operation", "target", "component", "nature", "fidelity")
+MATRIX_COLUMNS = ("municipality", "change", "operation", "target", "component", "modified", "context", "nature", "fidelity")
 
 
 def matrix(project: Project, lang: str, fmt: str) -> str:
@@ -27,7 +27,8 @@ def matrix(project: Project, lang: str, fmt: str) -> str:
             continue
         for r in ledger_rows(project.resolutions[vid], lang):
             rows.append({"municipality": vid, "change": r["change"], "operation": r["operation"], "target": r["target"],
-                         "component": r["component"], "nature": r["nature"], "fidelity": r["fidelity"]})
+                         "component": r["component"], "modified": r["modified"], "context": r["context"],
+                         "nature": r["nature"], "fidelity": r["fidelity"]})
     rows.sort(key=lambda r: (r["municipality"],))
     if fmt == "table":
         widths = {c: max([len(c)] + [len(str(r[c])) for r in rows]) for c in MATRIX_COLUMNS}

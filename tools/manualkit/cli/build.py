@@ -32,7 +32,7 @@ def run(root: Path, args: Namespace) -> int:
     if done is not None:  # nothing this build reads has changed, and its outputs are in place
         out_.write("".join(note + "\n" for note in done.notes))
         if done.warnings:
-            print_problems(list(done.warnings), "text", out_)
+            print_problems(list(done.warnings), "text", out_, group=True)
         out_.write("".join(f"unchanged {variant} {output}\n" for variant, output, _f, _k in done.outputs))
         return 0
     failures = _build(root, args, out_, current, use_cache, stamp,
@@ -41,7 +41,7 @@ def run(root: Path, args: Namespace) -> int:
 
 
 def _build(root: Path, args: Namespace, out_, current, use_cache: bool, stamp: Path | None, unchanged_since) -> list[str]:
-    from manualkit.cli.loading import _variants, load_buildable
+    from manualkit.cli.loading import _variants, load_buildable, plan_pins
     from manualkit.cli.project_cache import Stamp, load_project_cached, write_stamp
     from manualkit.core.problems import BuildRefused
     from manualkit.outputs import cache
@@ -55,26 +55,14 @@ def _build(root: Path, args: Namespace, out_, current, use_cache: bool, stamp: P
     if args.variant and project.manual is not None:
         project.require_variant(args.variant)
     names = _variants(project, args.variant) if project.manual is not None else []
-    from_current: list[str] = []
-    by_tag: dict[str, list[str]] = {}
-    for name in names:
-        a = project.adaptation(name)
-        if name == BASE or a is None or getattr(args, "base", "pinned") == "current":
-            from_current.append(name)
-            continue
-        line = a.marks.key_at(("base_version",))[0] or 1
-        pin = pinned.plan(root, name, a.base_version, current, f"{a.path}:{line}")
-        if pin.note:
-            out_.write(pin.note + "\n")
-            notes.append(pin.note)
-        if pin.tag:
-            by_tag.setdefault(pin.tag, []).append(name)
-        else:
-            from_current.append(name)
+    plan = plan_pins(root, project, names, getattr(args, "base", "pinned"), current)
+    for note in plan.notes:
+        out_.write(note + "\n")
+        notes.append(note)
+    from_current, by_tag = plan.from_current, plan.by_tag
     # a municipality built from its release is checked against that release, not today's manual:
     # what only its resolution against today's text finds does not stop the others
-    elsewhere = {p for v in from_current if v in project.resolutions for p in project.resolutions[v].problems}
-    only_pinned = {p for group in by_tag.values() for v in group for p in project.resolutions[v].problems} - elsewhere
+    only_pinned = plan.only_pinned(project)
     try:
         project.gate(ignore=only_pinned)  # the one gate (core/project.py), as load_buildable and the release bundle use it
     except BuildRefused as exc:
@@ -82,7 +70,7 @@ def _build(root: Path, args: Namespace, out_, current, use_cache: bool, stamp: P
         raise
     warnings = [p for p in project.problems if not p.is_error and p not in only_pinned]
     if warnings:
-        print_problems(warnings, "text", out_)
+        print_problems(warnings, "text", out_, group=True)
     out = root / "build"
     failures = build_all([project.resolutions[v] for v in from_current], out, only=args.only or None, log=out_,
                          use_cache=use_cache, jobs=getattr(args, "jobs", None))

@@ -28,7 +28,7 @@ def cmd_check(root: Path, args: Namespace) -> int:
     result = checked(root, None if not args.variant else variants_for(args.variant))
     if args.variant and result.loaded and args.variant not in result.broken:
         result.require_variant(args.variant)  # an unknown name; a broken variant's problems are listed below
-    print_problems(list(result.problems), args.format, OUT)
+    print_problems(list(result.problems), args.format, OUT, group=not args.verbose)
     return 1 if [p for p in result.problems if p.is_error or args.strict] else 0
 
 
@@ -67,7 +67,7 @@ def cmd_a11y(root: Path, args: Namespace) -> int:
 
 
 def cmd_status(root: Path, args: Namespace) -> int:
-    from manualkit.outputs.reports.status import status_rows, status_table
+    from manualkit.cli.status import status_rows, status_table
     import json
 
     project = load_project(root, [BASE])

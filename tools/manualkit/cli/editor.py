@@ -150,7 +150,15 @@ def _editor_handler():
             if self.path.split("?")[0] != "/api/v1":
                 self.send_error(404)
                 return
-            body = self._round_trip(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            refused = self._path_refusal(body)  # before anything reads or writes a file it names
+            if refused is not None:
+                self.log.write(refused + "\n")
+                self.log.flush()
+                self._answer(422, json.dumps({"error": refused}, ensure_ascii=False).encode("utf-8"))
+                return
+            body = self._round_trip(body)
+            body = self._without_untranslated(body)
             refused = self._refusal(body)
             if refused is not None:
                 self._answer(422, json.dumps({"error": refused}, ensure_ascii=False).encode("utf-8"))
@@ -173,6 +181,17 @@ def _editor_handler():
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
+
+        def _path_refusal(self, body: bytes) -> str | None:
+            """Why a request is refused before decap-server sees it: not its API, or a path outside
+            manual/, adaptations/ and locales/ (cli/editor_guard.py)."""
+            from manualkit.cli.editor_guard import request_refusal
+
+            try:
+                msg = json.loads(body)
+            except (ValueError, RecursionError):
+                msg = None
+            return request_refusal(self.root, msg)
 
         def _round_trip(self, body: bytes) -> bytes:
             """A save of an existing YAML file: its values merged into the file as it is (comments kept)."""
@@ -205,6 +224,26 @@ def _editor_handler():
                     d["raw"] = merged
                     changed = True
             return json.dumps(msg, ensure_ascii=False).encode("utf-8") if changed else body
+
+        def _without_untranslated(self, body: bytes) -> bytes:
+            """A save without the new files of languages the editor left empty (Decap sends one per language)."""
+            try:
+                msg = json.loads(body)
+            except ValueError:
+                return body
+            if not isinstance(msg, dict) or msg.get("action") != "persistEntry" or not isinstance(msg.get("params"), dict):
+                return body
+            from manualkit.cli.editor_guard import untranslated
+
+            params = msg["params"]
+            empty = untranslated(self.root, params)
+            if not empty:
+                return body
+            params["dataFiles"] = [d for d in params["dataFiles"] if not (isinstance(d, dict) and d.get("path") in empty)]
+            for rel in empty:
+                self.log.write(f"{rel}: not written (no title and no text in this language yet)\n")
+            self.log.flush()
+            return json.dumps(msg, ensure_ascii=False).encode("utf-8")
 
         def _refusal(self, body: bytes) -> str | None:
             """The message refusing a save the checker would fail (None: forward it to decap-server)."""

@@ -71,7 +71,7 @@ def format_paths(root: Path, paths: list[Path], *, check: bool, out) -> tuple[in
         source = path.with_name(f"{mid}.{default}.md")
         result = format_module(raw, lang=lang, default_language=default, source_exists=source.is_file())
         if result.refused:
-            out.write(f"{rel}: left as it is: {result.refused}\n")
+            out.write(f"{rel}{f':{result.line}' if result.line else ''}: left as it is: {result.refused}\n")
             skipped += 1
         elif result.changed:
             would_change += 1

@@ -7,8 +7,8 @@ from manualkit.core.problem_text import as_json, ci_annotations, format_github, 
 from manualkit.core.problems import Problem
 
 
-def print_problems(problems: list[Problem], fmt: str, out: TextIO) -> None:
-    out.write(problems_text(problems, fmt))
+def print_problems(problems: list[Problem], fmt: str, out: TextIO, group: bool = False) -> None:
+    out.write(problems_text(problems, fmt, group))
 
 
 __all__ = ["print_problems", "summary", "format_text", "format_github", "as_json", "ci_annotations"]

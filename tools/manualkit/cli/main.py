@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="treat warnings as errors")
     c.add_argument("--format", choices=("text", "json"), default="text")
     c.add_argument("--variant", help="check only the base manual and this variant")
+    c.add_argument("--verbose", action="store_true",
+                   help="list every missing translation; without it, many of one language are one line")
 
     b = sub.add_parser("build", help="build sites and PDFs into build/")
     b.add_argument("--variant", help="build only this variant (base or a municipality id)")

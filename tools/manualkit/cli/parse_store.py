@@ -4,8 +4,9 @@ Checking a manual is mostly parsing its Markdown for links (core/markdown_scan.p
 edit almost every paragraph is one the last command parsed already. The parse of each chunk of
 text (its links and findings: booleans, strings and numbers only) is a pure function of the
 text, the toolkit and markdown-it-py, so it is kept as JSON under a key of the toolkit's files
-and the installed libraries: nothing in the file is code, and a damaged or foreign file is
-parsed again. Only the chunks the last load used are kept, so the file follows the manual's size.
+and the installed libraries: nothing in the file is code, each entry is checked for its shape
+(core/markdown_scan.py), and the file is sealed with this computer's key (outputs/sealed.py), so a
+damaged, planted or copied file is parsed again and can never hide a finding. Only the chunks the last load used are kept, so the file follows the manual's size.
 """
 from __future__ import annotations
 
@@ -35,10 +36,13 @@ def preload(root: Path) -> Seeded:
     """Seed the link parser with the chunks the last command kept (a missing or damaged file: none)."""
     from manualkit.core.markdown_scan import chunk_memo, preload_chunks
 
+    from manualkit.outputs.sealed import unseal
+
     path = _path(root)
     try:
-        stored = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = unseal(path.read_bytes())
+        stored = json.loads(data.decode("utf-8")) if data is not None else None
+    except (OSError, ValueError, RecursionError):
         stored = None
     had = stored.get("chunks") if isinstance(stored, dict) and stored.get("format") == FORMAT else None
     preload_chunks(had)
@@ -57,11 +61,14 @@ def keep(seeded: Seeded) -> None:
 
 
 def _write(path: Path, chunks: dict) -> None:
+    from manualkit.outputs.sealed import seal
     from manualkit.outputs.staging import write_atomically
 
-    data = json.dumps({"format": FORMAT, "chunks": chunks}, ensure_ascii=False, separators=(",", ":"))
+    data = seal(json.dumps({"format": FORMAT, "chunks": chunks}, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if data is None:  # no key outside the repository to seal it with: nothing is kept
+        return
     try:
-        write_atomically(path, data.encode("utf-8"))
+        write_atomically(path, data)
         for old in path.parent.glob("chunks-*.json"):  # another toolkit's or library's parses
             if old != path:
                 old.unlink(missing_ok=True)

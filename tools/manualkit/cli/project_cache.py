@@ -5,22 +5,25 @@ the libraries it parses with and the release state (see core/project.py). So the
 :func:`~manualkit.core.project.load_project` is stored in build/.cache/project/<key>, where the
 key is a hash of exactly those: the content of every file under the repository (build/, .git
 and the usual tool folders left out), the toolkit's own files, the Python and library
-versions, the variants asked for, the render flag and the release. A command run again with
+versions, the variants asked for, the render flag, the release and SOURCE_DATE_EPOCH (the
+outputs' date is part of the loaded variants). A command run again with
 nothing changed (``manual check``, ``manual build``) reads the stored result instead of loading
 again; any changed byte anywhere gives another key and a full load.
 
-The stored file is written by this toolkit into the build folder, which is as trusted as the
-virtual environment (docs/security.md): nothing from content chooses what is unpickled.
+An entry is JSON (cli/cache_json.py), read back only as the type it must be (a Checked, a
+Stamp, a Project with its fingerprints): every field of every data class is checked against its
+annotation and no code of any class runs. It is sealed with this computer's key
+(outputs/sealed.py), and names its own key: a planted, copied, damaged or foreign entry is a miss,
+never a different answer, and the result is computed (and stored) again.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from manualkit.core.problems import Problem
 from manualkit.core.variants import require_variant
@@ -29,7 +32,7 @@ if TYPE_CHECKING:  # imported when a project is loaded: a stored check needs non
     from manualkit.core.project import Project
     from manualkit.core.release import ReleaseInfo
 
-FORMAT = "project-cache-1"
+FORMAT = "project-cache-2"
 PRUNED = {".git", ".venv", "venv", "node_modules", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache",
           ".ruff_cache", ".tox", ".nox"}  # never read by the loader; build/ is left out by path
 KEEP = 6  # entries kept, the most recently used (check and build, per choice of variants); the rest are removed
@@ -67,9 +70,10 @@ def project_key(root: Path, variants: list[str] | None, render: bool, release: R
     from manualkit.outputs.cache import digest, installed, toolkit_digest
 
     pandoc = os.environ.get("PYPANDOC_PANDOC", "")
+    # SOURCE_DATE_EPOCH: the load stage dates every variant with it (core/dates.py)
     return digest(FORMAT, kind, str(Path(root).resolve()), sorted(variants) if variants is not None else None, render,
                   release, inputs_digest(root), toolkit_digest(), installed(), sys.version, pandoc,
-                  _stat(pandoc))
+                  _stat(pandoc), os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
 def _stat(path: str) -> str:
@@ -97,9 +101,9 @@ def checked(root: Path, variants: list[str] | None = None) -> Checked:
     """Every problem of ``variants`` (all when None), from build/.cache/project when nothing changed."""
     root = Path(root).resolve()
     path = _folder(root) / project_key(root, variants, False, None, kind="check")
-    stored = _read(path)
-    if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], Checked):
-        return stored[1]
+    stored = _read(path, Checked)
+    if stored is not None:
+        return stored
     from manualkit.cli import parse_store
     from manualkit.core.project import load_project
 
@@ -108,7 +112,7 @@ def checked(root: Path, variants: list[str] | None = None) -> Checked:
     result = Checked(tuple(project.problems), project.manual is not None, tuple(project.variants),
                      tuple(project.broken_variants))
     if not any(p.is_error for p in result.problems) and _unchanged(path, root, variants, False, None, "check"):
-        _store(path, result, {})
+        _store(path, result, Checked)
         parse_store.keep(seeded)
     return result
 
@@ -144,10 +148,9 @@ def read_stamp(path: Path, build_root: Path) -> Stamp | None:
     """The stamp, when every output it names is still in place with the key it was built with."""
     from manualkit.outputs.cache import stored_key
 
-    stored = _read(path)
-    if not (isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], Stamp)):
+    stamp = _read(path, Stamp)
+    if stamp is None:
         return None
-    stamp = stored[1]
     for variant, output, folder, key in stamp.outputs:
         if not (build_root / variant / folder).exists() or stored_key(build_root, variant, output) != key:
             return None
@@ -155,7 +158,7 @@ def read_stamp(path: Path, build_root: Path) -> Stamp | None:
 
 
 def write_stamp(path: Path, stamp: Stamp) -> None:
-    _store(path, stamp, {})
+    _store(path, stamp, Stamp)
 
 
 def _unchanged(path: Path, root: Path, variants, render: bool, release, kind: str) -> bool:
@@ -163,24 +166,32 @@ def _unchanged(path: Path, root: Path, variants, render: bool, release, kind: st
     return _folder(root) / project_key(root, variants, render, release, kind) == path
 
 
-def _read(path: Path) -> object:
-    from manualkit.outputs.sealed import restricted_loads, unseal
+def _entry(kind: object) -> object:
+    """The type of a whole entry: the format, its own key (its file name), then what it keeps."""
+    return tuple[Literal[FORMAT], str, kind]
+
+
+def _read(path: Path, kind: object) -> Any:
+    """What the entry at ``path`` keeps, when it is exactly a ``kind`` this computer stored
+    under this key; None otherwise (missing, planted, copied, damaged, from another toolkit)."""
+    from manualkit.cli import cache_json
+    from manualkit.outputs.sealed import unseal
 
     try:
         with open(path, "rb") as fh:
-            data = unseal(fh.read())  # not sealed with this computer's key (planted, copied, damaged): a miss
+            data = unseal(fh.read())  # not sealed with this computer's key: a miss
         if data is None:
             return None
-        stored = restricted_loads(data)  # the toolkit's data classes only, never a function
-    except Exception:  # noqa: BLE001 - missing, damaged or from an older toolkit: a miss
+        stored = cache_json.loads(data, _entry(kind))  # data of exactly that type, never code
+    except Exception:  # noqa: BLE001 - missing, unreadable or not of its type: a miss
         return None
-    if not (isinstance(stored, tuple) and stored and stored[0] == FORMAT):
+    if stored[1] != path.name:  # an entry moved to another key answers nothing
         return None
     try:
         os.utime(path)  # recently used: kept by the pruning in _store
     except OSError:
         pass
-    return stored
+    return stored[2]
 
 
 def _folder(root: Path) -> Path:
@@ -197,16 +208,16 @@ def load_project_cached(root: Path, variants: list[str] | None = None, *, render
         return load_project(root, variants, render=render, release=release)
     key = project_key(root, variants, render, release)
     path = _folder(root) / key
-    stored = _read(path)
-    if isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[1], Project):
-        _preset_fingerprints(stored[1], stored[2])
-        return stored[1]
+    stored = _read(path, tuple[Project, dict[str, Any]])
+    if stored is not None:
+        _preset_fingerprints(stored[0], stored[1])
+        return stored[0]
     from manualkit.cli import parse_store
 
     seeded = parse_store.preload(root)
     project = load_project(root, variants, render=render, release=release)
     if project.manual is not None and not project.errors and _unchanged(path, root, variants, render, release, "project"):
-        _store(path, project, _fingerprints(project) if render else {})
+        _store(path, (project, _fingerprints(project) if render else {}), tuple[Project, dict[str, Any]])
         parse_store.keep(seeded)
     return project
 
@@ -232,13 +243,16 @@ def _preset_fingerprints(project: Project, known: object) -> None:
         cache.preset_tool_versions(known["tools"])
 
 
-def _store(path: Path, project: object, fingerprints: dict) -> None:
+def _store(path: Path, value: object, kind: object) -> None:
+    """Keep ``value`` (of type ``kind``) under ``path``, only when it reads back as that type."""
+    from manualkit.cli import cache_json
+    from manualkit.outputs.sealed import seal
     from manualkit.outputs.staging import write_atomically
 
     try:
-        from manualkit.outputs.sealed import seal
-
-        data = seal(pickle.dumps((FORMAT, project, fingerprints), protocol=pickle.HIGHEST_PROTOCOL))
+        data = cache_json.dumps((FORMAT, path.name, value))
+        cache_json.loads(data, _entry(kind))  # an entry that would not read back is not written
+        data = seal(data)
         if data is None:  # no key outside the repository to seal it with: nothing is stored
             return
         write_atomically(path, data)

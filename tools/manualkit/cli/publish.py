@@ -174,6 +174,7 @@ def package(root: Path, variant: str, out) -> int:
     """Build, check accessibility, rebuild with the new statement, and write the folder and zip."""
     from manualkit.a11y.run import run_a11y
     from manualkit.cli.build import run as build
+    from manualkit.outputs.zips import plain_files
     from manualkit.release.bundle import zip_folder
     from manualkit.release.state import release_info
 
@@ -191,9 +192,10 @@ def package(root: Path, variant: str, out) -> int:
             raise ManualkitError(f"{variant} was not published: the final build failed", hint="see the messages above")
     site = root / "build" / variant / "site"
     folder = root / PUBLISH / variant
+    plain_files(site, f"the published folder of {variant}")  # a link or special file in the site: refused
     shutil.rmtree(folder, ignore_errors=True)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(site, folder)
+    shutil.copytree(site, folder, symlinks=True)
     target = root / PUBLISH / f"{variant}.zip"
     zip_folder(folder, target, release_info(root).timestamp)
     out.write(f"published {variant}: upload the contents of {folder.relative_to(root)}/ "

@@ -63,7 +63,9 @@ def run(root: Path, args: Namespace) -> int:
     if not args.sources and args.demo is None:
         raise UsageError("the delivery report reads REDCap exports",
                          hint="give them with --from EXPORT.csv (and --from VISITLOG.csv), or make a synthetic one with --demo DIR")
-    project = load_project(root, None if args.all else variants_for(args.variant))
+    from manualkit.release.state import last_commit_time
+
+    project = load_project(root, None if args.all else variants_for(args.variant), commit_time=last_commit_time(root))
     if project.manual is None:
         print_problems(project.problems, "text", sys.stderr)
         return 1

@@ -102,11 +102,11 @@ class Preview:
         from manualkit.outputs.site.config import write_config
         from manualkit.outputs.site.stage import plan, write_docs
 
-        check_site_config(self.root)
+        check_site_config(variant)
         files, staged = plan(variant, self.root / "build" / self.variant / "pdf")
         write_docs(self.docs, files)
         staged.docs = self.docs
-        config_text = write_config(staged, self.root, self.work / "config.yml", self.site).read_text(encoding="utf-8")
+        config_text = write_config(staged, variant.site_settings, self.work / "config.yml", self.site).read_text(encoding="utf-8")
         # every page's navigation shows every page title: a new title needs a full build too
         config_text += json.dumps([(lang, mod.id, mod.title) for lang, rm in variant.manuals.items() for mod in rm.modules()])
         if not self.full_next and config_text == self.config_text and (self.site / "index.html").is_file():
@@ -119,7 +119,7 @@ class Preview:
             return "changed pages"
         self.full_next = True
         with staged_output(self.site) as fresh:
-            write_config(staged, self.root, self.work / "fresh.yml", fresh)
+            write_config(staged, variant.site_settings, self.work / "fresh.yml", fresh)
             run_mkdocs(self.work / "fresh.yml", staged)
             index = fresh / "search" / "search_index.json"  # both languages, before it is split
             if index.is_file():

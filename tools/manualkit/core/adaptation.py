@@ -194,6 +194,9 @@ def load_adaptation(root: Path, folder: Path, manual: m.Manual, vocab: dict) -> 
         if ch is not None:
             changes.append(ch)
     c.problems.extend(_check_text_templates(manual, rel, data, marks))
+    from manualkit.core.load import missing_texts  # its name and variables in each language it publishes
+    c.problems.extend(missing_texts(rel, langs, default or (manual.default_language if manual.default_language in langs else langs[0]), data, marks,
+                                    [(("name",), data.get("name"), "the municipality's name")], known=manual.languages))
     name = data.get("name")
     return Adaptation(
         id=aid, path=rel, folder=f"adaptations/{folder.name}",

@@ -74,23 +74,29 @@ def svg_problem(data: bytes) -> str | None:
     return None
 
 
-def check_image(path: Path) -> str | None:
-    """Why the file at ``path`` cannot be published as an image (None when it can)."""
+def read_image(path: Path) -> tuple[bytes, str, str | None]:
+    """The bytes of the image at ``path``, its kind and why it cannot be published (None when it can);
+    no bytes when it cannot."""
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
-            return f"it is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
+            return b"", "", f"it is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
         data = path.read_bytes()
     except OSError as exc:
-        return f"it cannot be read ({exc.strerror})"
+        return b"", "", f"it cannot be read ({exc.strerror})"
     kind = image_kind(data)
     if kind is None:
-        return "by its content it is not a PNG, JPEG, WebP or SVG image"
+        return b"", "", "by its content it is not a PNG, JPEG, WebP or SVG image"
     if kind == "svg":
         bad = svg_problem(data)
         if bad:
-            return f"the SVG contains {bad}"
-    return None
+            return b"", kind, f"the SVG contains {bad}"
+    return data, kind, None
+
+
+def check_image(path: Path) -> str | None:
+    """Why the file at ``path`` cannot be published as an image (None when it can)."""
+    return read_image(path)[2]
 
 
 def inside(root: Path, candidate: Path) -> bool:
@@ -120,4 +126,4 @@ def outside_links(root: Path, folders: tuple[str, ...] = CONTENT_FOLDERS) -> lis
     return out
 
 
-__all__ = ["image_kind", "svg_problem", "check_image", "outside_links", "inside", "IMAGE_KINDS"]
+__all__ = ["image_kind", "svg_problem", "check_image", "read_image", "outside_links", "inside", "IMAGE_KINDS"]

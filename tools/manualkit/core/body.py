@@ -25,6 +25,16 @@ from manualkit.core.schema import ID_RE
 CALLOUT_KINDS = ("note", "tip", "example", "warning", "core", "lines")  # lines: room to write, on handouts
 LINES_N_RE = re.compile(r"\bn\s*=\s*[\"']?([^\s\"'}]*)")
 MAX_WRITING_LINES = 30
+DEFAULT_WRITING_LINES = 4
+
+
+def writing_lines(opening: str) -> int:
+    """How many ruled lines a '::: {.lines n=N}' line asks for, as every output draws them: N kept
+    from 1 to MAX_WRITING_LINES, DEFAULT_WRITING_LINES when N is not given or not a whole number
+    (the checker reports that as E816)."""
+    found = LINES_N_RE.search(opening)
+    n = int(found.group(1)) if found and found.group(1).isdigit() else DEFAULT_WRITING_LINES
+    return max(1, min(MAX_WRITING_LINES, n))
 
 # The patterns below are shared with the renderers. None has two neighbouring repetitions that
 # can take the same characters, so none backtracks more than linearly on crafted lines.

@@ -131,6 +131,10 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
     put("supervision.weekly_first_weeks", model.supervision.get("weekly_first_weeks", 0), ("supervision", "weekly_first_weeks"))
     put("supervision.weekly_first_months", round(model.supervision.get("weekly_first_weeks", 0) / 52 * 12), ("supervision", "weekly_first_weeks"))
     put("case_worker_meeting_every_weeks", model.case_worker_meeting_every_weeks, ("case_worker_meeting_every_weeks",))
+    for k, v in model.thresholds.items():
+        put(f"thresholds.{k}", v, ("thresholds", k))
+    for k, v in model.safety.items():
+        put(f"safety.{k}", v, ("safety", k))
     rv = model.reviews
     put("reviews.goal_review_every_months", rv.goal_review_every_months, ("reviews", "goal_review_every_months"))
     put("reviews.goal_scale_every_weeks", rv.goal_scale_every_weeks, ("reviews", "goal_scale_every_weeks"))

@@ -52,8 +52,10 @@ class FrameRecord:
         return self.fidelity == "inconsistent"
 
     def nature_kind(self) -> tuple[str, tuple[str, ...]]:
-        """What kind of change this is: FRAME's *nature* of a content change, the *context*
-        changed for a context change, else what was modified. One rule for every output."""
+        """What kind of change this is, in one phrase for prose (the About page, TIDieR item 10):
+        FRAME's *nature* of a content change, the *context* changed for a context change, else
+        what was modified. The ledger does not use it: it keeps ``modified``, ``context`` and
+        ``nature`` in their own columns, as FRAME does."""
         if self.nature:
             return "nature", (self.nature,)
         if self.context:

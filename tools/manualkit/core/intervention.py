@@ -150,6 +150,8 @@ class Intervention:
     reviews: Reviews = field(default_factory=Reviews)
     schedule: SessionSchedule = field(default_factory=SessionSchedule)
     case_worker_meeting_every_weeks: float = 0
+    thresholds: dict[str, float] = field(default_factory=dict)  # when to act (home-visits thresholds)
+    safety: dict[str, float] = field(default_factory=dict)  # lone working: minutes after a missed check-out
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     marks: Marks = field(repr=False, compare=False, default_factory=Marks)
 
@@ -222,6 +224,16 @@ def _refs(value: Any) -> tuple[str, ...]:
     return ()
 
 
+# When the family partner acts on a child not seen or visits that fail (thresholds#child-not-seen):
+# whole numbers, each usable in the text as {{ model.thresholds.<name> }}.
+THRESHOLDS = ("child_unseen_weeks", "missed_visits_in_row")
+
+# Lone working (lone-worker-safety#check-in): when the check-out after a home visit does not come,
+# the family partner is called this many minutes after the agreed time, and the police are called
+# when nobody has made contact after the second figure. Whole minutes, the call before the police
+# (E1122), each usable in the text as {{ model.safety.<name> }}.
+SAFETY = ("call_after_minutes", "police_after_minutes")
+
 TEXT = Field("text", required=True, example="{nb: ..., en: ...}")
 
 
@@ -243,6 +255,8 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         "reviews": Field("map", example="{goal_review_every_months: 3}"),
         "parent_training": Field("map", example="{first_session_week: 5, every_weeks: 2, check_in_minutes: 15}"),
         "case_worker_meeting_every_weeks": Field("any", example="4"),
+        "thresholds": Field("map", example="{child_unseen_weeks: 2, missed_visits_in_row: 2}"),
+        "safety": Field("map", example="{call_after_minutes: 15, police_after_minutes: 30}"),
     }
     if not c.mapping(data, (), top, where=f" in {rel}", example="caseload_max: 5"):
         return None, c.problems
@@ -347,6 +361,20 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
     schedule = SessionSchedule(*(_num(c, pt, ("parent_training",), k, required=False, example="2")
                                  for k in ("first_session_week", "every_weeks", "check_in_minutes")))
     cw = _num(c, data, (), "case_worker_meeting_every_weeks", required=False, positive=True, example="4")
+    th = data.get("thresholds") if isinstance(data.get("thresholds"), dict) else {}
+    c.mapping(th, ("thresholds",), {**{k: Field("any") for k in THRESHOLDS}, "described_in": Field("str")},
+              where=" in thresholds")
+    thresholds = {k: _num(c, th, ("thresholds",), k, required=False, positive=True, whole=True, example="2")
+                  for k in THRESHOLDS if k in th}
+    sf = data.get("safety") if isinstance(data.get("safety"), dict) else {}
+    c.mapping(sf, ("safety",), {**{k: Field("any") for k in SAFETY}, "described_in": Field("str")},
+              where=" in safety")
+    safety = {k: _num(c, sf, ("safety",), k, required=False, positive=True, whole=True, example="15")
+              for k in SAFETY if k in sf}
+    if safety.get("call_after_minutes") and safety.get("police_after_minutes") \
+            and safety["call_after_minutes"] >= safety["police_after_minutes"]:
+        c.add("E1122", ("safety", "police_after_minutes"), call=_fmt(safety["call_after_minutes"]),
+              police=_fmt(safety["police_after_minutes"]))
     caseload = data.get("caseload_max") if isinstance(data.get("caseload_max"), int) else 0
     return Intervention(
         path=rel, name=_text(data.get("name"), langs), caseload_max=caseload, duration_months=months,
@@ -355,7 +383,7 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         meeting_minutes=_num(c, data, (), "coordination_meeting_minutes", positive=True, example="90"),
         components=tuple(components), phases=tuple(phases), indicators=tuple(indicators),
         prose=_refs(data.get("prose")), training_blocks=tuple(blocks), reviews=reviews, schedule=schedule,
-        case_worker_meeting_every_weeks=cw, raw=data, marks=marks), c.problems
+        case_worker_meeting_every_weeks=cw, thresholds=thresholds, safety=safety, raw=data, marks=marks), c.problems
 
 
 def _months(c: Checker, data: dict, path: tuple, key: str) -> tuple[float, ...]:
@@ -535,7 +563,7 @@ def apply_sets(model: Intervention, changes: list, adaptation_path: str, adaptat
         return model, problems
     # problems of the variant's model are the adaptation's: name the change that caused them
     for p in more:
-        if p.code in ("E1106", "E1107", "E202"):
+        if p.code in ("E1106", "E1107", "E1122", "E202"):
             first = changes[0] if changes else None
             line = adaptation_marks.at(("changes", first.index, "value"))[0] if first else 1
             problems.append(make(p.code if p.code != "E202" else "E1105", adaptation_path, line, 0,

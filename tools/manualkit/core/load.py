@@ -170,22 +170,31 @@ def load_manual(root: Path) -> tuple[m.Manual | None, list[Problem]]:
 
 def _missing_texts(manual: m.Manual, data: dict, marks) -> list[Problem]:
     """W1651: the title, a part title or a variable written per language lacks one of the languages."""
-    rel = "manual/manual.yml"
+    titles = [(("title",), data.get("title"), "the manual's title")]
+    for i, p in enumerate(data.get("parts") if isinstance(data.get("parts"), list) else []):
+        if isinstance(p, dict):
+            titles.append((("parts", i, "title"), p.get("title"), f"the title of part '{p.get('id')}'"))
+    return missing_texts("manual/manual.yml", manual.languages, manual.default_language, data, marks, titles)
+
+
+def missing_texts(rel: str, langs: tuple[str, ...], default: str, data: dict, marks,
+                  titles: list[tuple[tuple, Any, str]], known: tuple[str, ...] = ()) -> list[Problem]:
+    """W1651 in one file (manual.yml or a municipality's adaptation.yml): each of ``titles``
+    (path, value, what it is) and each variable written per language that lacks one of ``langs``.
+    A mapping counts as written per language when every key is one of ``langs`` or ``known``."""
     out: list[Problem] = []
-    langs = manual.languages
+    codes = set(langs) | set(known)
 
     def check(value, path: tuple, what: str) -> None:
-        if not isinstance(value, dict) or not value or not all(isinstance(k, str) and k in langs for k in value):
+        if not isinstance(value, dict) or not value or not all(isinstance(k, str) and k in codes for k in value):
             return
         for lang in langs:
             if value.get(lang) in (None, ""):
                 line, col = marks.at(path) if marks is not None else (0, 0)
-                out.append(make("W1651", rel, line, col, what=what, lang=lang, default=manual.default_language))
+                out.append(make("W1651", rel, line, col, what=what, lang=lang, default=default, file=rel))
 
-    check(data.get("title"), ("title",), "the manual's title")
-    for i, p in enumerate(data.get("parts") if isinstance(data.get("parts"), list) else []):
-        if isinstance(p, dict):
-            check(p.get("title"), ("parts", i, "title"), f"the title of part '{p.get('id')}'")
+    for path, value, what in titles:
+        check(value, path, what)
 
     def walk(node, path: tuple, name: str) -> None:
         if not isinstance(node, dict):
@@ -455,12 +464,12 @@ def _strings(data: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
     return [(path, data)] if isinstance(data, str) else []
 
 
-def _flat_keys(data: Any, prefix: str = "") -> set[str]:
+def flat_keys(data: Any, prefix: str = "") -> set[str]:
     if not isinstance(data, dict):
         return {prefix}
     out: set[str] = set()
     for k, v in data.items():
-        out |= _flat_keys(v, f"{prefix}.{k}" if prefix else str(k))
+        out |= flat_keys(v, f"{prefix}.{k}" if prefix else str(k))
     return out
 
 
@@ -471,6 +480,7 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
     problems: list[Problem] = []
     out: dict[str, dict[str, Any]] = {}
     absent: list[str] = []
+    copied: dict[str, tuple[Any, tuple[int, int]]] = {}  # lang -> (its 'untranslated:' list, where it is)
     for lang in langs:
         rel = f"locales/{lang}.yml"
         if not (root / rel).is_file():
@@ -481,6 +491,10 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
             continue
         data, marks, probs = read_yaml_file(root / rel, rel)
         problems += probs
+        if isinstance(data, dict) and lang != default and "untranslated" in data:
+            data = dict(data)
+            listed = data.pop("untranslated")
+            copied[lang] = (listed, marks.key_at(("untranslated",)))
         if isinstance(data, dict):
             out[lang] = data
             c = Checker(rel, marks)
@@ -491,20 +505,48 @@ def load_locales(root: Path, langs: tuple[str, ...], default: str) -> tuple[dict
             problems.append(make("E110", rel, 1, 1, kind="a list" if isinstance(data, list) else "a single value"))
     if default in out:
         base = out[default]
-        want = _flat_keys(base)
+        want = flat_keys(base)
         for lang in absent:
             problems.append(make("W508", f"locales/{lang}.yml", 0, 0, lang=lang, default=default))
             out[lang] = _with_fallback({}, base, lang)
         for lang, data in list(out.items()):
             if lang == default or lang in absent:
                 continue
-            missing = sorted(want - _flat_keys(data))
+            if lang in copied:
+                problems += _still_copied(f"locales/{lang}.yml", lang, default, data, base, *copied[lang])
+            missing = sorted(want - flat_keys(data))
             if missing:
                 shown = ", ".join(missing[:4]) + (f" and {len(missing) - 4} more" if len(missing) > 4 else "")
                 problems.append(make("W507", f"locales/{lang}.yml", 1, 1, lang=lang, count=len(missing), keys=shown,
                                      default=default, s="" if len(missing) == 1 else "s"))
                 out[lang] = _with_fallback(data, base, lang)
     return out, problems
+
+
+def _lookup(data: Any, key: str) -> Any:
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _still_copied(rel: str, lang: str, default: str, data: dict[str, Any], base: dict[str, Any],
+                  listed: Any, at: tuple[int, int]) -> list[Problem]:
+    """W510: texts that `manual new language` copied from the default language (listed under
+    ``untranslated:``) and that are still the same as there. A listed text that has been changed
+    counts as translated; removing a key from the list marks its text as done as it is."""
+    line, col = at
+    if not isinstance(listed, list) or not all(isinstance(k, str) for k in listed):
+        got = "text" if isinstance(listed, str) else "a mapping" if isinstance(listed, dict) else "another kind of value"
+        return [make("E202", rel, line, col, key="untranslated", expected="a list of keys", got=got,
+                     example="untranslated: [labels.duration, labels.minutes]")]
+    same = [k for k in listed if _lookup(data, k) is not None and _lookup(data, k) == _lookup(base, k)]
+    if not same:
+        return []
+    shown = ", ".join(same[:4]) + (f" and {len(same) - 4} more" if len(same) > 4 else "")
+    return [make("W510", rel, line, col, lang=lang, count=len(same), keys=shown, default=default,
+                 s="" if len(same) == 1 else "s")]
 
 
 def _with_fallback(data: dict[str, Any], base: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -521,7 +563,7 @@ def _with_fallback(data: dict[str, Any], base: dict[str, Any], lang: str) -> dic
     return out
 
 
-__all__ = ["load_manual", "load_module_file", "suggest"]
+__all__ = ["load_manual", "load_module_file", "suggest", "flat_keys", "missing_texts"]
 
 
 def _url(c: Checker, data: dict, key: str) -> str:

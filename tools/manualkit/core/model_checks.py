@@ -31,6 +31,9 @@ TRAINING_RE = re.compile(r"\b(\d+)\s+(?:timer|timar|hours)\s+(?:med\s+|of\s+)?(?
 CORE_RE = re.compile(r"\b" + _NUM + r"\s+(?:kjernekomponent(?:er|ar|ene|ane)|core\s+components)\b", re.IGNORECASE)
 GOAL_REVIEW_RE = re.compile(r"\b(?:målene|the goals)\b[^.\n]{0,60}?\b(?:hver|every)\s+(\d+|andre|annen|tredje|fjerde|sjette|second|third|fourth|sixth)\.?\s+(?:måned|month)",
                             re.IGNORECASE)
+SUPERVISION_RE = re.compile(r"\b(?:individuell\s+veiledning|individuell\s+rettleiing|individual\s+supervision)\b[^.\n]{0,40}?"
+                            r"\b(?:hver|kvar|every)\s+(\d+|andre|annen|tredje|fjerde|sjette|second|third|fourth|sixth)\.?\s+(?:uke|veke|week)",
+                            re.IGNORECASE)
 ORDINALS = {"andre": 2, "annen": 2, "tredje": 3, "fjerde": 4, "sjette": 6, "second": 2, "third": 3, "fourth": 4, "sixth": 6}
 DURATION_RE = re.compile(r"\b(\d+)\s*[–-]\s*(\d+)\s*(?:måneder|månader|months)\b", re.IGNORECASE)
 
@@ -79,6 +82,10 @@ def dose_figures(chunk: str) -> tuple[tuple[str, int, str, tuple[int, ...]], ...
         for found in GOAL_REVIEW_RE.finditer(chunk):
             word = found[1].lower()
             out.append(("goal_review", found.start(1), found[1], (int(word) if word.isdigit() else ORDINALS[word],)))
+    if "individu" in low:
+        for found in SUPERVISION_RE.finditer(chunk):
+            word = found[1].lower()
+            out.append(("supervision", found.start(1), found[1], (int(word) if word.isdigit() else ORDINALS[word],)))
     if "time" in low or "timar" in low or "hour" in low:
         for found in TRAINING_RE.finditer(chunk):
             written = found[1] or found[2]
@@ -97,6 +104,7 @@ def _text_checks(model: Intervention, mods: dict[str, WModule], variant: str) ->
     hours = model.training["initial_hours"]
     core = sum(1 for c in model.components if c.core)
     review = model.reviews.goal_review_every_months
+    individual = model.supervision.get("individual_every_weeks", 0)
     for w in mods.values():
         for text in w.texts.values():
             if text.fallback:
@@ -119,6 +127,10 @@ def _text_checks(model: Intervention, mods: dict[str, WModule], variant: str) ->
                         out.append(make("W1124", origin, line, 0, what="the goals are reviewed every", found=f"{written} months",
                                         model=f"every {_fmt(review)} months", variant=where,
                                         variable="model.reviews.goal_review_every_months"))
+                    elif kind == "supervision" and individual and numbers[0] != individual:
+                        out.append(make("W1124", origin, line, 0, what="individual supervision every", found=f"{written} weeks",
+                                        model=f"every {_fmt(individual)} weeks", variant=where,
+                                        variable="model.supervision.individual_every_weeks"))
             for section in text.sections:
                 if f"{w.id}#{section.id}" in model.training.get("described_in", ()):
                     for k, row in enumerate(section.text.split("\n")):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from dataclasses import replace
 from typing import Iterable
 
 from manualkit.core.controls import visible
@@ -50,12 +52,44 @@ def as_json(problems: Iterable[Problem]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def problems_text(problems: list[Problem], fmt: str = "text") -> str:
-    """Every problem and the summary line (``fmt`` "json": the JSON list), ending in a newline."""
+# Warnings that say a text is shown in another language (a module without a translation, a
+# glossary term without an entry): when a language is new there are a hundred of them, and they
+# would bury the few that matter, so the terminal shows them as one line per language.
+FALLBACKS = ("W502", "W509")
+GROUP_FROM = 4  # this many of one kind and language make one line
+
+
+def _shape(p: Problem) -> tuple[str, str]:
+    """The kind of a fallback warning: its code and its message with the named module or term left out."""
+    return p.code, re.sub(r"'[^']*'", "'…'", p.message, count=1)
+
+
+def grouped(problems: list[Problem]) -> list[Problem]:
+    """``problems`` with the fallback warnings of one kind and language folded into one problem each."""
+    kinds: dict[tuple[str, str], list[Problem]] = {}
+    for p in problems:
+        if p.code in FALLBACKS:
+            kinds.setdefault(_shape(p), []).append(p)
+    out: list[Problem] = []
+    for p in problems:
+        same = kinds.get(_shape(p), []) if p.code in FALLBACKS else []
+        if len(same) < GROUP_FROM:
+            out.append(p)
+        elif p is same[0]:
+            out.append(replace(p, message=f"{len(same)} times: {_shape(p)[1]} (the first: {p.message})",
+                               hint="'manual check --verbose' lists each one; " + p.hint))
+    return out
+
+
+def problems_text(problems: list[Problem], fmt: str = "text", group: bool = False) -> str:
+    """Every problem and the summary line (``fmt`` "json": the JSON list), ending in a newline.
+
+    ``group`` folds many fallback warnings of one kind into one line (the summary still counts each)."""
     if fmt == "json":
         return as_json(problems) + "\n"
     gh = ci_annotations()
-    return "".join((format_github(p) if gh else format_text(p)) + "\n" for p in problems) + summary(problems) + "\n"
+    shown = grouped(problems) if group and not gh else problems
+    return "".join((format_github(p) if gh else format_text(p)) + "\n" for p in shown) + summary(problems) + "\n"
 
 
-__all__ = ["ci_annotations", "summary", "format_text", "format_github", "as_json", "problems_text"]
+__all__ = ["ci_annotations", "summary", "format_text", "format_github", "as_json", "problems_text", "grouped"]

@@ -4,6 +4,7 @@ Pure: it reads files and returns data and problems; printing and building live e
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Collection
@@ -18,7 +19,9 @@ from manualkit.core.layout import find_root  # noqa: F401 (re-exported)
 from manualkit.core.variants import require_variant
 from manualkit.core.statement import read_record
 from manualkit.core.terms import check_overlays
+from manualkit.core.site_settings import read_site_settings
 from manualkit.core.validate import validate_manual
+from manualkit.core.variant_files import newest_source_time, with_files
 
 
 @dataclass
@@ -66,11 +69,15 @@ class Project:
 
 
 def load_project(root: Path, variants: list[str] | None = None, *, render: bool = True,
-                 release: ReleaseInfo | None = None) -> Project:
+                 release: ReleaseInfo | None = None, commit_time: int = 0) -> Project:
     """Load, validate and resolve ``variants`` (all when None). All problems are collected.
 
     ``release`` (computed at the edge by manualkit.release.state, which runs git) says which
-    release the text is; every resolved variant carries it to the outputs.
+    release the text is; every resolved variant carries it to the outputs. ``commit_time`` (the
+    last commit's time, also from the edge) dates the outputs when no release says otherwise.
+    With ``render`` every variant also gets what its outputs would otherwise read from disk
+    (core/variant_files.py): images, logo, site settings and the date; reading the environment's
+    SOURCE_DATE_EPOCH is part of that load, like reading the files.
     """
     root = Path(root).resolve()
     problems: list[Problem] = []
@@ -86,15 +93,24 @@ def load_project(root: Path, variants: list[str] | None = None, *, render: bool 
     problems += aprobs + [p for p in vprobs if p not in aprobs]
     project = Project(root, manual, adaptations, vocab, problems, broken_variants=broken)
     wanted = variants or project.variants
+    files = _output_files(root, commit_time) if render else None
     for variant in [v for v in wanted if v in project.variants]:
         res = resolve(manual, project.adaptation(variant) if variant != BASE else None, vocab, render=render,
                       a11y_record=read_record(root, variant), release=release)
+        if files is not None:
+            res = with_files(res, **files)
         project.resolutions[variant] = res
         problems += res.problems
         if variant != BASE:
             problems += check_overlays(manual, [project.adaptation(variant)])
     project.problems = _sorted(problems)
     return project
+
+
+def _output_files(root: Path, commit_time: int) -> dict:
+    """The facts every variant's outputs share, read once per load."""
+    return {"settings": read_site_settings(root), "epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
+            "commit_time": commit_time, "newest_source": newest_source_time(root)}
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:

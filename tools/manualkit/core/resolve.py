@@ -16,8 +16,6 @@ from manualkit.core.adaptation import Adaptation
 from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
 from manualkit.core import model_checks
-from manualkit.core.assets import check_image
-from manualkit.core.links import inside
 from manualkit.core.overlay import Applier, WModule, WSection, WText, base_text, working_copy
 from manualkit.core.research import CHECKLIST_SECTION, indicator_table
 from manualkit.core.problems import Problem, make
@@ -81,10 +79,7 @@ def resolve(manual: m.Manual, adaptation: Adaptation | None = None, frame_vocab:
         manuals[lang] = rm
         contacts[lang] = tuple(contact_rows(values, lang, manual.default_language, strings))
     branding = dict(adaptation.branding) if adaptation else {}
-    assets = {}
-    logo = branding.get("logo")
-    if logo and (root / logo).is_file() and inside(root, root / logo) and check_image(root / logo) is None:
-        assets["logo"] = root / logo
+    assets: dict = {}  # the logo's bytes are read by the load stage (core/variant_files.py)
     return ResolvedVariant(id=variant, root=root, languages=tuple(langs), default_language=publish,
                            manuals=manuals, values=values, contacts=contacts, branding=branding, assets=assets,
                            problems=tuple(problems), a11y_record=a11y_record, model=intervention.model,

@@ -14,6 +14,7 @@ from typing import Any
 from manualkit.core.frame import FrameRecord, label
 from manualkit.core.problems import Problem
 from manualkit.core.release import ReleaseInfo
+from manualkit.core.site_settings import SiteSettings
 from manualkit.core.variables import Value
 
 from manualkit.core.variants import BASE, variants_for  # noqa: F401 (re-exported)
@@ -167,6 +168,28 @@ class ContactRow:
 
 
 @dataclass(frozen=True)
+class Asset:
+    """A file an output shows (the logo, an image in the text), read by the load stage.
+
+    Outputs take the bytes from here and never open the file: ``path`` names it (relative to
+    the repository, after symbolic links inside it) for messages and for where a copy goes, and
+    ``digest`` (sha256 of the bytes) addresses the content, for cache keys. A file that cannot be
+    published keeps ``problem`` (why) and no bytes."""
+
+    path: str
+    # the bytes; cache keys count them through ``digest`` (outputs/cache.py skips fields marked so)
+    data: bytes = field(default=b"", repr=False, metadata={"in_key": False})
+    digest: str = ""
+    kind: str = ""  # png | jpeg | webp | svg, "" when it is none of them
+    problem: str = ""  # why it cannot be published ("" when it can)
+    exists: bool = True  # False: no file at ``path``
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+@dataclass(frozen=True)
 class ResolvedVariant:
     """One variant, resolved in all its languages: the one object every output receives."""
 
@@ -178,7 +201,7 @@ class ResolvedVariant:
     values: dict[str, Value]  # the variables, manual defaults merged with the municipality's
     contacts: dict[str, tuple[ContactRow, ...]]  # per language, for the handouts' contact box
     branding: dict[str, str]
-    assets: dict[str, Path]  # name (e.g. "logo") -> checked file inside the repository
+    assets: dict[str, Asset]  # name (e.g. "logo") -> the checked file's bytes
     problems: tuple[Problem, ...] = ()
     a11y_record: dict | None = None  # the last `manual a11y` run (accessibility/<variant>.json), for the statement page
     source_files: tuple[str, ...] = ()  # repository paths this variant was made from
@@ -192,6 +215,12 @@ class ResolvedVariant:
     site_url: str = ""  # where the site will live (adaptation.yml / manual.yml site_url), "" when not set
     release: ReleaseInfo | None = None  # see manualkit.core.release
     frozen: bool = False
+    # what outputs would otherwise read from disk, read by the load stage (core/variant_files.py):
+    # every image the text shows, by its path as written resolved against its file
+    # ("manual/basics/img/plan.png"), the shared site settings (mkdocs.yml) and the outputs' date
+    images: dict[str, Asset] = field(default_factory=dict)
+    site_settings: SiteSettings | None = None
+    timestamp: int = 0  # seconds since 1970 (core/dates.py); 0 only before the load stage has set it
 
     @property
     def is_base(self) -> bool:

@@ -158,6 +158,16 @@ def escape_value(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
+_MD_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash before any ASCII punctuation (CommonMark)
+
+
+def plain_text(text: str) -> str:
+    """Escaped Markdown text (a title with variables filled in) as the words a reader sees: the
+    inverse of :func:`escape_value`, and of the escapes an author types (``1\\.``), for every
+    output that needs a title as text (navigation, PDF metadata, Word)."""
+    return html.unescape(_MD_ESCAPED.sub(r"\1", text))
+
+
 def escape_line(text: object) -> str:
     """Any text (a name, a title, a record's field) as one line of literal Markdown text."""
     return escape_value(" ".join(str(text).split()))

@@ -10,7 +10,9 @@ A DOCX is a zip of XML files. What a hostile or broken file could do, and what s
   is parsed with entity resolution, DTD loading and network access off, and a document with a
   DOCTYPE is refused (WordprocessingML never has one);
 - a file that is not a DOCX at all (a PDF, an old .doc, a renamed zip): refused with a message
-  that says so.
+  that says so;
+- a member whose name is not a plain relative path (``../x``, ``/etc/x``, a backslash, a NUL):
+  the whole file is refused (outputs/zips.py), though nothing is ever unpacked to disk.
 
 Only the members the importer reads are unpacked; the rest are never touched.
 """
@@ -21,7 +23,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from manualkit.core.controls import visible
 from manualkit.core.problems import UsageError
+from manualkit.outputs.zips import member_refusal
 
 MAX_MEMBERS = 5000
 MAX_MEMBER = 64 * 1024 * 1024
@@ -73,6 +77,13 @@ class Docx:
             self.close()
             raise UsageError(f"{path} is not a readable DOCX: it holds {len(infos)} files, more than the {MAX_MEMBERS} a Word document can have",
                              hint=_HINT)
+        for info in infos:  # Word writes plain relative names only; anything else is not its file
+            reason = member_refusal(info.filename)
+            if reason is not None:
+                self.close()
+                raise UsageError(f"{path} is not a readable DOCX: it holds a file named "
+                                 f"'{visible(info.filename, one_line=True)}' ({reason}), which Word never writes",
+                                 hint="the file was made or changed by another program; " + _HINT)
         self._names = {i.filename: i for i in infos}
         if "word/document.xml" not in self._names or "[Content_Types].xml" not in self._names:
             self.close()

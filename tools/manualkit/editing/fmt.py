@@ -15,7 +15,10 @@ Safe fixes (each one is reported):
 Nothing else in the file changes: the body is kept as it is (one blank line after the front
 matter, one newline at the end), full-line comments stay above their key, line endings and a
 byte-order mark are kept. The result is read back and must give the same data (apart from
-the fixes); otherwise the file is left alone and the reason reported.
+the fixes); otherwise the file is left alone and the reason reported. A file that formatting
+would change in a way that loses something is left alone too, and the line said: a comment after
+a value or inside one (indented), a YAML anchor or alias (``&a``, ``*a``), line endings that are not all alike (CRLF and
+LF mixed, a lone CR).
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ class Result:
     changed: bool
     fixes: list[str] = field(default_factory=list)
     refused: str = ""  # why the file was left as it is
+    line: int = 0  # the line of the file the refusal is about (0: the whole file)
 
 
 def _reads_back(text: str, value: str) -> bool:
@@ -89,11 +93,27 @@ def _emit(key: str, value: Any, indent: str = "") -> list[str]:
     return [f"{indent}{key}: {scalar(value)}".rstrip()]
 
 
+def _in_scalars(lines: list[str]) -> set[int]:
+    """0-based numbers of the lines that continue a multi-line value (``summary: |`` and the like):
+    a ``#`` there is text, not a comment."""
+    inside: set[int] = set()
+    try:
+        for token in yaml.scan("\n".join(lines), Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.ScalarToken) and token.end_mark.line > token.start_mark.line:
+                inside.update(range(token.start_mark.line + 1, token.end_mark.line + 1))
+    except yaml.YAMLError:
+        pass
+    return inside
+
+
 def _comments_before_keys(lines: list[str]) -> tuple[dict[str, list[str]], list[str]]:
     """Full-line comments of a front matter, by the top-level key they stand above; and the trailing ones."""
     by_key: dict[str, list[str]] = {}
     pending: list[str] = []
-    for line in lines:
+    text = _in_scalars(lines)
+    for i, line in enumerate(lines):
+        if i in text:
+            continue
         if line.lstrip().startswith("#"):
             pending.append(line)
             continue
@@ -121,10 +141,42 @@ def _inline_comment(lines: list[str]) -> int:
     return 0
 
 
+def _mixed_line_ending(text: str) -> tuple[int, str]:
+    """(1-based line, why) of the first line whose ending differs from the first line's, or that
+    ends with a lone CR; (0, "") when every line ends alike."""
+    first = ""
+    for n, m in enumerate(re.finditer(r"\r\n|\r|\n", text), 1):
+        kind = m.group()
+        if kind == "\r":
+            return n, "ends with a lone CR"
+        if not first:
+            first = kind
+        elif kind != first:
+            names = {"\n": "LF", "\r\n": "CRLF"}
+            return n, f"ends with {names[kind]}, the lines before it with {names[first]}"
+    return 0, ""
+
+
+def _anchor(fm_lines: list[str]) -> tuple[int, str]:
+    """(1-based line in the front matter, '&name' or '*name') of the first YAML anchor or alias."""
+    try:
+        for token in yaml.scan("\n".join(fm_lines), Loader=yaml.SafeLoader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                sign = "&" if isinstance(token, yaml.AnchorToken) else "*"
+                return token.start_mark.line + 1, f"{sign}{token.value}"
+    except yaml.YAMLError:
+        return 0, ""
+    return 0, ""
+
+
 def format_module(raw: str, *, lang: str, default_language: str, source_exists: bool = True) -> Result:
     """The canonical form of one module file's text (``raw`` as read, BOM and line endings included)."""
     bom = raw.startswith("\ufeff")
     text = raw[1:] if bom else raw
+    n, why = _mixed_line_ending(text)
+    if n:  # written back, every line would get the same ending
+        return Result(raw, False, refused=f"this line {why}, which formatting would change; "
+                      "give every line of the file the same line ending", line=n)
     crlf = "\r\n" in text
     text = text.replace("\r\n", "\n")
     lines = text.split("\n")
@@ -175,8 +227,18 @@ def format_module(raw: str, *, lang: str, default_language: str, source_exists: 
         return Result(raw, False, refused="it cannot be rewritten without changing its data; please tidy it by hand")
     if new_fm != fm_lines and _inline_comment(fm_lines):
         n = _inline_comment(fm_lines) + 1
-        return Result(raw, False, refused=f"line {n} has a comment after a value, which formatting would lose; "
-                      "move the comment onto a line of its own")
+        return Result(raw, False, refused="a comment after a value, which formatting would lose; "
+                      "move the comment onto a line of its own", line=n)
+    text_lines = _in_scalars(fm_lines)
+    nested = next((i for i, line in enumerate(fm_lines) if i not in text_lines and line[:1] in (" ", "\t")
+                   and line.lstrip().startswith("#")), None) if new_fm != fm_lines else None
+    if nested is not None:  # it would move out of its value, to stand above the next key
+        return Result(raw, False, refused="a comment inside a value (indented), which formatting would move; "
+                      "move the comment above the key it belongs to", line=nested + 2)
+    n, name = _anchor(fm_lines) if new_fm != fm_lines else (0, "")
+    if n:
+        return Result(raw, False, refused=f"the YAML anchor or alias '{name}', which formatting would lose; "
+                      "write the value out where it is used", line=n + 1)
     if crlf:
         new = new.replace("\n", "\r\n")
     if bom:

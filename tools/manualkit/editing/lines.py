@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from manualkit.core.problems import ManualkitError
+from manualkit.outputs.staging import write_atomically
 
 
 class _File:
@@ -22,9 +23,7 @@ class _File:
     def save(self) -> None:
         text = self.newline.join(self.lines)
         data = ("\ufeff" if self.bom else "") + text
-        tmp = self.path.with_name(self.path.name + ".tmp")
-        tmp.write_bytes(data.encode("utf-8"))
-        tmp.replace(self.path)
+        write_atomically(self.path, data.encode("utf-8"))
 
 
 def set_translation_hash(path: Path, new_hash: str) -> bool:

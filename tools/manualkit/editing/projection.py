@@ -5,7 +5,9 @@ paragraph, a list item, a table cell, a code block); callout fences and table de
 no paragraph. For each block, :func:`blocks` gives its plain text (markup removed, whitespace
 collapsed as Word shows it) and, per character, either its offset in the source text or the name
 of the variable whose value produced it. A reviewer's edit on the plain text can then be placed
-in the source, or refused when it touches a variable's words or crosses markup.
+in the source, or refused when it touches a variable's words or crosses markup. A generated block
+(a table the toolkit makes from the model, ``{{ table.phases }}`` on a line of its own) becomes the
+paragraphs of its value, every character the variable's.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ class Block:
     content_end: int  # where text added at the end of the block goes
     plain: str
     where: tuple[Where, ...]
+    generated: str = ""  # the block variable whose value made the block ("" for text written in the source)
 
 
 class _Plain:
@@ -110,8 +113,9 @@ def _inline(text: str, start: int, end: int, out: _Plain, var: Callable[[str], s
             i += 1
 
 
-def blocks(text: str, var: Callable[[str], str]) -> list[Block]:
-    """The paragraphs of a section's source text, as the DOCX shows them, in order."""
+def blocks(text: str, var: Callable[[str], str], generated: Callable[[str], bool] = lambda _name: False) -> list[Block]:
+    """The paragraphs of a section's source text, as the DOCX shows them, in order. ``generated``
+    tells the variables whose value is a Markdown block (filled in as it is, not as words)."""
     out: list[Block] = []
     lines = text.split("\n")
     offsets = []
@@ -170,6 +174,14 @@ def blocks(text: str, var: Callable[[str], str]) -> list[Block]:
         if stripped.startswith(":::") and (CALLOUT_OPEN_RE.match(stripped) or CALLOUT_CLOSE_RE.match(stripped)):
             close()
             continue
+        whole = _PLAIN_VAR.fullmatch(stripped) if stripped.startswith("{{") else None
+        if whole and generated(whole.group(1)):  # its value's paragraphs, all of them the variable's
+            close()
+            name = whole.group(1)
+            s, e = offsets[idx], offsets[idx] + len(line)
+            for b in blocks(var(name), var):
+                out.append(Block(b.kind, s, e, e, b.plain, tuple(f"var:{name}" for _ in b.where), name))
+            continue
         if line.startswith("#") and HEADING_RE.match(line):
             close()
             kind = "heading"
@@ -181,7 +193,7 @@ def blocks(text: str, var: Callable[[str], str]) -> list[Block]:
             if not _TABLE_DELIM.match(line):
                 _cells(text, offsets[idx], line, out, var)
             continue
-        if _ITEM.match(line):
+        if _ITEM.match(line) and not (kind == "para" and current and _continues_paragraph(line)):
             close()
             kind = "item"
             current = [idx]
@@ -191,6 +203,13 @@ def blocks(text: str, var: Callable[[str], str]) -> list[Block]:
         current.append(idx)
     close()
     return [b for b in out if b.plain]
+
+
+def _continues_paragraph(line: str) -> bool:
+    """A numbered line inside a paragraph ("18. juni 2021") goes on with the paragraph: as in
+    CommonMark, only a list that starts at 1 can interrupt one."""
+    number = re.match(r"\s*(\d+)[.)]", line)
+    return number is not None and number.group(1) != "1"
 
 
 def _cells(text: str, offset: int, line: str, out: list[Block], var: Callable[[str], str]) -> None:

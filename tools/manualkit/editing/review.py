@@ -166,6 +166,10 @@ class _Importer:
     def var(self, name: str) -> str:
         return variable_text(self.variant.values, name, self.lang, self.label) if name in self.variant.values else ""
 
+    def generated(self, name: str) -> bool:
+        val = self.variant.values.get(name)
+        return val is not None and val.block
+
     def var_note(self, name: str) -> str:
         val = self.variant.values.get(name)
         return f"{{{{ {name} }}}}" + (f", defined in {val.origin}:{val.line}" if val is not None and val.line else "")
@@ -219,7 +223,7 @@ class _Importer:
                 sec.origin, sec.line, f"changed since the export: {sec.where} (the reviewer saw an older text; "
                 "their changes are proposed only where that text is unchanged)"))
         start = self.section_offset(sec)
-        blks = blocks(sec.source, self.var)
+        blks = blocks(sec.source, self.var, self.generated)
         cursor = 0
         previous: Block | None = None
         for para in sec.paras:
@@ -273,6 +277,11 @@ class _Importer:
             self.formatting(sec, para, self.line_of(sec, block.start))
             self.comments(sec, para, block, old_pos, mapping)
             if not edits:
+                continue
+            if block.generated:  # a table the toolkit makes: no word of it is in the source
+                for e in edits:
+                    self.refuse(sec, self.line_of(sec, block.start), "the toolkit makes this from the intervention "
+                                f"model ({self.var_note(block.generated)}); change the model instead", e, para)
                 continue
             if not new:
                 self.whole_block_deleted(sec, start, block)

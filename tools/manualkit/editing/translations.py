@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from manualkit.core.load import SNAPSHOTS
+from manualkit.outputs.staging import write_atomically
 
 README = ("The source text each translation was last marked against (manual translations mark writes these).\n"
           "manual check uses them to show a translator what changed in the source. Commit them; do not edit.\n")
@@ -25,9 +26,7 @@ def write_snapshot(root: Path, module: str, lang: str, source_body: str) -> bool
     text = source_body.strip() + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomically(path, text.encode("utf-8"))
     return True
 
 

@@ -14,7 +14,8 @@ Two levels, both content-addressed, both under build/:
   build/.cache/<kind>/<hash>, keyed by exactly the text that goes into pandoc or Typst (the
   Typst source with the templates and the module fragments, the document's data, the date, the
   bytes of the images it shows). An edit of one module therefore re-typesets only the
-  documents whose source changed. Pieces are shared by all variants.
+  documents whose source changed. Pieces are shared by all variants. Each piece is sealed with
+  this computer's key (outputs/sealed.py): one the toolkit here did not write is a miss.
 
 ``manual build --no-cache`` and ``make clean`` remove both. Nothing here decides *whether* the
 content is right; it only avoids redoing work whose inputs are byte-for-byte the same.
@@ -40,14 +41,14 @@ TOOL_PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pymdown-ext
                  "typst", "pypandoc-binary", "Jinja2", "nh3", "markdown-it-py", "PyYAML")
 SKIPPED_FIELDS = {"problems"}  # warnings are printed, never rendered into an output
 PIECE_MAX_AGE = 30 * 24 * 3600  # pieces not used for a month are removed after a build
-TEXT_SUFFIXES = {".md", ".yml", ".yaml"}  # their content reaches outputs only through the resolved variant
 
 
 # ---- canonical serialisation ---------------------------------------------------------------
 
 @lru_cache(maxsize=None)
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if f.name not in SKIPPED_FIELDS)
+    return tuple(f.name for f in dataclasses.fields(cls)
+                 if f.name not in SKIPPED_FIELDS and f.metadata.get("in_key", True))
 
 
 def _plain(value: Any) -> Any:
@@ -164,24 +165,6 @@ def _tool_versions() -> dict[str, str]:
     return out
 
 
-def _binary_files(root: Path, variant_id: str) -> list[tuple[str, str]]:
-    """(path, hash) of every file the variant could copy into an output: images and logos in the
-    manual and in the variant's adaptation folder (text files reach outputs through the resolved
-    variant, which the key holds already)."""
-    folders = [root / "manual"] + ([root / "adaptations" / variant_id] if variant_id != "base" else [])
-    found = []
-    for folder in folders:
-        if not folder.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames.sort()
-            for name in sorted(filenames):
-                path = Path(dirpath) / name
-                if path.suffix.lower() not in TEXT_SUFFIXES and path.is_file():
-                    found.append((path.relative_to(root).as_posix(), file_digest(path)))
-    return found
-
-
 _FINGERPRINTS: dict[int, tuple[Any, str]] = {}  # id(variant) -> (variant, fingerprint); variants are frozen
 
 
@@ -206,10 +189,9 @@ def preset_fingerprint(variant, fingerprint: str) -> None:
 
 
 def _variant_fingerprint(variant) -> str:
-    root = Path(variant.root)
-    config = root / "mkdocs.yml"
-    assets = {name: file_digest(path) for name, path in sorted(variant.assets.items()) if Path(path).is_file()}
-    return digest(variant, assets, _binary_files(root, variant.id), file_digest(config) if config.is_file() else "")
+    # the variant holds everything an output reads: the text, the site settings, the date and the
+    # images and logo (by their sha256), so its canonical form is the whole key
+    return digest(variant)
 
 
 def folder_digest(folder: Path) -> str:
@@ -284,10 +266,16 @@ class Pieces:
         return self.folder / kind / key[:2] / key
 
     def get(self, kind: str, key: str, name: str = "") -> bytes | None:
+        """The piece, when this computer's toolkit stored it (sealed, outputs/sealed.py): a planted,
+        copied or damaged file is a miss, and the piece is made again."""
+        from manualkit.outputs.sealed import unseal
+
         path = self._path(kind, key)
         try:
-            data = path.read_bytes()
+            data = unseal(path.read_bytes())
         except OSError:
+            return None
+        if data is None:
             return None
         try:
             os.utime(path)  # in use: kept by prune()
@@ -299,8 +287,13 @@ class Pieces:
     def put(self, kind: str, key: str, data: bytes, name: str = "") -> None:
         self.made.append((kind, name))
         made_here.append((kind, name))
+        from manualkit.outputs.sealed import seal
+
+        sealed = seal(data)
+        if sealed is None:  # no key outside the repository to seal it with: nothing is stored
+            return
         try:
-            write_atomically(self._path(kind, key), data)
+            write_atomically(self._path(kind, key), sealed)
         except OSError:
             pass  # a cache that cannot be written only costs time
 

@@ -1,23 +1,22 @@
 """Cache entries that only this computer's toolkit can have written.
 
-Two caches in build/.cache hold what Python runs when it reads them: the loaded project (a
-pickle, build/.cache/project/) and the theme's compiled templates (Jinja bytecode,
-build/.cache/templates/). A build folder can come from elsewhere (a CI cache restored from
-another branch, a copied folder, a shared disk), so neither is read unless it carries a MAC
-(HMAC-SHA256) made with a key that lives outside the repository, in the user's cache folder
+Every cache in build/.cache answers for the toolkit's own work, and none is trusted as it lies on
+disk: the loaded project (JSON, read back against its types, build/.cache/project/,
+cli/cache_json.py), the link parser's results (JSON, build/.cache/parse/), the PDF pieces
+(build/.cache/<kind>/, outputs/cache.py) and the theme's compiled templates (Jinja bytecode,
+which Python runs, build/.cache/templates/). A build folder can come from elsewhere (a CI cache
+restored from another branch, a copied folder, a shared disk), so none is read unless it carries
+a MAC (HMAC-SHA256) made with a key that lives outside the repository, in the user's cache folder
 (``$XDG_CACHE_HOME/manualkit/cache-key`` or ``~/.cache/manualkit/cache-key``, created with
 mode 600 on first use). A planted, copied or damaged entry has no valid MAC: it is a miss, and the
 result is computed again, never taken from the file. Without a usable key nothing is cached on
-disk. The project pickle is in addition read by an allow-list unpickler
-(:func:`restricted_loads`): only the toolkit's own data classes and plain containers.
+disk. Nothing read back from build/.cache is a pickle.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import os
-import pickle
 import secrets
 from pathlib import Path
 
@@ -81,27 +80,4 @@ def unseal(blob: bytes) -> bytes | None:
     return data if hmac.compare_digest(mac, hmac.new(key, data, hashlib.sha256).digest()) else None
 
 
-_BUILTINS = {"set", "frozenset", "tuple", "list", "dict", "bytearray", "complex", "slice", "range", "object"}
-_MODULES = {"pathlib", "collections", "datetime", "enum", "decimal", "fractions"}
-
-
-class _Restricted(pickle.Unpickler):
-    """Classes only, from the toolkit's core and a few standard modules; never a function."""
-
-    def find_class(self, module: str, name: str):  # noqa: ANN201
-        if module == "builtins" and name in _BUILTINS:
-            return super().find_class(module, name)
-        if module == "copyreg" and name == "_reconstructor":
-            return super().find_class(module, name)
-        if module in _MODULES or module.startswith("manualkit.core.") or module == "manualkit.cli.project_cache":
-            found = super().find_class(module, name)
-            if isinstance(found, type):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cache entry")
-
-
-def restricted_loads(data: bytes) -> object:
-    return _Restricted(io.BytesIO(data)).load()
-
-
-__all__ = ["seal", "unseal", "restricted_loads", "key_path"]
+__all__ = ["seal", "unseal", "key_path"]

@@ -6,7 +6,7 @@ and every other output the registry has (the research reports), built from the t
 manifest (``manifest.json``) lists the SHA-256 of every source file of the release and of every
 output file, the toolkit's version and the versions of pandoc, Typst, mkdocs and the theme.
 
-Reproducible: PDFs get the tag's date (see typst_compile.variant_timestamp), SOURCE_DATE_EPOCH
+Reproducible: PDFs get the tag's date (the variants are loaded with it, see core/dates.py), SOURCE_DATE_EPOCH
 is set to it for mkdocs, and the zip has sorted entries with a fixed date and mode. Building
 the same tag twice gives the same hashes for PDFs and reports (the tests check it).
 """
@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Iterator, TextIO
 
 from manualkit.core.problems import BuildRefused, ManualkitError
+from manualkit.outputs.zips import LINK_HINT, check_members, plain_files
 from manualkit.release import git
 from manualkit.release.state import release_info
 
@@ -37,36 +38,42 @@ def sha256(path: Path) -> str:
 
 
 def zip_folder(folder: Path, target: Path, timestamp: int) -> None:
-    """A zip of ``folder`` with the same bytes for the same files: sorted, fixed date and modes."""
+    """A zip of ``folder`` with the same bytes for the same files: sorted, fixed date and modes.
+
+    Only plain files of ``folder`` go in (outputs/zips.py): a symbolic link or a special file
+    stops it with its path, before the zip is written; names are plain relative paths."""
     stamp = datetime.fromtimestamp(max(timestamp, 315532800), tz=timezone.utc).timetuple()[:6]  # zip dates start 1980
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    files = plain_files(folder, str(target))
+    names = [path.relative_to(folder).as_posix() for path in files]
+    check_members(names, str(target), hint=LINK_HINT)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        for path in files:
-            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), date_time=stamp)
+        for path, name in zip(files, names):
+            info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, path.read_bytes(), compresslevel=9)
 
 
 def tool_versions() -> dict[str, str]:
+    """The tools behind the outputs (the build cache's one list, outputs/cache.py), with the
+    toolkit's own version and the pandoc binary's, for the bundle's manifest."""
     from importlib.metadata import PackageNotFoundError, version
 
-    out: dict[str, str] = {}
-    for dist in ("manualkit", "mkdocs", "mkdocs-material", "mkdocs-static-i18n", "typst", "pypandoc-binary"):
-        try:
-            out[dist] = version(dist)
-        except PackageNotFoundError:
-            out[dist] = ""
+    from manualkit.outputs import cache
+
+    out = {name: ("" if v == "absent" else v) for name, v in cache.tool_versions().items() if name != "PYPANDOC_PANDOC"}
+    try:
+        out = {"manualkit": version("manualkit"), **out}
+    except PackageNotFoundError:
+        import manualkit
+
+        out = {"manualkit": getattr(manualkit, "__version__", ""), **out}
     try:
         import pypandoc
 
         out["pandoc"] = pypandoc.get_pandoc_version()
     except (ImportError, OSError, RuntimeError):
         out["pandoc"] = ""
-    if not out["manualkit"]:
-        import manualkit
-
-        out["manualkit"] = getattr(manualkit, "__version__", "")
     return out
 
 
@@ -125,14 +132,16 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
     started = time.perf_counter()
     with release_checkout(root, version) as src:
         info = release_info(src, version)
-        project = load_project(src, release=info)
+        # the release's date for every dated output: the load stage puts it on the variants
+        with _env("SOURCE_DATE_EPOCH", str(info.timestamp)) if info.timestamp else _nothing():
+            project = load_project(src, release=info)
         try:
             project.gate(f"no bundle of {version} was made")  # the one gate (core/project.py), as `manual build` uses it
         except BuildRefused as exc:
             log.write(problems_text(exc.shown))
             raise
         ref = f"v{version}" if git.is_repo(src) else None
-        sources = {p: sha256(src / p) for p in source_files(src, ref) if (src / p).is_file()}
+        sources = {p: sha256(src / p) for p in source_files(src, ref) if _source(src, p).is_file()}
         with staged_output(final) as out, _env("SOURCE_DATE_EPOCH", str(info.timestamp or "")) if info.timestamp else _nothing():
             work = out / ".build"
             failures = build_all([project.resolutions[v] for v in project.variants], work, None, log)
@@ -148,7 +157,8 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
                         (out / variant).mkdir(parents=True, exist_ok=True)
                         zip_folder(made, out / variant / "site.zip", info.timestamp)
                     else:
-                        shutil.copytree(made, out / variant / o.folder)
+                        plain_files(made, f"the bundle of {version}")  # no link or special file gets in
+                        shutil.copytree(made, out / variant / o.folder, symlinks=True)
             shutil.rmtree(work)
             outputs = {p.relative_to(out).as_posix(): sha256(p) for p in sorted(out.rglob("*")) if p.is_file()}
             manifest = {
@@ -163,6 +173,20 @@ def make_bundle(root: Path, version: str, log: TextIO) -> Path:
     log.write(f"wrote the bundle of {version}: {final.relative_to(root)} ({len(outputs)} files, "
               f"{time.perf_counter() - started:.0f} s)\n")
     return final
+
+
+def _source(src: Path, rel: str) -> Path:
+    """A source file of the release; one that is a symbolic link out of the repository is refused
+    (its content would be hashed into the manifest as if it were the manual's)."""
+    path = src / rel
+    if path.is_symlink():
+        base = Path(os.path.realpath(src))
+        try:
+            Path(os.path.realpath(path)).relative_to(base)
+        except ValueError:
+            raise ManualkitError(f"{rel}: the bundle was not made: this source file is a symbolic link out of the "
+                                 f"repository (to {os.readlink(path)})", hint=LINK_HINT) from None
+    return path
 
 
 @contextmanager

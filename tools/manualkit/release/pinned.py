@@ -32,16 +32,18 @@ class Pin:
     note: str  # why the current manual is used ("" when nothing needs saying)
 
 
-def plan(root: Path, variant: str, version: str, current: ReleaseInfo, where: str) -> Pin:
-    """Where to build ``variant`` from: its pinned tag, or the current manual (with the reason)."""
+def plan(root: Path, variant: str, version: str, current: ReleaseInfo, where: str, doing: str = "building") -> Pin:
+    """Where to build ``variant`` from: its pinned tag, or the current manual (with the reason).
+
+    ``doing`` is the verb of the note ("building", or "reporting on" for `manual report`)."""
     tag = git.release_tag(version, where)
     if not git.is_repo(root):
         return Pin(variant, version, "", f"note: {where}: base_version {version}: this folder is not a git repository, "
-                                        f"so the release cannot be checked out; building {variant} from the current manual "
+                                        f"so the release cannot be checked out; {doing} {variant} from the current manual "
                                         f"({current.version})")
     if not git.tag_exists(root, tag):
         return Pin(variant, version, "", f"note: {where}: base_version {version} is not released yet (no tag {tag}); "
-                                        f"building {variant} from the current manual ({current.version}, "
+                                        f"{doing} {variant} from the current manual ({current.version}, "
                                         f"{'released' if current.released else 'unreleased'})")
     if current.released and current.version == version:
         return Pin(variant, version, "", "")

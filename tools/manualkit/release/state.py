@@ -65,6 +65,18 @@ def release_info(root: Path, version: str | None = None) -> ReleaseInfo:
     return ReleaseInfo(version, iso(ts), False, commit + ("+" if git.dirty(root, *BASE_PATHS) else ""), False, ts, origin=origin)
 
 
+def last_commit_time(root: Path) -> int:
+    """Seconds since 1970 of the last commit of the repository ``root`` is in (0: no git, no commit).
+
+    The outputs' date when no release says otherwise: commands that load without a release
+    (`manual report`) hand it to load_project, which puts the date on every variant."""
+    try:
+        out = git.run(Path(root), "log", "-1", "--format=%ct", check=False) if git.available() else ""
+    except git.GitError:
+        return 0
+    return int(out) if out.isdigit() else 0
+
+
 def _day(date: str) -> int:
     try:
         return int(datetime.strptime(date, "%Y-%m-%d").replace(tzinfo=timezone.utc).timestamp())
@@ -72,4 +84,4 @@ def _day(date: str) -> int:
         return 0
 
 
-__all__ = ["release_info", "manual_version", "BASE_PATHS", "CHANGELOG", "changelog_entry"]
+__all__ = ["release_info", "last_commit_time", "manual_version", "BASE_PATHS", "CHANGELOG", "changelog_entry"]

@@ -5,8 +5,9 @@ the Markdown that :mod:`manualkit.outputs.docx.markdown` prepares, with our refe
 for the styles. The document title and language go into docProps/core.xml (dc:title,
 dc:language) and the styles' w:lang; what the document was made from goes into its custom
 properties (docProps/custom.xml), one property per section, so that `manual docx import` knows
-exactly what the reviewer saw. Dates come from SOURCE_DATE_EPOCH or the last commit, so the same
-sources give the same file.
+exactly what the reviewer saw. The date is the variant's (SOURCE_DATE_EPOCH, the release or the
+last commit; core/dates.py), so the same sources give the same file, and the images come from the
+variant's bytes: pandoc is given a folder the export wrote, not the repository.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from manualkit.outputs.docx.markdown import Document
 from manualkit.outputs.docx.reference import reference_docx
 from manualkit.outputs.pdf.markdown_prep import plain
 from manualkit.outputs.pdf.pandoc import READER, pandoc_binary
-from manualkit.outputs.pdf.typst_compile import build_timestamp
+from manualkit.outputs.dates import variant_timestamp
 
 # as for the PDFs, plus bracketed spans (the variable marks) and without smart punctuation: the
 # reviewer sees the characters as they are written, so their edits map back to the sources
@@ -68,6 +69,18 @@ def properties(variant: ResolvedVariant, lang: str, sel: Selection, doc: Documen
     return props
 
 
+def _write_images(variant: ResolvedVariant, folder: Path) -> Path:
+    """The images the text shows, from the bytes the variant holds, where pandoc looks for them
+    (paths from the repository root, as the Markdown names them): pandoc reads no repository file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, asset in variant.images.items():
+        if asset.ok and asset.data:
+            dest = folder / key
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(asset.data)
+    return folder
+
+
 def export(variant: ResolvedVariant, lang: str, sel: Selection, out: Path) -> Path:
     """Write the DOCX of ``sel`` in ``lang`` to ``out`` (a temporary file replaces it on success).
 
@@ -84,12 +97,13 @@ def export(variant: ResolvedVariant, lang: str, sel: Selection, out: Path) -> Pa
         ref = Path(tmp) / "reference.docx"
         ref.write_bytes(reference_docx())
         target = Path(tmp) / "out.docx"
+        media = _write_images(variant, Path(tmp) / "media")
         cmd = [pandoc_binary(), "--quiet", "-f", DOCX_READER, "-t", "docx", "--wrap=preserve",
-               f"--reference-doc={ref}", f"--resource-path={variant.root}", "-o", str(target),
+               f"--reference-doc={ref}", f"--resource-path={media}", "-o", str(target),
                "-M", f"title={plain(title)}", "-M", f"lang={lang}"]
         for key, value in props.items():
             cmd += ["-M", f"{key}={value}"]
-        env = {**os.environ, "SOURCE_DATE_EPOCH": str(build_timestamp(variant.root))}
+        env = {**os.environ, "SOURCE_DATE_EPOCH": str(variant_timestamp(variant))}
         try:
             done = subprocess.run(cmd, input=markdown.encode("utf-8"), capture_output=True, timeout=600, env=env)
         except (OSError, subprocess.SubprocessError) as exc:

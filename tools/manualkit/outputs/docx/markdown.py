@@ -7,7 +7,8 @@ the text as written. The records go into the document's custom properties; the i
 them back to trace every paragraph to its source. The text is the section's source filled in
 with the variant's variables, each value wrapped in the character style "FP Variable" (a
 placeholder in "FP Placeholder"), so a reviewer sees what is local and the import knows which
-words a variable made. Callouts become blocks in a paragraph style per kind, with a title line;
+words a variable made. Callouts become blocks in a paragraph style per kind, with a title line
+(a lines block: its question, then ruled empty lines to write on);
 core sections and sections from a municipality's overlay get a mark line under their heading.
 """
 from __future__ import annotations
@@ -16,10 +17,11 @@ import re
 from dataclasses import dataclass
 
 from manualkit.core import variables as v
-from manualkit.core.body import ATTR_RE, CALLOUT_CLOSE_RE, CALLOUT_KINDS, CALLOUT_OPEN_RE, HEADING_RE, LINK_RE, fence_states
+from manualkit.core.body import (ATTR_RE, CALLOUT_CLOSE_RE, CALLOUT_KINDS, CALLOUT_OPEN_RE, HEADING_RE, LINK_RE, fence_states,
+                                 writing_lines)
 from manualkit.core.model import body_hash
 from manualkit.core.resolved import ResolvedModule, ResolvedVariant, string
-from manualkit.outputs.docx.reference import CALLOUT_STYLE
+from manualkit.outputs.docx.reference import CALLOUT_STYLE, UNTITLED_CALLOUTS, WRITING_LINE_STYLE
 from manualkit.outputs.pdf.markdown_prep import scoped_text
 
 PREAMBLE = "_preamble"  # the section name of a module's text before its first '##' heading
@@ -98,19 +100,27 @@ def _images_from_root(text: str) -> str:
 
 
 def _body(text: str, strings: dict) -> list[str]:
-    """Callout fences → styled blocks with a title line; everything else as it is."""
+    """Callout fences → styled blocks with a title line; everything else as it is. A lines block
+    (room to write on a handout) has no title: its question is followed by as many ruled, empty
+    paragraphs as the PDF draws lines, generated lines that the import does not map to the sources."""
     out: list[str] = []
+    ruled = 0  # lines to rule when the open block closes
     for line, code in fence_states(text.split("\n")):
         stripped = line.strip()
         if not code and stripped.startswith(":::"):
             opened = CALLOUT_OPEN_RE.match(stripped)
             if opened and opened.group(1) in CALLOUT_KINDS:
                 kind = opened.group(1)
-                out += [""] + _div("FP Callout title", v.escape_value(string(strings, f"callouts.{kind}")))
-                out += [f'::: {{custom-style="{CALLOUT_STYLE[kind]}"}}']
+                if kind not in UNTITLED_CALLOUTS:
+                    out += [""] + _div("FP Callout title", v.escape_value(string(strings, f"callouts.{kind}")))
+                out += ["", f'::: {{custom-style="{CALLOUT_STYLE[kind]}"}}']
+                ruled = writing_lines(stripped) if kind == "lines" else 0
                 continue
             if CALLOUT_CLOSE_RE.match(stripped):
                 out += [":::", ""]
+                if ruled:
+                    out += _div(WRITING_LINE_STYLE, "\n\n".join(["&nbsp;"] * ruled))
+                    ruled = 0
                 continue
         out.append(line)
     return out

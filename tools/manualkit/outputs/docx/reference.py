@@ -2,8 +2,10 @@
 
 Made from pandoc's own default reference.docx (so it always fits the pandoc that writes the
 documents) with our styles added to word/styles.xml: a shaded, bordered block per callout kind,
-the marks for core and locally adapted sections, a title line for callouts, the summary, and
-character styles for text that comes from a variable or a placeholder. The zip is written with
+the question of a '::: {.lines}' block and the ruled lines under it (room to write on a handout,
+drawn as in the PDF: 0.9 cm apart, 0.6 pt grey), the marks for core and locally adapted sections,
+a title line for callouts, the summary, and character styles for text that comes from a variable
+or a placeholder. The zip is written with
 fixed dates and a fixed member order, so the same pandoc gives the same bytes.
 """
 from __future__ import annotations
@@ -17,11 +19,12 @@ from lxml import etree
 
 from manualkit.core.problems import BuildError
 from manualkit.outputs.pdf.pandoc import pandoc_binary
+from manualkit.outputs.zips import check_members
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FIXED_DATE = (2000, 1, 1, 0, 0, 0)
 
-# style id, name, kind, fill colour, border colour, bold, italic, text colour
+# style id, name, border colour, fill colour
 # (the ids are what the import reads back; the names are what a reviewer sees in Word)
 PARAGRAPH_STYLES = (
     ("FPNote", "FP Note", "4F81BD", "EAF1FB"),
@@ -36,8 +39,13 @@ MARK_STYLES = (  # generated lines: the import never maps them to the sources
     ("FPCalloutTitle", "FP Callout title", "333333"),
     ("FPFigure", "FP Figure", "555555"),  # a picture drawn from the model, as its text alternative
 )
-CALLOUT_STYLE = {"note": "FP Note", "tip": "FP Tip", "example": "FP Example", "warning": "FP Warning", "core": "FP Core"}
-GENERATED_STYLE_IDS = frozenset({"Title", "FPCoreMark", "FPLocalMark", "FPCalloutTitle", "FPFigure", "FPSummary", "Subtitle"})
+CALLOUT_STYLE = {"note": "FP Note", "tip": "FP Tip", "example": "FP Example", "warning": "FP Warning", "core": "FP Core",
+                 "lines": "FP Lines"}
+UNTITLED_CALLOUTS = frozenset({"lines"})  # no title line: the ruled lines under the question show what it is
+WRITING_LINE_STYLE = "FP Writing line"  # one empty ruled paragraph per line to write on (generated)
+LINE_COLOUR = "767676"  # the PDF's and print.css's grey
+GENERATED_STYLE_IDS = frozenset({"Title", "FPCoreMark", "FPLocalMark", "FPCalloutTitle", "FPSummary", "Subtitle",
+                                 "FPWritingLine", "FPFigure"})
 
 
 def _el(tag: str, **attrs: str) -> etree._Element:
@@ -79,6 +87,20 @@ def _styles(xml: bytes) -> bytes:
         _sub(rpr, "color", val=colour)
         _sub(rpr, "sz", val="20")
         root.append(st)
+    # the question of a lines block: the text as it is, kept on the page of its lines
+    st, ppr, _rpr = _paragraph_style("FPLines", "FP Lines")
+    _sub(ppr, "keepNext")
+    _sub(ppr, "spacing", before="180", after="0")
+    root.append(st)
+    # a line to write on: an empty paragraph 0.9 cm high (510 twips) ruled at its foot; paragraphs
+    # with the same borders make one group in Word, so 'between' rules each line, 'bottom' the last
+    st, ppr, _rpr = _paragraph_style("FPWritingLine", WRITING_LINE_STYLE)
+    _sub(ppr, "keepNext")
+    bdr = _sub(ppr, "pBdr")
+    _sub(bdr, "bottom", val="single", sz="5", space="0", color=LINE_COLOUR)
+    _sub(bdr, "between", val="single", sz="5", space="0", color=LINE_COLOUR)
+    _sub(ppr, "spacing", before="0", after="0", line="510", lineRule="exact")
+    root.append(st)
     st, ppr, rpr = _paragraph_style("FPSummary", "FP Summary")
     _sub(rpr, "i")
     _sub(rpr, "color", val="444444")
@@ -105,6 +127,7 @@ def reference_docx() -> bytes:
     if done.returncode != 0:
         raise BuildError("pandoc did not give its default reference.docx", hint=done.stderr.decode("utf-8", "replace")[:300])
     src = zipfile.ZipFile(io.BytesIO(done.stdout))
+    check_members(src.namelist(), "pandoc's reference.docx", hint=f"check the pandoc binary: {' '.join(cmd)}")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name in sorted(src.namelist()):
@@ -117,4 +140,4 @@ def reference_docx() -> bytes:
     return out.getvalue()
 
 
-__all__ = ["reference_docx", "CALLOUT_STYLE", "GENERATED_STYLE_IDS"]
+__all__ = ["reference_docx", "CALLOUT_STYLE", "UNTITLED_CALLOUTS", "WRITING_LINE_STYLE", "GENERATED_STYLE_IDS"]

@@ -58,7 +58,7 @@ def prepare(variant: ResolvedVariant, lang: str, modules: list[ResolvedModule] |
     wanted = rm.modules() if modules is None else modules
     fragments = convert(wanted, what=f"the {variant.id} manual ({lang})", workers=workers)
     logo = variant.assets.get("logo")
-    logo_path = "/" + logo.relative_to(variant.root).as_posix() if logo is not None else None
+    logo_path = "/" + logo.path if logo is not None else None
     meta = documents.manual_meta(rm, contacts=list(variant.contacts.get(lang, ())), date=iso_date(stamp), logo=logo_path)
     return _Language(rm, fragments, meta)
 
@@ -82,7 +82,7 @@ def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping
     store = cache.pieces()
     before = (len(store.made), len(store.reused)) if store is not None else (0, 0)
     stamp = variant_timestamp(variant)
-    runner = TypstRunner(variant.root, stamp, draw=Drawer(variant))
+    runner = TypstRunner(variant, stamp, draw=Drawer(variant))
     langs = list(variant.manuals)
     # pandoc is the slow step and runs as a subprocess: convert the languages side by side,
     # each in as many parts as there are cores left for it
@@ -177,7 +177,7 @@ def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool
         doc, target = documents.handout(rm, mod, job.fragments, job.meta), folder / "handouts" / f"{mod.id}.pdf"
     else:
         raise UsageError("say which PDF to make", hint="--book, --session ID or --handout ID")
-    runner = TypstRunner(variant.root, stamp, draw=Drawer(variant))
+    runner = TypstRunner(variant, stamp, draw=Drawer(variant))
     pdf = runner.handout_pdf(doc, log) if handout else runner.pdf(doc, log)
     if handout and mod is not None:
         _handout_pages_warning(pdf, doc, mod, log)

@@ -189,8 +189,12 @@ def handout(rm: ResolvedManual, mod: ResolvedModule, fragments: Fragments, meta:
     src.add("#show: handout")
     src.module(rm, mod, fragments)
     title = f"{plain(mod.title)} – {rm.variant_name}"
-    if mod.type_key == "handout_children":  # the header names the sheet for what it is: "Ark for barn"
+    # the header names the sheet for whom it is: "Ark for barn", "Ark til foreldrene", or, for a
+    # form or card that only staff use (a supervision note, the quick card), "For fagpersoner"
+    if mod.type_key == "handout_children":
         meta = {**meta, "sheet_label": string(rm.strings, "labels.handout_for_children")}
+    elif "parents" not in mod.audience:
+        meta = {**meta, "sheet_label": string(rm.strings, "labels.handout_for_staff")}
     return _document("handout", f"the handout '{mod.id}' ({rm.variant}, {rm.lang})", title, src, meta, "plain")
 
 

@@ -12,7 +12,6 @@ run serves every PDF.
 """
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 import secrets
@@ -28,7 +27,6 @@ from manualkit.outputs.pdf.pandoc import READER, markdown_to_typst
 
 FIGURE_FOLDER = "/_figures/"  # where a ``figure:`` picture lies in Typst's root (never a repository folder)
 _MARK = re.compile(r"^// fp:(begin|end) (\S+)$", re.MULTILINE)
-_ESCAPED = re.compile(r"\\([\\`*_\[\]{}#|~<>!()+.\-])")
 _ATTR_UNSAFE = re.compile(r'["\n\r{}]')
 _ATTR_ID = re.compile(r"(^|\s)#([A-Za-z0-9_][\w.:-]*)")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -38,8 +36,10 @@ MARKER_KEY = "k" + secrets.token_hex(16)  # a letter first: pandoc reads -M valu
 
 
 def plain(text: str) -> str:
-    """Markdown-escaped text (a title with variables filled in) as the words a reader sees."""
-    return " ".join(html.unescape(_ESCAPED.sub(r"\1", text)).split())
+    """Markdown-escaped text (a title with variables filled in) as the words a reader sees, on one line."""
+    from manualkit.core.variables import plain_text
+
+    return " ".join(plain_text(text).split())
 
 
 def _attr(value: str) -> str:

@@ -2,28 +2,29 @@
 
 Every PDF is PDF/A-2a and PDF/UA-1 (tagged, title and language set, fonts embedded). Only
 Typst's built-in fonts are used (``ignore_system_fonts``), so every machine makes the same
-bytes; the timestamp is fixed too (SOURCE_DATE_EPOCH, else the last commit, else the newest
-source file), so the same input gives byte-identical PDFs.
+bytes; the timestamp is fixed too (the variant's, see core/dates.py), so the same input gives
+byte-identical PDFs.
 
 Typst's root is not the repository but a private staging folder that holds only the images a
-document shows (checked by content: PNG, JPEG, WebP, safe SVG). Typst refuses paths outside its
-root, so even if a bug let content through as Typst code, ``read()`` of a repository or host
-file would fail.
+document shows, written from the bytes the variant carries (read and checked by content at the
+load stage: PNG, JPEG, WebP, safe SVG). Typst refuses paths outside its root, so even if a bug
+let content through as Typst code, ``read()`` of a repository or host file would fail.
 """
 from __future__ import annotations
 
 import dataclasses
 import json
 import os
+import posixpath
 import re
-import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable, TextIO
 
 from manualkit.core.problems import BuildError
-from manualkit.core.resolved import ResolvedModule
-from manualkit.outputs.dates import FIXED_EPOCH, build_timestamp, iso_date, variant_timestamp  # noqa: F401 (used here and re-exported)
+from manualkit.core.resolved import ResolvedModule, ResolvedVariant
+from manualkit.core.variant_files import OUTSIDE
+from manualkit.outputs.dates import FIXED_EPOCH, iso_date, variant_timestamp  # noqa: F401 (used here and re-exported)
 from manualkit.outputs.pdf.documents import Document
 from manualkit.outputs.pdf.markdown_prep import FIGURE_FOLDER
 
@@ -67,11 +68,16 @@ def page_count(pdf: bytes) -> int:
 class TypstRunner:
     """One Typst compiler for a batch of documents under one project root."""
 
-    def __init__(self, root: Path, timestamp: int, draw: Callable[[str], str] | None = None) -> None:
+    def __init__(self, variant: ResolvedVariant, timestamp: int | None = None,
+                 draw: Callable[[str], str] | None = None) -> None:
         import typst
 
-        self.root = Path(root)
-        self.timestamp = timestamp
+        self.root = Path(variant.root)  # only to name files in messages: nothing is read from it
+        self.images = dict(variant.images)
+        logo = variant.assets.get("logo")
+        if logo is not None:
+            self.images.setdefault(logo.path, logo)
+        self.timestamp = variant_timestamp(variant) if timestamp is None else timestamp
         self._typst = typst
         self._staging = tempfile.TemporaryDirectory(prefix="manualkit-typst-")  # removed with the runner
         self.typst_root = Path(self._staging.name)
@@ -81,10 +87,8 @@ class TypstRunner:
         self._compiler = typst.Compiler(root=str(self.typst_root), font_paths=[], ignore_system_fonts=True)
 
     def _stage(self, doc: Document) -> list[str]:
-        """Copy the images ``doc`` shows (and only those, and only real images) into Typst's root;
-        returns their names."""
-        from manualkit.core.assets import check_image, inside
-
+        """Write the images ``doc`` shows (and only those, and only real images) into Typst's root,
+        from the bytes the variant holds; returns their names."""
         wanted = [re.sub(r"\\(.)", r"\1", m) for m in _IMAGE.findall(doc.source)]
         logo = json.loads(doc.inputs.get("meta", "{}")).get("logo")
         if isinstance(logo, str):
@@ -95,18 +99,18 @@ class TypstRunner:
             if name.startswith(FIGURE_FOLDER):
                 self._stage_figure(name)
                 continue
-            rel = name.lstrip("/")
-            source = self.root / rel
-            if not source.is_file():
+            rel = posixpath.normpath(name.lstrip("/"))
+            asset = self.images.get(rel)
+            if asset is None or not asset.exists:
                 continue  # Typst says "file not found", with the module and line (see _error)
-            why = None if name.startswith("/") and inside(self.root, source) else "it lies outside the repository"
-            why = why or check_image(source)
+            why = None if name.startswith("/") and asset.problem != OUTSIDE else "it lies outside the repository"
+            why = why or asset.problem
             if why:
                 self._refused[name] = why
                 continue
-            dest = self.typst_root / rel
+            dest = self.typst_root / name.lstrip("/")
             dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source.resolve(), dest)
+            dest.write_bytes(asset.data)
             self._staged.add(name)
         return wanted
 
@@ -274,17 +278,17 @@ class TypstRunner:
         return BuildError(f"Typst could not typeset {doc.name}: {message}", hint="; ".join(hints or first))
 
     def _source_line(self, mod: ResolvedModule, code: str) -> tuple[str, int] | None:
-        """Best guess of the Markdown line behind a line of generated Typst (by shared words)."""
+        """Best guess of the Markdown line behind a line of generated Typst (by shared words), from
+        the text as written that the variant keeps with each section (no file is read)."""
         words = {w.lower() for w in _WORD.findall(code)} - _TYPST_WORDS
         if not words:
             return None
-        origins = dict.fromkeys([mod.origin] + [s.origin for s in mod.sections])
+        pieces = [(mod.origin, mod.preamble_line, mod.preamble_source)] + [(s.origin, s.line, s.source) for s in mod.sections]
         best: tuple[int, str, int] | None = None
-        for origin in origins:
-            path = self.root / origin
-            if not origin.endswith(".md") or not path.is_file():
+        for origin, first, source in pieces:
+            if not origin.endswith(".md") or not first or not source:
                 continue
-            for number, text in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+            for number, text in enumerate(source.split("\n"), first):
                 score = len(words & {w.lower() for w in _WORD.findall(text)})
                 if score and (best is None or score > best[0]):
                     best = (score, origin, number)
@@ -316,4 +320,4 @@ def _compile_apart(typst_root: str, source: str, inputs: dict, timestamp: int) -
     return "ok", data, [" ".join(str(getattr(w, "message", w)).split()) for w in warnings]
 
 
-__all__ = ["TypstRunner", "build_timestamp", "variant_timestamp", "iso_date", "page_count", "PDF_STANDARDS"]
+__all__ = ["TypstRunner", "variant_timestamp", "iso_date", "page_count", "PDF_STANDARDS"]

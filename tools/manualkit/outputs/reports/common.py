@@ -10,6 +10,7 @@ from typing import Any, Iterable
 
 from manualkit.core import reports as report_table
 from manualkit.core.dose import number
+from manualkit.core.release import version_text
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.csv_safe import csv_text  # the one CSV writer, re-exported for the reports
 
@@ -30,6 +31,9 @@ LABELS: dict[str, dict[str, str]] = {
         "hourly_rate": "Timekostnad for en familiepartner (kr)", "travel_per_visit": "Reisekostnad per hjemmebesøk (kr)",
         "no_changes": "Ingen lokale tilpasninger.",
         "base_version": "Basisversjonen",
+        "based_on_release": "Bygger på utgave {version} av basismanualen{date}.",
+        "based_on_version": "Bygger på basismanualen, versjon {version}.",
+        "pinned": "Kommunen har valgt denne utgaven (base_version).",
     },
     "en": {
         "planned_note": "All figures are planned values from the intervention model (manual/intervention.yml), not measured use. "
@@ -47,6 +51,9 @@ LABELS: dict[str, dict[str, str]] = {
         "hourly_rate": "Hourly cost of a family partner (NOK)", "travel_per_visit": "Travel cost per home visit (NOK)",
         "no_changes": "No local adaptations.",
         "base_version": "The base version",
+        "based_on_release": "Based on release {version} of the base manual{date}.",
+        "based_on_version": "Based on the base manual, version {version}.",
+        "pinned": "The municipality pins this release (base_version).",
     },
 }
 
@@ -81,6 +88,35 @@ def variant_name(variant: ResolvedVariant, lang: str) -> str:
     return L(lang, "base_version") if variant.is_base else rm.variant_name
 
 
+def release_line(variant: ResolvedVariant, lang: str) -> str:
+    """Which release of the base manual the report describes: 'Based on release 0.2.0 of the base
+    manual (2026-12-01).', or 'Based on version 0.2.1, unreleased (commit 1a2b3c4) of …'. A
+    municipality read from the release it pins says so."""
+    rm = variant.manuals.get(lang) or next(iter(variant.manuals.values()))
+    rel = variant.release
+    version = version_text(rel, rm.strings, rm.version)
+    if rel is not None and rel.released:
+        line = L(lang, "based_on_release").format(version=version, date=f" ({rel.date})" if rel.date else "")
+    else:
+        line = L(lang, "based_on_version").format(version=version)
+    return line + (" " + L(lang, "pinned") if rel is not None and rel.pinned else "")
+
+
+def release_data(variant: ResolvedVariant) -> dict[str, Any]:
+    """The same facts for JSON: version, released, draft, date, commit, pinned ("" unless pinned)."""
+    rel = variant.release
+    if rel is None:
+        rm = next(iter(variant.manuals.values()))
+        return {"version": rm.version, "released": None, "draft": False, "date": "", "commit": "", "pinned": ""}
+    return {"version": rel.version, "released": rel.released, "draft": rel.draft, "date": rel.date,
+            "commit": rel.commit, "pinned": rel.pinned}
+
+
+def release_lines(variants: list[ResolvedVariant], lang: str) -> str:
+    """For a table across sites: one line per variant saying which release it describes."""
+    return "".join(f"- {md_escape(variant_name(v, lang))}: {md_escape(release_line(v, lang))}\n" for v in variants)
+
+
 def fig(x: float | None, lang: str = "en") -> str:
     """A figure for a table: "" when there is none; one decimal at most; comma in nb for Markdown."""
     if x is None:
@@ -104,4 +140,4 @@ def json_text(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-__all__ = ["LABELS", "L", "unit", "variant_name", "fig", "csv_text", "md_table", "md_escape", "json_text"]
+__all__ = ["LABELS", "L", "unit", "variant_name", "release_line", "release_lines", "release_data", "fig", "csv_text", "md_table", "md_escape", "json_text"]

@@ -16,10 +16,10 @@ from manualkit.core.dose import ACTIVITIES, WHICH, planned_dose, planned_hours
 from manualkit.core.model_checks import unit_cost
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import L, csv_text, fig, json_text, md_table, variant_name
+from manualkit.outputs.reports.common import L, csv_text, fig, json_text, md_table, release_data, release_line, release_lines, variant_name
 
 FORMATS = report_table.get("costs").formats  # the one table of reports (core/reports.py)
-COLUMNS = ("variant", "item", "unit", "min", "typical", "max", "planned", "note")
+COLUMNS = ("variant", "release", "item", "unit", "min", "typical", "max", "planned", "note")
 UNIT_COSTS = ("hourly_rate", "travel_per_visit")
 
 
@@ -70,11 +70,13 @@ def _cell(x, lang: str) -> str:
     return fig(x, lang) if isinstance(x, (int, float)) else str(x)
 
 
-def _flat(data: list[dict]) -> list[dict]:
-    """CSV rows: numbers only in the number columns; a placeholder goes to ``note``."""
+def _flat(data: list[dict], variants: list[ResolvedVariant]) -> list[dict]:
+    """CSV rows: numbers only in the number columns; a placeholder goes to ``note``; ``release`` is
+    the version of the base manual each variant's figures come from."""
+    releases = {v.id: release_data(v)["version"] for v in variants}
     out = []
     for r in data:
-        row = {k: r.get(k, "") for k in COLUMNS}
+        row = {k: r.get(k, "") for k in COLUMNS} | {"release": releases.get(r["variant"], "")}
         for w in WHICH:
             if isinstance(r[w], (int, float)):
                 row[w] = _cell(r[w], "en")
@@ -87,12 +89,13 @@ def _flat(data: list[dict]) -> list[dict]:
 def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     data = rows(variant, lang)
     if fmt == "csv":
-        return csv_text(COLUMNS, _flat(data))
+        return csv_text(COLUMNS, _flat(data, [variant]))
     if fmt == "json":
-        return json_text({"variant": variant.id, "language": lang, "planned": True, "note": L(lang, "planned_note"), "rows": data})
+        return json_text({"variant": variant.id, "language": lang, "release": release_data(variant),
+                          "based_on": release_line(variant, lang), "planned": True, "note": L(lang, "planned_note"), "rows": data})
     if fmt != "md":
         raise UsageError(f"the costs report has no format '{fmt}'", hint="use --format md, csv or json")
-    out = [f"# {L(lang, 'costs_title')}: {variant_name(variant, lang)}", "", L(lang, "planned_note"), ""]
+    out = [f"# {L(lang, 'costs_title')}: {variant_name(variant, lang)}", "", release_line(variant, lang), "", L(lang, "planned_note"), ""]
     if variant.model is None:
         return "\n".join(out + [L(lang, "no_model")]) + "\n"
     head = [L(lang, "activity"), L(lang, "min"), L(lang, "typical"), L(lang, "max")]
@@ -108,9 +111,9 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
 def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
     data = [r for v in variants for r in rows(v, lang)]
     if fmt == "csv":
-        return csv_text(COLUMNS, _flat(data))
+        return csv_text(COLUMNS, _flat(data, variants))
     if fmt == "json":
-        return json_text({"language": lang, "planned": True, "rows": data})
+        return json_text({"language": lang, "planned": True, "releases": {v.id: release_data(v) for v in variants}, "rows": data})
     if fmt != "md":
         raise UsageError(f"the costs report has no format '{fmt}'", hint="use --format md, csv or json")
     items = list(dict.fromkeys(r["item"] for r in data))
@@ -119,6 +122,7 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
         cells = [next((_cell(r["typical"], lang) for r in data if r["variant"] == v.id and r["item"] == item), "") for v in variants]
         body.append([next(r["label"] for r in data if r["item"] == item)] + cells)
     return "\n".join([f"# {L(lang, 'costs_title')} ({L(lang, 'typical').lower()})", "", L(lang, "planned_note"), "",
+                      release_lines(variants, lang),
                       md_table([L(lang, "activity")] + [variant_name(v, lang) for v in variants], body)])
 
 

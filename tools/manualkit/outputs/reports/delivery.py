@@ -164,7 +164,7 @@ def pdf(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> bytes:
     from pathlib import Path
 
     from manualkit.outputs.pdf.documents import Document
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
 
     data = {"title": title(variant, lang), "note": t(lang, "note"), "lang": lang, "chart": chart(sites, lang),
             "chart_title": t(lang, "chart"),
@@ -175,7 +175,7 @@ def pdf(variant: ResolvedVariant, lang: str, sites: list[SiteFigures]) -> bytes:
     source = (Path(__file__).parent / "templates" / "delivery.typ").read_text(encoding="utf-8")
     doc = Document("delivery", f"the delivery report ({variant.id}, {lang})", data["title"], source,
                    {"data": json.dumps(data, ensure_ascii=False)}, (), source.count("\n") + 1)
-    return TypstRunner(variant.root, variant_timestamp(variant)).pdf(doc)
+    return TypstRunner(variant).pdf(doc)
 
 
 def _count(n) -> str:

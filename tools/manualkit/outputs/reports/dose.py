@@ -13,9 +13,9 @@ from manualkit.core import reports as report_table
 from manualkit.core.dose import DOSE_MEASURES, WHICH, planned_dose
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import L, unit, csv_text, fig, json_text, md_table, variant_name
+from manualkit.outputs.reports.common import L, unit, csv_text, fig, json_text, md_table, release_data, release_line, release_lines, variant_name
 
-COLUMNS = ("variant", "measure", "unit", "min", "typical", "max", "base_min", "base_typical", "base_max", "difference_typical")
+COLUMNS = ("variant", "release", "measure", "unit", "min", "typical", "max", "base_min", "base_typical", "base_max", "difference_typical")
 PHASE_FIELDS = ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes", "coordination_meetings",
                 "coordination_every_weeks")
 PHASE_UNITS = {"visits_per_week": "visits/week", "visit_minutes": "minutes", "calls_per_week": "calls/week",
@@ -100,8 +100,11 @@ def _model_value_rows(variant: ResolvedVariant, lang: str) -> list[dict]:
     return out
 
 
-def _csv_rows(data: list[dict]) -> list[dict]:
-    return [{k: ("" if r.get(k) is None else (fig(r[k]) if isinstance(r.get(k), float) else r.get(k))) for k in COLUMNS} for r in data]
+def _csv_rows(data: list[dict], variants: list[ResolvedVariant]) -> list[dict]:
+    """CSV rows; ``release`` is the version of the base manual each variant's figures come from."""
+    releases = {v.id: release_data(v)["version"] for v in variants}
+    return [{k: ("" if r.get(k) is None else (fig(r[k]) if isinstance(r.get(k), float) else r.get(k))) for k in COLUMNS}
+            | {"release": releases.get(r["variant"], "")} for r in data]
 
 
 def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
@@ -110,9 +113,10 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
         return draw(variant, f"dose-sites.{lang}.svg")
     data = rows(variant, lang)
     if fmt == "csv":
-        return csv_text(COLUMNS, _csv_rows(data))
+        return csv_text(COLUMNS, _csv_rows(data, [variant]))
     if fmt == "json":
-        return json_text({"variant": variant.id, "language": lang, "planned": True, "note": L(lang, "planned_note"),
+        return json_text({"variant": variant.id, "language": lang, "release": release_data(variant),
+                          "based_on": release_line(variant, lang), "planned": True, "note": L(lang, "planned_note"),
                           "measures": data, "sessions": [
                               {"order": s.order, "module": s.module, "title": s.title, "duration_minutes": s.duration_minutes,
                                "steps": [{"number": st.number, "title": st.title, "minutes": st.minutes} for st in s.steps]}
@@ -120,7 +124,7 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     if fmt != "md":
         raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv, json or svg")
     name = variant_name(variant, lang)
-    out = [f"# {L(lang, 'dose_title')}: {name}", "", L(lang, "planned_note"), ""]
+    out = [f"# {L(lang, 'dose_title')}: {name}", "", release_line(variant, lang), "", L(lang, "planned_note"), ""]
     if variant.model is None:
         return "\n".join(out + [L(lang, "no_model")]) + "\n"
     measures = [r for r in data if not r["measure"].startswith(("phase.", "model."))]
@@ -175,9 +179,9 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
         return dose_chart_across(variants, lang)
     data = [r for v in variants for r in rows(v, lang)]
     if fmt == "csv":
-        return csv_text(COLUMNS, _csv_rows(data))
+        return csv_text(COLUMNS, _csv_rows(data, variants))
     if fmt == "json":
-        return json_text({"language": lang, "planned": True, "rows": data})
+        return json_text({"language": lang, "planned": True, "releases": {v.id: release_data(v) for v in variants}, "rows": data})
     if fmt != "md":
         raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv, json or svg")
     measures = [k for k in DOSE_MEASURES]
@@ -199,6 +203,7 @@ def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
             cells.append(cell)
         body.append([label] + cells)
     return "\n".join([f"# {L(lang, 'dose_title')} ({L(lang, 'typical').lower()})", "", L(lang, "planned_note"), "",
+                      release_lines(variants, lang),
                       md_table(head, body)])
 
 

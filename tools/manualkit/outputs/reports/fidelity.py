@@ -222,7 +222,7 @@ def _pdf_data(variant: ResolvedVariant, lang: str, chosen: list[Checklist]) -> d
 
 def pdf(variant: ResolvedVariant, lang: str, chosen: list[Checklist] | None = None, runner=None) -> bytes:
     from manualkit.outputs.pdf.documents import Document
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
 
     chosen = checklists(variant, lang) if chosen is None else chosen
     if not chosen:
@@ -231,7 +231,7 @@ def pdf(variant: ResolvedVariant, lang: str, chosen: list[Checklist] | None = No
     source = (Path(__file__).parent / "templates" / "checklist.typ").read_text(encoding="utf-8")
     doc = Document("checklist", f"the fidelity checklists ({variant.id}, {lang})", data["title"], source,
                    {"data": json.dumps(data, ensure_ascii=False)}, (), source.count("\n") + 1)
-    runner = runner or TypstRunner(variant.root, variant_timestamp(variant))
+    runner = runner or TypstRunner(variant)
     return runner.pdf(doc)
 
 
@@ -248,11 +248,11 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str | bytes:
 
 
 def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
 
     if variant.model is None:
         return
-    runner = TypstRunner(variant.root, variant_timestamp(variant))
+    runner = TypstRunner(variant)
     for lang in variant.languages:
         (out_dir / f"fidelity-redcap.{lang}.csv").write_text(redcap(variant, lang), encoding="utf-8")
         (out_dir / f"fidelity-codebook.{lang}.md").write_text(codebook(variant, lang), encoding="utf-8")

@@ -17,7 +17,7 @@ from manualkit.core.dose import frequency, planned_dose
 from manualkit.core.frame import label, nature_label
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.reports.common import fig, json_text, variant_name, words_lang
+from manualkit.outputs.reports.common import fig, json_text, release_data, release_line, variant_name, words_lang
 
 FORMATS = report_table.get("tidier").formats  # the one table of reports (core/reports.py)
 
@@ -154,7 +154,7 @@ def items(variant: ResolvedVariant, lang: str) -> list[dict]:
 def markdown(variant: ResolvedVariant, lang: str) -> str:
     from manualkit.outputs.reports.common import md_escape
 
-    out = [f"# {w(lang, 'title')}: {variant_name(variant, lang)}", "", w(lang, "intro"), ""]
+    out = [f"# {w(lang, 'title')}: {variant_name(variant, lang)}", "", release_line(variant, lang), "", w(lang, "intro"), ""]
     for it in items(variant, lang):
         out += [f"## {it['number']}. {it['title']}", ""]
         out += [md_escape(t) + "\n" for t in it["text"]]
@@ -167,14 +167,14 @@ def markdown(variant: ResolvedVariant, lang: str) -> str:
 
 def pdf(variant: ResolvedVariant, lang: str, runner=None) -> bytes:
     from manualkit.outputs.pdf.documents import Document
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
 
     title = f"{w(lang, 'title')}: {variant_name(variant, lang)}"
-    data = {"title": title, "intro": w(lang, "intro"), "lang": lang, "sources": w(lang, "sources"), "items": items(variant, lang)}
+    data = {"title": title, "intro": release_line(variant, lang) + " " + w(lang, "intro"), "lang": lang, "sources": w(lang, "sources"), "items": items(variant, lang)}
     source = (Path(__file__).parent / "templates" / "tidier.typ").read_text(encoding="utf-8")
     doc = Document("tidier", f"the TIDieR description ({variant.id}, {lang})", title, source,
                    {"data": json.dumps(data, ensure_ascii=False)}, (), source.count("\n") + 1)
-    runner = runner or TypstRunner(variant.root, variant_timestamp(variant))
+    runner = runner or TypstRunner(variant)
     return runner.pdf(doc)
 
 
@@ -206,7 +206,8 @@ def _rationale(mod) -> tuple[list[str], list[str]]:
 
 def report(variant: ResolvedVariant, lang: str, fmt: str) -> str | bytes:
     if fmt == "json":
-        return json_text({"variant": variant.id, "language": lang, "checklist": "TIDieR (Hoffmann et al., BMJ 2014)",
+        return json_text({"variant": variant.id, "language": lang, "release": release_data(variant),
+                          "based_on": release_line(variant, lang), "checklist": "TIDieR (Hoffmann et al., BMJ 2014)",
                           "items": items(variant, lang)})
     if fmt == "pdf":
         return pdf(variant, lang)
@@ -216,9 +217,9 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str | bytes:
 def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping[str, Path]) -> None:
     if variant.model is None:
         return
-    from manualkit.outputs.pdf.typst_compile import TypstRunner, variant_timestamp
+    from manualkit.outputs.pdf.typst_compile import TypstRunner
 
-    runner = TypstRunner(variant.root, variant_timestamp(variant))
+    runner = TypstRunner(variant)
     for lang in variant.languages:
         (out_dir / f"tidier.{lang}.md").write_text(markdown(variant, lang), encoding="utf-8")
         (out_dir / f"tidier.{lang}.json").write_text(report(variant, lang, "json"), encoding="utf-8")

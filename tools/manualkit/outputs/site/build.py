@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 from manualkit.outputs.staging import ensure_writable, staged_output
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedVariant
-from manualkit.outputs.site.config import ROOT_CONFIG, write_config
+from manualkit.outputs.site.config import shared_settings, write_config
 from manualkit.outputs.site.search import split_by_language
 from manualkit.outputs.site.stage import Staged, stage
 
@@ -97,10 +97,9 @@ def judge(said: str, failed: bool, staged: Staged, dirty: bool) -> None:
                          hint="fix the text of the module named above, then build again")
 
 
-def check_site_config(root: Path) -> None:
-    if not (root / ROOT_CONFIG).is_file():
-        raise BuildError(f"there is no {ROOT_CONFIG} in {root}: it holds the shared site settings",
-                         hint="copy mkdocs.yml from the toolkit repository to the folder that holds manual/")
+def check_site_config(variant: ResolvedVariant) -> None:
+    """The shared site settings (mkdocs.yml, read by the load stage) are there and usable."""
+    shared_settings(variant.site_settings)
 
 
 def _readable(folder: Path) -> None:
@@ -161,14 +160,14 @@ def render(variant: ResolvedVariant, out_dir: Path, log=None, inputs: Mapping[st
     PDFs are taken from the ``pdf`` output's folder (``inputs["pdf"]``) when the print output has
     made them, copied into the site and linked.
     """
-    check_site_config(variant.root)
+    check_site_config(variant)
     out_dir = Path(out_dir)
     pdf_dir = (inputs or {}).get("pdf")
     # named after the temporary output folder, so a killed build's leftovers are cleaned with it
     work = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}-stage-", dir=out_dir.parent))
     try:
         staged = stage(variant, work / "docs", pdf_dir, {k: v for k, v in (inputs or {}).items() if k != "pdf"})
-        config = write_config(staged, variant.root, work / "mkdocs.yml", out_dir)
+        config = write_config(staged, variant.site_settings, work / "mkdocs.yml", out_dir)
         run_mkdocs(config, staged)
         finish_site(out_dir, variant)
     finally:

@@ -4,7 +4,7 @@ The resolved text is renderer-neutral (``ref:`` links, ``::: kind`` callouts, ``
 headings, images relative to the file they came from). Here each of those becomes its site
 form: relative ``.md`` links that mkdocs checks in strict mode, Material admonitions with a
 label from locales/, a visible text badge under core headings (so the meaning never rests on
-CSS alone), and images copied next to the pages. Code blocks and inline code are left alone.
+CSS alone), and images written next to the pages from the bytes the variant holds. Code blocks and inline code are left alone.
 """
 from __future__ import annotations
 
@@ -12,24 +12,24 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
-from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, LINES_N_RE, MAX_WRITING_LINES, fence_states, parse_heading
+from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, fence_states, parse_heading, writing_lines
 from manualkit.core.markdown_scan import code_spans
 from manualkit.core.model_tables import FIGURE_SCHEME
 from manualkit.core.problems import BuildError
+from manualkit.core.resolved import Asset
+from manualkit.core.variant_files import OUTSIDE, image_key
 
 # bounded repetitions: constant work per '[' on a crafted line (see core/body.py LINK_RE)
 LINK_TARGET_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]{0,100}\]){0,2000})\]\(\s*<?([^)\s>]*)>?((?:\s+[\"'][^)]{0,1000}[\"'])?\s*)\)")
-_UNESCAPE_RE = re.compile(r"\\([\\`*_\[\]{}#|~])")
 
 
 def plain(text: str) -> str:
     """Markdown-escaped text (titles with filled-in variables) as plain text for YAML and nav."""
-    import html
+    from manualkit.core.variables import plain_text
 
-    return html.unescape(_UNESCAPE_RE.sub(r"\1", text))
+    return plain_text(text)
 
 
 def outside_code(text: str, fn: Callable[[str], str]) -> str:
@@ -83,11 +83,12 @@ class PageLinks:
 
 @dataclass
 class Media:
-    """Images used by the pages: copied under ``_media/`` with their path in the repository, and
-    the pictures drawn from the model (``figure:`` targets) written under ``_media/figures/``."""
+    """Images used by the pages: written under ``_media/`` with their path in the repository,
+    from the bytes the variant holds (``variant.images``, read and checked by the load stage), and
+    the pictures drawn from the variant's model (``figure:`` targets) written under ``_media/figures/``."""
 
-    root: Path
-    files: dict[str, Path | str] = field(default_factory=dict)  # docs-relative destination -> source file or SVG text
+    images: Mapping[str, Asset]
+    files: dict[str, bytes] = field(default_factory=dict)  # docs-relative destination -> the image's bytes
     draw: Callable[[str], str] | None = None  # name -> SVG (outputs/figures.Drawer), checked there
 
     def figure(self, from_page: str, origin: str, name: str) -> str:
@@ -100,24 +101,21 @@ class Media:
         lang = rest.removesuffix(".svg")
         dest = f"_media/figures/{lang}/{stem}.svg"
         if dest not in self.files:
-            self.files[dest] = self.draw(name)
+            self.files[dest] = self.draw(name).encode("utf-8")
         return posixpath.relpath(dest, posixpath.dirname(from_page) or ".")
 
     def href(self, from_page: str, origin: str, src: str) -> str:
-        source = (self.root / origin).parent / src
-        try:
-            rel = source.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError as exc:
+        key = None if src.startswith("/") else image_key(origin, src)
+        asset = self.images.get(key) if key is not None else None
+        if key is None or key.startswith("../") or (asset is not None and asset.problem == OUTSIDE):
             raise BuildError(f"{origin}: the image '{src}' lies outside the repository",
-                             hint="keep images inside the repository (manual check reports this)") from exc
-        from manualkit.core.assets import check_image
-
-        why = check_image(source)
+                             hint="keep images inside the repository (manual check reports this)")
+        why = "it cannot be read (it was not loaded)" if asset is None else asset.problem
         if why:  # only real images are ever copied into a site
             raise BuildError(f"{origin}: '{src}' cannot be published as an image: {why}",
                              hint="run 'manual check': it names the line (E815)")
-        dest = f"_media/{rel}"
-        self.files[dest] = source
+        dest = f"_media/{asset.path}"
+        self.files[dest] = asset.data
         return posixpath.relpath(dest, posixpath.dirname(from_page) or ".")
 
 
@@ -162,9 +160,7 @@ def callouts_to_admonitions(text: str, labels: dict[str, str]) -> str:
             indent = line[: len(line) - len(line.lstrip())]  # a callout inside a list item stays there
             classes = kind
             if kind == "lines":  # room to write: print.css rules as many lines as the PDF (n, 4 if not given)
-                nm = LINES_N_RE.search(stripped)
-                n = int(nm.group(1)) if nm and nm.group(1).isdigit() else 4
-                classes += f" lines-{max(1, min(MAX_WRITING_LINES, n))}"
+                classes += f" lines-{writing_lines(stripped)}"
             out += ["", f'{indent}!!! {classes} "{label}"', ""]
             inside = True
             continue

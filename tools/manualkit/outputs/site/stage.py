@@ -11,7 +11,7 @@ import os
 import shutil
 from dataclasses import dataclass, field, replace
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from manualkit.core.release import footer_text
 from manualkit.core.resolved import ResolvedManual, ResolvedPart, ResolvedVariant, string
@@ -91,20 +91,21 @@ def with_statement(record: dict | None, rm: ResolvedManual) -> ResolvedManual:
     return replace(rm, parts=parts)
 
 
-def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, Path] | None = None) -> tuple[dict[str, str | Path], Staged]:
-    """Every file of the staged docs folder (text or a source file to copy), and the facts about it."""
-    root, manuals = variant.root, variant.manuals
+def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, Path] | None = None) -> tuple[dict[str, str | bytes | Path], Staged]:
+    """Every file of the staged docs folder (text, bytes from the variant, or a built file to copy:
+    the PDFs and reports, from the build folder), and the facts about it."""
+    manuals = variant.manuals
     first = next(iter(manuals.values()))
     default = first.default_language if first.default_language in manuals else first.lang
     langs = tuple(sorted(manuals, key=lambda lg: (lg != default, first.languages.index(lg) if lg in first.languages else 99)))
     manuals = {lang: with_statement(variant.a11y_record, rm) for lang, rm in manuals.items()}
-    files: dict[str, str | Path] = {}
+    files: dict[str, str | bytes | Path] = {}
     for lang, rm in manuals.items():  # the "For researchers" page and the report files it links
         manuals[lang], report_files = with_research_page(rm, report_dirs, variant)
         files.update(report_files)
     from manualkit.outputs.figures import Drawer
 
-    media = Media(root, draw=Drawer(variant))
+    media = Media(variant.images, draw=Drawer(variant))
     staged = Staged(docs=Path(), variant=first.variant, languages=langs, default_language=default,
                     site_names={}, language_names={}, home_labels={}, nav_parts={}, site_url=variant.site_url)
     for lang in langs:
@@ -136,19 +137,17 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, 
     files[f"{ASSET_DIR}/variant.css"] = variant_css(first.branding)
     logo = variant.assets.get("logo")
     if logo is not None:
-        from manualkit.core.assets import check_image
         from manualkit.core.problems import BuildError
 
-        why = check_image(logo)
-        if why:  # only a real image is ever copied into a site
-            raise BuildError(f"the logo '{logo.relative_to(root)}' cannot be published: {why}", hint="run 'manual check' (E815)")
-        dest = f"{ASSET_DIR}/logo{logo.suffix.lower()}"
-        files[dest] = logo
+        if logo.problem:  # only a real image is ever copied into a site (the load stage checked its bytes)
+            raise BuildError(f"the logo '{logo.path}' cannot be published: {logo.problem}", hint="run 'manual check' (E815)")
+        dest = f"{ASSET_DIR}/logo{PurePosixPath(logo.path).suffix.lower()}"
+        files[dest] = logo.data
         staged.logo = dest
     return files, staged
 
 
-def write_docs(docs: Path, files: dict[str, str | Path]) -> int:
+def write_docs(docs: Path, files: dict[str, str | bytes | Path]) -> int:
     """Make ``docs`` hold exactly ``files``; rewrite only what changed. Returns how many files were written."""
     docs.mkdir(parents=True, exist_ok=True)
     written = 0
@@ -163,7 +162,7 @@ def write_docs(docs: Path, files: dict[str, str | Path]) -> int:
             shutil.copy2(content, dest)
             written += 1
             continue
-        data = content.encode("utf-8")
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
         if dest.is_file() and dest.read_bytes() == data:
             continue
         dest.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,8 @@
-"""`manual status`: review and translation state of every module, and LIX of handouts."""
+"""`manual status`: review and translation state of every module, and LIX of handouts.
+
+A view of the sources as loaded (core.model: which language file is the source, which
+translation is stale), not an output of a resolved variant, so it lives with the command and
+not in outputs/ (which reads only the ResolvedVariant)."""
 from __future__ import annotations
 
 from manualkit.core import model as m
