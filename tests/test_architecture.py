@@ -190,6 +190,12 @@ def _allowed(path: str, root: Path, build: Path) -> bool:
                *site.getsitepackages(), sysconfig.get_paths()["stdlib"]}
     if any(real.is_relative_to(os.path.realpath(a)) for a in allowed):
         return True
+    # matplotlib (outputs/figures.py) keeps its list of the machine's fonts in its own cache folder
+    # (~/.cache/matplotlib or MPLCONFIGDIR), read when it is imported: the library's cache, no project input
+    import matplotlib
+
+    if real.is_relative_to(os.path.realpath(matplotlib.get_cachedir())) and real.name.startswith("fontlist-"):
+        return True
     # what the interpreter and the libraries look at on any machine (locale, MIME types, devices)
     return str(real).startswith(("/dev/", "/proc/", "/sys/", "/etc/", "/usr/share/", "/usr/lib/"))
 
@@ -215,6 +221,10 @@ def test_outputs_open_no_file_outside_the_build_and_their_own_package_data(tmp_p
     (root / "manual/basics/bilder/plan.png").write_bytes(_png())
     welcome = root / "manual/basics/welcome.nb.md"
     welcome.write_text(welcome.read_text(encoding="utf-8") + "\n![Plan for besøket](bilder/plan.png)\n", encoding="utf-8")
+    for lang in ("nb", "en"):  # and a picture drawn from the model: from the variant, with no file read
+        page = root / f"manual/basics/welcome.{lang}.md"
+        page.write_text(page.read_text(encoding="utf-8").rstrip("\n") + "\n\n## Forløpet {#timeline}\n\n{{ figure.timeline }}\n",
+                        encoding="utf-8")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     project = load_project(root, ["base", "testby"])
     assert [p for p in project.errors] == []
@@ -245,6 +255,7 @@ def test_outputs_open_no_file_outside_the_build_and_their_own_package_data(tmp_p
         _AUDIT["on"] = False
     assert (build / "testby/site/_media/manual/basics/bilder/plan.png").read_bytes() == _png()
     assert (build / "testby/pdf/nb/manual.pdf").is_file() and (build / "testby/docx/book.nb.docx").is_file()
+    assert (build / "testby/site/_media/figures/nb/course-timeline.svg").read_bytes().lstrip().startswith(b"<?xml")
     opened = _AUDIT["opened"] + child_log.read_text(encoding="utf-8").split()
     assert any(p.endswith("mkdocs.yml") and Path(p).is_relative_to(build) for p in opened)  # the generated one
     assert sorted({p for p in opened if not _allowed(p, root, build)}) == [], "\n".join(sorted({p for p in opened if not _allowed(p, root, build)}))

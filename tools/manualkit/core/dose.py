@@ -174,6 +174,10 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
             model, (sessions or {}).get(lg) or first, lg, w))(w)
     for name, fn in tables.items():
         out["table." + name] = Value({lg: fn(lg) for lg in langs}, None, path, 1, block=True)
+    # generated pictures, on a line of their own: {{ figure.timeline }} (drawn by outputs/figures)
+    from manualkit.core.model_tables import figure_image, timeline_alt
+    out["figure.timeline"] = Value({lg: figure_image("course-timeline", timeline_alt(
+        model, len((sessions or {}).get(lg) or first), lg), lg) for lg in langs}, None, path, 1, block=True)
     return out
 
 

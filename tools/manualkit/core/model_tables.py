@@ -27,6 +27,18 @@ _WORDS = {
     "first_goals": ("Første mål og plan er satt", "First goals and plan set"),
     "research": ("Forskningstidspunkt {m} måneder", "Research time point {m} months"),
     "after": ("etter forløpet", "after the course"), "none": ("–", "–"),
+    # the timeline picture's text alternative (timeline_alt)
+    "alt_intro": ("Tidslinje over forløpet, laget fra tiltaksmodellen. Et vanlig forløp varer {typical} uker, det korteste {min} og det lengste {max} uker.",
+                  "Timeline of the course, made from the intervention model. A typical course lasts {typical} weeks, the shortest {min} and the longest {max} weeks."),
+    "alt_phases": ("Fasene i et vanlig forløp: {items}.", "The phases of a typical course: {items}."),
+    "alt_phase": ("{title}, uke {weeks}, hjemmebesøk {freq}", "{title}, weeks {weeks}, home visits {freq}"),
+    "alt_sessions": ("De {n} øktene i foreldreveiledningen er i uke {weeks}.", "The {n} parental guidance sessions are in weeks {weeks}."),
+    "alt_meetings": ("Samarbeidsmøter i uke {weeks}.", "Coordination meetings in weeks {weeks}."),
+    "alt_reviews": ("Første mål og plan er satt i uke {first}; målene gjennomgås i uke {weeks}.",
+                    "First goals and plan are set in week {first}; the goals are reviewed in weeks {weeks}."),
+    "alt_research": ("Forskningstidspunktene er i uke {weeks}.", "The research time points are in weeks {weeks}."),
+    "alt_tables": ("Tabellene under viser det samme uke for uke, for det vanlige, det korteste og det lengste forløpet.",
+                   "The tables below show the same week by week, for the typical, the shortest and the longest course."),
 }
 
 
@@ -152,4 +164,51 @@ def calendar_table(model: Intervention, sessions: tuple[SessionPlan, ...], lang:
     return "\n".join(rows)
 
 
-__all__ = ["component_list", "training_table", "phase_table", "calendar_table", "course_events", "week_of_month", "word"]
+def _and(items: list[str], lang: str) -> str:
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" og " if lang in ("nb", "nn") else " and ") + items[-1]
+
+
+def timeline_alt(model: Intervention, n_sessions: int, lang: str) -> str:
+    """The timeline picture in words (its text alternative): lengths, phases with their home-visit
+    frequency, and the weeks of the sessions, meetings, goal reviews and research time points of a
+    typical course. The week-by-week tables beside the picture give every detail."""
+    from manualkit.core.figures import frequency
+    lengths = {w: _n(model.total_weeks(w), lang) for w in WHICH}
+    out = [word("alt_intro", lang, **lengths)]
+    items, week = [], 1
+    for i, p in enumerate(model.phases, 1):
+        end = week + int(p.weeks.typical) - 1
+        weeks = str(week) if end == week else f"{week}–{end}"
+        items.append(word("alt_phase", lang, title=f"{i}. {p.title.get(lang, p.id)}", weeks=weeks,
+                          freq=frequency(p.visits_per_week, lang)))
+        week = end + 1
+    out.append(word("alt_phases", lang, items="; ".join(items)))
+    events = course_events(model, n_sessions, "typical")
+
+    def weeks_of(kind: str) -> list[str]:
+        return [str(w) for w in sorted(events) if any(k == kind for k, _ in events[w])]
+
+    if weeks_of("session"):
+        out.append(word("alt_sessions", lang, n=n_sessions, weeks=_and(weeks_of("session"), lang)))
+    if weeks_of("coordination"):
+        out.append(word("alt_meetings", lang, weeks=_and(weeks_of("coordination"), lang)))
+    if weeks_of("first_goals"):
+        out.append(word("alt_reviews", lang, first=weeks_of("first_goals")[0], weeks=_and(weeks_of("goal_review"), lang) or "–"))
+    if weeks_of("research"):
+        out.append(word("alt_research", lang, weeks=_and(weeks_of("research"), lang)))
+    out.append(word("alt_tables", lang))
+    return " ".join(out)
+
+
+FIGURE_SCHEME = "figure:"  # ![text](figure:NAME.LANG.svg): a picture the outputs draw from the model
+
+
+def figure_image(name: str, alt: str, lang: str) -> str:
+    """The Markdown of a generated picture: an image whose target the outputs draw (outputs/figures)."""
+    return f"![{_esc(alt)}]({FIGURE_SCHEME}{name}.{lang}.svg)"
+
+
+__all__ = ["component_list", "training_table", "phase_table", "calendar_table", "course_events", "week_of_month", "word",
+           "timeline_alt", "figure_image", "FIGURE_SCHEME"]

@@ -44,7 +44,7 @@ REPORTS: tuple[Report, ...] = (
     Report("fidelity", {"nb": "Sjekklister for programtro og REDCap-dataordbok", "en": "Fidelity checklists and REDCap data dictionary"},
            ("md", "redcap", "pdf", "json"), "fidelity checklists (A4 PDF), REDCap data dictionary and codebook", dated=True),
     Report("dose", {"nb": "Planlagt dose per familie", "en": "Planned dose per family"},
-           ("md", "csv", "json"), "planned dose per family, with the difference from base: md, csv, json"),
+           ("md", "csv", "json", "svg"), "planned dose per family, with the difference from base: md, csv, json, svg (chart)"),
     Report("costs", {"nb": "Planlagt ressursbruk og kostnadsgrunnlag", "en": "Planned resource use and cost inputs"},
            ("md", "csv", "json"), "planned resource use and cost inputs: md, csv, json"),
     Report("ledger", {"nb": "FRAME-logg over lokale tilpasninger", "en": "FRAME ledger of local adaptations"},

@@ -21,6 +21,20 @@ TEXT = {
         "intro": "Filene under lages fra tiltaksmodellen og manualen hver gang manualen bygges, så de stemmer alltid med teksten. "
                  "Alle tall er planlagte verdier. Forklaring av hver fil står i docs/research.md i manualens repositorium.",
         "none": "Rapportene er ikke bygget ennå (manual build).",
+        "dose_heading": "Planlagt dose mot grunnversjonen",
+        "dose_intro": "Planlagt per familie, fra tiltaksmodellen etter de lokale endringene: hjemmebesøk, kontakttimer (besøk, "
+                      "samtaler og samarbeidsmøter) og økter i foreldreveiledningen, {variant} ved siden av grunnversjonen. "
+                      "Stolpen er et vanlig forløp, streken går fra det korteste til det lengste. Tabellen under bildet gir tallene; "
+                      "alle steder sammen: manual report dose --all.",
+        "dose_intro_base": "Planlagt per familie, fra tiltaksmodellen: hjemmebesøk, kontakttimer (besøk, samtaler og samarbeidsmøter) "
+                           "og økter i foreldreveiledningen. Stolpen er et vanlig forløp, streken går fra det korteste til det lengste. "
+                           "Tabellen under bildet gir tallene; hver kommunes side viser kommunen mot grunnversjonen, og alle steder "
+                           "sammen: manual report dose --all.",
+        "alt": "Stolpediagram over planlagt dose per familie i et vanlig forløp. {items}. Strekene viser det korteste til det lengste forløpet. "
+               "Tabellen under gir tallene.",
+        "vs": "{measure}: {variant} {mine} mot grunnversjonen {base}", "only": "{measure}: {base}",
+        "measure": "Mål", "base": "Grunnversjonen", "difference": "Forskjell (vanlig)",
+        "range": "korteste / vanlig / lengste",
     },
     "en": {
         "title": "For researchers", "summary": "Descriptions of the intervention generated from the intervention model: TIDieR, fidelity "
@@ -28,6 +42,20 @@ TEXT = {
         "intro": "The files below are generated from the intervention model and the manual every time the manual is built, so they always "
                  "agree with the text. All figures are planned values. Each file is explained in docs/research.md in the manual's repository.",
         "none": "The reports have not been built yet (manual build).",
+        "dose_heading": "Planned dose against base",
+        "dose_intro": "Planned per family, from the intervention model after the local changes: home visits, contact hours (visits, "
+                      "calls and coordination meetings) and parental guidance sessions, {variant} beside the base manual. The bar "
+                      "is a typical course, the whisker runs from the shortest to the longest. The table below the picture gives the "
+                      "figures; all sites together: manual report dose --all.",
+        "dose_intro_base": "Planned per family, from the intervention model: home visits, contact hours (visits, calls and "
+                           "coordination meetings) and parental guidance sessions. The bar is a typical course, the whisker runs from "
+                           "the shortest to the longest. The table below the picture gives the figures; each municipality's site "
+                           "shows the municipality against base, and all sites together: manual report dose --all.",
+        "alt": "Bar chart of the planned dose per family in a typical course. {items}. The whiskers show the shortest to the longest "
+               "course. The table below gives the figures.",
+        "vs": "{measure}: {variant} {mine} against base {base}", "only": "{measure}: {base}",
+        "measure": "Measure", "base": "Base", "difference": "Difference (typical)",
+        "range": "shortest / typical / longest",
     },
 }
 
@@ -36,8 +64,9 @@ def _t(lang: str, key: str) -> str:
     return TEXT.get("nb" if lang == "nn" else lang, TEXT["en"])[key]
 
 
-def research_module(rm: ResolvedManual, files: dict[str, list[tuple[str, str]]], part: str) -> ResolvedModule:
-    """``files``: report name -> [(link text, path relative to the page)]."""
+def research_module(rm: ResolvedManual, files: dict[str, list[tuple[str, str]]], part: str, dose: str = "") -> ResolvedModule:
+    """``files``: report name -> [(link text, path relative to the page)]; ``dose``: the section
+    with the planned dose against base (:func:`dose_section`), or "" for none."""
     lang = rm.lang
     lines = [f"## {escape_value(_t(lang, 'title'))} {{#reports}}", "", escape_value(_t(lang, "intro")), ""]
     if not any(files.values()):
@@ -47,25 +76,83 @@ def research_module(rm: ResolvedManual, files: dict[str, list[tuple[str, str]]],
         if links:
             lines.append(f"- **{escape_value(entry.label(lang))}:** " + ", ".join(f"[{escape_value(text)}]({href})" for text, href in links))
     text = "\n".join(lines) + "\n"
+    sections = (ResolvedSection("reports", _t(lang, "title"), False, text, "generated", ""),)
+    if dose:
+        sections += (ResolvedSection("planned-dose", _t(lang, "dose_heading"), False, dose, "generated", ""),)
     return ResolvedModule(
         id=RESEARCH_ID, part=part, type="appendix", component="general", core=False, status="approved",
         title=_t(lang, "title"), summary=_t(lang, "summary"), duration_minutes=None, handouts=(), audience=("researchers",),
         lang=lang, text_lang=lang, fallback=False, stale=False, origin="generated", preamble="",
-        sections=(ResolvedSection("reports", _t(lang, "title"), False, text, "generated", ""),), generated=True)
+        sections=sections, generated=True)
 
 
-def with_research(rm: ResolvedManual, files: dict[str, list[tuple[str, str]]]) -> ResolvedManual:
+def with_research(rm: ResolvedManual, files: dict[str, list[tuple[str, str]]], dose: str = "") -> ResolvedManual:
     """The manual with the "For researchers" page at the end of the evaluation part (else the last part)."""
     if not rm.parts:
         return rm
     index = next((i for i, p in enumerate(rm.parts) if p.id == "evaluation"), len(rm.parts) - 1)
     p = rm.parts[index]
     parts = list(rm.parts)
-    parts[index] = ResolvedPart(p.id, p.title, p.modules + (research_module(rm, files, p.id),))
+    parts[index] = ResolvedPart(p.id, p.title, p.modules + (research_module(rm, files, p.id, dose),))
     return replace(rm, parts=tuple(parts))
 
 
-__all__ = ["research_module", "with_research", "RESEARCH_ID"]
+DOSE_BARS = ("home_visits", "contact_hours", "sessions")
+
+
+def dose_against_base(model, base_model, sessions: tuple, base_sessions: tuple) -> list[tuple[str, tuple, tuple]]:
+    """[(measure, base (min, typical, max), variant (min, typical, max))] of the planned dose per
+    family: the figures of the research page's chart and of its table (outputs/figures.py)."""
+    from manualkit.core.dose import WHICH, planned_dose
+
+    mine = planned_dose(model, sessions)
+    base = planned_dose(base_model or model, base_sessions or sessions)
+    return [(key, tuple(base[key].get(w) for w in WHICH), tuple(mine[key].get(w) for w in WHICH)) for key in DOSE_BARS]
+
+
+def dose_section(rm: ResolvedManual, model, base_model, sessions: tuple, base_sessions: tuple) -> str:
+    """The "planned dose against base" section of the research page: the chart (drawn by the
+    outputs from the same figures) with its text alternative, and its data table beside it."""
+    import html
+    import re
+
+    from manualkit.core.dose import DOSE_MEASURES
+    from manualkit.core.figures import number
+    from manualkit.core.model_tables import figure_image
+
+    lang = rm.lang
+    nb = lang in ("nb", "nn")
+    rows = dose_against_base(model, base_model, sessions, base_sessions)
+    name_md = rm.variant_name  # Markdown-escaped text
+    name = re.sub(r"\\(.)", r"\1", html.unescape(name_md))
+    label = {key: DOSE_MEASURES[key][0 if nb else 1] for key, _b, _m in rows}
+
+    def fig(x: float) -> str:
+        return number(x, lang)
+
+    def triple(t: tuple) -> str:
+        return " / ".join(fig(x) for x in t)
+
+    if rm.is_base:
+        items = "; ".join(_t(lang, "only").format(measure=label[k], base=fig(b[1])) for k, b, _m in rows)
+    else:
+        items = "; ".join(_t(lang, "vs").format(measure=label[k], variant=name, mine=fig(m[1]), base=fig(b[1])) for k, b, m in rows)
+    intro = _t(lang, "dose_intro_base") if rm.is_base else _t(lang, "dose_intro").format(variant=name)
+    head = [_t(lang, "measure"), f"{_t(lang, 'base')} ({_t(lang, 'range')})"]
+    if not rm.is_base:
+        head += [f"{name_md} ({escape_value(_t(lang, 'range'))})", _t(lang, "difference")]
+    table = ["| " + " | ".join(escape_value(h) if i < 2 else h for i, h in enumerate(head)) + " |", "|" + " --- |" * len(head)]
+    for key, b, m in rows:
+        cells = [escape_value(label[key]), triple(b)]
+        if not rm.is_base:
+            diff = m[1] - b[1]
+            cells += [triple(m), ("+" if diff > 0 else "") + fig(diff)]
+        table.append("| " + " | ".join(cells) + " |")
+    return "\n".join([f"## {escape_value(_t(lang, 'dose_heading'))} {{#planned-dose}}", "", escape_value(intro), "",
+                      figure_image("dose-sites", _t(lang, "alt").format(items=items), lang), "", *table]) + "\n"
+
+
+__all__ = ["research_module", "with_research", "dose_section", "dose_against_base", "RESEARCH_ID", "DOSE_BARS"]
 
 
 # -- the generated fidelity checklist in the text of the manual ---------------------------------

@@ -68,7 +68,11 @@ def marked_context(variant: ResolvedVariant, lang: str) -> dict:
             node = ctx
             for p in name.split(".")[:-1]:
                 node = node.setdefault(p, {})
-            node[name.split(".")[-1]] = val.texts.get(lang, "")
+            text = val.texts.get(lang, "")
+            if name.startswith("figure."):  # a picture drawn from the model: its text alternative, in a
+                # style of its own that the import knows as the toolkit's (never mapped to a source)
+                text = _FIGURE.sub(lambda m: "\n".join(_div("FP Figure", m.group(1))).strip("\n"), text)
+            node[name.split(".")[-1]] = text
             continue
         words = v.escape_value(variable_text(variant.values, name, lang, label))
         style = "FP Placeholder" if val.fill is not None else "FP Variable"
@@ -81,6 +85,9 @@ def marked_context(variant: ResolvedVariant, lang: str) -> dict:
         else:
             node[parts[-1]] = f'[{words}]{{custom-style="{style}"}}'
     return ctx
+
+
+_FIGURE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(figure:[^)\s]*\)")
 
 
 def _div(style: str, text: str) -> list[str]:

@@ -37,6 +37,7 @@ MARK_STYLES = (  # generated lines: the import never maps them to the sources
     ("FPCoreMark", "FP Core mark", "8E1B1B"),
     ("FPLocalMark", "FP Local mark", "00567A"),
     ("FPCalloutTitle", "FP Callout title", "333333"),
+    ("FPFigure", "FP Figure", "555555"),  # a picture drawn from the model, as its text alternative
 )
 CALLOUT_STYLE = {"note": "FP Note", "tip": "FP Tip", "example": "FP Example", "warning": "FP Warning", "core": "FP Core",
                  "lines": "FP Lines"}
@@ -44,7 +45,7 @@ UNTITLED_CALLOUTS = frozenset({"lines"})  # no title line: the ruled lines under
 WRITING_LINE_STYLE = "FP Writing line"  # one empty ruled paragraph per line to write on (generated)
 LINE_COLOUR = "767676"  # the PDF's and print.css's grey
 GENERATED_STYLE_IDS = frozenset({"Title", "FPCoreMark", "FPLocalMark", "FPCalloutTitle", "FPSummary", "Subtitle",
-                                 "FPWritingLine"})
+                                 "FPWritingLine", "FPFigure"})
 
 
 def _el(tag: str, **attrs: str) -> etree._Element:

@@ -16,6 +16,7 @@ from typing import Mapping, TextIO
 
 from manualkit.core.problems import BuildError, UsageError
 from manualkit.core.resolved import ResolvedManual, ResolvedModule, ResolvedVariant
+from manualkit.outputs.figures import Drawer
 from manualkit.outputs.pdf import documents
 from manualkit.outputs.pdf.markdown_prep import Fragments, convert
 from manualkit.outputs.pdf.typst_compile import TypstRunner, iso_date, page_count, variant_timestamp
@@ -81,7 +82,7 @@ def render(variant: ResolvedVariant, out_dir: Path, log: TextIO, inputs: Mapping
     store = cache.pieces()
     before = (len(store.made), len(store.reused)) if store is not None else (0, 0)
     stamp = variant_timestamp(variant)
-    runner = TypstRunner(variant, stamp)
+    runner = TypstRunner(variant, stamp, draw=Drawer(variant))
     langs = list(variant.manuals)
     # pandoc is the slow step and runs as a subprocess: convert the languages side by side,
     # each in as many parts as there are cores left for it
@@ -176,7 +177,7 @@ def build_one(variant: ResolvedVariant, lang: str, out_root: Path, *, book: bool
         doc, target = documents.handout(rm, mod, job.fragments, job.meta), folder / "handouts" / f"{mod.id}.pdf"
     else:
         raise UsageError("say which PDF to make", hint="--book, --session ID or --handout ID")
-    runner = TypstRunner(variant, stamp)
+    runner = TypstRunner(variant, stamp, draw=Drawer(variant))
     pdf = runner.handout_pdf(doc, log) if handout else runner.pdf(doc, log)
     if handout and mod is not None:
         _handout_pages_warning(pdf, doc, mod, log)

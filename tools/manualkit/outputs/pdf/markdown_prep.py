@@ -20,10 +20,12 @@ from dataclasses import dataclass
 
 from manualkit.core.body import ATTR_RE, HEADING_RE, LINK_RE, fence_states
 from manualkit.core.markdown_scan import code_spans
+from manualkit.core.model_tables import FIGURE_SCHEME
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedModule
 from manualkit.outputs.pdf.pandoc import READER, markdown_to_typst
 
+FIGURE_FOLDER = "/_figures/"  # where a ``figure:`` picture lies in Typst's root (never a repository folder)
 _MARK = re.compile(r"^// fp:(begin|end) (\S+)$", re.MULTILINE)
 _ATTR_UNSAFE = re.compile(r'["\n\r{}]')
 _ATTR_ID = re.compile(r"(^|\s)#([A-Za-z0-9_][\w.:-]*)")
@@ -51,6 +53,8 @@ def _folder(origin: str) -> str:
 def _target(target: str, image: bool, mid: str, folder: str) -> str:
     """A link or image target as the PDF needs it: module-scoped ids, image paths from the root."""
     if image:
+        if target.startswith(FIGURE_SCHEME):  # a picture drawn from the model: staged by TypstRunner
+            return FIGURE_FOLDER + target[len(FIGURE_SCHEME):]
         if not target or _SCHEME.match(target) or target.startswith("/"):
             return target
         path = "/" + posixpath.normpath(posixpath.join(folder, target)).lstrip("/")

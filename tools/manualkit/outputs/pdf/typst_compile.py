@@ -19,13 +19,14 @@ import posixpath
 import re
 import tempfile
 from pathlib import Path
-from typing import TextIO
+from typing import Callable, TextIO
 
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedModule, ResolvedVariant
 from manualkit.core.variant_files import OUTSIDE
 from manualkit.outputs.dates import FIXED_EPOCH, iso_date, variant_timestamp  # noqa: F401 (used here and re-exported)
 from manualkit.outputs.pdf.documents import Document
+from manualkit.outputs.pdf.markdown_prep import FIGURE_FOLDER
 
 PDF_STANDARDS = ["a-2a", "ua-1"]
 HANDOUT_TOP_PT = 95  # top margin 2.5 cm (71 pt) + the box inset (12 pt): a box starting above this opens its page
@@ -67,7 +68,8 @@ def page_count(pdf: bytes) -> int:
 class TypstRunner:
     """One Typst compiler for a batch of documents under one project root."""
 
-    def __init__(self, variant: ResolvedVariant, timestamp: int | None = None) -> None:
+    def __init__(self, variant: ResolvedVariant, timestamp: int | None = None,
+                 draw: Callable[[str], str] | None = None) -> None:
         import typst
 
         self.root = Path(variant.root)  # only to name files in messages: nothing is read from it
@@ -81,6 +83,7 @@ class TypstRunner:
         self.typst_root = Path(self._staging.name)
         self._staged: set[str] = set()
         self._refused: dict[str, str] = {}  # image path -> why it was not staged
+        self._draw = draw  # the pictures drawn from the model (outputs/figures.Drawer): name -> SVG
         self._compiler = typst.Compiler(root=str(self.typst_root), font_paths=[], ignore_system_fonts=True)
 
     def _stage(self, doc: Document) -> list[str]:
@@ -92,6 +95,9 @@ class TypstRunner:
             wanted.append(logo)
         for name in wanted:
             if name in self._staged or name in self._refused:
+                continue
+            if name.startswith(FIGURE_FOLDER):
+                self._stage_figure(name)
                 continue
             rel = posixpath.normpath(name.lstrip("/"))
             asset = self.images.get(rel)
@@ -107,6 +113,23 @@ class TypstRunner:
             dest.write_bytes(asset.data)
             self._staged.add(name)
         return wanted
+
+    def _stage_figure(self, name: str) -> None:
+        """A picture drawn from the model, written into Typst's root after the SVG check."""
+        from manualkit.core.assets import svg_problem
+
+        if self._draw is None:
+            self._refused[name] = "this build draws no pictures"
+            return
+        data = self._draw(name[len(FIGURE_FOLDER):]).encode("utf-8")
+        why = svg_problem(data)
+        if why:
+            self._refused[name] = f"the drawn SVG contains {why}"
+            return
+        dest = self.typst_root / name.lstrip("/")
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
+        self._staged.add(name)
 
     def _key(self, doc: Document, images: list[str]) -> str:
         """Everything Typst reads for ``doc``: source, data, date, standards, the staged images."""

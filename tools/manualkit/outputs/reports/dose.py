@@ -108,6 +108,9 @@ def _csv_rows(data: list[dict], variants: list[ResolvedVariant]) -> list[dict]:
 
 
 def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
+    if fmt == "svg":  # the chart of the research page: this variant against base (outputs/figures.py)
+        from manualkit.outputs.figures import draw
+        return draw(variant, f"dose-sites.{lang}.svg")
     data = rows(variant, lang)
     if fmt == "csv":
         return csv_text(COLUMNS, _csv_rows(data, [variant]))
@@ -119,7 +122,7 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
                                "steps": [{"number": st.number, "title": st.title, "minutes": st.minutes} for st in s.steps]}
                               for s in _sessions(variant, lang)]})
     if fmt != "md":
-        raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv or json")
+        raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv, json or svg")
     name = variant_name(variant, lang)
     out = [f"# {L(lang, 'dose_title')}: {name}", "", release_line(variant, lang), "", L(lang, "planned_note"), ""]
     if variant.model is None:
@@ -170,14 +173,17 @@ def _signed(x: float | None, lang: str) -> str:
 
 
 def cross_site(variants: list[ResolvedVariant], lang: str, fmt: str) -> str:
-    """Every variant's dose in one table (``manual report dose --all``)."""
+    """Every variant's dose in one table (``manual report dose --all``), or in one chart (svg)."""
+    if fmt == "svg":
+        from manualkit.outputs.figures import dose_chart_across
+        return dose_chart_across(variants, lang)
     data = [r for v in variants for r in rows(v, lang)]
     if fmt == "csv":
         return csv_text(COLUMNS, _csv_rows(data, variants))
     if fmt == "json":
         return json_text({"language": lang, "planned": True, "releases": {v.id: release_data(v) for v in variants}, "rows": data})
     if fmt != "md":
-        raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv or json")
+        raise UsageError(f"the dose report has no format '{fmt}'", hint="use --format md, csv, json or svg")
     measures = [k for k in DOSE_MEASURES]
     head = [L(lang, "measure")] + [variant_name(v, lang) for v in variants]
     body = []

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Mapping
 
 from manualkit.core import reports as report_table
-from manualkit.core.research import RESEARCH_ID, with_research
-from manualkit.core.resolved import ResolvedManual
+from manualkit.core.research import RESEARCH_ID, dose_section, with_research
+from manualkit.core.resolved import ResolvedManual, ResolvedVariant
 
 SUFFIXES = (".pdf", ".csv", ".json")
 
@@ -38,18 +38,25 @@ def report_files(report_dirs: Mapping[str, Path], lang: str) -> dict[str, list[t
     return out
 
 
-def with_research_page(rm: ResolvedManual, report_dirs: Mapping[str, Path] | None) -> tuple[ResolvedManual, dict[str, Path]]:
-    """The manual with its "For researchers" page, and the files to copy (site path -> file)."""
+def with_research_page(rm: ResolvedManual, report_dirs: Mapping[str, Path] | None,
+                       variant: ResolvedVariant | None = None) -> tuple[ResolvedManual, dict[str, Path]]:
+    """The manual with its "For researchers" page, and the files to copy (site path -> file).
+    With the ``variant`` (and its model), the page also shows the planned dose against base."""
     found = report_files(report_dirs or {}, rm.lang)
     if not found:
         return rm, {}
+    dose = ""
+    if variant is not None and variant.model is not None:
+        def sessions(table: dict) -> tuple:
+            return table.get(rm.lang) or next(iter(table.values()), ())
+        dose = dose_section(rm, variant.model, variant.base_model, sessions(variant.sessions), sessions(variant.base_sessions))
     rm = with_research(rm, {})  # to learn the page's part
     part = next(p.id for p in rm.parts if any(mod.id == RESEARCH_ID for mod in p.modules))
     page = f"{part}/{RESEARCH_ID}.md"
     links = {name: [(posixpath.basename(site), posixpath.relpath(site, posixpath.dirname(page))) for site, _src in files]
              for name, files in found.items()}
     parts = tuple(type(p)(p.id, p.title, tuple(mod for mod in p.modules if mod.id != RESEARCH_ID)) for p in rm.parts)
-    rm = with_research(type(rm)(**{**rm.__dict__, "parts": parts}), links)
+    rm = with_research(type(rm)(**{**rm.__dict__, "parts": parts}), links, dose)
     return rm, {site: src for files in found.values() for site, src in files}
 
 

@@ -16,6 +16,7 @@ from typing import Callable, Mapping
 
 from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, fence_states, parse_heading, writing_lines
 from manualkit.core.markdown_scan import code_spans
+from manualkit.core.model_tables import FIGURE_SCHEME
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import Asset
 from manualkit.core.variant_files import OUTSIDE, image_key
@@ -83,10 +84,25 @@ class PageLinks:
 @dataclass
 class Media:
     """Images used by the pages: written under ``_media/`` with their path in the repository,
-    from the bytes the variant holds (``variant.images``, read and checked by the load stage)."""
+    from the bytes the variant holds (``variant.images``, read and checked by the load stage), and
+    the pictures drawn from the variant's model (``figure:`` targets) written under ``_media/figures/``."""
 
     images: Mapping[str, Asset]
     files: dict[str, bytes] = field(default_factory=dict)  # docs-relative destination -> the image's bytes
+    draw: Callable[[str], str] | None = None  # name -> SVG (outputs/figures.Drawer), checked there
+
+    def figure(self, from_page: str, origin: str, name: str) -> str:
+        if self.draw is None:
+            raise BuildError(f"{origin}: the picture '{name}' is drawn from the model, and this site has no drawer",
+                             hint="this is a bug in the toolkit")
+        # a folder per language, not the name's ".nb.svg": mkdocs-static-i18n would take that
+        # suffix for its own and move the file between the languages' builds
+        stem, _, rest = name.partition(".")
+        lang = rest.removesuffix(".svg")
+        dest = f"_media/figures/{lang}/{stem}.svg"
+        if dest not in self.files:
+            self.files[dest] = self.draw(name).encode("utf-8")
+        return posixpath.relpath(dest, posixpath.dirname(from_page) or ".")
 
     def href(self, from_page: str, origin: str, src: str) -> str:
         key = None if src.startswith("/") else image_key(origin, src)
@@ -107,7 +123,9 @@ def rewrite_links(text: str, page: str, origin: str, links: PageLinks, media: Me
     """``ref:`` targets → relative page links; image paths → the copied file under ``_media/``."""
     def one(m: re.Match[str]) -> str:
         bang, label, target, title = m.group(1), m.group(2), m.group(3), m.group(4) or ""
-        if bang and target and not re.match(r"^[a-z]+:", target, re.I):
+        if bang and target.startswith(FIGURE_SCHEME):
+            target = media.figure(page, origin, target[len(FIGURE_SCHEME):])
+        elif bang and target and not re.match(r"^[a-z]+:", target, re.I):
             target = media.href(page, origin, target)
         elif target.startswith("ref:"):
             target = links.href(page, target)

@@ -101,9 +101,11 @@ def plan(variant: ResolvedVariant, pdf_dir: Path | None, report_dirs: dict[str, 
     manuals = {lang: with_statement(variant.a11y_record, rm) for lang, rm in manuals.items()}
     files: dict[str, str | bytes | Path] = {}
     for lang, rm in manuals.items():  # the "For researchers" page and the report files it links
-        manuals[lang], report_files = with_research_page(rm, report_dirs)
+        manuals[lang], report_files = with_research_page(rm, report_dirs, variant)
         files.update(report_files)
-    media = Media(variant.images)
+    from manualkit.outputs.figures import Drawer
+
+    media = Media(variant.images, draw=Drawer(variant))
     staged = Staged(docs=Path(), variant=first.variant, languages=langs, default_language=default,
                     site_names={}, language_names={}, home_labels={}, nav_parts={}, site_url=variant.site_url)
     for lang in langs:
