@@ -117,11 +117,25 @@ def release_lines(variants: list[ResolvedVariant], lang: str) -> str:
     return "".join(f"- {md_escape(variant_name(v, lang))}: {md_escape(release_line(v, lang))}\n" for v in variants)
 
 
-def fig(x: float | None, lang: str = "en") -> str:
-    """A figure for a table: "" when there is none; one decimal at most; comma in nb for Markdown."""
+def fig(x: float | str | None, lang: str = "en") -> str:
+    """A figure for a table: "" when there is none; one decimal at most; comma in nb for Markdown.
+    A model value that is a list of figures (research time points: "3 / 6") is shown as it is."""
     if x is None:
         return ""
+    if isinstance(x, str):
+        try:
+            x = float(x)
+        except ValueError:
+            return md_escape(" / ".join(number(float(p), lang) if _is_number(p) else p for p in x.split(" / ")))
     return number(x, lang)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 
