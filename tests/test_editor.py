@@ -51,10 +51,13 @@ def test_module_fields_follow_the_field_table(fixture_copy):
         assert fields[key]["i18n"] in ("none", False), key
     assert fields["id"]["i18n"] == "duplicate"
     assert fields["title"]["i18n"] is True and fields["summary"]["i18n"] is True and fields["body"]["i18n"] is True
-    assert fields["type"] == {**fields["type"], "widget": "select", "options": list(MODULE_TYPES)}
-    assert fields["component"]["options"] == list(COMPONENTS) and fields["status"]["options"] == list(STATUSES)
+    # options are {label, value}: the editor sees the label, the file gets the raw id, as before
+    values = lambda key: [o["value"] for o in fields[key]["options"]]  # noqa: E731
+    assert fields["type"]["widget"] == "select" and values("type") == list(MODULE_TYPES)
+    assert {"label": "Kapittel", "value": "chapter"} in fields["type"]["options"]
+    assert values("component") == list(COMPONENTS) and values("status") == list(STATUSES)
     assert fields["audience"]["widget"] == "select" and fields["audience"]["multiple"] is True
-    assert fields["audience"]["options"] == list(AUDIENCES)
+    assert values("audience") == list(AUDIENCES)
     assert fields["core"]["widget"] == "boolean"
     assert (fields["duration_minutes"]["widget"], fields["duration_minutes"]["value_type"]) == ("number", "int")
     assert fields["handouts"]["widget"] == "list"
@@ -65,6 +68,27 @@ def test_module_fields_follow_the_field_table(fixture_copy):
     required = [k for k, s in f.SOURCE_FIELDS.items() if s.required]
     assert [k for k in f.SOURCE_FIELDS if fields[k].get("required", True)] == required
 
+
+
+def _walk(fields: list[dict]):
+    for x in fields:
+        yield x
+        yield from _walk(x.get("fields", []))
+
+
+def test_a_norwegian_editor_sees_norwegian_labels_for_every_field_and_every_option(fixture_copy):
+    root = fixture_copy("bilingual")
+    config = _config(root)
+    assert config["i18n"]["default_locale"] == "nb"
+    every = [x for c in config["collections"] for fl in [c] + c.get("files", []) for x in _walk(fl.get("fields", []))]
+    assert len(every) > 50
+    unlabelled = [o for x in every for o in x.get("options", []) if o["label"] == o["value"]]
+    assert unlabelled == [], unlabelled
+    # a language's box is labelled with the language's name (language_names); an id is an id in every language
+    raw = sorted({x["name"] for x in every if x["label"] == x["name"]})
+    assert raw == []
+    langs = [x for x in every if x["name"] in ("nb", "en")]
+    assert langs and {x["label"] for x in langs} == {"bokmål", "engelsk"}
 
 
 def test_images_go_beside_the_text_with_the_path_that_works_from_it(fixture_copy):

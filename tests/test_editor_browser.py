@@ -201,6 +201,8 @@ def test_a_module_made_in_the_editor_is_listed_and_checks_clean(manual_copy):
             titles = page.locator('input[id^="title-field-"]')
             await titles.nth(0).fill("Lokale møtesteder")
             await titles.nth(1).fill("Local meeting places")
+            # the type dropdown shows the Norwegian label of its default, chapter (saved as chapter, below)
+            await page.get_by_text("Kapittel", exact=True).first.wait_for(state="visible", timeout=15000)
             _shot(await page.screenshot(), "editor-new-module.png")
             editors = page.locator('[data-slate-editor="true"]')
             await editors.nth(0).click()

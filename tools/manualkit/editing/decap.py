@@ -48,8 +48,30 @@ def _hint(key: str, ui: str) -> str:
     return nb if ui == "nb" else en
 
 
-def widget(key: str, spec: Field, ui: str, nested: dict[str, Field] | None = None) -> dict[str, Any]:
-    """One Decap field for one entry of a field table."""
+def value_labels(manual: Manual, vocab: dict, ui: str) -> dict[str, dict[str, str]]:
+    """vocabulary name -> {value: label in ``ui``}: from locales/<ui>.yml (types, statuses, ...),
+    locales/frame.yml (when, operation, ...) and fields.VALUE_LABELS (roles, where, ...)."""
+    out: dict[str, dict[str, str]] = {}
+    for name, table in (manual.locales.get(ui) or {}).items():
+        if isinstance(table, dict) and all(isinstance(v, str) for v in table.values()):
+            out[name] = {str(k): v for k, v in table.items()}
+    for name, table in (vocab or {}).items():
+        if isinstance(table, dict):
+            out[name] = {str(k): str(v.get(ui) or v.get("en") or k) for k, v in table.items() if isinstance(v, dict)}
+    for name, table in f.VALUE_LABELS.items():
+        out[name] = {k: (nb if ui in ("nb", "nn") else en) for k, (nb, en) in table.items()}
+    return out
+
+
+def _options(spec: Field, values: dict[str, dict[str, str]] | None) -> list[dict[str, str]]:
+    """A select's options: the raw id is what is saved, the label is what the editor sees."""
+    labels = (values or {}).get(spec.vocab, {})
+    return [{"label": labels.get(v) or v, "value": v} for v in spec.allowed]
+
+
+def widget(key: str, spec: Field, ui: str, nested: dict[str, Field] | None = None,
+           values: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
+    """One Decap field for one entry of a field table; ``values`` labels the allowed values (value_labels)."""
     out: dict[str, Any] = {"name": key, "label": _label(key, ui)}
     kind = spec.kind
     if kind == "id":
@@ -59,15 +81,15 @@ def widget(key: str, spec: Field, ui: str, nested: dict[str, Field] | None = Non
     elif kind == "int":
         out.update(widget="number", value_type="int", min=1)
     elif kind in ("str", "lang", "version") and spec.allowed:
-        out.update(widget="select", options=list(spec.allowed))
+        out.update(widget="select", options=_options(spec, values))
     elif kind == "list" and spec.allowed:
-        out.update(widget="select", multiple=True, options=list(spec.allowed))
+        out.update(widget="select", multiple=True, options=_options(spec, values))
     elif kind in ("ids", "list", "langs"):
         out.update(widget="list")
     elif kind == "seq" and nested:
-        out.update(widget="list", fields=[widget(k, s, ui) for k, s in nested.items()])
+        out.update(widget="list", fields=[widget(k, s, ui, values=values) for k, s in nested.items()])
     elif kind == "map" and nested:
-        out.update(widget="object", fields=[widget(k, s, ui) for k, s in nested.items()])
+        out.update(widget="object", fields=[widget(k, s, ui, values=values) for k, s in nested.items()])
     elif key == "summary":
         out.update(widget="text")
     else:
@@ -80,11 +102,11 @@ def widget(key: str, spec: Field, ui: str, nested: dict[str, Field] | None = Non
     return out
 
 
-def module_fields(default_language: str, ui: str) -> list[dict[str, Any]]:
+def module_fields(default_language: str, ui: str, values: dict[str, dict[str, str]] | None = None) -> list[dict[str, Any]]:
     """The fields of a module in the order the toolkit writes them (Decap writes keys in this order)."""
     out: list[dict[str, Any]] = []
     for key, spec in f.SOURCE_FIELDS.items():
-        w = widget(key, spec, ui, f.CONTRIBUTOR_FIELDS if key == "contributors" else None)
+        w = widget(key, spec, ui, f.CONTRIBUTOR_FIELDS if key == "contributors" else None, values)
         if key == "id":
             w["i18n"] = "duplicate"
         elif key in SHARED_FIELDS:
@@ -107,7 +129,7 @@ def module_fields(default_language: str, ui: str) -> list[dict[str, Any]]:
     return out
 
 
-def _part_collection(manual: Manual, part, ui: str) -> dict[str, Any]:
+def _part_collection(manual: Manual, part, ui: str, values: dict[str, dict[str, str]]) -> dict[str, Any]:
     default = manual.default_language
     return {
         "name": f"part-{part.id}",
@@ -127,58 +149,65 @@ def _part_collection(manual: Manual, part, ui: str) -> dict[str, Any]:
         "media_folder": "images",
         "public_folder": "images",
         "i18n": True,
-        "fields": module_fields(default, ui),
+        "fields": module_fields(default, ui, values),
     }
 
 
-def _text_widget(key: str, languages: tuple[str, ...], ui: str, required: bool = True) -> dict[str, Any]:
-    """A text given per language: {nb: ..., en: ...}."""
-    out = {"name": key, "label": _label(key, ui), "widget": "object",
-           "fields": [{"name": lg, "label": lg, "widget": "string", "required": False} for lg in languages]}
+def _language(lg: str, values: dict[str, dict[str, str]] | None) -> str:
+    """A language's name in the editor's language (language_names in locales/<lang>.yml), else its code."""
+    return (values or {}).get("language_names", {}).get(lg) or lg
+
+
+def _text_widget(key: str, languages: tuple[str, ...], ui: str, required: bool = True,
+                 values: dict[str, dict[str, str]] | None = None, table: str = "") -> dict[str, Any]:
+    """A text given per language: {nb: ..., en: ...}; each language's box is labelled with its name."""
+    out = {"name": key, "label": f.label(key, ui, table) or key, "widget": "object",
+           "fields": [{"name": lg, "label": _language(lg, values), "widget": "string", "required": False}
+                      for lg in languages]}
     if not required:
         out["required"] = False
     return out
 
 
 def _adaptation_collections(manual: Manual, adaptations: list[tuple[str, dict[str, str]]], vocab: dict,
-                            ui: str) -> list[dict[str, Any]]:
+                            ui: str, values: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
     langs = manual.languages
     default = manual.default_language
-    frame = [widget(k, s, ui) for k, s in f.frame_fields(vocab).items() if k != "reasons"]
+    frame = [widget(k, s, ui, values=values) for k, s in f.frame_fields(vocab).items() if k != "reasons"]
     reasons = f.reasons_fields(vocab)
-    frame.append({"name": "reasons", "label": "reasons", "widget": "object", "fields": [
-        _text_widget("text", langs, ui), widget("level", reasons["level"], ui)]})
+    frame.append({"name": "reasons", "label": _label("reasons", ui), "widget": "object", "fields": [
+        _text_widget("text", langs, ui, values=values, table="reasons"), widget("level", reasons["level"], ui, values=values)]})
     change_fields: list[dict[str, Any]] = []
     for key, spec in f.CHANGE_FIELDS.items():
         if key in ("value",):
-            change_fields.append({"name": key, "label": key, "widget": "string", "required": False})
+            change_fields.append({"name": key, "label": _label(key, ui), "widget": "string", "required": False})
         elif key == "frame":
-            change_fields.append({"name": "frame", "label": "FRAME", "widget": "object", "fields": frame})
+            change_fields.append({"name": "frame", "label": _label("frame", ui), "widget": "object", "fields": frame})
         elif spec.kind == "text":
-            change_fields.append(_text_widget(key, langs, ui, spec.required))
+            change_fields.append(_text_widget(key, langs, ui, spec.required, values))
         elif key == "base_hash":
-            change_fields.append({"name": key, "label": key, "widget": "hidden", "required": False})
+            change_fields.append({"name": key, "label": _label(key, ui), "widget": "hidden", "required": False})
         else:
-            change_fields.append(widget(key, spec, ui))
+            change_fields.append(widget(key, spec, ui, values=values))
     out: list[dict[str, Any]] = []
     for aid, name in adaptations:
         label = text_in(name, ui, default) or aid
         top: list[dict[str, Any]] = []
         for key, spec in f.ADAPTATION_FIELDS.items():
             if key == "name":
-                top.append(_text_widget("name", langs, ui))
+                top.append(_text_widget("name", langs, ui, values=values, table="adaptation"))
             elif key == "languages":
-                top.append({"name": key, "label": key, "widget": "select", "multiple": True, "options": list(langs)})
+                top.append({"name": key, "label": _label(key, ui), "widget": "select", "multiple": True, "options": [{"label": _language(lg, values), "value": lg} for lg in langs]})
             elif key == "branding":
-                top.append({"name": key, "label": key, "widget": "object", "required": False,
-                            "fields": [widget(k, s, ui) for k, s in f.BRANDING_FIELDS.items()]})
+                top.append({"name": key, "label": _label(key, ui), "widget": "object", "required": False,
+                            "fields": [widget(k, s, ui, values=values) for k, s in f.BRANDING_FIELDS.items()]})
             elif key == "variables":
                 continue  # free-form and nested: kept as they are (Decap keeps keys it has no field for)
             elif key == "changes":
-                top.append({"name": key, "label": key, "widget": "list", "required": False,
+                top.append({"name": key, "label": _label(key, ui), "widget": "list", "required": False,
                             "summary": "{{fields.id}}: {{fields.operation}} {{fields.target}}", "fields": change_fields})
             else:
-                top.append(widget(key, spec, ui))
+                top.append(widget(key, spec, ui, values=values))
         out.append({
             "name": f"municipality-{aid}", "label": label,
             "files": [{"name": "adaptation", "label": f"{label}: adaptation.yml",
@@ -195,14 +224,14 @@ def _adaptation_collections(manual: Manual, adaptations: list[tuple[str, dict[st
     return out
 
 
-def _glossary_collection(manual: Manual, ui: str) -> dict[str, Any]:
-    entry = [widget(k, s, ui) for k, s in f.GLOSSARY_ENTRY_FIELDS.items()]
+def _glossary_collection(manual: Manual, ui: str, values: dict[str, dict[str, str]]) -> dict[str, Any]:
+    entry = [widget(k, s, ui, values=values) for k, s in f.GLOSSARY_ENTRY_FIELDS.items()]
     term = [widget("id", f.glossary_term_fields(manual.languages)["id"], ui)]
-    term += [{"name": lg, "label": lg, "widget": "object", "fields": entry} for lg in manual.languages]
+    term += [{"name": lg, "label": _language(lg, values), "widget": "object", "fields": entry} for lg in manual.languages]
     return {
         "name": "glossary", "label": "Ordliste" if ui == "nb" else "Glossary",
         "files": [{"name": "glossary", "label": "locales/glossary.yml", "file": "locales/glossary.yml",
-                   "fields": [{"name": "terms", "label": "terms", "widget": "list",
+                   "fields": [{"name": "terms", "label": _label("terms", ui), "widget": "list",
                                "summary": "{{fields.id}}", "fields": term}]}],
     }
 
@@ -212,6 +241,7 @@ def decap_config(manual: Manual, adaptations: list[tuple[str, dict[str, str]]], 
                  site_url: str = "") -> dict[str, Any]:
     """The whole config.yml. ``local_backend_url`` for `manual editor --serve` (decap-server)."""
     ui = manual.default_language
+    values = value_labels(manual, vocab, ui)
     config: dict[str, Any] = {
         "backend": {"name": "github", "repo": repo, "branch": branch,
                     "commit_messages": {"create": "Editor: new {{collection}} {{slug}}",
@@ -226,9 +256,9 @@ def decap_config(manual: Manual, adaptations: list[tuple[str, dict[str, str]]], 
         "media_folder": "manual/images",
         "public_folder": "../images",
         "i18n": {"structure": "multiple_files", "locales": list(manual.languages), "default_locale": ui},
-        "collections": [_part_collection(manual, p, ui) for p in manual.parts]
-        + _adaptation_collections(manual, adaptations, vocab, ui)
-        + [_glossary_collection(manual, ui)],
+        "collections": [_part_collection(manual, p, ui, values) for p in manual.parts]
+        + _adaptation_collections(manual, adaptations, vocab, ui, values)
+        + [_glossary_collection(manual, ui, values)],
     }
     if site_url:
         config["site_url"] = site_url
