@@ -291,6 +291,10 @@ def test_round_trip_every_paragraph_edited(fixture_copy, lang):
     from manualkit.editing.docx_read import read_review
 
     root = fixture_copy("bilingual")
+    if lang == "en":  # the book without the module shown in nb (its edits are refused: see the fallback test)
+        yml = root / "manual/manual.yml"
+        yml.write_text(yml.read_text(encoding="utf-8").replace(", untranslated]", "]"), encoding="utf-8")
+        (root / "manual/training/untranslated.nb.md").unlink()
     path = export(root, "--book", "--variant", "testby", "--lang", lang)
     reviewed = root / "reviewed.docx"
     assert edit_every_paragraph(path, reviewed) >= 8
@@ -586,3 +590,23 @@ def test_without_an_address_a_link_outside_the_export_is_its_words(fixture_copy)
     assert "sikkerhetsplanen" in doc_text(path)
     code, _out, err = run_cli("--root", str(root), "docx", "import", str(path))
     assert code == 0 and err.endswith("no tracked change to propose\n"), err
+
+
+def test_an_edit_of_the_fallback_text_is_never_written_into_the_other_languages_file(fixture_copy):
+    """An en export shows the nb text of a module with no en file; the reviewer's edit of it stays out of the nb file."""
+    root = fixture_copy("bilingual")
+    source = root / "manual/training/untranslated.nb.md"
+    before = source.read_text(encoding="utf-8")
+    path = export(root, "--module", "untranslated", "--lang", "en")
+
+    def edit(r: Reviewer) -> None:
+        r.insert("bare på bokmål", " og nynorsk")
+
+    review(path, edit)
+    for args in ((), ("--apply",)):
+        code, out, err = run_cli("--root", str(root), "docx", "import", str(path), *args)
+        assert (code, out) == (1, ""), err
+        assert ("manual/training/untranslated.nb.md:11: not applied in untranslated#content: this is the Bokmål text "
+                "shown in the en export; the edit was not written into manual/training/untranslated.nb.md") in err
+        assert "hint: translate untranslated first: create untranslated.en.md" in err
+        assert source.read_text(encoding="utf-8") == before

@@ -38,6 +38,7 @@ from manualkit.outputs.docx.reference import GENERATED_STYLE_IDS
 _ESCAPE = re.compile(r"([\\`*_\[\]{}<>])")
 _RECORD = re.compile(r"^fp-([ms]\d+)$")
 MIN_SIMILARITY = 0.6  # how alike a changed paragraph must be to the exported one to take edits
+_LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 SEARCH_AHEAD = 8  # paragraphs of the current section looked at for it (they stay in order)
 
 
@@ -51,6 +52,7 @@ class _Section:
     source: str
     title_para: bool = False
     paras: list[Para] = field(default_factory=list)
+    text_lang: str = ""  # the language the text is in, when it is not the export's (a fallback module)
 
     @property
     def where(self) -> str:
@@ -162,6 +164,7 @@ class _Importer:
         self.label = string(variant.manuals[lang].strings, "labels.placeholder")
         self.edits: dict[str, list[tuple[int, int, str]]] = {}  # path -> (start, end, text) in file offsets
         self.texts: dict[str, str] = {}
+        self.foreign_hinted: set[str] = set()
 
     def var(self, name: str) -> str:
         return variable_text(self.variant.values, name, self.lang, self.label) if name in self.variant.values else ""
@@ -218,6 +221,9 @@ class _Importer:
             self.p.changed_sections = [n for n in self.p.changed_sections if n.line != sec.line or n.path != sec.origin]
 
     def _section(self, sec: _Section) -> None:
+        if sec.text_lang and sec.text_lang != self.lang:
+            self.foreign(sec)
+            return
         if sec.changed:
             self.p.changed_sections.append(Note(
                 sec.origin, sec.line, f"changed since the export: {sec.where} (the reviewer saw an older text; "
@@ -295,6 +301,27 @@ class _Importer:
                         continue
                     s, t = moved
                 self.place(sec, start, block, s, t, e, para)
+
+    def foreign(self, sec: _Section) -> None:
+        """A section shown in another language than the export's: its edits are never written into that file."""
+        blks = blocks(sec.source, self.var, self.generated)
+        shown = _LANGUAGE_NAMES.get(sec.text_lang, sec.text_lang)
+        mid = sec.record.module
+        for para in sec.paras:
+            old, old_pos = _norm_positions(para.old)
+            block = next((b for b in blks if b.plain == old), None) if old else None
+            line = self.line_of(sec, block.start) if block is not None else sec.line
+            for c in para.comments:
+                self.p.comments.append(self.comment_note(sec, line, c))
+            if not para.edits():
+                continue
+            self.p.reports.append(Note(sec.origin, line, f"not applied in {sec.where}: this is the {shown} text shown in "
+                                                        f"the {self.lang} export; the edit was not written into {sec.origin}"))
+            self.p.refused = True
+            if mid not in self.foreign_hinted:
+                self.foreign_hinted.add(mid)
+                self.p.reports.append(Note(sec.origin, 0, f"hint: translate {mid} first: create {mid}.{self.lang}.md "
+                                                          f"next to {Path(sec.origin).name}, then make the edits there"))
 
     def formatting(self, sec: _Section, para: Para, line: int) -> None:
         for text in para.formatting:
@@ -466,11 +493,11 @@ def import_review(root: Path, path: Path) -> Proposal:
         if mod is None:
             continue
         if rec.section == PREAMBLE:
-            sections[mark] = _Section(rec, mod.origin, mod.preamble_line, mod.preamble_source)
+            sections[mark] = _Section(rec, mod.origin, mod.preamble_line, mod.preamble_source, text_lang=mod.text_lang)
             continue
         sec = next((s for s in mod.sections if s.id == rec.section), None)
         if sec is not None:
-            sections[mark] = _Section(rec, sec.origin, sec.line, sec.source)
+            sections[mark] = _Section(rec, sec.origin, sec.line, sec.source, text_lang=mod.text_lang)
     current: _Section | None = None
     # why text outside any section of the current manual is not applied, and where to look
     lost, lost_at = "this line is made by the toolkit, not written in a source file", (str(path), 0)
