@@ -156,3 +156,35 @@ def frame(nature: str = "tailoring", fidelity: str = "consistent",
 
 
 FRAME = frame()
+
+
+def stand_in_decap_server(root, got: list | None = None, written: dict | None = None):
+    """A stand-in for decap-server that writes whatever it is sent (as the real one does) into
+    ``root``: every request goes into ``got``, every file written into ``written``. Returns the
+    running server (its address in ``server_address``); it stops with the test process."""
+    import http.server
+    import json
+    import os
+    import threading
+
+    class Backend(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802
+            msg = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            if got is not None:
+                got.append(msg)
+            for d in (msg.get("params") or {}).get("dataFiles") or []:
+                if written is not None:
+                    written[d["path"]] = d["raw"]
+                with open(os.path.join(root, d["path"]), "w", encoding="utf-8") as fh:
+                    fh.write(d["raw"])
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
+    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    return backend

@@ -397,22 +397,8 @@ def test_a_yaml_save_from_the_editor_changes_only_the_edited_line_and_keeps_ever
 
     written: dict[str, str] = {}
 
-    class Backend(http.server.BaseHTTPRequestHandler):  # stands in for decap-server: writes what it gets
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_POST(self) -> None:  # noqa: N802
-            msg = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            for d in msg["params"]["dataFiles"]:
-                written[d["path"]] = d["raw"]
-                (root / d["path"]).write_text(d["raw"], encoding="utf-8")
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
-    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    from conftest import stand_in_decap_server
+    backend = stand_in_decap_server(root, written=written)
     httpd = _guarded_server(root)
     httpd.RequestHandlerClass = functools.partial(
         type("H2", (httpd.RequestHandlerClass.func,), {"backend": f"http://127.0.0.1:{backend.server_address[1]}/api/v1"}),

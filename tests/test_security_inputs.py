@@ -449,24 +449,8 @@ def _editor_with_backend(root):
 
     got: list = []
 
-    class Backend(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_POST(self) -> None:  # noqa: N802
-            msg = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            got.append(msg)
-            params = msg.get("params") or {}
-            for d in params.get("dataFiles") or []:
-                with open(os.path.join(root, d["path"]), "w", encoding="utf-8") as fh:
-                    fh.write(d["raw"])
-            self.send_response(200)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"{}")
-
-    backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
-    threading.Thread(target=backend.serve_forever, daemon=True).start()
+    from conftest import stand_in_decap_server
+    backend = stand_in_decap_server(root, got=got)
     log = io.StringIO()
     cls = type("H", (editor._editor_handler(),), {"backend": f"http://127.0.0.1:{backend.server_address[1]}/api/v1",
                                                   "root": root, "log": log})
