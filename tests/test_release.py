@@ -227,16 +227,21 @@ def test_variant_pinned_to_a_release_builds_that_release(released) -> None:
     assert f"Versjon 1.1.0, ikke utgitt (commit {commit_id}) Dato" in book
 
 
-def test_reports_of_a_pinned_municipality_describe_its_release(tmp_path) -> None:
-    """`manual report` reads a municipality's text as `manual build` does: from the release it pins."""
+def released_then_moved_on(tmp_path: Path) -> tuple[Path, str]:
+    """A repository with release 1.0.0 tagged, after which the base manual plans twice the
+    follow-up visits and is version 1.1.0 (Testby pins 1.0.0); and the date of the release."""
     root = make_repo(tmp_path / "repo")
     git(root, "tag", "-a", "v1.0.0", "-m", "Test manual 1.0.0")
-    # after the release the base manual moves on: twice the follow-up visits, and version 1.1.0
     edit(root, "manual/intervention.yml", "    weeks: {min: 20, typical: 36, max: 72}\n    visits_per_week: 1\n",
          "    weeks: {min: 20, typical: 36, max: 72}\n    visits_per_week: 2\n")
     edit(root, "manual/manual.yml", "version: 1.0.0\n", "version: 1.1.0\n")
     commit(root, "base moves on; Testby stays on 1.0.0")
-    date = git(root, "log", "-1", "--format=%cs", "v1.0.0")
+    return root, git(root, "log", "-1", "--format=%cs", "v1.0.0")
+
+
+def test_reports_of_a_pinned_municipality_describe_its_release(tmp_path) -> None:
+    """`manual report` reads a municipality's text as `manual build` does: from the release it pins."""
+    root, date = released_then_moved_on(tmp_path)
     code, out, err = run_cli("--root", str(root), "report", "dose", "--variant", "testby", "--lang", "en")
     assert (code, err) == (0, ""), out + err
     assert f"\n\nBased on release 1.0.0 of the base manual ({date}). The municipality pins this release (base_version).\n\n" in out
@@ -298,14 +303,7 @@ def _planned_home_visits(fidelity: Path, visits: Path, follow_up_per_week: float
 def test_delivery_of_a_pinned_municipality_is_compared_with_its_releases_plan(tmp_path) -> None:
     """`manual report delivery` compares the exports with the plan of the text the municipality
     delivers: the release it pins, not today's base manual, and says which release that is."""
-    root = make_repo(tmp_path / "repo")
-    git(root, "tag", "-a", "v1.0.0", "-m", "Test manual 1.0.0")
-    # after the release the base manual plans twice the follow-up visits
-    edit(root, "manual/intervention.yml", "    weeks: {min: 20, typical: 36, max: 72}\n    visits_per_week: 1\n",
-         "    weeks: {min: 20, typical: 36, max: 72}\n    visits_per_week: 2\n")
-    edit(root, "manual/manual.yml", "version: 1.0.0\n", "version: 1.1.0\n")
-    commit(root, "base moves on; Testby stays on 1.0.0")
-    date = git(root, "log", "-1", "--format=%cs", "v1.0.0")
+    root, date = released_then_moved_on(tmp_path)
     exports = tmp_path / "exports"  # outside the repository
     code, out, err = run_cli("--root", str(root), "report", "delivery", "--variant", "testby", "--demo", str(exports))
     assert (code, err) == (0, ""), out + err
