@@ -157,6 +157,7 @@ def test_model_thresholds_can_be_set_and_must_be_whole_numbers(fixture_copy):
     write_tree(root, {"manual/intervention.yml": model + "\nthresholds:\n  child_unseen_weeks: 1.5\n"})
     hit = next(p for p in load_project(root, None).problems if p.code == "E202")
     assert "thresholds.child_unseen_weeks" in hit.message
+    assert (hit.path, hit.line) == ("manual/intervention.yml", model.count("\n") + 3)
 
 
 def test_repository_lone_working_check_out_comes_from_the_model():
@@ -187,6 +188,7 @@ def test_model_safety_can_be_set_must_be_whole_and_calls_before_the_police(fixtu
     write_tree(root, {"manual/intervention.yml": model + "\nsafety:\n  call_after_minutes: 7.5\n"})
     hit = next(p for p in load_project(root, None).problems if p.code == "E202")
     assert "safety.call_after_minutes" in hit.message
+    assert (hit.path, hit.line) == ("manual/intervention.yml", model.count("\n") + 3)
     # the police before the call to the family partner: at the model's line, and at the change's line
     write_tree(root, {"manual/intervention.yml": model + "\nsafety:\n  call_after_minutes: 30\n  police_after_minutes: 30\n"})
     hit = next(p for p in load_project(root, None).problems if p.code == "E1122")
