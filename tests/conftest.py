@@ -188,3 +188,12 @@ def stand_in_decap_server(root, got: list | None = None, written: dict | None = 
     backend = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Backend)
     threading.Thread(target=backend.serve_forever, daemon=True).start()
     return backend
+
+
+def copy_repository(dest: Path) -> Path:
+    """The repository's manual, locales, adaptations and mkdocs.yml in ``dest`` (to build or edit
+    them without touching the repository)."""
+    for name in ("manual", "locales", "adaptations"):
+        shutil.copytree(REPO / name, dest / name)
+    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest

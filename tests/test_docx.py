@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import copy_repository, run_cli
 from docx_reviewer import Reviewer
 
 from manualkit.core.model import body_hash
@@ -393,9 +393,7 @@ def repo_copy(tmp_path: Path) -> Path:
     from conftest import REPO
 
     root = tmp_path / "repo"
-    for name in ("manual", "locales", "adaptations"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_repository(root)
     return root
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import copy_repository, REPO, run_cli
 from manualkit.a11y.browser import FLAGS, INSTALL_HINT, find_chromium, missing_reason
 from manualkit.cli import editor
 
@@ -68,9 +68,7 @@ def _free_port() -> int:
 def manual_copy(tmp_path: Path) -> Path:
     root = tmp_path / "manual-repo"
     root.mkdir()
-    for name in ("manual", "locales", "adaptations"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_repository(root)
     return root
 
 

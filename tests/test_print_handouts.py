@@ -9,16 +9,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import REPO, run_cli
+from conftest import copy_repository, REPO, run_cli
 
 
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory) -> Path:
     """The repository's sources in a folder of their own (the PDFs are written under its build/)."""
     root = tmp_path_factory.mktemp("handouts") / "repo"
-    for name in ("manual", "locales", "adaptations"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_repository(root)
     return root
 
 
