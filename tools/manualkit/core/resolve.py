@@ -15,7 +15,8 @@ from manualkit.core import variables as v
 from manualkit.core.adaptation import Adaptation
 from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
-from manualkit.core import model_checks
+from manualkit.core import doctree, model_checks
+from manualkit.core.doctree import tree_of
 from manualkit.core.overlay import Applier, WModule, WSection, WText, base_text, working_copy
 from manualkit.core.research import CHECKLIST_SECTION, indicator_table
 from manualkit.core.problems import Problem, make
@@ -107,8 +108,9 @@ def _with_checklist(mod: ResolvedModule, model, mods: dict[str, WModule], lang: 
               for s in w.texts[lang].sections}
     titles.update({w.id: w.texts[lang].title for w in mods.values() if lang in w.texts})
     table = indicator_table(model, lang, titles)
-    secs = tuple(replace(s, text=s.text.rstrip("\n") + "\n\n" + table) if s.id == CHECKLIST_SECTION else s
-                 for s in mod.sections)
+    secs = tuple(replace(s, text=s.text.rstrip("\n") + "\n\n" + table,
+                         tree=tree_of(s.text, s.tree).appended(doctree.parse(table)))
+                 if s.id == CHECKLIST_SECTION else s for s in mod.sections)
     return ResolvedModule(**{**mod.__dict__, "sections": secs})
 
 
@@ -123,8 +125,10 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
         ctx_render = lambda t: t  # noqa: E731 - check mode: structure only
     else:
         ctx_render = lambda t: v.render(t, ctx)  # noqa: E731
+    # each text is read once (core/doctree.py); filling in the variables keeps its tree
     secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change,
-                                 source=s.text, line=s.line, deviation=s.deviation) for s in text.sections)
+                                 source=s.text, line=s.line, deviation=s.deviation,
+                                 tree=doctree.parse(s.text).filled(ctx_render)) for s in text.sections)
     meta = w.meta
     return ResolvedModule(
         id=w.id, part=w.part, type=meta["type"], component=meta["component"], core=bool(meta["core"]),
@@ -132,7 +136,8 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
         duration_minutes=meta["duration_minutes"], handouts=tuple(meta["handouts"]), audience=tuple(meta["audience"]),
         lang=lang, text_lang=text.lang, fallback=text.fallback, stale=text.stale, origin=text.origin,
         preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated,
-        preamble_source=text.preamble, preamble_line=text.preamble_line)
+        preamble_source=text.preamble, preamble_line=text.preamble_line,
+        preamble_tree=doctree.parse(text.preamble).filled(ctx_render))
 
 
 def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule], lang: str, vocab: dict) -> tuple[ResolvedChange, ...]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from manualkit.core.doctree import Tree
 from manualkit.core.frame import FrameRecord, label
 from manualkit.core.problems import Problem
 from manualkit.core.release import ReleaseInfo
@@ -33,6 +34,7 @@ class ResolvedSection:
     source: str = ""  # the text as written in ``origin`` (variables not filled in)
     line: int = 0  # line of the heading in ``origin``
     deviation: bool = False  # a local, fidelity-inconsistent replacement of a core section: not core text
+    tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``text`` (core/doctree.py)
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class ResolvedModule:
     generated: bool = False
     preamble_source: str = ""  # the preamble as written in ``origin`` (variables not filled in)
     preamble_line: int = 0  # line in ``origin`` where the preamble starts
+    preamble_tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``preamble``
 
     @property
     def adapted(self) -> bool:

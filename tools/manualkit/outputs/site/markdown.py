@@ -1,7 +1,8 @@
 """Turn resolved Markdown into Markdown that mkdocs-material renders the way readers need.
 
 The resolved text is renderer-neutral (``ref:`` links, ``::: kind`` callouts, ``.core``
-headings, images relative to the file they came from). Here each of those becomes its site
+headings, images relative to the file they came from) and read once into a tree
+(core/doctree.py). Walking that tree, each of those becomes its site
 form: relative ``.md`` links that mkdocs checks in strict mode, Material admonitions with a
 label from locales/, a visible text badge under core headings (so the meaning never rests on
 CSS alone), and images written next to the pages from the bytes the variant holds. Code blocks and inline code are left alone.
@@ -14,15 +15,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Mapping
 
-from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, fence_states, parse_heading, writing_lines
-from manualkit.core.markdown_scan import code_spans
+from manualkit.core.doctree import Block, Link, Tree
+from manualkit.core.markdown_syntax import heading_attr_col, writing_lines
 from manualkit.core.model_tables import FIGURE_SCHEME
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import Asset
 from manualkit.core.variant_files import OUTSIDE, image_key
 
-# bounded repetitions: constant work per '[' on a crafted line (see core/body.py LINK_RE)
-LINK_TARGET_RE = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]{0,100}\]){0,2000})\]\(\s*<?([^)\s>]*)>?((?:\s+[\"'][^)]{0,1000}[\"'])?\s*)\)")
+_SCHEME = re.compile(r"^[a-z]+:", re.I)
 
 
 def plain(text: str) -> str:
@@ -30,38 +30,6 @@ def plain(text: str) -> str:
     from manualkit.core.variables import plain_text
 
     return plain_text(text)
-
-
-def outside_code(text: str, fn: Callable[[str], str]) -> str:
-    """Apply ``fn`` to the text outside fenced code blocks and inline code.
-
-    ``fn`` sees whole runs of lines, so a link whose text wraps onto the next line is one match.
-    """
-    if "`" not in text and "~~~" not in text:
-        return fn(text)
-    segments: list[tuple[bool, list[str]]] = []  # (is code, lines)
-    for line, code in fence_states(text.split("\n")):
-        if not segments or segments[-1][0] != code:
-            segments.append((code, []))
-        segments[-1][1].append(line)
-    out: list[str] = []
-    for is_code, lines in segments:
-        chunk = "\n".join(lines)
-        if is_code:
-            out.append(chunk)
-            continue
-        spans: list[str] = []
-        hidden: list[str] = []
-        for line in lines:  # code spans found in one linear pass per line (markdown_scan.code_spans)
-            done_at = 0
-            for start, end in code_spans(line):
-                spans.append(line[start:end])
-                hidden += [line[done_at:start], f"\x00{len(spans) - 1}\x00"]
-                done_at = end
-            hidden += [line[done_at:], "\n"]
-        done = fn("".join(hidden)[:-1])
-        out.append(re.sub("\x00(\\d+)\x00", lambda m: spans[int(m.group(1))], done))
-    return "\n".join(out)
 
 
 @dataclass
@@ -119,80 +87,98 @@ class Media:
         return posixpath.relpath(dest, posixpath.dirname(from_page) or ".")
 
 
-def rewrite_links(text: str, page: str, origin: str, links: PageLinks, media: Media) -> str:
-    """``ref:`` targets → relative page links; image paths → the copied file under ``_media/``."""
-    def one(m: re.Match[str]) -> str:
-        bang, label, target, title = m.group(1), m.group(2), m.group(3), m.group(4) or ""
-        if bang and target.startswith(FIGURE_SCHEME):
-            target = media.figure(page, origin, target[len(FIGURE_SCHEME):])
-        elif bang and target and not re.match(r"^[a-z]+:", target, re.I):
-            target = media.href(page, origin, target)
-        elif target.startswith("ref:"):
-            target = links.href(page, target)
-        else:
-            return m.group(0)
-        return f"{bang}[{label}]({target}{title})"
-
-    return outside_code(text, lambda part: LINK_TARGET_RE.sub(one, part))
+def site_target(found: Link, page: str, origin: str, links: PageLinks, media: Media) -> str | None:
+    """A link's target on the site: ``ref:`` → a relative page link, an image → the copied file
+    under ``_media/``, a picture of the model → its drawn SVG; None for a target kept as written."""
+    target = found.target
+    if found.image and target.startswith(FIGURE_SCHEME):
+        return media.figure(page, origin, target[len(FIGURE_SCHEME):])
+    if found.image and target and not _SCHEME.match(target):
+        return media.href(page, origin, target)
+    if target.startswith("ref:"):
+        return links.href(page, target)
+    return None
 
 
-def callouts_to_admonitions(text: str, labels: dict[str, str]) -> str:
-    """``::: kind`` … ``:::`` → ``!!! kind "Label"`` with the body indented by four spaces."""
-    out: list[str] = []
-    inside = False
+@dataclass
+class SiteText:
+    """The Markdown of one page's module text in its site form, made by walking the trees of its
+    preamble and sections (core/doctree.py): ``::: kind`` callouts become Material admonitions
+    with their label, ``.core`` headings and locally adapted sections get a visible text badge
+    (so the meaning never rests on CSS alone), link and image targets are rewritten."""
 
-    def keep(line: str) -> str:
-        return ("    " + line if line.strip() else "") if inside else line
+    page: str
+    links: PageLinks
+    media: Media
+    labels: dict[str, str]  # callout kind -> its label
+    core_label: str
+    adapted: dict[str, str]  # section id -> the Markdown of its badge (a link to the change record)
+    lines: list[str] = field(default_factory=list)
+    _inside: bool = False
 
-    for line, code in fence_states(text.split("\n")):
-        if code:
-            out.append(keep(line))
-            continue
-        stripped = line.strip()
-        if inside and CALLOUT_CLOSE_RE.match(stripped):
-            inside = False
-            out.append("")
-            continue
-        cm = None if inside else CALLOUT_OPEN_RE.match(stripped)
-        if cm:
-            kind = cm.group(1)
-            label = labels.get(kind, kind).replace('"', "'")
-            indent = line[: len(line) - len(line.lstrip())]  # a callout inside a list item stays there
-            classes = kind
-            if kind == "lines":  # room to write: print.css rules as many lines as the PDF (n, 4 if not given)
-                classes += f" lines-{writing_lines(stripped)}"
-            out += ["", f'{indent}!!! {classes} "{label}"', ""]
-            inside = True
-            continue
-        out.append(keep(line))
-    return "\n".join(out)
+    def add(self, tree: Tree, origin: str, *, deviation: bool = False) -> None:
+        """One preamble or section (``deviation``: a local replacement of a core section, whose
+        heading is not marked core)."""
+        tree = tree.stripped()
+        if not tree.blocks:
+            return
+        if self.lines:
+            self.lines.append("")
 
+        def target(found: Link) -> str | None:
+            new = site_target(found, self.page, origin, self.links, self.media)
+            return None if new is None else tree.with_target(found, new)
 
-def mark_headings(text: str, core_label: str, adapted: dict[str, str]) -> str:
-    """Put a small visible text badge under every ``.core`` heading and every locally adapted section.
+        for index, (block, text) in enumerate(tree.walk(target)):
+            if block.kind == "callout" and not self._inside:
+                self._open(block)
+                continue
+            if block.kind == "close" and self._inside:
+                self._inside = False
+                self.lines.append("")
+                continue
+            core = block.core
+            if deviation and index == 0 and block.kind == "heading":
+                text, core = _without_core(text), False
+            for line in text.split("\n"):
+                self.lines.append(("    " + line if line.strip() else "") if self._inside else line)
+            if block.kind == "heading" and block.level >= 2 and not self._inside:
+                self._badges(block.id, core)
 
-    ``adapted`` maps a section id to the Markdown of its badge (a link to the change record).
-    """
-    out: list[str] = []
-    for line, code in fence_states(text.split("\n")):
-        if code:
-            out.append(line)
-            continue
-        out.append(line)
-        h = parse_heading(line)
-        if not h or h[0] < 2:
-            continue
-        _level, _title, hid, core, _bad = h
+    def _open(self, block: Block) -> None:
+        kind = block.name
+        label = self.labels.get(kind, kind).replace('"', "'")
+        line = block.lines[0]
+        indent = line[: len(line) - len(line.lstrip())]  # a callout inside a list item stays there
+        classes = kind
+        if kind == "lines":  # room to write: print.css rules as many lines as the PDF (n, 4 if not given)
+            classes += f" lines-{writing_lines(line.strip())}"
+        self.lines += ["", f'{indent}!!! {classes} "{label}"', ""]
+        self._inside = True
+
+    def _badges(self, hid: str | None, core: bool) -> None:
         badges = []
         if core:
-            badges.append(f"**{core_label}**\n{{: .core-label data-search-exclude }}")
-        if hid and hid in adapted:
-            badges.append(f"{adapted[hid]}\n{{: .adapted-label data-search-exclude }}")
+            badges.append(f"**{self.core_label}**\n{{: .core-label data-search-exclude }}")
+        if hid and hid in self.adapted:
+            badges.append(f"{self.adapted[hid]}\n{{: .adapted-label data-search-exclude }}")
         for badge in badges:
-            out += ["", badge]
+            self.lines += ["", badge]
         if badges:
-            out.append("")
-    return "\n".join(out)
+            self.lines.append("")
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _without_core(heading: str) -> str:
+    """A heading line with ``.core`` taken out of its attribute list."""
+    col = heading_attr_col(heading)
+    if col < 0:
+        return heading
+    close = heading.rstrip(" \t").rfind("}")
+    tokens = [t for t in heading[col + 1:close].split() if t != ".core"]
+    return heading[:col].rstrip() + (" {" + " ".join(tokens) + "}" if tokens else "")
 
 
 @lru_cache(maxsize=16)
@@ -252,5 +238,4 @@ def _may_occur(form: str, words: set[str]) -> bool:
     return first is None or first in words
 
 
-__all__ = ["plain", "outside_code", "PageLinks", "Media", "rewrite_links", "callouts_to_admonitions",
-           "mark_headings", "abbreviations"]
+__all__ = ["plain", "PageLinks", "Media", "SiteText", "site_target", "abbreviations"]

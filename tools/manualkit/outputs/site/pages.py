@@ -8,15 +8,14 @@ word the toolkit adds comes from locales/<lang>.yml.
 from __future__ import annotations
 
 import json
-import re
 import posixpath
 from dataclasses import dataclass, field
 
+from manualkit.core.doctree import tree_of
 from manualkit.core.resolved import ABOUT_ID, ResolvedManual, ResolvedModule, string
 from manualkit.core.variables import escape_value
 from manualkit.outputs.site.sanitise import text
-from manualkit.outputs.site.markdown import (Media, PageLinks, abbreviations, callouts_to_admonitions, mark_headings, plain,
-                       rewrite_links)
+from manualkit.outputs.site.markdown import Media, PageLinks, SiteText, abbreviations, plain
 
 
 @dataclass(frozen=True)
@@ -146,25 +145,15 @@ def module_body(rm: ResolvedManual, mod: ResolvedModule, page: str, links: PageL
                 href = links.href(page, f"ref:{ABOUT_ID}#change-{sec.change}")
                 key = "labels.deviation_section" if sec.deviation else "labels.adapted_section"
                 adapted[sec.id] = f"[{_esc(string(s, key))}]({href})"
-    chunks = []
-    if mod.preamble.strip():
-        chunks.append(rewrite_links(mod.preamble.strip(), page, mod.origin, links, media))
-    for sec in mod.sections:
-        text = _not_core(sec.text) if sec.deviation else sec.text  # a local deviation is not the core text
-        chunks.append(rewrite_links(text.strip(), page, sec.origin, links, media))
-    text = "\n\n".join(chunks)
-    text = callouts_to_admonitions(text, labels)
-    text = mark_headings(text, _esc(string(s, "labels.core_section")), adapted)
+    body = SiteText(page, links, media, labels, _esc(string(s, "labels.core_section")), adapted)
+    body.add(tree_of(mod.preamble, mod.preamble_tree), mod.origin)
+    for sec in mod.sections:  # a local deviation is not the core text
+        body.add(tree_of(sec.text, sec.tree), sec.origin, deviation=sec.deviation)
+    text = body.text()
     if mod.fallback and mod.text_lang != rm.lang:
         # the words are in another language than the page: say so for screen readers and search
         text = f'<div lang="{mod.text_lang}" markdown>\n\n{text}\n\n</div>'
     return text
-
-
-def _not_core(text: str) -> str:
-    """The section's text with the ``.core`` class taken off its heading."""
-    head, nl, rest = text.partition("\n")
-    return re.sub(r"(\{[^}]*?)\s*\.core\b([^}]*\})\s*$", r"\1\2", head) + nl + rest
 
 
 def home_page(rm: ResolvedManual, page: str, links: PageLinks, pdfs: Pdfs) -> str:
