@@ -1,6 +1,6 @@
 """Resolved modules → one Markdown document for pandoc, and pandoc's Typst back into fragments.
 
-What needs the module's context is done here, on the text, the way the checker reads it:
+What needs the module's context is done here, walking the text's tree (core/doctree.py):
 ids are scoped by module (``## Plan {#plan}`` in module ``safety`` gets the label
 ``safety--plan``: section ids are unique only within a module, and all modules of a book share
 one Typst label namespace), ``ref:module#section`` links become internal links to those labels,
@@ -18,8 +18,8 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from manualkit.core.body import ATTR_RE, HEADING_RE, LINK_RE, fence_states
-from manualkit.core.markdown_scan import code_spans
+from manualkit.core.doctree import Link, Tree, parse, tree_of
+from manualkit.core.markdown_syntax import heading_attr_col
 from manualkit.core.model_tables import FIGURE_SCHEME
 from manualkit.core.problems import BuildError
 from manualkit.core.resolved import ResolvedModule
@@ -67,45 +67,31 @@ def _target(target: str, image: bool, mid: str, folder: str) -> str:
     return target
 
 
-def _rewrite_links(line: str, mid: str, folder: str) -> str:
-    out, pos = [], 0
-    for start, end in code_spans(line):  # nothing inside `code` is a link
-        out.append(_links_in(line[pos:start], mid, folder))
-        out.append(line[start:end])
-        pos = end
-    out.append(_links_in(line[pos:], mid, folder))
-    return "".join(out)
+def scoped(tree: Tree, mid: str, origin: str, target=None) -> str:
+    """The tree's text with heading ids and in-module links scoped by the module, ``ref:`` links
+    turned into internal links and image paths starting at the project root (the Typst root).
+    ``target`` (link, its PDF target) -> the link as the caller writes it, for an output that
+    needs more (the Word export); by default the link as written with the new target."""
+    folder = _folder(origin)
 
+    def link(found: Link) -> str:
+        new = _target(found.target, found.image, mid, folder)
+        return target(found, new) if target is not None else tree.with_target(found, new)
 
-def _links_in(text: str, mid: str, folder: str) -> str:
-    if "](" not in text:
-        return text
-
-    def repl(m: re.Match[str]) -> str:
-        whole, start = m.group(0), m.start(3) - m.start(0)
-        new = _target(m.group(3), bool(m.group(1)), mid, folder)
-        return whole[:start] + new + whole[start + len(m.group(3)):]
-
-    return LINK_RE.sub(repl, text)
+    out: list[str] = []
+    for block, text in tree.walk(link):
+        if block.kind == "heading" and block.id is not None:
+            col = heading_attr_col(text.split("\n")[0])
+            if col >= 0:
+                inner = _ATTR_ID.sub(lambda m: f"{m.group(1)}#{mid}--{m.group(2)}", text[col + 1:])
+                text = text[:col + 1] + inner
+        out.append(text)
+    return "\n".join(out)
 
 
 def scoped_text(text: str, mid: str, origin: str) -> str:
-    """Scope heading ids and in-module links by the module, turn ``ref:`` links into internal
-    links and make image paths start at the project root (the Typst root), line by line as the
-    checker reads the text (fenced code stays as it is)."""
-    folder = _folder(origin)
-    out: list[str] = []
-    for line, code in fence_states(text.split("\n")):
-        if code:
-            out.append(line)
-            continue
-        if line.startswith("#") and HEADING_RE.match(line):
-            attr = ATTR_RE.search(line)
-            if attr:
-                inner = _ATTR_ID.sub(lambda m: f"{m.group(1)}#{mid}--{m.group(2)}", attr.group(1))
-                line = line[:attr.start(1)] + inner + line[attr.end(1):]
-        out.append(_rewrite_links(line, mid, folder))
-    return "\n".join(out)
+    """:func:`scoped` for a text the toolkit made (it is read into its tree here)."""
+    return scoped(parse(text), mid, origin)
 
 
 def _mark(kind: str, **attrs: str) -> list[str]:
@@ -126,9 +112,9 @@ def module_markdown(mod: ResolvedModule) -> str:
     if mod.summary.strip():
         out += _mark("summary") + [mod.summary.strip(), ""] + _mark("end")
     if mod.preamble.strip():
-        out += [scoped_text(mod.preamble.strip(), mod.id, mod.origin), ""]
+        out += [scoped(tree_of(mod.preamble, mod.preamble_tree).stripped(), mod.id, mod.origin), ""]
     for sec in mod.sections:
-        text = scoped_text(sec.text.strip(), mod.id, sec.origin)
+        text = scoped(tree_of(sec.text, sec.tree).stripped(), mod.id, sec.origin)
         if sec.core or sec.change:
             flags = {"core": "1" if sec.core and not sec.deviation else "0", "adapted": "1" if sec.change else "0",
                      "deviation": "1" if sec.deviation else "0"}
