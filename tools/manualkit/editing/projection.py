@@ -16,14 +16,12 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from manualkit.core.body import ATTR_RE, CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, HEADING_RE, LINK_RE, fence_states
+from manualkit.core.doctree import Link, parse
 
 Where = Union[int, str]  # an offset in the source text, or "var:NAME"
 
 _PLAIN_VAR = re.compile(r"\{\{\s*([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\s*\}\}")
-_ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])[ \t]+")
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
-_TABLE_DELIM = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 PUNCT = set("\\`*_{}[]()#+-.!|~<>\"'$%&,/:;=?@^")
 
 
@@ -58,7 +56,8 @@ class _Plain:
         return "".join(self.chars), tuple(self.where)
 
 
-def _inline(text: str, start: int, end: int, out: _Plain, var: Callable[[str], str]) -> None:
+def _inline(text: str, start: int, end: int, out: _Plain, var: Callable[[str], str],
+            links: dict[int, Link]) -> None:
     i = start
     while i < end:
         c = text[i]
@@ -74,21 +73,11 @@ def _inline(text: str, start: int, end: int, out: _Plain, var: Callable[[str], s
             for ch in var(m.group(1)):
                 out.add(ch, f"var:{m.group(1)}")
             i = m.end()
-        elif c == "!" and text.startswith("![", i):
-            m = LINK_RE.match(text, i)
-            if m is None or m.end() > end:
-                out.add(c, i)
-                i += 1
-                continue
-            i = m.end()  # an image shows no words (its alt text is not in the paragraph)
-        elif c == "[":
-            m = LINK_RE.match(text, i)
-            if m is None or m.end() > end:
-                out.add(c, i)
-                i += 1
-                continue
-            _inline(text, m.start(2), m.end(2), out, var)
-            i = m.end()
+        elif i in links and links[i].end <= end:  # a link or image, as the tree found it
+            found = links[i]
+            if not found.image:  # an image shows no words (its alt text is not in the paragraph)
+                _inline(text, found.text_start, found.text_end, out, var, links)
+            i = found.end
         elif c == "*":
             i += 1
         elif c == "_" and not (i > start and text[i - 1].isalnum() and i + 1 < end and text[i + 1].isalnum()):
@@ -114,109 +103,48 @@ def _inline(text: str, start: int, end: int, out: _Plain, var: Callable[[str], s
 
 
 def blocks(text: str, var: Callable[[str], str], generated: Callable[[str], bool] = lambda _name: False) -> list[Block]:
-    """The paragraphs of a section's source text, as the DOCX shows them, in order. ``generated``
-    tells the variables whose value is a Markdown block (filled in as it is, not as words)."""
+    """The paragraphs of a section's source text, as the DOCX shows them, in order, walking the
+    text's tree (core/doctree.py): what the outputs call a paragraph, list item, table cell or
+    link, the import does too. ``generated`` tells the variables whose value is a Markdown block
+    (filled in as it is, not as words)."""
+    tree = parse(text)
+    links = {found.start: found for found in tree.links}
     out: list[Block] = []
-    lines = text.split("\n")
-    offsets = []
-    pos = 0
-    for line in lines:
-        offsets.append(pos)
-        pos += len(line) + 1
-    current: list[int] = []  # line indexes of the open block
-    kind = "para"
-
-    def close() -> None:
-        nonlocal current
-        if not current:
-            return
-        first, last = current[0], current[-1]
-        start, end = offsets[first], offsets[last] + len(lines[last])
+    for b in tree.blocks:
+        if b.kind in ("blank", "delim", "callout", "close"):
+            continue
+        if b.kind == "variable" and generated(b.name):  # its value's paragraphs, all of them the variable's
+            for inner in blocks(var(b.name), var):
+                out.append(Block(inner.kind, b.start, b.end, b.end, inner.plain, tuple(f"var:{b.name}" for _ in inner.where),
+                                 b.name))
+            continue
+        if b.kind == "row":
+            _cells(text, b.start, b.text, out, var, links)
+            continue
         plain = _Plain()
-        content_end = end
-        if kind == "code":
-            for k in current[1:-1] if len(current) > 1 else []:
-                for j, ch in enumerate(lines[k]):
-                    plain.add(ch, offsets[k] + j)
-                plain.add(" ", offsets[k] + len(lines[k]))
-        elif kind == "heading":
-            line = lines[first]
-            s, e = offsets[first], offsets[first] + len(line)
-            head = HEADING_RE.match(line)
-            attr = ATTR_RE.search(line)
-            s += len(line) - len(line.lstrip("#")) if head else 0
-            if attr:
-                e = offsets[first] + attr.start()
-                content_end = e
-            _inline(text, s, e, plain, var)
-        else:  # the block's lines as one run of text: a link or emphasis may wrap across lines
-            s = offsets[first] + (_ITEM.match(lines[first]).end() if kind == "item" else 0)
-            _inline(text, s, end, plain, var)
+        if b.kind == "code":
+            offset = b.start
+            for k, line in enumerate(b.lines):
+                if 0 < k < len(b.lines) - 1:
+                    for j, ch in enumerate(line):
+                        plain.add(ch, offset + j)
+                    plain.add(" ", offset + len(line))
+                offset += len(line) + 1
+            kind = "code"
+        else:
+            _inline(text, b.content_start, b.content_end, plain, var, links)
+            kind = "para" if b.kind == "variable" else b.kind
         words, where = plain.done()
-        out.append(Block(kind, start, end, content_end, words, where))
-        current = []
-
-    code = False
-    for idx, (line, in_code) in enumerate(fence_states(lines)):
-        stripped = line.strip()
-        if in_code:
-            if not code:
-                close()
-                code, kind = True, "code"
-            current.append(idx)
-            continue
-        if code:
-            close()
-            code = False
-        if not stripped:
-            close()
-            continue
-        if stripped.startswith(":::") and (CALLOUT_OPEN_RE.match(stripped) or CALLOUT_CLOSE_RE.match(stripped)):
-            close()
-            continue
-        whole = _PLAIN_VAR.fullmatch(stripped) if stripped.startswith("{{") else None
-        if whole and generated(whole.group(1)):  # its value's paragraphs, all of them the variable's
-            close()
-            name = whole.group(1)
-            s, e = offsets[idx], offsets[idx] + len(line)
-            for b in blocks(var(name), var):
-                out.append(Block(b.kind, s, e, e, b.plain, tuple(f"var:{name}" for _ in b.where), name))
-            continue
-        if line.startswith("#") and HEADING_RE.match(line):
-            close()
-            kind = "heading"
-            current = [idx]
-            close()
-            continue
-        if stripped.startswith("|"):
-            close()
-            if not _TABLE_DELIM.match(line):
-                _cells(text, offsets[idx], line, out, var)
-            continue
-        if _ITEM.match(line) and not (kind == "para" and current and _continues_paragraph(line)):
-            close()
-            kind = "item"
-            current = [idx]
-            continue
-        if not current:
-            kind = "para"
-        current.append(idx)
-    close()
+        out.append(Block(kind, b.start, b.end, b.content_end, words, where))
     return [b for b in out if b.plain]
 
 
-def _continues_paragraph(line: str) -> bool:
-    """A numbered line inside a paragraph ("18. juni 2021") goes on with the paragraph: as in
-    CommonMark, only a list that starts at 1 can interrupt one."""
-    number = re.match(r"\s*(\d+)[.)]", line)
-    return number is not None and number.group(1) != "1"
-
-
-def _cells(text: str, offset: int, line: str, out: list[Block], var: Callable[[str], str]) -> None:
+def _cells(text: str, offset: int, line: str, out: list[Block], var: Callable[[str], str],
+           links: dict[int, Link]) -> None:
     bounds = [i for i, ch in enumerate(line) if ch == "|" and (i == 0 or line[i - 1] != "\\")]
     for a, b in zip(bounds, bounds[1:]):
         plain = _Plain()
-        _inline(text, offset + a + 1, offset + b, plain, var)
+        _inline(text, offset + a + 1, offset + b, plain, var, links)
         words, where = plain.done()
         if words.startswith(" "):
             words, where = words[1:], where[1:]

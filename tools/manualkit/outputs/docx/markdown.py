@@ -17,15 +17,14 @@ import re
 from dataclasses import dataclass
 
 from manualkit.core import variables as v
-from manualkit.core.body import (ATTR_RE, CALLOUT_CLOSE_RE, CALLOUT_KINDS, CALLOUT_OPEN_RE, HEADING_RE, LINK_RE, fence_states,
-                                 writing_lines)
+from manualkit.core.doctree import Block, Link, Tree, parse, tree_of
+from manualkit.core.markdown_syntax import CALLOUT_KINDS, heading_attr_col, writing_lines
 from manualkit.core.model import body_hash
 from manualkit.core.resolved import ResolvedModule, ResolvedVariant, string
 from manualkit.outputs.docx.reference import CALLOUT_STYLE, UNTITLED_CALLOUTS, WRITING_LINE_STYLE
-from manualkit.outputs.pdf.markdown_prep import scoped_text
+from manualkit.outputs.pdf.markdown_prep import scoped_blocks
 
 PREAMBLE = "_preamble"  # the section name of a module's text before its first '##' heading
-_ANCHOR = re.compile(r"\]\(#([^)\s]+)\)")
 
 
 @dataclass(frozen=True)
@@ -94,45 +93,26 @@ def _div(style: str, text: str) -> list[str]:
     return [f'::: {{custom-style="{style}"}}', text, ":::", ""]
 
 
-def _images_from_root(text: str) -> str:
-    """scoped_text makes image paths start with '/' (the Typst root); pandoc reads them from --resource-path."""
-    return LINK_RE.sub(lambda m: m.group(0).replace("](/", "](", 1) if m.group(1) else m.group(0), text)
-
-
-def _body(text: str, strings: dict) -> list[str]:
-    """Callout fences → styled blocks with a title line; everything else as it is. A lines block
-    (room to write on a handout) has no title: its question is followed by as many ruled, empty
-    paragraphs as the PDF draws lines, generated lines that the import does not map to the sources."""
+def _callout_lines(block: Block, strings: dict) -> tuple[list[str], int]:
+    """A callout's opening fence → a styled block with a title line, and how many ruled lines to
+    draw when it closes. A lines block (room to write on a handout) has no title: its question is
+    followed by as many ruled, empty paragraphs as the PDF draws lines, generated lines that the
+    import does not map to the sources."""
+    kind = block.name
     out: list[str] = []
-    ruled = 0  # lines to rule when the open block closes
-    for line, code in fence_states(text.split("\n")):
-        stripped = line.strip()
-        if not code and stripped.startswith(":::"):
-            opened = CALLOUT_OPEN_RE.match(stripped)
-            if opened and opened.group(1) in CALLOUT_KINDS:
-                kind = opened.group(1)
-                if kind not in UNTITLED_CALLOUTS:
-                    out += [""] + _div("FP Callout title", v.escape_value(string(strings, f"callouts.{kind}")))
-                out += ["", f'::: {{custom-style="{CALLOUT_STYLE[kind]}"}}']
-                ruled = writing_lines(stripped) if kind == "lines" else 0
-                continue
-            if CALLOUT_CLOSE_RE.match(stripped):
-                out += [":::", ""]
-                if ruled:
-                    out += _div(WRITING_LINE_STYLE, "\n\n".join(["&nbsp;"] * ruled))
-                    ruled = 0
-                continue
-        out.append(line)
-    return out
+    if kind not in UNTITLED_CALLOUTS:
+        out += [""] + _div("FP Callout title", v.escape_value(string(strings, f"callouts.{kind}")))
+    out += ["", f'::: {{custom-style="{CALLOUT_STYLE[kind]}"}}']
+    return out, writing_lines(block.lines[0].strip()) if kind == "lines" else 0
 
 
-def _one_line_links(text: str) -> str:
-    """A link whose text wraps across source lines, on one line (the links are rewritten line by line,
-    and a wrapped ``ref:`` link would stay a dead link in Word). Word shows a line break in a
-    paragraph as a space, so the words are the same."""
-    if "](" not in text:
+def _one_line(text: str) -> str:
+    """A link whose text wraps across source lines, on one line (a wrapped ``ref:`` link would be
+    a dead link in Word). Word shows a line break in a paragraph as a space: the same words."""
+    if "\n" not in text:
         return text
-    return LINK_RE.sub(lambda m: re.sub(r"[ \t]*\n[ \t]*", " ", m.group(0)) if "\n" in m.group(0) else m.group(0), text)
+    pieces = text.split("\n")
+    return " ".join([pieces[0].rstrip(" \t")] + [p.strip(" \t") for p in pieces[1:-1]] + [pieces[-1].lstrip(" \t")])
 
 
 class Document:
@@ -146,8 +126,48 @@ class Document:
         self.records: list[SectionRecord] = []
         self.anchors: dict[str, str] = {}  # "module--section" (as scoped_text writes links) -> bookmark
 
-    def _render(self, text: str) -> str:
-        return _one_line_links(v.render(text, self.ctx))
+    def _tree(self, source: str) -> Tree:
+        """The source's tree (read once, core/doctree.py) with the marked variables filled in."""
+        return parse(source).stripped().filled(lambda t: v.render(t, self.ctx))
+
+    def _walk(self, tree: Tree, mid: str, origin: str, strings: dict) -> list[str]:
+        """The Word form of a text: scoped as for the PDF, callouts as styled blocks, and every
+        link as Word needs it (see :meth:`_link`)."""
+        out: list[str] = []
+        ruled = 0  # lines to rule when the open block closes
+        target = lambda found, new: self._link(tree, found, new)  # noqa: E731
+        for block, text in scoped_blocks(tree, mid, origin, target):
+            if block.kind == "callout" and block.name in CALLOUT_KINDS:
+                lines, ruled = _callout_lines(block, strings)
+                out += lines
+                continue
+            if block.kind == "close":
+                out += [":::", ""]
+                if ruled:
+                    out += _div(WRITING_LINE_STYLE, "\n\n".join(["&nbsp;"] * ruled))
+                    ruled = 0
+                continue
+            out += text.split("\n")
+        return out
+
+    def _link(self, tree: Tree, found: Link, target: str) -> str:
+        """A link on one line; an image from the resource path (pandoc reads it from there); an
+        internal link to its bookmark, or to the module's published page when the module is not
+        in this document, or its words alone when the variant has no address."""
+        words = _one_line(tree.text[found.text_start:found.text_end])
+        rest = _one_line(tree.text[found.target_end:found.end])
+        if found.image:
+            return f"![{words}]({target[1:] if target.startswith('/') else target}{rest}"
+        if target.startswith("#") and len(target) > 1:
+            anchor = target[1:]
+            if anchor in self.anchors:
+                return f"[{words}](#{self.anchors[anchor]}{rest}"
+            page = published_page(self.variant, self.lang, anchor)
+            if page is None:
+                return words  # the words as plain text: no link that goes nowhere
+            url, title = page
+            return f'[{words}](<{url}> "{v.escape_value(title).replace(chr(34), chr(39))}")'
+        return f"[{words}]({target}{rest}"
 
     def _record(self, mod: ResolvedModule, section: str, origin: str, line: int, source: str, change: str) -> str:
         mark = f"fp_s{len(self.records) + 1}"
@@ -166,43 +186,42 @@ class Document:
         self.records.append(SectionRecord(head, mod.id, PREAMBLE, mod.origin, mod.preamble_line,
                                           body_hash(mod.preamble_source), ""))
         if mod.preamble_source.strip():
-            out += _body(scoped_text(self._render(mod.preamble_source.strip("\n")), mod.id, mod.origin), strings) + [""]
+            out += self._walk(self._tree(mod.preamble_source), mod.id, mod.origin, strings) + [""]
         for sec in mod.sections:
             mark = self._record(mod, sec.id, sec.origin, sec.line, sec.source, sec.change)
             self.anchors[f"{mod.id}--{sec.id}"] = mark
-            text = scoped_text(self._render(sec.source.strip("\n")), mod.id, sec.origin)
-            heading, _, rest = text.partition("\n")
-            found = HEADING_RE.match(heading)
-            attr = ATTR_RE.search(heading)
-            title = heading[len(found.group(1)):attr.start()].strip() if found and attr else heading.lstrip("# ")
+            tree = self._tree(sec.source)
+            heading = tree.part(0, 1)
+            rest = tree.part(1, len(tree.blocks))
+            head = next(iter(scoped_blocks(heading, mod.id, sec.origin, lambda f, t: self._link(heading, f, t))),
+                        (None, ""))[1]
+            col = heading_attr_col(head)
+            title = head[len(head) - len(head.lstrip("#")):col].strip() if col >= 0 else head.lstrip("# ")
             out += [f"## {title} {{#{mark}}}", ""]
             if sec.core:
                 out += _div("FP Core mark", v.escape_value(string(strings, "labels.core_section")))
             if sec.change:
                 local = f"{string(strings, 'labels.adapted_section')} ({self.rm.variant_name})"
                 out += _div("FP Local mark", v.escape_value(local))
-            out += _body(rest, strings) + [""]
+            out += self._walk(rest, mod.id, sec.origin, strings) + [""]
         return out
 
     def markdown(self, modules: list[ResolvedModule]) -> str:
+        self._plan(modules)  # every bookmark first: a link may point at a later module
         lines: list[str] = []
         for mod in modules:
             lines += self.module(mod)
-        text = _images_from_root("\n".join(lines))
-        # internal links point at the bookmarks; a link to a module outside this document goes to
-        # the module's published page, or is its words alone when the variant has no address
-        text = LINK_RE.sub(self._outside_link, text)
-        return _ANCHOR.sub(lambda m: f"](#{self.anchors[m.group(1)]})" if m.group(1) in self.anchors else m.group(0), text)
+        return "\n".join(lines)
 
-    def _outside_link(self, m: re.Match[str]) -> str:
-        target = m.group(3)
-        if m.group(1) or not target.startswith("#") or target[1:] in self.anchors:
-            return m.group(0)
-        page = published_page(self.variant, self.lang, target[1:])
-        if page is None:
-            return m.group(2)  # the words as plain text: no link that goes nowhere
-        url, title = page
-        return f'[{m.group(2)}](<{url}> "{v.escape_value(title).replace(chr(34), chr(39))}")'
+    def _plan(self, modules: list[ResolvedModule]) -> None:
+        """The bookmark of every module and section, numbered as :meth:`module` records them."""
+        count = 0
+        for index, mod in enumerate(modules, start=1):
+            self.anchors[mod.id] = f"fp_m{index}"
+            count += 1  # the preamble's record
+            for sec in mod.sections:
+                count += 1
+                self.anchors[f"{mod.id}--{sec.id}"] = f"fp_s{count}"
 
 
 def published_page(variant: ResolvedVariant, lang: str, anchor: str) -> tuple[str, str] | None:
@@ -229,10 +248,8 @@ def published_page(variant: ResolvedVariant, lang: str, anchor: str) -> tuple[st
 
 
 def _section_title(sec) -> str:
-    heading = sec.text.split("\n", 1)[0]
-    found = HEADING_RE.match(heading)
-    attr = ATTR_RE.search(heading)
-    return heading[len(found.group(1)):attr.start()].strip() if found and attr else heading.lstrip("# ").strip()
+    heading = tree_of(sec.text, sec.tree).blocks[0]
+    return heading.title if heading.kind == "heading" else sec.title
 
 
 __all__ = ["Document", "SectionRecord", "PREAMBLE", "variable_text", "marked_context", "published_page"]

@@ -17,8 +17,9 @@ import re
 import secrets
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Iterator
 
-from manualkit.core.doctree import Link, Tree, parse, tree_of
+from manualkit.core.doctree import Block, Link, Tree, parse, tree_of
 from manualkit.core.markdown_syntax import heading_attr_col
 from manualkit.core.model_tables import FIGURE_SCHEME
 from manualkit.core.problems import BuildError
@@ -67,26 +68,29 @@ def _target(target: str, image: bool, mid: str, folder: str) -> str:
     return target
 
 
-def scoped(tree: Tree, mid: str, origin: str, target=None) -> str:
-    """The tree's text with heading ids and in-module links scoped by the module, ``ref:`` links
-    turned into internal links and image paths starting at the project root (the Typst root).
-    ``target`` (link, its PDF target) -> the link as the caller writes it, for an output that
-    needs more (the Word export); by default the link as written with the new target."""
+def scoped_blocks(tree: Tree, mid: str, origin: str, target=None) -> Iterator[tuple[Block, str]]:
+    """Each block of the tree with heading ids and in-module links scoped by the module, ``ref:``
+    links turned into internal links and image paths starting at the project root (the Typst
+    root). ``target`` (link, its PDF target) -> the link as the caller writes it, for an output
+    that needs more (the Word export); by default the link as written with the new target."""
     folder = _folder(origin)
 
     def link(found: Link) -> str:
         new = _target(found.target, found.image, mid, folder)
         return target(found, new) if target is not None else tree.with_target(found, new)
 
-    out: list[str] = []
     for block, text in tree.walk(link):
         if block.kind == "heading" and block.id is not None:
             col = heading_attr_col(text.split("\n")[0])
             if col >= 0:
                 inner = _ATTR_ID.sub(lambda m: f"{m.group(1)}#{mid}--{m.group(2)}", text[col + 1:])
                 text = text[:col + 1] + inner
-        out.append(text)
-    return "\n".join(out)
+        yield block, text
+
+
+def scoped(tree: Tree, mid: str, origin: str) -> str:
+    """The tree's text as :func:`scoped_blocks` gives it."""
+    return "\n".join(text for _block, text in scoped_blocks(tree, mid, origin))
 
 
 def scoped_text(text: str, mid: str, origin: str) -> str:
