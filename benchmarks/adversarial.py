@@ -69,13 +69,13 @@ def scanners():
     from manualkit.core.variables import scan
     from manualkit.core.yamlread import read_yaml
 
+    from manualkit.core import doctree
     from manualkit.outputs.pdf.markdown_prep import scoped_text
-    from manualkit.outputs.site.markdown import LINK_TARGET_RE, outside_code
 
     return {
         "module body": lambda text: parse_body(text, "x.nb.md", 1),
-        # the renderers' own passes over the text (link rewriting outside code)
-        "site links": lambda text: outside_code(text, lambda part: LINK_TARGET_RE.sub(lambda m: m.group(0), part)),
+        # the one document tree, filled in and walked as the outputs walk it (link rewriting)
+        "tree": lambda text: list(doctree.read(text).filled(lambda t: t.replace("{{", "{ {")).walk(lambda k: "x")),
         "pdf links": lambda text: scoped_text(text, "m", "manual/x/m.nb.md"),
         "text field": lambda text: field_findings(text[:100_000]) and None,  # fields are short; 100 kB is plenty
         "variables": lambda text: scan(text, "x.nb.md", 1),

@@ -245,6 +245,11 @@ def test_outputs_open_no_file_outside_the_build_and_their_own_package_data(tmp_p
     if not _HOOKED:
         sys.addaudithook(_audit)
         _HOOKED.append(True)
+    from manualkit.core import doctree
+
+    read_again: list[str] = []  # the outputs walk the trees load made: none reads Markdown again
+    real_read = doctree.read
+    monkeypatch.setattr(doctree, "read", lambda text: read_again.append(text) or real_read(text))
     _AUDIT.update(on=True, opened=[], started=[])
     try:
         for output in in_order():
@@ -253,6 +258,13 @@ def test_outputs_open_no_file_outside_the_build_and_their_own_package_data(tmp_p
             export(variant, lang, select(variant, lang), build / variant.id / "docx" / f"book.{lang}.docx")
     finally:
         _AUDIT["on"] = False
+    # what an output reads is only what it writes itself (the research page, the accessibility
+    # statement, a picture's block in Word), never a module's text, filled in or not
+    written = {t for rm in variant.manuals.values() for mod in rm.modules() if not mod.generated
+               for sec in mod.sections for t in (sec.text, sec.source)}
+    written |= {t for rm in variant.manuals.values() for mod in rm.modules() for t in (mod.preamble, mod.preamble_source) if t}
+    assert [text[:50] for text in read_again if text in written] == []
+    assert read_again  # (the check itself sees what is read: the research page is)
     assert (build / "testby/site/_media/manual/basics/bilder/plan.png").read_bytes() == _png()
     assert (build / "testby/pdf/nb/manual.pdf").is_file() and (build / "testby/docx/book.nb.docx").is_file()
     assert (build / "testby/site/_media/figures/nb/course-timeline.svg").read_bytes().lstrip().startswith(b"<?xml")

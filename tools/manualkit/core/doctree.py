@@ -102,22 +102,6 @@ class Tree:
     blocks: tuple[Block, ...]
     links: tuple[Link, ...]
 
-    def links_in(self, block: Block) -> tuple[Link, ...]:
-        return tuple(link for link in self.links if block.start <= link.start < block.end)
-
-    def headings(self) -> tuple[Block, ...]:
-        return tuple(b for b in self.blocks if b.kind == "heading")
-
-    def splice(self, edits: list[tuple[int, int, str]]) -> str:
-        """The text with each (start, end, replacement) put in (edits do not overlap)."""
-        out: list[str] = []
-        done = 0
-        for start, end, new in sorted(edits):
-            out += [self.text[done:start], new]
-            done = end
-        out.append(self.text[done:])
-        return "".join(out)
-
     def walk(self, link: Callable[[Link], str | None] | None = None) -> Iterator[tuple[Block, str]]:
         """Each block with its text, every link in it replaced by what ``link`` gives for it
         (None keeps the link as written)."""
@@ -174,6 +158,8 @@ class Tree:
             return Tree("", (), ())
         base, line0 = chosen[0].start, chosen[0].first
         end = chosen[-1].end
+        if base == 0 and line0 == 0:  # the start of the text: every offset stays (no copy)
+            return Tree(self.text[:end], chosen, tuple(k for k in self.links if k.start < end))
         blocks = tuple(replace(b, first=b.first - line0, start=b.start - base, end=b.end - base) for b in chosen)
         links = tuple(_moved(k, -base) for k in self.links if base <= k.start < end)
         return Tree(self.text[base:end], blocks, links)
@@ -196,6 +182,7 @@ class Tree:
         links: list[Link] = []
         pos = 0
         line = 0
+        k = 0  # the links are in the order of the text: one pointer, linear in blocks and links
         for b in self.blocks:
             text = b.text
             new = render(text) if "{{" in text else text
@@ -203,18 +190,15 @@ class Tree:
             if b.kind == "variable" and new != text:  # its value is text the toolkit made (a table,
                 value = parse(new)                     # a picture): read as the blocks it is
                 blocks += [replace(c, first=c.first + line, start=c.start + pos, end=c.end + pos) for c in value.blocks]
-                links += [_moved(k, pos) for k in value.links]
-                pos += len(new) + 1
-                line += len(new_lines)
-                continue
-            for link in self.links_in(b):
-                def at(offset: int) -> int:
-                    return pos + len(render(text[: offset - b.start]))
-                links.append(Link(link.image, at(link.start), at(link.text_start), at(link.text_end),
-                                  at(link.target_start), at(link.target_end), at(link.end),
-                                  render(link.text), link.target))
-            title = render(b.title) if b.kind == "heading" and "{{" in b.title else b.title
-            blocks.append(replace(b, first=line, start=pos, end=pos + len(new), lines=new_lines, title=title))
+                links += [_moved(found, pos) for found in value.links]
+            else:
+                mine = []
+                while k < len(self.links) and self.links[k].start < b.end:
+                    mine.append(self.links[k])
+                    k += 1
+                links += _moved_links(mine, text, b.start, pos, render) if new != text else [_moved(x, pos - b.start) for x in mine]
+                title = render(b.title) if b.kind == "heading" and "{{" in b.title else b.title
+                blocks.append(replace(b, first=line, start=pos, end=pos + len(new), lines=new_lines, title=title))
             pos += len(new) + 1
             line += len(new_lines)
         return Tree("\n".join(b.text for b in blocks), tuple(blocks), tuple(links))
@@ -225,22 +209,39 @@ def _moved(k: Link, by: int) -> Link:
                 k.end + by, k.text, k.target)
 
 
+def _moved_links(found: list[Link], text: str, start: int, pos: int, render: Callable[[str], str]) -> list[Link]:
+    """The links of a block whose text ``render`` fills in, at their new offsets. Each cut (a
+    link's brackets and parentheses) lies between variables, never inside one, so the text up to
+    a cut fills in to the filled text up to the new cut: each piece is filled in once."""
+    cuts = sorted({c - start for k in found for c in (k.start, k.text_start, k.text_end, k.target_start, k.target_end, k.end)})
+    moved: dict[int, int] = {}
+    done, at = 0, pos
+    for cut in cuts:
+        at += len(render(text[done:cut])) if cut > done else 0
+        moved[cut] = at
+        done = cut
+    return [Link(k.image, moved[k.start - start], moved[k.text_start - start], moved[k.text_end - start],
+                 moved[k.target_start - start], moved[k.target_end - start], moved[k.end - start],
+                 render(k.text) if "{{" in k.text else k.text, k.target) for k in found]
+
+
 def tree_of(text: str, tree: "Tree | None") -> Tree:
     """``tree`` when it is the tree of ``text``, else the parse of ``text``."""
     return tree if tree is not None and tree.text == text else parse(text)
 
 
-PARSES = [0]  # texts parsed since the process started (tests count them: one per module file)
-
-
 def parse(text: str) -> Tree:
-    """The tree of ``text`` (memoised: the same text is parsed once per process)."""
-    return _parse(text)
+    """The tree of ``text`` (memoised: the same text is read once per process)."""
+    return _memo(text)
 
 
-@lru_cache(maxsize=4096)
-def _parse(text: str) -> Tree:
-    PARSES[0] += 1
+@lru_cache(maxsize=16384)
+def _memo(text: str) -> Tree:
+    return read(text)
+
+
+def read(text: str) -> Tree:
+    """Read ``text`` into its tree: the one parse of the toolkit's Markdown (tests count its calls)."""
     lines = text.split("\n")
     offsets: list[int] = []
     pos = 0
@@ -343,4 +344,4 @@ def _links(text: str, block: Block) -> list[Link]:
     return out
 
 
-__all__ = ["Tree", "Block", "Link", "parse", "tree_of", "PARSES", "INLINE_KINDS"]
+__all__ = ["Tree", "Block", "Link", "parse", "read", "tree_of", "INLINE_KINDS"]

@@ -14,6 +14,7 @@ from typing import Any
 from manualkit.core import model as m
 from manualkit.core.adaptation import Adaptation, Change
 from manualkit.core.body import Section
+from manualkit.core.doctree import Tree
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
 
@@ -28,6 +29,7 @@ class WSection:
     line: int
     change: str = ""
     deviation: bool = False  # replaces a core section in a fidelity-inconsistent change
+    tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``text`` (core/doctree.py)
 
 
 @dataclass
@@ -43,6 +45,7 @@ class WText:
     summary: str
     fallback: bool = False  # the text is in another language than asked for
     stale: bool = False
+    preamble_tree: Tree | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -69,8 +72,10 @@ def working_copy(manual: m.Manual, langs: tuple[str, ...]) -> tuple[dict[str, li
             body = f.body
             texts[lang] = WText(
                 lang=f.lang, preamble=body.preamble if body else "", preamble_line=f.body_line, origin=f.path,
-                sections=[WSection(s.id, s.title, s.core, s.text, s.origin, s.line) for s in (body.sections if body else ())],
-                title=f.title, summary=f.summary or mod.source.summary, fallback=fallback, stale=stale)
+                sections=[WSection(s.id, s.title, s.core, s.text, s.origin, s.line, tree=s.tree)
+                          for s in (body.sections if body else ())],
+                title=f.title, summary=f.summary or mod.source.summary, fallback=fallback, stale=stale,
+                preamble_tree=body.preamble_tree if body else None)
         meta = {"type": mod.type, "component": mod.component, "core": mod.core, "status": mod.status,
                 "duration_minutes": mod.duration_minutes, "handouts": mod.handouts, "audience": mod.audience}
         mods[mod.id] = WModule(mod.id, mod.part, meta, texts)
@@ -202,7 +207,8 @@ class Applier:
         ov = ch.overlays.get(lang) or ch.overlays.get(text_lang) or next(iter(ch.overlays.values()), None)
         if ov is None:
             return "", []
-        return ov.body.preamble, [WSection(s.id, s.title, s.core, s.text, ov.path, s.line, ch.id) for s in ov.body.sections]
+        return ov.body.preamble, [WSection(s.id, s.title, s.core, s.text, ov.path, s.line, ch.id, tree=s.tree)
+                                  for s in ov.body.sections]
 
     def _index(self, text: WText, sid: str) -> int:
         return next(i for i, s in enumerate(text.sections) if s.id == sid)

@@ -128,7 +128,8 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
     # each text is read once (core/doctree.py); filling in the variables keeps its tree
     secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change,
                                  source=s.text, line=s.line, deviation=s.deviation,
-                                 tree=doctree.parse(s.text).filled(ctx_render)) for s in text.sections)
+                                 tree=tree_of(s.text, s.tree).filled(ctx_render), source_tree=s.tree)
+                 for s in text.sections)
     meta = w.meta
     return ResolvedModule(
         id=w.id, part=w.part, type=meta["type"], component=meta["component"], core=bool(meta["core"]),
@@ -137,7 +138,8 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
         lang=lang, text_lang=text.lang, fallback=text.fallback, stale=text.stale, origin=text.origin,
         preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated,
         preamble_source=text.preamble, preamble_line=text.preamble_line,
-        preamble_tree=doctree.parse(text.preamble).filled(ctx_render))
+        preamble_tree=tree_of(text.preamble, text.preamble_tree).filled(ctx_render),
+        preamble_source_tree=text.preamble_tree)
 
 
 def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule], lang: str, vocab: dict) -> tuple[ResolvedChange, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manualkit.core.doctree import Tree
+from manualkit.core.doctree import Tree, parse
 from manualkit.core.frame import FrameRecord, label
 from manualkit.core.problems import Problem
 from manualkit.core.release import ReleaseInfo
@@ -35,6 +35,16 @@ class ResolvedSection:
     line: int = 0  # line of the heading in ``origin``
     deviation: bool = False  # a local, fidelity-inconsistent replacement of a core section: not core text
     tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``text`` (core/doctree.py)
+    source_tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``source``
+
+    def __post_init__(self) -> None:
+        # the trees are always those of ``text`` and ``source``: given by resolve (the source's
+        # tree as load read it, and filled in), or read here for a text the toolkit made; never
+        # read again by an output
+        if self.tree is None or self.tree.text != self.text:
+            object.__setattr__(self, "tree", parse(self.text))
+        if self.source_tree is None or self.source_tree.text != self.source:
+            object.__setattr__(self, "source_tree", self.tree if self.source == self.text else parse(self.source))
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,15 @@ class ResolvedModule:
     preamble_source: str = ""  # the preamble as written in ``origin`` (variables not filled in)
     preamble_line: int = 0  # line in ``origin`` where the preamble starts
     preamble_tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``preamble``
+
+    preamble_source_tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``preamble_source``
+
+    def __post_init__(self) -> None:
+        if self.preamble_tree is None or self.preamble_tree.text != self.preamble:
+            object.__setattr__(self, "preamble_tree", parse(self.preamble))
+        if self.preamble_source_tree is None or self.preamble_source_tree.text != self.preamble_source:
+            object.__setattr__(self, "preamble_source_tree", self.preamble_tree if self.preamble_source == self.preamble
+                               else parse(self.preamble_source))
 
     @property
     def adapted(self) -> bool:

@@ -191,54 +191,29 @@ _LIST_ITEM_RE = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])[ \t]+")
 
 def _check_writing_prompts(mod: m.Module) -> list[Problem]:
     """W1501: in a handout or template, a paragraph or list item that asks the reader to write,
-    outside a '::: {.lines}' block, gets no room to write in print."""
-    from manualkit.core.body import CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, fence_states
+    outside a '::: {.lines}' block, gets no room to write in print (read from the text's tree)."""
     out: list[Problem] = []
     for f in mod.files.values():
         if f.body is None:
             continue
-        in_lines = False
         depth = 0  # open callouts
-        block: list[tuple[int, str]] = []  # the paragraph or list item being read: (line, text)
-
-        def flush() -> None:
-            if not block or in_lines:
-                block.clear()
-                return
-            text = " ".join(t.strip() for _, t in block)
-            if _PROMPT_END_RE.search(text) or _PROMPT_WORDS_RE.search(text):
-                start = block[0][0]
-                prompt = _LIST_ITEM_RE.sub("", block[0][1]).strip()
-                prompt = _PROMPT_END_RE.sub(":", prompt) if len(block) == 1 else prompt
-                short = prompt if len(prompt) <= 60 else prompt[:57] + "..."
-                out.append(make("W1501", f.path, start, 1, prompt=short))
-            block.clear()
-
-        for i, (line, code) in enumerate(fence_states(f.body_text.split("\n"))):
-            lineno = f.body_line + i
-            s = line.strip()
-            if code:
-                flush()
-                continue
-            if s.startswith(":::"):
-                flush()
-                if CALLOUT_CLOSE_RE.match(s):
-                    depth = max(depth - 1, 0)
-                    if depth == 0:
-                        in_lines = False
-                else:
-                    opened = CALLOUT_OPEN_RE.match(s)
+        in_lines = False
+        parts = [(f.body.preamble_tree, f.body_line)] + [(sec.tree, sec.line) for sec in f.body.sections]
+        for tree, first_line in parts:
+            for block in tree.blocks if tree is not None else ():
+                if block.kind == "callout":
                     depth += 1
-                    if opened and opened.group(1) == "lines":
-                        in_lines = True
-                continue
-            if not s or s.startswith("#") or s.startswith("|"):
-                flush()
-                continue
-            if _LIST_ITEM_RE.match(line):
-                flush()
-            block.append((lineno, line))
-        flush()
+                    in_lines = in_lines or block.name == "lines"
+                elif block.kind == "close":
+                    depth = max(depth - 1, 0)
+                    in_lines = in_lines and depth > 0
+                elif block.kind in ("para", "item") and not in_lines:
+                    text = " ".join(line.strip() for line in block.lines)
+                    if _PROMPT_END_RE.search(text) or _PROMPT_WORDS_RE.search(text):
+                        prompt = _LIST_ITEM_RE.sub("", block.lines[0]).strip()
+                        prompt = _PROMPT_END_RE.sub(":", prompt) if block.line_count == 1 else prompt
+                        short = prompt if len(prompt) <= 60 else prompt[:57] + "..."
+                        out.append(make("W1501", f.path, first_line + block.first, 1, prompt=short))
     return out
 
 

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Iterator
 
 from manualkit.core.assets import inside, read_image
-from manualkit.core.body import LINK_RE
 from manualkit.core.dates import SOURCE_FOLDERS, choose_timestamp
 from manualkit.core.resolved import Asset, ResolvedVariant
 from manualkit.core.site_settings import SiteSettings
@@ -46,13 +45,11 @@ def image_targets(variant: ResolvedVariant) -> Iterator[tuple[str, str]]:
     """(origin, target) of every image link in the resolved text of every language."""
     for rm in variant.manuals.values():
         for mod in rm.modules():
-            texts = [(mod.origin, mod.preamble)] + [(sec.origin, sec.text) for sec in mod.sections]
-            for origin, text in texts:
-                if "](" not in text:
-                    continue
-                for m in LINK_RE.finditer(text):
-                    if m.group(1):
-                        yield origin, m.group(3)
+            trees = [(mod.origin, mod.preamble_tree)] + [(sec.origin, sec.tree) for sec in mod.sections]
+            for origin, tree in trees:
+                for found in tree.links:  # as the outputs see them (none in code)
+                    if found.image:
+                        yield origin, found.target
 
 
 def read_asset(root: Path, rel: str) -> Asset:

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Union
 
-from manualkit.core.doctree import Link, parse
+from manualkit.core.doctree import Link, Tree, parse
 
 Where = Union[int, str]  # an offset in the source text, or "var:NAME"
 
@@ -102,12 +102,14 @@ def _inline(text: str, start: int, end: int, out: _Plain, var: Callable[[str], s
             i += 1
 
 
-def blocks(text: str, var: Callable[[str], str], generated: Callable[[str], bool] = lambda _name: False) -> list[Block]:
+def blocks(text: str | Tree, var: Callable[[str], str], generated: Callable[[str], bool] = lambda _name: False) -> list[Block]:
     """The paragraphs of a section's source text, as the DOCX shows them, in order, walking the
     text's tree (core/doctree.py): what the outputs call a paragraph, list item, table cell or
     link, the import does too. ``generated`` tells the variables whose value is a Markdown block
-    (filled in as it is, not as words)."""
-    tree = parse(text)
+    (filled in as it is, not as words). ``text``: the section's tree, or a text to read (the value
+    of a block variable)."""
+    tree = parse(text) if isinstance(text, str) else text
+    text = tree.text
     links = {found.start: found for found in tree.links}
     out: list[Block] = []
     for b in tree.blocks:

@@ -31,6 +31,7 @@ from manualkit.core.problems import ManualkitError, UsageError
 from manualkit.core.resolved import ResolvedVariant, string, variants_for
 from manualkit.editing.docx_read import Comment, Edit, Para, read_review
 from manualkit.editing.proposal import Note, Proposal
+from manualkit.core.doctree import Tree
 from manualkit.editing.projection import Block, blocks
 from manualkit.outputs.docx.markdown import PREAMBLE, SectionRecord, variable_text
 from manualkit.outputs.docx.reference import GENERATED_STYLE_IDS
@@ -50,6 +51,7 @@ class _Section:
     origin: str
     line: int
     source: str
+    tree: Tree  # the tree of ``source`` (core/doctree.py)
     title_para: bool = False
     paras: list[Para] = field(default_factory=list)
     text_lang: str = ""  # the language the text is in, when it is not the export's (a fallback module)
@@ -229,7 +231,7 @@ class _Importer:
                 sec.origin, sec.line, f"changed since the export: {sec.where} (the reviewer saw an older text; "
                 "their changes are proposed only where that text is unchanged)"))
         start = self.section_offset(sec)
-        blks = blocks(sec.source, self.var, self.generated)
+        blks = blocks(sec.tree, self.var, self.generated)
         cursor = 0
         previous: Block | None = None
         for para in sec.paras:
@@ -304,7 +306,7 @@ class _Importer:
 
     def foreign(self, sec: _Section) -> None:
         """A section shown in another language than the export's: its edits are never written into that file."""
-        blks = blocks(sec.source, self.var, self.generated)
+        blks = blocks(sec.tree, self.var, self.generated)
         shown = _LANGUAGE_NAMES.get(sec.text_lang, sec.text_lang)
         mid = sec.record.module
         for para in sec.paras:
@@ -493,11 +495,12 @@ def import_review(root: Path, path: Path) -> Proposal:
         if mod is None:
             continue
         if rec.section == PREAMBLE:
-            sections[mark] = _Section(rec, mod.origin, mod.preamble_line, mod.preamble_source, text_lang=mod.text_lang)
+            sections[mark] = _Section(rec, mod.origin, mod.preamble_line, mod.preamble_source, mod.preamble_source_tree,
+                                      text_lang=mod.text_lang)
             continue
         sec = next((s for s in mod.sections if s.id == rec.section), None)
         if sec is not None:
-            sections[mark] = _Section(rec, sec.origin, sec.line, sec.source, text_lang=mod.text_lang)
+            sections[mark] = _Section(rec, sec.origin, sec.line, sec.source, sec.source_tree, text_lang=mod.text_lang)
     current: _Section | None = None
     # why text outside any section of the current manual is not applied, and where to look
     lost, lost_at = "this line is made by the toolkit, not written in a source file", (str(path), 0)

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from manualkit.core import variables as v
-from manualkit.core.doctree import Block, Link, Tree, parse, tree_of
+from manualkit.core.doctree import Block, Link, Tree
 from manualkit.core.markdown_syntax import CALLOUT_KINDS, heading_attr_col, writing_lines
 from manualkit.core.model import body_hash
 from manualkit.core.resolved import ResolvedModule, ResolvedVariant, string
@@ -126,9 +126,9 @@ class Document:
         self.records: list[SectionRecord] = []
         self.anchors: dict[str, str] = {}  # "module--section" (as scoped_text writes links) -> bookmark
 
-    def _tree(self, source: str) -> Tree:
-        """The source's tree (read once, core/doctree.py) with the marked variables filled in."""
-        return parse(source).stripped().filled(lambda t: v.render(t, self.ctx))
+    def _tree(self, source: Tree) -> Tree:
+        """The source's tree (as load read it, core/doctree.py) with the marked variables filled in."""
+        return source.stripped().filled(lambda t: v.render(t, self.ctx))
 
     def _walk(self, tree: Tree, mid: str, origin: str, strings: dict) -> list[str]:
         """The Word form of a text: scoped as for the PDF, callouts as styled blocks, and every
@@ -186,11 +186,11 @@ class Document:
         self.records.append(SectionRecord(head, mod.id, PREAMBLE, mod.origin, mod.preamble_line,
                                           body_hash(mod.preamble_source), ""))
         if mod.preamble_source.strip():
-            out += self._walk(self._tree(mod.preamble_source), mod.id, mod.origin, strings) + [""]
+            out += self._walk(self._tree(mod.preamble_source_tree), mod.id, mod.origin, strings) + [""]
         for sec in mod.sections:
             mark = self._record(mod, sec.id, sec.origin, sec.line, sec.source, sec.change)
             self.anchors[f"{mod.id}--{sec.id}"] = mark
-            tree = self._tree(sec.source)
+            tree = self._tree(sec.source_tree)
             heading = tree.part(0, 1)
             rest = tree.part(1, len(tree.blocks))
             head = next(iter(scoped_blocks(heading, mod.id, sec.origin, lambda f, t: self._link(heading, f, t))),
@@ -248,8 +248,8 @@ def published_page(variant: ResolvedVariant, lang: str, anchor: str) -> tuple[st
 
 
 def _section_title(sec) -> str:
-    heading = tree_of(sec.text, sec.tree).blocks[0]
-    return heading.title if heading.kind == "heading" else sec.title
+    heading = sec.tree.blocks[0] if sec.tree.blocks else None
+    return heading.title if heading is not None and heading.kind == "heading" else sec.title
 
 
 __all__ = ["Document", "SectionRecord", "PREAMBLE", "variable_text", "marked_context", "published_page"]

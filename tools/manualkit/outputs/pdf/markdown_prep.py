@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Iterator
 
-from manualkit.core.doctree import Block, Link, Tree, parse, tree_of
+from manualkit.core.doctree import Block, Link, Tree, parse
 from manualkit.core.markdown_syntax import heading_attr_col
 from manualkit.core.model_tables import FIGURE_SCHEME
 from manualkit.core.problems import BuildError
@@ -116,9 +116,9 @@ def module_markdown(mod: ResolvedModule) -> str:
     if mod.summary.strip():
         out += _mark("summary") + [mod.summary.strip(), ""] + _mark("end")
     if mod.preamble.strip():
-        out += [scoped(tree_of(mod.preamble, mod.preamble_tree).stripped(), mod.id, mod.origin), ""]
+        out += [scoped(mod.preamble_tree.stripped(), mod.id, mod.origin), ""]
     for sec in mod.sections:
-        text = scoped(tree_of(sec.text, sec.tree).stripped(), mod.id, sec.origin)
+        text = scoped(sec.tree.stripped(), mod.id, sec.origin)
         if sec.core or sec.change:
             flags = {"core": "1" if sec.core and not sec.deviation else "0", "adapted": "1" if sec.change else "0",
                      "deviation": "1" if sec.deviation else "0"}

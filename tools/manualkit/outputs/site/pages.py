@@ -11,7 +11,6 @@ import json
 import posixpath
 from dataclasses import dataclass, field
 
-from manualkit.core.doctree import tree_of
 from manualkit.core.resolved import ABOUT_ID, ResolvedManual, ResolvedModule, string
 from manualkit.core.variables import escape_value
 from manualkit.outputs.site.sanitise import text
@@ -146,9 +145,9 @@ def module_body(rm: ResolvedManual, mod: ResolvedModule, page: str, links: PageL
                 key = "labels.deviation_section" if sec.deviation else "labels.adapted_section"
                 adapted[sec.id] = f"[{_esc(string(s, key))}]({href})"
     body = SiteText(page, links, media, labels, _esc(string(s, "labels.core_section")), adapted)
-    body.add(tree_of(mod.preamble, mod.preamble_tree), mod.origin)
+    body.add(mod.preamble_tree, mod.origin)
     for sec in mod.sections:  # a local deviation is not the core text
-        body.add(tree_of(sec.text, sec.tree), sec.origin, deviation=sec.deviation)
+        body.add(sec.tree, sec.origin, deviation=sec.deviation)
     text = body.text()
     if mod.fallback and mod.text_lang != rm.lang:
         # the words are in another language than the page: say so for screen readers and search
