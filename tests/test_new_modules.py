@@ -167,3 +167,12 @@ def test_easy_read_versions_type_no_phone_number_of_their_own() -> None:
     for path in sorted((REPO / "manual").glob("[a-z]*/*-easy-read.*.md")):
         numbers = set(re.findall(r"(?<![\w{])\d[\d ]{1,}\d(?![\w}])", path.read_text(encoding="utf-8")))
         assert numbers <= national, (path.name, numbers - national)
+
+
+def test_the_overview_and_the_forms_appendix_list_the_easy_read_versions() -> None:
+    for lang in ("nb", "en"):
+        overview = (REPO / f"manual/parent-training/parent-training-overview.{lang}.md").read_text(encoding="utf-8")
+        forms = (REPO / f"manual/appendices/forms-and-templates.{lang}.md").read_text(encoding="utf-8")
+        for original, n in EASY_READ.items():
+            where = forms if n is None else overview
+            assert f"(ref:{original}-easy-read)" in where, (lang, original)
