@@ -108,6 +108,9 @@ def test_one_family_plan_with_visits_sessions_services_and_safety_plan():
 def test_language_consistency():
     assert "også kalt\nøkter" not in text("manual/parent-training/parent-training-overview.nb.md")
     for path, t in every_source().items():
+        flat = " ".join(t.split())
+        for wrong in ("også kalt økter", "til bekreftelse lokalt"):
+            assert wrong not in flat, f"{path}: {wrong!r}"
         if path.endswith(".nb.md") and "handout-for-children" not in path:
             assert "hun eller han" not in t.lower(), path
 
