@@ -104,6 +104,9 @@ def test_export_usage_errors(fixture_copy):
     assert (code, err) == (2, "manual: say what to export\n    hint: manual docx --module ID | --part ID | --book\n")
     code, _out, err = run_cli("--root", str(root), "docx", "--book", "--out", str(root / "x.docx"))
     assert code == 2 and "one DOCX per language" in err
+    code, _out, err = run_cli("--root", str(root), "docx", "--module", "welcome", "--start-translation")
+    assert (code, err) == (2, "manual: --start-translation belongs to import\n"
+                              "    hint: manual docx import FILE.docx --start-translation\n")
 
 
 def review(path: Path, edit) -> Path:
@@ -693,9 +696,53 @@ def test_start_translation_never_writes_over_a_file_of_that_language(fixture_cop
 
     root = nynorsk_copy(fixture_copy)
     path = review(export(root, "--module", "untranslated", "--lang", "nn"), _nn_edit)
-    proposal = import_review(root, path, start_translation=True)
     target = root / "manual/training/untranslated.nn.md"
+    target.write_text("---\nid: untranslated\n", encoding="utf-8")  # there, but unreadable (E104): still nn
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--start-translation", "--apply")
+    assert (code, out) == (1, ""), err
+    assert ("(manual/training/untranslated.nn.md exists already, but the export did not show it (`manual check` says "
+            "why); --start-translation never writes over a file)") in err
+    assert target.read_text(encoding="utf-8") == "---\nid: untranslated\n"
+    target.unlink()
+    proposal = import_review(root, path, start_translation=True)
     target.write_text("made in the meantime\n", encoding="utf-8")
     with pytest.raises(ManualkitError, match="exists already"):
         proposal.apply(root)
     assert target.read_text(encoding="utf-8") == "made in the meantime\n"
+
+
+
+def test_in_a_module_shown_in_another_language_a_section_from_an_overlay_in_the_exports_language_takes_its_edits(fixture_copy):
+    """The language of a text is the one its file is named for: the en export of testby shows the
+    module 'untranslated' in nb, but its section from the municipality's en overlay is English."""
+    root = fixture_copy("bilingual")
+    yml = root / "adaptations/testby/adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + """  - id: local-content
+    operation: replace-section
+    target: untranslated#content
+    overlay: local-content
+    justification: {nb: Lokal tekst, en: Local text}
+    frame:
+      when: pre-implementation
+      planned: planned-proactive
+      decided_by: [intervention-team]
+      modified: content
+      level: target-group
+      nature: tailoring
+      fidelity: consistent
+      goals: [improve-fit]
+      reasons: {text: Lokale forhold, level: organisation}
+    description: {nb: Lokal tekst, en: Local text}
+    approved_by: Teamleder (eksempel)
+    date: 2026-11-02
+""", encoding="utf-8")
+    for lang, words in (("nb", "Lokal tekst for Testby."), ("en", "Local text for Testby.")):
+        (root / f"adaptations/testby/overlays/local-content.{lang}.md").write_text(
+            f"## {'Innhold' if lang == 'nb' else 'Content'} {{#content}}\n\n{words}\n", encoding="utf-8")
+    path = export(root, "--module", "untranslated", "--variant", "testby", "--lang", "en")
+    assert ("FPLanguageNote", "This part is not in English yet. The text is in Norwegian (Bokmål).") in paragraphs(path)
+    review(path, lambda r: r.insert("Local text", " and routines"))
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--apply")
+    assert code == 0, err
+    assert (root / "adaptations/testby/overlays/local-content.en.md").read_text(encoding="utf-8").endswith(
+        "Local text and routines for Testby.\n")
