@@ -9,7 +9,9 @@ with the variant's variables, each value wrapped in the character style "FP Vari
 placeholder in "FP Placeholder"), so a reviewer sees what is local and the import knows which
 words a variable made. Callouts become blocks in a paragraph style per kind, with a title line
 (a lines block: its question, then ruled empty lines to write on);
-core sections and sections from a municipality's overlay get a mark line under their heading.
+core sections and sections from a municipality's overlay get a mark line under their heading, and
+a module shown in another language than the document's (no translation yet) a note under its
+title that says so, in the document's language.
 """
 from __future__ import annotations
 
@@ -126,6 +128,15 @@ def _body(text: str, strings: dict) -> list[str]:
     return out
 
 
+def fallback_note(mod: ResolvedModule, lang: str, strings: dict) -> str:
+    """The words under the heading of a module that has no text in ``lang`` and is shown in its
+    source language ("Denne delen finst ikkje på nynorsk enno. Teksten er på bokmål."), or ""."""
+    if not mod.fallback or mod.text_lang == lang:
+        return ""
+    return string(strings, "banners.fallback_module", missing=string(strings, f"language_names.{lang}"),
+                  language=string(strings, f"language_names.{mod.text_lang}"))
+
+
 def _one_line_links(text: str) -> str:
     """A link whose text wraps across source lines, on one line (the links are rewritten line by line,
     and a wrapped ``ref:`` link would stay a dead link in Word). Word shows a line break in a
@@ -160,6 +171,9 @@ class Document:
         head = f"fp_m{index}"
         self.anchors[mod.id] = head
         out = [f"# {mod.title} {{#{head}}}", ""]
+        note = fallback_note(mod, self.lang, strings)
+        if note:
+            out += _div("FP Language note", v.escape_value(note))
         if mod.summary.strip():
             out += _div("FP Summary", mod.summary.strip())
         # the preamble has no heading of its own: the module heading's bookmark stands for it
@@ -235,4 +249,4 @@ def _section_title(sec) -> str:
     return heading[len(found.group(1)):attr.start()].strip() if found and attr else heading.lstrip("# ").strip()
 
 
-__all__ = ["Document", "SectionRecord", "PREAMBLE", "variable_text", "marked_context", "published_page"]
+__all__ = ["Document", "SectionRecord", "PREAMBLE", "fallback_note", "variable_text", "marked_context", "published_page"]
