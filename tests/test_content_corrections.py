@@ -108,5 +108,50 @@ def test_one_family_plan_with_visits_sessions_services_and_safety_plan():
 def test_language_consistency():
     assert "også kalt\nøkter" not in text("manual/parent-training/parent-training-overview.nb.md")
     for path, t in every_source().items():
+        flat = " ".join(t.split())
+        for wrong in ("også kalt økter", "til bekreftelse lokalt"):
+            assert wrong not in flat, f"{path}: {wrong!r}"
         if path.endswith(".nb.md") and "handout-for-children" not in path:
             assert "hun eller han" not in t.lower(), path
+
+
+def test_the_glossary_loads_every_term_while_nynorsk_is_a_partial_language():
+    """A term without an nn entry falls back to Bokmål unwarned; it used to be dropped silently,
+    which left the glossary page empty and switched off the deprecated-term warnings."""
+    from manualkit.core.load import load_manual
+
+    manual, problems = load_manual(ROOT)
+    terms = yaml.safe_load(text("locales/glossary.yml"))["terms"]
+    assert len(manual.glossary) == len(terms)
+    term = next(t for t in manual.glossary if t.id == "omsorgssvikt")
+    assert (term.term["nb"], term.term["en"], term.term["nn"]) == ("omsorgssvikt", "child maltreatment", "omsorgssvikt")
+    assert not [p for p in problems if p.code == "W509"]
+
+
+def test_language_pass_terms_are_the_glossary_s_and_a_lapse_is_named(tmp_path):
+    """Issue 26, point 16: one term for omsorgssvikt, adherence, the family plan, the coordination
+    meeting, the emergency decision and the assistance measure; a lapse is a warning at its line."""
+    from conftest import copy_repository, run_cli
+
+    root = copy_repository(tmp_path / "repo")
+    code, out, err = run_cli("--root", str(root), "check")
+    assert "W1201" not in out + err, [ln for ln in (out + err).splitlines() if "W1201" in ln]
+    en = root / "manual/foundations/target-group.en.md"
+    en.write_text(en.read_text(encoding="utf-8") + "\nA support measure after an emergency order, for serious neglect, "
+                  "in a cooperation meeting, as the family's plan says.\n", encoding="utf-8")
+    nb = root / "manual/foundations/target-group.nb.md"
+    nb.write_text(nb.read_text(encoding="utf-8") + "\nOppslutningen var god, og familiens plan sier det.\n", encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "check")
+    for used, preferred in (("support measure", "assistance measure"), ("emergency order", "emergency decision"),
+                            ("serious neglect", "child maltreatment"), ("cooperation meeting", "coordination meeting"),
+                            ("the family's plan", "family plan"), ("Oppslutningen", "Etterlevelse"),
+                            ("familiens plan", "familieplan")):
+        assert f"warning[W1201]: '{used}' is a deprecated term; the glossary uses '{preferred}'" in out + err, used
+
+
+def test_omsorgssvikt_is_maltreatment_in_english_everywhere():
+    for path, t in every_source().items():
+        if path.endswith(".en.md"):
+            assert "serious neglect" not in " ".join(t.split()), path
+    chapter = " ".join(text("manual/home-visits/neglect-and-daily-care.en.md").split())
+    assert "title: Daily care and maltreatment" in chapter and "Its most common form is neglect" in chapter

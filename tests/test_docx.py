@@ -104,6 +104,9 @@ def test_export_usage_errors(fixture_copy):
     assert (code, err) == (2, "manual: say what to export\n    hint: manual docx --module ID | --part ID | --book\n")
     code, _out, err = run_cli("--root", str(root), "docx", "--book", "--out", str(root / "x.docx"))
     assert code == 2 and "one DOCX per language" in err
+    code, _out, err = run_cli("--root", str(root), "docx", "--module", "welcome", "--start-translation")
+    assert (code, err) == (2, "manual: --start-translation belongs to import\n"
+                              "    hint: manual docx import FILE.docx --start-translation\n")
 
 
 def review(path: Path, edit) -> Path:
@@ -600,11 +603,146 @@ def test_an_edit_of_the_fallback_text_is_never_written_into_the_other_languages_
     def edit(r: Reviewer) -> None:
         r.insert("bare på bokmål", " og nynorsk")
 
+    paras = paragraphs(path)
+    assert paras[1:3] == [("Heading1", "Bare på bokmål"),
+                         ("FPLanguageNote", "This part is not in English yet. The text is in Norwegian (Bokmål).")]
     review(path, edit)
     for args in ((), ("--apply",)):
         code, out, err = run_cli("--root", str(root), "docx", "import", str(path), *args)
         assert (code, out) == (1, ""), err
         assert ("manual/training/untranslated.nb.md:11: not applied in untranslated#content: this is the Bokmål text "
                 "shown in the en export; the edit was not written into manual/training/untranslated.nb.md") in err
-        assert "hint: translate untranslated first: create untranslated.en.md" in err
+        assert ("hint: to make these edits the start of the en translation of untranslated, import again with "
+                "--start-translation: it creates manual/training/untranslated.en.md from the Bokmål text with the edits; "
+                "or create untranslated.en.md first and make the edits there") in err
         assert source.read_text(encoding="utf-8") == before
+        assert not (root / "manual/training/untranslated.en.md").exists()
+
+
+def nynorsk_copy(fixture_copy) -> Path:
+    """The bilingual fixture with nn added as `manual new language nn` does, its interface strings translated."""
+    from conftest import REPO
+
+    root = fixture_copy("bilingual")
+    code, out, err = run_cli("--root", str(root), "new", "language", "nn")
+    assert code == 0, out + err
+    (root / "locales/nn.yml").write_bytes((REPO / "locales/nn.yml").read_bytes())
+    return root
+
+
+NN_NOTE = "Denne delen finst ikkje på nynorsk enno. Teksten er på bokmål."
+
+
+def test_an_export_says_which_modules_are_shown_in_another_language(fixture_copy):
+    root = nynorsk_copy(fixture_copy)
+    code, out, err = run_cli("--root", str(root), "docx", "--part", "training", "--lang", "nn")
+    assert code == 0, err
+    assert out.splitlines()[1:] == ["  3 modules have no nn text and are in nb (the document says so under each title): "
+                                    "session-play, handout-play, untranslated"]
+    path = root / "build/base/docx/part-training.nn.docx"
+    paras = paragraphs(path)
+    heads = [i for i, (style, _text) in enumerate(paras) if style == "Heading1"]
+    assert len(heads) == 3 and all(paras[i + 1] == ("FPLanguageNote", NN_NOTE) for i in heads)
+    assert NN_NOTE in doc_text(path)
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path))  # the notes are not read back as text
+    assert (code, out, err) == (0, "", f"{path}: no tracked change to propose\n")
+    code, out, _err = run_cli("--root", str(root), "docx", "--module", "welcome", "--lang", "en")
+    assert out.count("\n") == 1 and "FPLanguageNote" not in doc_text(root / "build/base/docx/welcome.en.docx")
+
+
+def _nn_edit(r: Reviewer) -> None:
+    r.insert("Denne modulen ", "finst berre ")
+    r.delete("finnes bare ")
+
+
+def test_an_nn_edit_of_an_untranslated_module_starts_its_nn_file_only_when_asked(fixture_copy):
+    root = nynorsk_copy(fixture_copy)
+    source = root / "manual/training/untranslated.nb.md"
+    before = source.read_text(encoding="utf-8")
+    target = root / "manual/training/untranslated.nn.md"
+    path = review(export(root, "--module", "untranslated", "--lang", "nn"), _nn_edit)
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--apply")
+    assert (code, out) == (1, "")
+    assert "hint: to make these edits the start of the nn translation of untranslated, import again with " \
+           "--start-translation" in err
+    assert not target.exists() and source.read_text(encoding="utf-8") == before
+
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--start-translation")
+    assert code == 0, err
+    assert out.startswith("--- /dev/null\n+++ b/manual/training/untranslated.nn.md\n") and not target.exists()
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--start-translation", "--apply")
+    assert code == 0, err
+    assert ("manual/training/untranslated.nn.md: starts the nn translation of untranslated (--start-translation): the "
+            "Bokmål text of manual/training/untranslated.nb.md with the reviewer's edits") in err
+    assert "created manual/training/untranslated.nn.md (a translation to finish)" in err
+    assert source.read_text(encoding="utf-8") == before
+    text = target.read_text(encoding="utf-8")
+    assert "Denne modulen finst berre på bokmål så langt." in text
+    assert text.endswith(before.split("---\n", 2)[2].replace("finnes bare", "finst berre"))
+    assert "\nid: untranslated\ntitle: \"Bare på bokmål\"\ntranslation:\n  from: nb\n---\n" in text
+    code, out, _err = run_cli("--root", str(root), "check")
+    assert code == 0, out
+    mine = [line for line in out.splitlines() if line.startswith("manual/training/untranslated.nn.md:")]
+    assert mine == ["manual/training/untranslated.nn.md:6:1: warning[W504]: the translation has no source_hash, so "
+                    "nobody can tell whether it is up to date"], out  # flagged for review, as a fresh translation is
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--start-translation", "--apply")
+    assert (code, out) == (0, ""), err
+    assert "already applied" in err and target.read_text(encoding="utf-8") == text
+
+
+def test_start_translation_never_writes_over_a_file_of_that_language(fixture_copy):
+    from manualkit.core.problems import ManualkitError
+    from manualkit.editing.review import import_review
+
+    root = nynorsk_copy(fixture_copy)
+    path = review(export(root, "--module", "untranslated", "--lang", "nn"), _nn_edit)
+    target = root / "manual/training/untranslated.nn.md"
+    target.write_text("---\nid: untranslated\n", encoding="utf-8")  # there, but unreadable (E104): still nn
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--start-translation", "--apply")
+    assert (code, out) == (1, ""), err
+    assert ("(manual/training/untranslated.nn.md exists already, but the export did not show it (`manual check` says "
+            "why); --start-translation never writes over a file)") in err
+    assert target.read_text(encoding="utf-8") == "---\nid: untranslated\n"
+    target.unlink()
+    proposal = import_review(root, path, start_translation=True)
+    target.write_text("made in the meantime\n", encoding="utf-8")
+    with pytest.raises(ManualkitError, match="exists already"):
+        proposal.apply(root)
+    assert target.read_text(encoding="utf-8") == "made in the meantime\n"
+
+
+
+def test_in_a_module_shown_in_another_language_a_section_from_an_overlay_in_the_exports_language_takes_its_edits(fixture_copy):
+    """The language of a text is the one its file is named for: the en export of testby shows the
+    module 'untranslated' in nb, but its section from the municipality's en overlay is English."""
+    root = fixture_copy("bilingual")
+    yml = root / "adaptations/testby/adaptation.yml"
+    yml.write_text(yml.read_text(encoding="utf-8") + """  - id: local-content
+    operation: replace-section
+    target: untranslated#content
+    overlay: local-content
+    justification: {nb: Lokal tekst, en: Local text}
+    frame:
+      when: pre-implementation
+      planned: planned-proactive
+      decided_by: [intervention-team]
+      modified: content
+      level: target-group
+      nature: tailoring
+      fidelity: consistent
+      goals: [improve-fit]
+      reasons: {text: Lokale forhold, level: organisation}
+    description: {nb: Lokal tekst, en: Local text}
+    approved_by: Teamleder (eksempel)
+    date: 2026-11-02
+""", encoding="utf-8")
+    for lang, words in (("nb", "Lokal tekst for Testby."), ("en", "Local text for Testby.")):
+        (root / f"adaptations/testby/overlays/local-content.{lang}.md").write_text(
+            f"## {'Innhold' if lang == 'nb' else 'Content'} {{#content}}\n\n{words}\n", encoding="utf-8")
+    path = export(root, "--module", "untranslated", "--variant", "testby", "--lang", "en")
+    assert ("FPLanguageNote", "This part is not in English yet. The text is in Norwegian (Bokmål).") in paragraphs(path)
+    review(path, lambda r: r.insert("Local text", " and routines"))
+    code, out, err = run_cli("--root", str(root), "docx", "import", str(path), "--apply")
+    assert code == 0, err
+    assert (root / "adaptations/testby/overlays/local-content.en.md").read_text(encoding="utf-8").endswith(
+        "Local text and routines for Testby.\n")

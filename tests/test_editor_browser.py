@@ -53,6 +53,14 @@ SELECT_TEXT = """([index, text]) => {
 }"""
 
 
+# Decap's own toolbar above each Markdown editor (its buttons do nothing in the raw mode): how many
+# buttons it has and whether any of it shows
+DECAP_TOOLBARS = """() => Array.from(document.querySelectorAll('[data-slate-editor="true"]')).map((ed) => {
+  const bar = ed.previousElementSibling;
+  return bar ? {buttons: bar.querySelectorAll('button').length, shown: bar.getClientRects().length > 0} : null;
+})"""
+
+
 # place the caret at the end of the source line that holds a text, in the index-th Markdown editor
 CARET_AFTER_LINE = SELECT_TEXT.replace("range.setStart(node, at);\n      range.setEnd(node, at + text.length);",
                                        "range.setStart(node, node.data.length);\n      range.collapse(true);")
@@ -338,6 +346,8 @@ def test_an_image_inserted_with_the_toolbar_is_saved_beside_the_module_and_check
             await page.keyboard.press("Enter")
             button = page.get_by_role("button", name="Sett inn bilde").first
             seen["enabled"] = await button.is_enabled()
+            seen["button shown"] = await button.is_visible()
+            seen["decap toolbars"] = await page.evaluate(DECAP_TOOLBARS)
             await button.click()
             await page.locator('input[type="file"]').first.set_input_files(str(picture))
             await page.get_by_text("trygg-plan.png").first.wait_for()
@@ -354,7 +364,10 @@ def test_an_image_inserted_with_the_toolbar_is_saved_beside_the_module_and_check
     port = _free_port()
     with editor.EditorServer(root, root / "build/base/editor", port, _free_port(), log=open(os.devnull, "w")):
         _run(session(f"http://127.0.0.1:{port}/admin/"))
-    assert seen["enabled"]
+    assert seen["enabled"] and seen["button shown"]
+    # only working controls: Decap's grey toolbar (there, with its buttons) is hidden in both languages' editors
+    assert len(seen["decap toolbars"]) == 2, seen
+    assert all(bar is not None and bar["buttons"] > 0 and not bar["shown"] for bar in seen["decap toolbars"]), seen
     saved = root / "manual/home-visits/images/trygg-plan.png"
     assert saved.read_bytes() == picture.read_bytes()  # beside the module, not in manual/images/
     text = nb.read_text(encoding="utf-8")

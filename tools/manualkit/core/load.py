@@ -420,9 +420,10 @@ def load_glossary(root: Path, langs: tuple[str, ...], default: str | None = None
         if not c.mapping(t, ("terms", i), fields, where=" in a glossary term"):
             continue
         ok = True
-        missing = [lang for lang in langs if lang != default and lang not in skip and t.get(lang) is None]
+        missing = [lang for lang in langs if lang != default and t.get(lang) is None]
         if missing and isinstance(t.get(default), dict):
-            for lang in missing:
+            # a partial language falls back unwarned; without the fallback every term was dropped
+            for lang in (lg for lg in missing if lg not in skip):
                 c.add("W509", ("terms", i), at_key=True, id=t.get("id"), lang=lang, default=default)
             t = {**t, **{lang: t[default] for lang in missing}}
         for lang in langs:

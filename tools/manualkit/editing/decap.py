@@ -284,6 +284,17 @@ ADMIN_PAGE = """<!doctype html>
   <meta name="robots" content="noindex">
   <title>{title}</title>
   <link href="config.yml" type="text/yaml" rel="cms-config-url">
+  <style>
+    /* Decap's grey rich-text toolbar above the raw Markdown editor: always disabled there (see
+       IMAGE_BUTTON), so it is hidden; the working "Sett inn bilde" button stands in its place. It
+       is the element right before the editable text, inside the toolkit's body widget. The text
+       was pulled up under that (sticky) bar by as much as the bar's margin below it; it gets its
+       place back and the top border the bar stood for, in Decap's colours. */
+    .manual-body div:has(+ [data-slate-editor="true"]) {{ display: none; }}
+    .manual-body [data-slate-editor="true"] {{ margin-top: 0; border-top: 2px solid #dfdfe3;
+                                              border-top-left-radius: 5px; border-top-right-radius: 5px; }}
+    .manual-body [data-slate-editor="true"]:focus {{ border-top-color: #3a69c7; }}
+  </style>
 </head>
 <body>
   <!-- Decap CMS from the npm package decap-cms (tools/editor/package.json), served from this folder -->
@@ -342,6 +353,7 @@ ADMIN_PAGE = """<!doctype html>
 # one working button, "Sett inn bilde", which opens Decap's media library for this entry (uploads
 # go to the module's own images/ folder: media_folder of the collection) and writes
 # ![alt text](images/file.png) where the caret was, the path as it works from the module's file.
+# Decap's own toolbar, whose buttons do nothing there, is hidden by a rule in ADMIN_PAGE's <style>.
 IMAGE_BUTTON = """  (function () {
     var T = %(strings)s;
     var h = window.h;
@@ -424,7 +436,7 @@ IMAGE_BUTTON = """  (function () {
                        style: {padding: "4px 10px", border: "1px solid #798291", borderRadius: "4px",
                                background: "#fff", cursor: "pointer"}}, T.button));
         var props = Object.assign({}, this.props, {key: this.state.generation});
-        return h("div", {ref: function (el) { self.root = el; }}, bar, h(Control, props));
+        return h("div", {className: "manual-body", ref: function (el) { self.root = el; }}, bar, h(Control, props));
       }
     });
     CMS.registerWidget("markdown", Body, md.preview, md.schema);

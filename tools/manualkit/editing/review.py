@@ -15,12 +15,21 @@ and each tracked insertion or deletion is placed in the source text:
 - text edited without Track Changes shows as a paragraph that differs from the export, and is
   listed too.
 
+Text in another language than the export's (a module with no translation yet, shown in its source
+language; the language of a text is the one its file is named for) is never edited in its own
+file. With ``start_translation`` (``--start-translation``), the reviewer's edits of such a module
+become the start of its translation: a new ``<id>.<lang>.md`` beside the source, with the source's
+text and the edits, and the front matter of a new translation (:func:`manualkit.editing.scaffold.
+translation_meta`: no source_hash, so `manual check` asks for it to be checked, W504). A file of
+that language that exists already is never written over.
+
 The result is a unified diff per source file; :meth:`Proposal.apply` writes it, and refuses a
 file that changed after the proposal was made. Nothing is written unless it is asked for.
 """
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,11 +37,14 @@ from pathlib import Path
 from manualkit.core.emphasis import unbalanced
 from manualkit.core.model import body_hash
 from manualkit.core.problems import ManualkitError, UsageError
+from manualkit.core.model import Manual
 from manualkit.core.resolved import ResolvedVariant, string, variants_for
+from manualkit.core.textfile import split_front_matter
 from manualkit.editing.docx_read import Comment, Edit, Para, read_review
 from manualkit.editing.proposal import Note, Proposal
 from manualkit.core.doctree import Tree
 from manualkit.editing.projection import Block, blocks
+from manualkit.editing.scaffold import translation_meta
 from manualkit.outputs.docx.markdown import PREAMBLE, SectionRecord, variable_text
 from manualkit.outputs.docx.reference import GENERATED_STYLE_IDS
 
@@ -41,6 +53,14 @@ _RECORD = re.compile(r"^fp-([ms]\d+)$")
 MIN_SIMILARITY = 0.6  # how alike a changed paragraph must be to the exported one to take edits
 _LANGUAGE_NAMES = {"nb": "Bokmål", "nn": "Nynorsk", "en": "English"}
 SEARCH_AHEAD = 8  # paragraphs of the current section looked at for it (they stay in order)
+_FILE_LANG = re.compile(r"\.([a-z]{2,3})\.md$")
+START_OPTION = "--start-translation"
+
+
+def text_language(origin: str, default: str) -> str:
+    """The language a text is written in: the one its file is named for (x.nb.md), else ``default``."""
+    found = _FILE_LANG.search(origin)
+    return found.group(1) if found else default
 
 
 @dataclass
@@ -158,11 +178,15 @@ def _emphasis_kept(src: str, lo: int, hi: int, a: int, b: int, repl: str) -> tup
 
 
 class _Importer:
-    def __init__(self, variant: ResolvedVariant, lang: str, proposal: Proposal, root: Path) -> None:
+    def __init__(self, variant: ResolvedVariant, lang: str, proposal: Proposal, root: Path, *,
+                 manual: Manual | None = None, start_translation: bool = False) -> None:
         self.variant = variant
         self.lang = lang
         self.p = proposal
         self.root = root
+        self.manual = manual
+        self.start_translation = start_translation
+        self.translating: dict[str, tuple[str, str]] = {}  # source file -> (translation to start, module id)
         self.label = string(variant.manuals[lang].strings, "labels.placeholder")
         self.edits: dict[str, list[tuple[int, int, str]]] = {}  # path -> (start, end, text) in file offsets
         self.texts: dict[str, str] = {}
@@ -224,8 +248,10 @@ class _Importer:
 
     def _section(self, sec: _Section) -> None:
         if sec.text_lang and sec.text_lang != self.lang:
-            self.foreign(sec)
-            return
+            why = self.cannot_start(sec) if self.start_translation else None
+            if not self.start_translation or why:
+                self.foreign(sec, why)
+                return
         if sec.changed:
             self.p.changed_sections.append(Note(
                 sec.origin, sec.line, f"changed since the export: {sec.where} (the reviewer saw an older text; "
@@ -304,12 +330,31 @@ class _Importer:
                     s, t = moved
                 self.place(sec, start, block, s, t, e, para)
 
-    def foreign(self, sec: _Section) -> None:
+    def translation_path(self, origin: str) -> str:
+        return _FILE_LANG.sub(f".{self.lang}.md", origin)
+
+    def cannot_start(self, sec: _Section) -> str | None:
+        """Why the edits of this fallback text cannot start its translation (None: they can)."""
+        mod = self.manual.modules.get(sec.record.module) if self.manual is not None else None
+        if mod is None or sec.origin != mod.source.path:
+            return (f"{START_OPTION} starts the translation of a module's own file, and this text is in "
+                    f"{sec.origin}; write its {self.lang} text in {Path(self.translation_path(sec.origin)).name} by hand")
+        target = self.translation_path(sec.origin)
+        if self.lang in mod.files or (self.root / target).exists():
+            return (f"{target} exists already, but the export did not show it (`manual check` says why); "
+                    f"{START_OPTION} never writes over a file")
+        self.translating[sec.origin] = (target, mod.id)
+        return None
+
+    def foreign(self, sec: _Section, why: str | None = None) -> None:
         """A section shown in another language than the export's: its edits are never written into that file."""
         blks = blocks(sec.tree, self.var, self.generated)
         shown = _LANGUAGE_NAMES.get(sec.text_lang, sec.text_lang)
         mid = sec.record.module
         for para in sec.paras:
+            if para.generated:
+                _not_modelled(self, sec, para, para.generated)
+                continue
             old, old_pos = _norm_positions(para.old)
             block = next((b for b in blks if b.plain == old), None) if old else None
             line = self.line_of(sec, block.start) if block is not None else sec.line
@@ -318,12 +363,16 @@ class _Importer:
             if not para.edits():
                 continue
             self.p.reports.append(Note(sec.origin, line, f"not applied in {sec.where}: this is the {shown} text shown in "
-                                                        f"the {self.lang} export; the edit was not written into {sec.origin}"))
+                                                        f"the {self.lang} export; the edit was not written into {sec.origin}"
+                                                        + (f" ({why})" if why else "")))
             self.p.refused = True
-            if mid not in self.foreign_hinted:
+            if mid not in self.foreign_hinted and not why:
                 self.foreign_hinted.add(mid)
-                self.p.reports.append(Note(sec.origin, 0, f"hint: translate {mid} first: create {mid}.{self.lang}.md "
-                                                          f"next to {Path(sec.origin).name}, then make the edits there"))
+                target = self.translation_path(sec.origin)
+                self.p.reports.append(Note(sec.origin, 0, f"hint: to make these edits the start of the {self.lang} "
+                                                          f"translation of {mid}, import again with {START_OPTION}: it "
+                                                          f"creates {target} from the {shown} text with the edits; or create "
+                                                          f"{Path(target).name} first and make the edits there"))
 
     def formatting(self, sec: _Section, para: Para, line: int) -> None:
         for text in para.formatting:
@@ -450,7 +499,27 @@ class _Importer:
                     continue  # overlapping edits of one place: the later one in the file wins, never both
                 new = new[:a] + repl + new[b:]
                 last = a
-            self.p.files[path] = (text, new)
+            if path in self.translating:
+                self.start(path, new)
+            else:
+                self.p.files[path] = (text, new)
+
+    def start(self, source: str, edited: str) -> None:
+        """The translation ``self.translating[source]`` names, begun: the source's text with the edits."""
+        target, mid = self.translating[source]
+        doc, _problems = split_front_matter(edited, source)
+        if doc is None or edited == self.file_text(source):
+            return
+        src = self.manual.modules[mid].source
+        shown = _LANGUAGE_NAMES.get(src.lang, src.lang)
+        head = [f"# Started from a Word review of the {self.lang} export: the {shown} text of {Path(source).name}",
+                f"# with the reviewer's edits. Translate the rest, then run: manual translations mark {mid} {self.lang}"]
+        meta = translation_meta(mid, json.dumps(src.title, ensure_ascii=False), src.lang)
+        self.p.files[target] = ("", "---\n" + "\n".join(head + meta) + "\n---\n" + doc.body)
+        self.p.created.add(target)
+        self.p.started.append(Note(target, 0, f"starts the {self.lang} translation of {mid} ({START_OPTION}): the {shown} "
+                                              f"text of {source} with the reviewer's edits; {source} is unchanged. "
+                                              f"Translate the rest, then run: manual translations mark {mid} {self.lang}"))
 
 
 def _records(props: dict[str, str]) -> dict[str, SectionRecord]:
@@ -464,8 +533,9 @@ def _records(props: dict[str, str]) -> dict[str, SectionRecord]:
     return out
 
 
-def import_review(root: Path, path: Path) -> Proposal:
-    """Read a reviewed DOCX and propose its changes to the current sources (nothing is written)."""
+def import_review(root: Path, path: Path, *, start_translation: bool = False) -> Proposal:
+    """Read a reviewed DOCX and propose its changes to the current sources (nothing is written).
+    With ``start_translation``, edits of a module shown in another language start its translation."""
     from manualkit.core.project import load_project
     from manualkit.outputs.docx.export import FORMAT
 
@@ -482,7 +552,7 @@ def import_review(root: Path, path: Path) -> Proposal:
     if lang not in variant.manuals:
         raise UsageError(f"{path} is in '{lang}', which variant {variant_id} no longer has", hint="languages: " + ", ".join(variant.manuals))
     proposal = Proposal(str(path), variant_id, lang)
-    imp = _Importer(variant, lang, proposal, root)
+    imp = _Importer(variant, lang, proposal, root, manual=project.manual, start_translation=start_translation)
     records = _records(props)
     rm = variant.manuals[lang]
     sections: dict[str, _Section] = {}
@@ -496,11 +566,12 @@ def import_review(root: Path, path: Path) -> Proposal:
             continue
         if rec.section == PREAMBLE:
             sections[mark] = _Section(rec, mod.origin, mod.preamble_line, mod.preamble_source, mod.preamble_source_tree,
-                                      text_lang=mod.text_lang)
+                                      text_lang=text_language(mod.origin, mod.text_lang))
             continue
         sec = next((s for s in mod.sections if s.id == rec.section), None)
         if sec is not None:
-            sections[mark] = _Section(rec, sec.origin, sec.line, sec.source, sec.source_tree, text_lang=mod.text_lang)
+            sections[mark] = _Section(rec, sec.origin, sec.line, sec.source, sec.source_tree,
+                                      text_lang=text_language(sec.origin, mod.text_lang))
     current: _Section | None = None
     # why text outside any section of the current manual is not applied, and where to look
     lost, lost_at = "this line is made by the toolkit, not written in a source file", (str(path), 0)
@@ -557,4 +628,4 @@ def _outside(proposal: Proposal, where: tuple[str, int], para: Para, why: str) -
                                                 f'on "{c.anchored}": {c.text}'))
 
 
-__all__ = ["import_review", "Proposal", "Note"]
+__all__ = ["import_review", "text_language", "Proposal", "Note", "START_OPTION"]

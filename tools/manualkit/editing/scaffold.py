@@ -1,4 +1,7 @@
-"""`manual new`: scaffold a module (all languages, listed in manual.yml) or a municipality."""
+"""`manual new`: scaffold a module (all languages, listed in manual.yml) or a municipality.
+
+:func:`translation_meta` is the front matter of a new translation, also used when a Word review
+starts one (`manual docx import --start-translation`)."""
 from __future__ import annotations
 
 import json
@@ -24,6 +27,13 @@ def _titles(given: list[str] | None, languages: tuple[str, ...], default: str) -
         else:
             out[default] = item.strip()
     return {lang: t for lang, t in out.items() if t}
+
+
+def translation_meta(mid: str, title: str, source_lang: str) -> list[str]:
+    """The front matter lines of a new translation (``title`` as YAML, e.g. JSON-quoted): no
+    source_hash yet, so `manual check` asks for it to be checked against the source (W504) until
+    `manual translations mark` records it."""
+    return [f"id: {mid}", f"title: {title}", "translation:", f"  from: {source_lang}"]
 
 
 def new_module(root: Path, mid: str, part: str | None, mtype: str, *, titles: list[str] | None = None,
@@ -67,7 +77,7 @@ def new_module(root: Path, mid: str, part: str | None, mtype: str, *, titles: li
             if session:
                 meta += ["duration_minutes: 60", "handouts: []"]
         else:
-            meta = [f"id: {mid}", f"title: {title}", "translation:", f"  from: {src}"]
+            meta = translation_meta(mid, title, src)
         if session:
             heads = ([("Mål for samlingen", "goals"), ("Materiell", "materials"), ("Gjennomføring steg for steg", "plan"),
                       ("Hjemmeoppgave", "home-practice")] if lang == "nb" else

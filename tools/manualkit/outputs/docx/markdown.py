@@ -9,7 +9,9 @@ with the variant's variables, each value wrapped in the character style "FP Vari
 placeholder in "FP Placeholder"), so a reviewer sees what is local and the import knows which
 words a variable made. Callouts become blocks in a paragraph style per kind, with a title line
 (a lines block: its question, then ruled empty lines to write on);
-core sections and sections from a municipality's overlay get a mark line under their heading.
+core sections and sections from a municipality's overlay get a mark line under their heading, and
+a module shown in another language than the document's (no translation yet) a note under its
+title that says so, in the document's language.
 """
 from __future__ import annotations
 
@@ -106,6 +108,15 @@ def _callout_lines(block: Block, strings: dict) -> tuple[list[str], int]:
     return out, writing_lines(block.lines[0].strip()) if kind == "lines" else 0
 
 
+def fallback_note(mod: ResolvedModule, lang: str, strings: dict) -> str:
+    """The words under the heading of a module that has no text in ``lang`` and is shown in its
+    source language ("Denne delen finst ikkje på nynorsk enno. Teksten er på bokmål."), or ""."""
+    if not mod.fallback or mod.text_lang == lang:
+        return ""
+    return string(strings, "banners.fallback_module", missing=string(strings, f"language_names.{lang}"),
+                  language=string(strings, f"language_names.{mod.text_lang}"))
+
+
 def _one_line(text: str) -> str:
     """A link whose text wraps across source lines, on one line (a wrapped ``ref:`` link would be
     a dead link in Word). Word shows a line break in a paragraph as a space: the same words."""
@@ -124,7 +135,7 @@ class Document:
         self.rm = variant.manuals[lang]
         self.ctx = marked_context(variant, lang)
         self.records: list[SectionRecord] = []
-        self.anchors: dict[str, str] = {}  # "module--section" (as scoped_text writes links) -> bookmark
+        self.anchors: dict[str, str] = {}  # "module--section" (as scoped_blocks writes links) -> bookmark
 
     def _tree(self, source: Tree) -> Tree:
         """The source's tree (as load read it, core/doctree.py) with the marked variables filled in."""
@@ -180,6 +191,9 @@ class Document:
         head = f"fp_m{index}"
         self.anchors[mod.id] = head
         out = [f"# {mod.title} {{#{head}}}", ""]
+        note = fallback_note(mod, self.lang, strings)
+        if note:
+            out += _div("FP Language note", v.escape_value(note))
         if mod.summary.strip():
             out += _div("FP Summary", mod.summary.strip())
         # the preamble has no heading of its own: the module heading's bookmark stands for it
@@ -226,7 +240,7 @@ class Document:
 
 def published_page(variant: ResolvedVariant, lang: str, anchor: str) -> tuple[str, str] | None:
     """The published address and title of the page an internal anchor ("module" or
-    "module--section", as scoped_text writes a ``ref:``) names, or None when the variant has no
+    "module--section", as scoped_blocks writes a ``ref:``) names, or None when the variant has no
     address (no site_url, no GitHub remote) or no such module. The pages are laid out as the site
     is built (outputs/site/stage.py): <site_url>[<lang>/ unless the default]<part>/<module>/."""
     rm = variant.manuals.get(lang)
@@ -252,4 +266,4 @@ def _section_title(sec) -> str:
     return heading.title if heading is not None and heading.kind == "heading" else sec.title
 
 
-__all__ = ["Document", "SectionRecord", "PREAMBLE", "variable_text", "marked_context", "published_page"]
+__all__ = ["Document", "SectionRecord", "PREAMBLE", "fallback_note", "variable_text", "marked_context", "published_page"]

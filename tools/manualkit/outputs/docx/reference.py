@@ -3,7 +3,7 @@
 Made from pandoc's own default reference.docx (so it always fits the pandoc that writes the
 documents) with our styles added to word/styles.xml: a shaded, bordered block per callout kind,
 the question of a '::: {.lines}' block and the ruled lines under it (room to write on a handout,
-drawn as in the PDF: 0.9 cm apart, 0.6 pt grey), the marks for core and locally adapted sections,
+drawn as in the PDF: 0.9 cm apart, 0.6 pt grey), the marks for core and locally adapted sections, the note on a module whose text is in another language,
 a title line for callouts, the summary, and character styles for text that comes from a variable
 or a placeholder. The zip is written with
 fixed dates and a fixed member order, so the same pandoc gives the same bytes.
@@ -38,6 +38,7 @@ MARK_STYLES = (  # generated lines: the import never maps them to the sources
     ("FPLocalMark", "FP Local mark", "00567A"),
     ("FPCalloutTitle", "FP Callout title", "333333"),
     ("FPFigure", "FP Figure", "555555"),  # a picture drawn from the model, as its text alternative
+    ("FPLanguageNote", "FP Language note", "B45F06"),  # a module shown in another language than the document's
 )
 CALLOUT_STYLE = {"note": "FP Note", "tip": "FP Tip", "example": "FP Example", "warning": "FP Warning", "core": "FP Core",
                  "lines": "FP Lines"}
@@ -45,7 +46,7 @@ UNTITLED_CALLOUTS = frozenset({"lines"})  # no title line: the ruled lines under
 WRITING_LINE_STYLE = "FP Writing line"  # one empty ruled paragraph per line to write on (generated)
 LINE_COLOUR = "767676"  # the PDF's and print.css's grey
 GENERATED_STYLE_IDS = frozenset({"Title", "FPCoreMark", "FPLocalMark", "FPCalloutTitle", "FPSummary", "Subtitle",
-                                 "FPWritingLine", "FPFigure"})
+                                 "FPWritingLine", "FPFigure", "FPLanguageNote"})
 
 
 def _el(tag: str, **attrs: str) -> etree._Element:
