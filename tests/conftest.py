@@ -207,8 +207,14 @@ def copy_repository(dest: Path) -> Path:
 
 # a problem as manualkit.core.problems.format_problem prints it: "path:line:col: error[E401]: message",
 # its hint on the next line ("    hint: ...", or "    tips (hint): ..." in the editor's answers)
-_PROBLEM_LINE = re.compile(r"^(?P<where>\S.*?): (?P<severity>error|warning)\[(?P<code>[A-Z]+\d+)\]: (?P<message>.*)$")
+_PROBLEM_LINE = re.compile(r"^(?P<where>[^:\s][^:]*?(?::\d+){0,2}): (?P<severity>error|warning)\[(?P<code>[A-Z]+\d+)\]: "
+                           r"(?P<message>.*)$")
 _HINT_LINE = re.compile(r"^ {4}(?:tips \(hint\)|hint): (?P<hint>.*)$")
+# the same run together on one line, as a browser shows the editor's answer in a toast
+_AT = r"[\w./-]+(?::\d+){0,2}: (?:error|warning)\["
+_RUN_IN = re.compile(r"(?:^|\s)(?P<where>[\w./-]+(?::\d+){0,2}): (?P<severity>error|warning)\[(?P<code>[A-Z]+\d+)\]: "
+                     r"(?P<message>.*?)(?:\s+(?:tips \(hint\)|hint): (?P<hint>.*?))?(?=\s+" + _AT + r"|$)")
+_RUN_ON = re.compile(r"\s(?:tips \(hint\)|hint): |\s" + _AT)  # a message line that holds its hint or the next problem
 
 
 @dataclass(frozen=True)
@@ -230,8 +236,12 @@ def problems_seen(seen: "str | Iterable") -> list[SeenProblem]:
     if isinstance(seen, str):
         found: list[SeenProblem] = []
         for line in seen.splitlines():
-            if (m := _PROBLEM_LINE.match(line)):
+            m = _PROBLEM_LINE.match(line)
+            if m and not _RUN_ON.search(m["message"]):
                 found.append(SeenProblem(m["where"], m["code"], m["severity"], m["message"]))
+            elif _RUN_IN.search(line):
+                found += [SeenProblem(m["where"], m["code"], m["severity"], m["message"], m["hint"] or "")
+                          for m in _RUN_IN.finditer(line)]
             elif found and (h := _HINT_LINE.match(line)) and not found[-1].hint:
                 found[-1] = SeenProblem(**{**found[-1].__dict__, "hint": h["hint"]})
             elif found and found[-1].hint and line.startswith(" "):  # a hint of several lines
