@@ -62,6 +62,7 @@ def test_github_annotations(tree, monkeypatch):
     root = tree({NB: nb(body="\nRing 41 23 45 67.\n")})
     _, out, _ = run_cli("--root", str(root), "check")
     errors = [line for line in out.splitlines() if line.startswith("::error")]
+    # exact on purpose: this pins the GitHub annotation format (file, line, col, [code], the hint in brackets)
     assert errors == ["::error file=manual/basics/intro.nb.md,line=15,col=6::[E807] a phone number is not allowed in a module: "
                       "41 23 45 67 (hint: put contact details in a variable (manual.yml or adaptation.yml) and write "
                       "{{ service.child_welfare_phone }})"]
