@@ -225,8 +225,8 @@ def test_drift_is_detected_shown_and_accepted(fixture_copy):
 
 def test_missing_base_hash_warns(testby):
     root = testby(change("x", "operation: remove-section\ntarget: welcome#further\n"))
-    hit = next(p for p in load_project(root, None).problems if p.code == "W1010")
-    assert (hit.line, hit.hint) == (6, "run: manual adaptations accept testby x")
+    assert_problem(load_project(root, None).problems, code="W1010", where=f"{ADAPT}:6", says="no stored base hash",
+                   hint="manual adaptations accept testby x")
 
 
 LEDGER_MD = """\

@@ -122,8 +122,8 @@ def test_model_change_without_a_model(fixture_copy):
     root = fixture_copy("bilingual")
     (root / "manual/intervention.yml").unlink()
     write_tree(root, {ADAPT: HEAD + "  - id: a\n    operation: set\n    target: model\n    field: caseload_max\n    value: 4\n" + FRAME})
-    hit = next(p for p in load_project(root, None).problems if p.code == "E1104")
-    assert (hit.line, hit.hint) == (8, "the manual has no intervention model: manual/intervention.yml is missing")
+    assert_problem(load_project(root, None).problems, code="E1104", where=f"{ADAPT}:8", says="'caseload_max'",
+                   hint="manual/intervention.yml is missing")
 
 
 def test_repository_thresholds_come_from_the_model():

@@ -330,9 +330,9 @@ def test_deprecated_term_names_the_preferred_one_with_line_and_column(tree):
 def test_deprecated_terms_must_be_lists_per_manual_language(tree):
     bad = GLOSSARY_DEPRECATED.replace("deprecated: {nb: [samling, samlingen], en: [gathering]}",
                                       "deprecated: {nb: samling, de: [Sitzung]}")
-    problems = [(p.code, p.path, p.line, p.message) for p in load_project(tree({"locales/glossary.yml": bad}), ["base"]).problems]
-    assert ("E202", "locales/glossary.yml", 9, "'terms[1].deprecated.nb' must be a list, not text") in problems
-    assert ("E205", "locales/glossary.yml", 9, "unknown key 'de' in 'deprecated'") in problems
+    problems = load_project(tree({"locales/glossary.yml": bad}), ["base"]).problems
+    assert_problem(problems, code="E202", where="locales/glossary.yml:9", says="'terms[1].deprecated.nb' must be a list")
+    assert_problem(problems, code="E205", where="locales/glossary.yml:9", says="unknown key 'de'")
 # Rules that only a municipality's version can break: (code, adaptation.yml, path, line)
 ADAPT = "adaptations/testby/adaptation.yml"
 VARIANT_HEAD = """\
