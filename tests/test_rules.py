@@ -256,7 +256,7 @@ def test_every_rule_has_a_case():
 
 def test_exact_messages_for_common_mistakes(tree):
     # exact on purpose: a misspelt key and a misspelt value are the mistakes people make most, and
-    # these are the words they read (docs/ quotes them too); a change of wording is meant to fail
+    # these are the words they read, did-you-mean included; a change of wording is meant to fail
     # here and be looked at. Everywhere else, tests assert code, place and a phrase (assert_problem).
     root = tree({NB: nb("tittel: Innledning\n", replace=("type: chapter", "type: chapterr"))})
     texts = {p.code: p for p in load_project(root, ["base"]).problems}
