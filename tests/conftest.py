@@ -1,4 +1,4 @@
-"""Shared test helpers: write small manuals from dicts, copy fixture manuals, run the CLI."""
+"""Shared test helpers: write small manuals from dicts, copy fixture manuals, run the CLI, assert problems."""
 from __future__ import annotations
 
 import io
@@ -230,7 +230,7 @@ class SeenProblem:
         return f"{self.where}: {self.severity}[{self.code}]: {self.message}" + (f" (hint: {self.hint})" if self.hint else "")
 
 
-def problems_seen(seen: "str | Iterable") -> list[SeenProblem]:
+def problems_seen(seen: str | Iterable) -> list[SeenProblem]:
     """The problems in printed output (``manual check``'s text, an error on stderr, the editor's
     answer) or in a list of :class:`manualkit.core.problems.Problem`."""
     if isinstance(seen, str):
@@ -254,7 +254,7 @@ def problems_seen(seen: "str | Iterable") -> list[SeenProblem]:
     return out
 
 
-def assert_problem(seen: "str | Iterable", *, code: str, where: str, says: str, hint: str | None = None) -> SeenProblem:
+def assert_problem(seen: str | Iterable, *, code: str, where: str, says: str, hint: str | None = None) -> SeenProblem:
     """Assert that ``seen`` (printed output or a list of problems) has a problem ``code`` at
     ``where`` whose message contains the key phrase ``says`` (and whose hint contains ``hint``).
 
@@ -263,6 +263,7 @@ def assert_problem(seen: "str | Iterable", *, code: str, where: str, says: str, 
     break a test, while a problem with another code, at another line, or about something else does.
     Returns the problem found, for further checks."""
     __tracebackhide__ = True  # pytest shows the test's line and the problems seen, not this helper
+    assert code and where and says, "name the rule, the place and a phrase: an empty one would match anything"
     found = problems_seen(seen)
     for p in found:
         if (p.code == code and (p.where == where or p.where.startswith(where + ":"))

@@ -47,6 +47,8 @@ def test_assert_problem_fails_on_another_code_place_or_phrase(tree):
                       {"where": NB[:-3]}, {"says": "unknown key 'title'"}, {"hint": "'type'"}):
             with pytest.raises(AssertionError, match=re.escape("problems seen:\n  " + NB + ":7:1: error[E205]: unknown key")):
                 assert_problem(seen, **{"code": "E205", "where": NB + ":7", "says": "tittel", **wrong})
+        with pytest.raises(AssertionError, match="an empty one would match anything"):
+            assert_problem(seen, code="E205", where=NB, says="")
 
 
 def test_warnings_pass_unless_strict(tree):
