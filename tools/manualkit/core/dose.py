@@ -166,12 +166,13 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
     put("dose.sessions", dose["sessions"].typical)
     put("dose.session_minutes", dose["session_minutes"].typical)
     # generated tables, written on a line of their own: {{ table.training }}
-    from manualkit.core.model_tables import calendar_table, component_list, phase_table, training_table
+    from manualkit.core.model_tables import calendar_sheet_table, calendar_table, component_list, phase_table, training_table
     tables = {"training": lambda lg: training_table(model, lg), "phases": lambda lg: phase_table(model, lg),
               "components": lambda lg: component_list(model, lg)}
     for w in WHICH:
         tables["calendar" if w == "typical" else f"calendar_{w}"] = (lambda w: lambda lg: calendar_table(
             model, (sessions or {}).get(lg) or first, lg, w))(w)
+    tables["calendar_sheet"] = lambda lg: calendar_sheet_table(model, (sessions or {}).get(lg) or first, lg)
     for name, fn in tables.items():
         out["table." + name] = Value({lg: fn(lg) for lg in langs}, None, path, 1, block=True)
     # generated pictures, on a line of their own: {{ figure.timeline }} (drawn by outputs/figures)
