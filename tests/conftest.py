@@ -1,11 +1,14 @@
-"""Shared test helpers: write small manuals from dicts, copy fixture manuals, run the CLI."""
+"""Shared test helpers: write small manuals from dicts, copy fixture manuals, run the CLI, assert problems."""
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import sys
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 import pytest
 
@@ -197,3 +200,77 @@ def copy_repository(dest: Path) -> Path:
         shutil.copytree(REPO / name, dest / name)
     shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
+
+
+# ---------------------------------------------------------------------------------------------
+# Problems: assert what a rule found and where, not the wording of its message
+
+# a problem as manualkit.core.problems.format_problem prints it: "path:line:col: error[E401]: message",
+# its hint on the next line ("    hint: ...", or "    tips (hint): ..." in the editor's answers)
+_PROBLEM_LINE = re.compile(r"^(?P<where>[^:\s][^:]*?(?::\d+){0,2}): (?P<severity>error|warning)\[(?P<code>[A-Z]+\d+)\]: "
+                           r"(?P<message>.*)$")
+_HINT_LINE = re.compile(r"^ {4}(?:tips \(hint\)|hint): (?P<hint>.*)$")
+# the same run together on one line, as a browser shows the editor's answer in a toast
+_AT = r"[\w./-]+(?::\d+){0,2}: (?:error|warning)\["
+_RUN_IN = re.compile(r"(?:^|\s)(?P<where>[\w./-]+(?::\d+){0,2}): (?P<severity>error|warning)\[(?P<code>[A-Z]+\d+)\]: "
+                     r"(?P<message>.*?)(?:\s+(?:tips \(hint\)|hint): (?P<hint>.*?))?(?=\s+" + _AT + r"|$)")
+_RUN_ON = re.compile(r"\s(?:tips \(hint\)|hint): |\s" + _AT)  # a message line that holds its hint or the next problem
+
+
+@dataclass(frozen=True)
+class SeenProblem:
+    """One problem as a person sees it: where ("path:line:col", as far as known), code, words."""
+    where: str
+    code: str
+    severity: str
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity}[{self.code}]: {self.message}" + (f" (hint: {self.hint})" if self.hint else "")
+
+
+def problems_seen(seen: str | Iterable) -> list[SeenProblem]:
+    """The problems in printed output (``manual check``'s text, an error on stderr, the editor's
+    answer) or in a list of :class:`manualkit.core.problems.Problem`."""
+    if isinstance(seen, str):
+        found: list[SeenProblem] = []
+        for line in seen.splitlines():
+            m = _PROBLEM_LINE.match(line)
+            if m and not _RUN_ON.search(m["message"]):
+                found.append(SeenProblem(m["where"], m["code"], m["severity"], m["message"]))
+            elif _RUN_IN.search(line):
+                found += [SeenProblem(m["where"], m["code"], m["severity"], m["message"], m["hint"] or "")
+                          for m in _RUN_IN.finditer(line)]
+            elif found and (h := _HINT_LINE.match(line)) and not found[-1].hint:
+                found[-1] = SeenProblem(**{**found[-1].__dict__, "hint": h["hint"]})
+            elif found and found[-1].hint and line.startswith(" "):  # a hint of several lines
+                found[-1] = SeenProblem(**{**found[-1].__dict__, "hint": found[-1].hint + "\n" + line})
+        return found
+    out = []
+    for p in seen:
+        where = p.path + (f":{p.line}" if p.line else "") + (f":{p.col}" if p.line and p.col else "")
+        out.append(SeenProblem(where, p.code, p.severity.value, p.message, p.hint))
+    return out
+
+
+def assert_problem(seen: str | Iterable, *, code: str, where: str, says: str, hint: str | None = None) -> SeenProblem:
+    """Assert that ``seen`` (printed output or a list of problems) has a problem ``code`` at
+    ``where`` whose message contains the key phrase ``says`` (and whose hint contains ``hint``).
+
+    ``where`` is "path", "path:line" or "path:line:col"; a shorter one matches any line or column
+    below it. Only the rule, the place and one phrase are pinned, so rewording a message does not
+    break a test, while a problem with another code, at another line, or about something else does.
+    Returns the problem found, for further checks."""
+    __tracebackhide__ = True  # pytest shows the test's line and the problems seen, not this helper
+    assert code and where and says, "name the rule, the place and a phrase: an empty one would match anything"
+    found = problems_seen(seen)
+    for p in found:
+        if (p.code == code and (p.where == where or p.where.startswith(where + ":"))
+                and says in p.message and (hint is None or hint in p.hint)):
+            return p
+    with_code = [p for p in found if p.code == code]
+    listed = "\n  ".join(str(p) for p in with_code or found) or "(none)"
+    wanted = f"{code} at {where} saying {says!r}" + (f" with a hint saying {hint!r}" if hint is not None else "")
+    kind = f"{code} problems" if with_code else "problems"
+    raise AssertionError(f"no {wanted}; the {kind} seen:\n  {listed}")

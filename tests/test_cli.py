@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
-from conftest import INTRO_NB, REPO, run_cli, write_tree
+import pytest
+
+from conftest import INTRO_NB, REPO, assert_problem, run_cli, write_tree
 from test_rules import EN, NB, nb
 
 
@@ -20,11 +23,32 @@ def test_check_prints_path_line_col_code_message_and_hint(tree):
     root = tree({NB: nb("tittel: Innledning\n")})
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 1
+    # exact on purpose: this test pins the printed format (and the commonest mistake's words),
+    # which tests/conftest.py's assert_problem() parses; other tests assert code, place and a phrase
     assert out.splitlines() == [
         "manual/basics/intro.nb.md:7:1: error[E205]: unknown key 'tittel' in the front matter",
         "    hint: did you mean 'title'?",
         "1 error, 0 warnings in 1 file",
     ]
+
+
+def test_assert_problem_fails_on_another_code_place_or_phrase(tree):
+    """The helper the tests use to check problems fails on each thing it pins, in text and in lists."""
+    from manualkit.core.project import load_project
+    root = tree({NB: nb("tittel: Innledning\n")})
+    out = run_cli("--root", str(root), "check")[1]
+    problems = load_project(root, ["base"]).problems
+    run_in = out.replace("\n    hint: ", " tips (hint): ").replace("\n", " ")  # as a browser shows the editor's answer
+    for seen in (out, problems, run_in):
+        found = assert_problem(seen, code="E205", where=NB + ":7", says="unknown key 'tittel'", hint="'title'")
+        assert (found.where, found.severity) == (NB + ":7:1", "error")
+        assert_problem(seen, code="E205", where=NB, says="tittel")
+        for wrong in ({"code": "E204"}, {"where": NB + ":8"}, {"where": NB + ":7:2"}, {"where": EN},
+                      {"where": NB[:-3]}, {"says": "unknown key 'title'"}, {"hint": "'type'"}):
+            with pytest.raises(AssertionError, match=re.escape("problems seen:\n  " + NB + ":7:1: error[E205]: unknown key")):
+                assert_problem(seen, **{"code": "E205", "where": NB + ":7", "says": "tittel", **wrong})
+        with pytest.raises(AssertionError, match="an empty one would match anything"):
+            assert_problem(seen, code="E205", where=NB, says="")
 
 
 def test_warnings_pass_unless_strict(tree):
@@ -40,6 +64,7 @@ def test_github_annotations(tree, monkeypatch):
     root = tree({NB: nb(body="\nRing 41 23 45 67.\n")})
     _, out, _ = run_cli("--root", str(root), "check")
     errors = [line for line in out.splitlines() if line.startswith("::error")]
+    # exact on purpose: this pins the GitHub annotation format (file, line, col, [code], the hint in brackets)
     assert errors == ["::error file=manual/basics/intro.nb.md,line=15,col=6::[E807] a phone number is not allowed in a module: "
                       "41 23 45 67 (hint: put contact details in a variable (manual.yml or adaptation.yml) and write "
                       "{{ service.child_welfare_phone }})"]

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import copy_repository, REPO, run_cli
+from conftest import assert_problem, copy_repository, REPO, run_cli
 from manualkit.a11y.browser import FLAGS, INSTALL_HINT, find_chromium, missing_reason
 from manualkit.cli import editor
 
@@ -184,8 +184,8 @@ def test_edit_a_sentence_in_both_languages_changes_only_those_lines(manual_copy)
     assert bookkeeping in en.read_text(encoding="utf-8")  # the translation's bookkeeping is untouched
     code, out, _ = run_cli("--root", str(root), "check")
     assert code == 0, out
-    assert ("manual/home-visits/safety-planning.en.md:7:16: warning[W503]: the translation is out of date: "
-            "manual/home-visits/safety-planning.nb.md changed since it was translated") in out
+    assert_problem(out, code="W503", where="manual/home-visits/safety-planning.en.md:7:16", says="out of date",
+                   hint="manual translations mark safety-planning en")
     assert "Utkast: Denne teksten er et forslag fra samutviklingsgruppen og er ennå ikke godkjent." in seen["preview"]
     assert "Kjernekomponent" in seen["preview"] and "tydelig avtale" in seen["preview"]
     assert any(s.endswith("/admin/manual.css") for s in seen["styles"])
@@ -304,7 +304,8 @@ def test_a_save_the_checker_refuses_shows_its_message_and_keeps_what_was_typed(m
     assert nb.read_text(encoding="utf-8") == before  # nothing written
     assert "Det du har skrevet, er ikke borte" in seen["toast"]
     assert "error[" in seen["toast"] and "tips (hint):" in seen["toast"]
-    assert "error[E702]: the variable syntax is wrong" in seen["toast"]
+    line = next(i for i, ln in enumerate(before.split("\n"), 1) if "konkret avtale" in ln)  # where it was typed
+    assert_problem(seen["toast"], code="E702", where=f"manual/home-visits/safety-planning.nb.md:{line}", says="variable syntax")
     assert "tydelig avtale (ring {{ service.child_welfare )" in seen["after"] and seen["after"] == seen["typed"]
     assert outside == []
 

@@ -153,3 +153,41 @@ def test_tidier_why_gives_the_programme_theory_goals():
     text = report(load_project(REPO, ["base"]).resolutions["base"], "nb", "md")
     why = text.split("## 2. Hvorfor", 1)[1].split("## 3.", 1)[0]
     assert "- forebygging av omsorgssvikt" in why and "Familiepartner har fire overordnede mål:" in why
+
+
+def _caseload(rv, lang):
+    return " ".join(section_text(rv, lang, "family-partner-role", "caseload").split())
+
+
+def test_the_post_size_in_the_role_chapter_is_the_models_planning_figure(base):
+    from manualkit.core.dose import planned_post
+    from manualkit.core.figures import number
+    post = planned_post(base.model, base.sessions["nb"])
+    # by hand from manual/intervention.yml: visits 8 × 90 + 8 × 90 + 22 × 75 + 4 × 60 + 2 × 60 minutes
+    # (57.5 hours) and calls 38 × 15 minutes (9.5 hours) over 46 weeks
+    assert post.contact_family == pytest.approx(67 / 46)
+    assert post.contact_caseload == pytest.approx(5 * 67 / 46)
+    assert post.full_time_hours == 37.5 and post.work_family > post.contact_family
+    nb, en = _caseload(base, "nb"), _caseload(base, "en")
+    assert f"i gjennomsnitt {number(post.contact_family, 'nb')} timer direkte kontakt i uken" in nb
+    assert f"Med 5 familier blir det {number(post.contact_caseload, 'nb')} timer direkte kontakt i uken, omtrent {round(post.contact_percent)} prosent av en full stilling" in nb
+    assert "Vi regner en full stilling som 37,5 timer i uken" in nb
+    assert f"blir det {number(post.work_family, 'nb')} timer i uken per familie og {number(post.work_caseload, 'nb')} timer i uken for 5 familier, omtrent {round(post.work_percent)} prosent" in nb
+    assert "planleggingsgrunnlag fra samutviklingsgruppen" in nb and "Møtene med saksbehandleren" in nb
+    assert f"on average {number(post.contact_family, 'en')} hours of direct contact a week" in en
+    assert f"{number(post.contact_caseload, 'en')} hours of direct contact a week, about {round(post.contact_percent)} per cent" in en
+    assert "planning basis of the co-development group" in en
+    # the figures are the model's, never typed in the text
+    for lang in ("nb", "en"):
+        source = (REPO / f"manual/foundations/family-partner-role.{lang}.md").read_text(encoding="utf-8")
+        assert "{{ model.post.contact_hours_per_family }}" in source and "37,5" not in source and "37.5" not in source
+        assert number(post.contact_caseload, lang) not in source
+
+
+def test_the_post_size_follows_the_models_visit_minutes(repo_copy):
+    before = _caseload(load_project(repo_copy, ["base"]).resolutions["base"], "nb")
+    _mutate(repo_copy, "manual/intervention.yml", "    visit_minutes: 75\n", "    visit_minutes: 120\n")
+    after = _caseload(load_project(repo_copy, ["base"]).resolutions["base"], "nb")
+    # 22 follow-up visits of 120 instead of 75 minutes: 67 + 16.5 hours over 46 weeks
+    assert "i gjennomsnitt 1,5 timer direkte kontakt" in before and "7,3 timer direkte kontakt" in before
+    assert "i gjennomsnitt 1,8 timer direkte kontakt" in after and "9,1 timer direkte kontakt i uken, omtrent 24 prosent" in after

@@ -61,14 +61,56 @@ def validate_cff(path: Path) -> subprocess.CompletedProcess:
                           capture_output=True, text=True)
 
 
+def fresh_copy(made: Path, dest: Path) -> Path:
+    """A copy of a repository made once for the module, with its git history and tags but not its
+    build/ (the bundle is most of the bytes, and only test_bundle_has_every_variant_and_a_manifest
+    reads it, from the repository made once): each test changes its own copy, so a test passes
+    alone, in any order, and leaves nothing behind for the next (copying is much cheaper than
+    releasing again)."""
+    shutil.copytree(made, dest, symlinks=True, ignore=lambda folder, names: ["build"] if Path(folder) == made else [])
+    assert git(dest, "status", "--porcelain") == "" and git(dest, "worktree", "list").count("\n") == 0
+    return dest
+
+
+def release_second(root: Path) -> tuple[int, str, str]:
+    """The base manual and Testby's change move on and `manual release 1.1.0 --allow-draft --no-bundle` runs."""
+    edit(root, "manual/basics/welcome.nb.md", "Se [øvelsen med lek](ref:session-play).",
+         "Se [øvelsen med lek](ref:session-play) igjen.")
+    edit(root, "adaptations/testby/adaptation.yml", "description: {nb: Kortere økt, en: Shorter session}",
+         "description: {nb: Kortere økt for alle, en: Shorter session for all}")
+    commit(root, "changes for 1.1.0")
+    return run_cli("--root", str(root), "release", "1.1.0", "--allow-draft", "--no-bundle")
+
+
 @pytest.fixture(scope="module")
-def released(tmp_path_factory) -> tuple[Path, dict]:
-    """A repository where `manual release 1.0.0 --allow-draft` ran (with its bundle)."""
+def _released_once(tmp_path_factory) -> tuple[Path, dict]:
+    """A repository where `manual release 1.0.0 --allow-draft` ran (with its bundle); never changed."""
     root = make_repo(tmp_path_factory.mktemp("release") / "repo")
     code, out, err = run_cli("--root", str(root), "release", "1.0.0", "--allow-draft")
     assert code == 0, out + err
     manifest = json.loads((root / "build/releases/1.0.0/manifest.json").read_text(encoding="utf-8"))
     return root, manifest
+
+
+@pytest.fixture(scope="module")
+def _released_twice(_released_once, tmp_path_factory) -> tuple[Path, tuple[int, str, str]]:
+    """The released repository after :func:`release_second` (1.1.0, no bundle), and what it said; never changed."""
+    root = fresh_copy(_released_once[0], tmp_path_factory.mktemp("release-twice") / "repo")
+    return root, release_second(root)
+
+
+@pytest.fixture
+def released(_released_once, tmp_path) -> tuple[Path, dict]:
+    """This test's own copy of the repository released as 1.0.0, and the release's manifest."""
+    root, manifest = _released_once
+    return fresh_copy(root, tmp_path / "released"), manifest
+
+
+@pytest.fixture
+def released_twice(_released_twice, tmp_path) -> tuple[Path, tuple[int, str, str]]:
+    """This test's own copy of the repository released as 1.0.0 and then 1.1.0, and what 1.1.0's release said."""
+    root, said = _released_twice
+    return fresh_copy(root, tmp_path / "released-twice"), said
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,7 +130,7 @@ def test_release_commits_and_tags_with_changelog_and_citation(released) -> None:
     assert "  - added `local-records` (replace-section safety#records): Lokale rutiner for dokumentasjon\n" in changelog
 
 
-def test_citation_is_valid_cff_1_2(released) -> None:
+def test_citation_is_valid_cff_1_2(released, tmp_path) -> None:
     root, _ = released
     import yaml
 
@@ -99,13 +141,13 @@ def test_citation_is_valid_cff_1_2(released) -> None:
     done = validate_cff(root / "CITATION.cff")
     assert done.returncode == 0, done.stdout + done.stderr
     # and the validator does refuse a broken one, so the check above means something
-    broken = root / "build" / "broken.cff"
+    broken = tmp_path / "broken.cff"
     broken.write_text((root / "CITATION.cff").read_text(encoding="utf-8").replace("date-released: '", "date-released: 'x"), encoding="utf-8")
     assert validate_cff(broken).returncode == 1
 
 
-def test_bundle_has_every_variant_and_a_manifest(released) -> None:
-    root, manifest = released
+def test_bundle_has_every_variant_and_a_manifest(_released_once) -> None:
+    root, manifest = _released_once  # read only: this test changes nothing
     bundle = root / "build/releases/1.0.0"
     assert manifest["version"] == "1.0.0" and manifest["released"] is True and manifest["draft"] is True
     assert manifest["commit"] == git(root, "rev-parse", "v1.0.0^{commit}")
@@ -139,7 +181,6 @@ def test_rebuilding_the_tag_gives_the_same_hashes(released) -> None:
     assert len([k for k in pdfs if "/pdf/" in k]) == 12  # the print PDFs; the research reports add their own
     assert {k: again["outputs"][k] for k in pdfs} == pdfs
     assert again["outputs"] == first["outputs"]  # the site zips too: mkdocs dates come from SOURCE_DATE_EPOCH
-    git(root, "reset", "-q", "--hard", "v1.0.0")
 
 
 def test_release_refuses_with_reasons(released, tmp_path) -> None:
@@ -164,15 +205,8 @@ def test_release_refuses_with_reasons(released, tmp_path) -> None:
     assert git(fresh, "tag") == ""
 
 
-def test_second_release_lists_what_changed(released) -> None:
-    root, _ = released
-    path = root / "manual/basics/welcome.nb.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("Se [øvelsen med lek](ref:session-play).",
-                                                             "Se [øvelsen med lek](ref:session-play) igjen."), encoding="utf-8")
-    edit(root, "adaptations/testby/adaptation.yml", "description: {nb: Kortere økt, en: Shorter session}",
-         "description: {nb: Kortere økt for alle, en: Shorter session for all}")
-    commit(root, "changes for 1.1.0")
-    code, out, err = run_cli("--root", str(root), "release", "1.1.0", "--allow-draft", "--no-bundle")
+def test_second_release_lists_what_changed(released_twice) -> None:
+    root, (code, out, err) = released_twice
     assert code == 0, out + err
     assert "released 1.1.0 (draft): tag v1.1.0, CHANGELOG.md, CITATION.cff, since v1.0.0\n" in out
     text = (root / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -190,9 +224,8 @@ def test_second_release_lists_what_changed(released) -> None:
 # ---------------------------------------------------------------------------------------------
 # pinned releases
 
-def test_variant_pinned_to_a_release_builds_that_release(released) -> None:
-    root, _ = released
-    git(root, "checkout", "-q", "main")
+def test_variant_pinned_to_a_release_builds_that_release(released_twice) -> None:
+    root, _ = released_twice
     edit(root, "manual/basics/welcome.nb.md", "## Om manualen {#about}\n", "## Om manualen {#about}\n\nHelt ny tekst etter utgaven.\n")
     edit(root, "adaptations/testby/adaptation.yml", "base_version: 1.0.0\n", "base_version: 1.0.0\nfrozen_for_trial: true\n")
     commit(root, "base moves on; Testby stays on 1.0.0")
@@ -354,8 +387,8 @@ def test_without_the_tag_the_current_manual_is_built_with_a_note(tmp_path) -> No
             "building testby from the current manual (1.0.0, unreleased)\n") in out
 
 
-def test_status_shows_the_pinned_release_and_what_came_since(released) -> None:
-    root, _ = released
+def test_status_shows_the_pinned_release_and_what_came_since(released_twice) -> None:
+    root, _ = released_twice
     code, out, err = run_cli("--root", str(root), "status")
     assert code == 0, out + err
     assert "testby: pinned to release 1.0.0, 1 release behind (latest 1.1.0)" in out

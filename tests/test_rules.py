@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FRAME, INTRO_NB, MANUAL_YML, intro_hash, INTRO_EN
+from conftest import FRAME, INTRO_NB, MANUAL_YML, assert_problem, intro_hash, INTRO_EN
 from manualkit.core.project import load_project
 
 NB = "manual/basics/intro.nb.md"
@@ -255,6 +255,9 @@ def test_every_rule_has_a_case():
 
 
 def test_exact_messages_for_common_mistakes(tree):
+    # exact on purpose: a misspelt key and a misspelt value are the mistakes people make most, and
+    # these are the words they read, did-you-mean included; a change of wording is meant to fail
+    # here and be looked at. Everywhere else, tests assert code, place and a phrase (assert_problem).
     root = tree({NB: nb("tittel: Innledning\n", replace=("type: chapter", "type: chapterr"))})
     texts = {p.code: p for p in load_project(root, ["base"]).problems}
     assert texts["E205"].message == "unknown key 'tittel' in the front matter"
@@ -265,9 +268,8 @@ def test_exact_messages_for_common_mistakes(tree):
 
 def test_norway_problem_is_explained(tree):
     root = tree({YML: MANUAL_YML.replace("languages: [nb, en]", "languages: [nb, en, no]")})
-    hits = [p for p in load_project(root, ["base"]).problems if p.code == "E206"]
-    assert hits[0].message == "'languages[2]' was read as false because YAML reads the bare word 'no' as yes/no"
-    assert hits[0].hint == "'no' is not a language code here: Norwegian Bokmål is nb and Nynorsk nn; write nb (or nn)"
+    assert_problem(load_project(root, ["base"]).problems, code="E206", where=YML + ":5",
+                   says="reads the bare word 'no' as yes/no", hint="Norwegian Bokmål is nb and Nynorsk nn")
 
 
 def test_bom_and_crlf_are_accepted(tree):
@@ -315,25 +317,22 @@ def test_deprecated_term_names_the_preferred_one_with_line_and_column(tree):
             "\nI neste samling\nsnakker vi om\n{{ service.child_welfare }}.\n")
     root = tree({"locales/glossary.yml": GLOSSARY_DEPRECATED, NB: nb(body=body),
                  EN: en(body="\nThe next gathering, and Programme\nfidelity.\n")})
-    hits = [(p.path, p.line, p.col, p.message, p.hint) for p in load_project(root, ["base"]).problems if p.code == "W1201"]
-    assert hits == [
-        (EN, 15, 10, "'gathering' is a deprecated term; the glossary uses 'session'",
-         "write 'session' instead (term 'okt' in locales/glossary.yml lists 'gathering' under 'deprecated')"),
-        (EN, 15, 25, "'Programme fidelity' is a deprecated term; the glossary uses 'Fidelity'",
-         "write 'Fidelity' instead (term 'programtro' in locales/glossary.yml lists 'Programme fidelity' under 'deprecated')"),
-        (NB, 15, 1, "'Samlingen' is a deprecated term; the glossary uses 'Økt'",
-         "write 'Økt' instead (term 'okt' in locales/glossary.yml lists 'Samlingen' under 'deprecated')"),
-        (NB, 17, 9, "'samling' is a deprecated term; the glossary uses 'økt'",
-         "write 'økt' instead (term 'okt' in locales/glossary.yml lists 'samling' under 'deprecated')"),
-    ]
+    problems = load_project(root, ["base"]).problems
+    assert [(p.path, p.line, p.col) for p in problems if p.code == "W1201"] == [(EN, 15, 10), (EN, 15, 25), (NB, 15, 1), (NB, 17, 9)]
+    for where, term, preferred, entry in ((f"{EN}:15:10", "gathering", "session", "okt"),
+                                          (f"{EN}:15:25", "Programme fidelity", "Fidelity", "programtro"),
+                                          (f"{NB}:15:1", "Samlingen", "Økt", "okt"), (f"{NB}:17:9", "samling", "økt", "okt")):
+        said = assert_problem(problems, code="W1201", where=where, says=f"'{term}' is a deprecated term",
+                              hint=f"write '{preferred}' instead")
+        assert f"'{entry}' in locales/glossary.yml" in said.hint  # the glossary entry that says so
 
 
 def test_deprecated_terms_must_be_lists_per_manual_language(tree):
     bad = GLOSSARY_DEPRECATED.replace("deprecated: {nb: [samling, samlingen], en: [gathering]}",
                                       "deprecated: {nb: samling, de: [Sitzung]}")
-    problems = [(p.code, p.path, p.line, p.message) for p in load_project(tree({"locales/glossary.yml": bad}), ["base"]).problems]
-    assert ("E202", "locales/glossary.yml", 9, "'terms[1].deprecated.nb' must be a list, not text") in problems
-    assert ("E205", "locales/glossary.yml", 9, "unknown key 'de' in 'deprecated'") in problems
+    problems = load_project(tree({"locales/glossary.yml": bad}), ["base"]).problems
+    assert_problem(problems, code="E202", where="locales/glossary.yml:9", says="'terms[1].deprecated.nb' must be a list")
+    assert_problem(problems, code="E205", where="locales/glossary.yml:9", says="unknown key 'de'")
 # Rules that only a municipality's version can break: (code, adaptation.yml, path, line)
 ADAPT = "adaptations/testby/adaptation.yml"
 VARIANT_HEAD = """\
@@ -379,12 +378,12 @@ def test_an_emphasis_marker_left_alone_is_an_error_at_its_line_and_column(tree):
             "\n***\n\n| Kolonne | **Fet |\n| --- | --- |\n| a | b |\n")
     root = tree({NB: nb(body=body)})
     first = INTRO_NB.count("\n") + 2  # the body's first line in the file
-    hits = [(p.path, p.line, p.col, p.message) for p in load_project(root, ["base"]).problems if p.code == "E1701"]
-    msg = "the emphasis marker '**' is not closed (or not opened) in this paragraph, so the page shows a literal '**'"
-    assert hits == [(NB, first, 22, msg), (NB, first + 3, 3, msg), (NB, first + 4, 17, msg), (NB, first + 10, 13, msg)]
-    hint = next(p.hint for p in load_project(root, ["base"]).problems if p.code == "E1701")
-    assert hint == ("write both markers around the words (**like this**), remove the lone '**', "
-                    "or write \\* for a star or underscore meant as text")
+    problems = load_project(root, ["base"]).problems
+    hits = [(p.path, p.line, p.col) for p in problems if p.code == "E1701"]
+    assert hits == [(NB, first, 22), (NB, first + 3, 3), (NB, first + 4, 17), (NB, first + 10, 13)]
+    for path, line, col in hits:
+        assert_problem(problems, code="E1701", where=f"{path}:{line}:{col}", says="'**' is not closed",
+                       hint="(**like this**)")
 
 
 def test_writing_prompt_outside_lines_block_is_reported_inside_it_is_not(tree):
@@ -393,9 +392,7 @@ def test_writing_prompt_outside_lines_block_is_reported_inside_it_is_not(tree):
     root = tree({NB: nb(replace=("type: chapter", "type: handout"), body=body)})
     hits = [p for p in load_project(root, ["base"]).problems if p.code == "W1501"]
     assert [(h.path, h.line) for h in hits] == [(NB, 15), (NB, 26)]
-    assert hits[1].message == ("the prompt 'Slik gikk det:' asks the reader to write, but has no room to write: "
-                               "it is not in a lines block")
-    assert "'::: {.lines n=2}'" in hits[1].hint
+    assert_problem(hits, code="W1501", where=f"{NB}:26", says="'Slik gikk det:'", hint="'::: {.lines n=2}'")
 def _check(root: Path) -> str:
     from conftest import run_cli
     return run_cli("--root", str(root), "check")[1]
@@ -405,12 +402,10 @@ def test_following_the_e401_hint_gives_a_clean_check_in_every_language(tree):
     # a new heading without an id in both languages: one id for both, from the source's words
     root = tree({NB: nb(body="\n## Uten id\n\nTekst.\n"), EN: en(body="\n## Without id\n\nText.\n")})
     out = _check(root)
-    assert ("manual/basics/intro.nb.md:15:1: error[E401]: the heading 'Uten id' has no id\n"
-            "    hint: end the heading with an id, the same in every language: ## Uten id {#uten-id}, "
-            "and '## Without id {#uten-id}' in manual/basics/intro.en.md\n") in out
-    assert ("manual/basics/intro.en.md:15:1: error[E401]: the heading 'Without id' has no id\n"
-            "    hint: end the heading with an id, the same in every language: ## Without id {#uten-id}, "
-            "and '## Uten id {#uten-id}' in manual/basics/intro.nb.md\n") in out
+    assert_problem(out, code="E401", where=f"{NB}:15:1", says="'Uten id' has no id",
+                   hint="## Uten id {#uten-id}, and '## Without id {#uten-id}' in manual/basics/intro.en.md")
+    assert_problem(out, code="E401", where=f"{EN}:15:1", says="'Without id' has no id",
+                   hint="## Without id {#uten-id}, and '## Uten id {#uten-id}' in manual/basics/intro.nb.md")
     for rel, title in ((NB, "Uten id"), (EN, "Without id")):  # do what the hints say
         p = root / rel
         p.write_text(p.read_text(encoding="utf-8").replace(f"## {title}\n", f"## {title} {{#uten-id}}\n"), encoding="utf-8")
@@ -420,9 +415,8 @@ def test_following_the_e401_hint_gives_a_clean_check_in_every_language(tree):
     # a new section only in the source: its id, and the same section to add to the translation
     root = tree({NB: nb(body="\n## Ny del\n\nTekst.\n"), EN: en()})
     out = _check(root)
-    assert ("manual/basics/intro.nb.md:15:1: error[E401]: the heading 'Ny del' has no id\n"
-            "    hint: end the heading with an id: ## Ny del {#ny-del}, and add the section with the same id "
-            "(translated) to manual/basics/intro.en.md\n") in out
+    assert_problem(out, code="E401", where=f"{NB}:15:1", says="'Ny del' has no id",
+                   hint="## Ny del {#ny-del}, and add the section with the same id (translated) to manual/basics/intro.en.md")
     (root / NB).write_text(nb(body="\n## Ny del {#ny-del}\n\nTekst.\n"), encoding="utf-8")
     (root / EN).write_text(en(body="\n## New part {#ny-del}\n\nText.\n"), encoding="utf-8")
     out = _check(root)
@@ -431,9 +425,8 @@ def test_following_the_e401_hint_gives_a_clean_check_in_every_language(tree):
     # a section only in the translation: the id has to come from the source
     root = tree({EN: en(body="\n## Extra\n\nText.\n")})
     out = _check(root)
-    assert ("manual/basics/intro.en.md:15:1: error[E401]: the heading 'Extra' has no id\n"
-            "    hint: the source manual/basics/intro.nb.md has no section here: give the heading the id of the "
-            "source section it translates, or add the section to manual/basics/intro.nb.md first and use its id here\n") in out
+    assert_problem(out, code="E401", where=f"{EN}:15:1", says="'Extra' has no id",
+                   hint="the source manual/basics/intro.nb.md has no section here")
 
 
 def test_a_municipality_text_without_one_of_its_languages_is_a_warning_at_its_line(fixture_copy):
@@ -443,10 +436,7 @@ def test_a_municipality_text_without_one_of_its_languages_is_a_warning_at_its_li
     text = text.replace("    name: {nb: Testby kommune, en: Testby municipality}\n",
                         "    name: {nb: Testby kommune, en: Testby municipality}\n  service:\n    office: {nb: Servicetorget}\n", 1)
     (root / ADAPT).write_text(text, encoding="utf-8")
-    hits = [(p.path, p.line, p.message, p.hint) for p in load_project(root, ["base", "testby"]).problems if p.code == "W1651"]
-    assert hits == [
-        (ADAPT, 2, "the municipality's name has no en text; the nb text is shown instead",
-         f"add 'en: ...' beside the other languages in {ADAPT}"),
-        (ADAPT, 13, "the variable 'service.office' has no en text; the nb text is shown instead",
-         f"add 'en: ...' beside the other languages in {ADAPT}"),
-    ]
+    problems = load_project(root, ["base", "testby"]).problems
+    assert [(p.path, p.line) for p in problems if p.code == "W1651"] == [(ADAPT, 2), (ADAPT, 13)]
+    assert_problem(problems, code="W1651", where=f"{ADAPT}:2", says="the municipality's name has no en text", hint="'en: ...'")
+    assert_problem(problems, code="W1651", where=f"{ADAPT}:13", says="'service.office' has no en text", hint="'en: ...'")

@@ -107,6 +107,47 @@ def planned_hours(model: Intervention, sessions: tuple[SessionPlan, ...]) -> dic
     return out
 
 
+# A Norwegian full-time week (37.5 hours): the assumption behind a post's share, not a figure of the
+# model, so a municipality cannot change it with a 'set'; the text shows it as model.post.full_time_hours.
+FULL_TIME_HOURS_PER_WEEK = 37.5
+
+
+@dataclass(frozen=True)
+class Post:
+    """A family partner's planned week, averaged over a typical course (``planned_post``).
+
+    ``contact_*``: direct contact with the family, the home visits and the phone or video contacts.
+    ``work_*``: all the planned work the model holds for a family: the contact, travel, preparation,
+    documentation, coordination meetings and the family's share of supervision (``planned_hours``).
+    ``*_family``: hours a week for one family; ``*_caseload``: for ``caseload`` families at once;
+    ``*_percent``: the caseload's hours as a share of a full-time week, in per cent."""
+
+    caseload: float
+    full_time_hours: float
+    contact_family: float
+    contact_caseload: float
+    contact_percent: float
+    work_family: float
+    work_caseload: float
+    work_percent: float
+
+
+def planned_post(model: Intervention, sessions: tuple[SessionPlan, ...],
+                 full_time_hours: float = FULL_TIME_HOURS_PER_WEEK) -> Post:
+    """The planned hours a week, per family and for the model's caseload, averaged over the weeks
+    of a typical course: the start is busier (visits twice a week), the tapering quieter, and a
+    family partner with a full caseload has families in every phase. What the model has no time
+    for is not in it: the meetings with the case worker (the model has their interval, not their
+    length), urgent contacts, training days, leave."""
+    weeks = model.total_weeks("typical") or 1
+    hours = planned_hours(model, sessions)
+    caseload = float(model.caseload_max)
+    contact = hours["contact"].typical / weeks
+    work = hours["total"].typical / weeks
+    return Post(caseload, full_time_hours, contact, contact * caseload, contact * caseload / full_time_hours * 100,
+                work, work * caseload, work * caseload / full_time_hours * 100)
+
+
 def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPlan, ...]] | None,
                  langs: tuple[str, ...]) -> dict[str, Value]:
     """The model as variables: ``{{ model.caseload_max }}``, ``{{ model.phases.follow_up.frequency }}``, ..."""
@@ -163,15 +204,22 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
     for measure in ("home_visits", "contact_hours", "coordination_meetings"):
         for w in WHICH:
             put(f"dose.{measure}_{w}", dose[measure].get(w))
+    post = planned_post(model, first)
+    for name, value in (("full_time_hours", post.full_time_hours), ("contact_hours_per_family", post.contact_family),
+                        ("contact_hours_caseload", post.contact_caseload), ("contact_percent", round(post.contact_percent)),
+                        ("hours_per_family", post.work_family), ("hours_caseload", post.work_caseload),
+                        ("percent", round(post.work_percent))):
+        put(f"post.{name}", value, ("caseload_max",))
     put("dose.sessions", dose["sessions"].typical)
     put("dose.session_minutes", dose["session_minutes"].typical)
     # generated tables, written on a line of their own: {{ table.training }}
-    from manualkit.core.model_tables import calendar_table, component_list, phase_table, training_table
+    from manualkit.core.model_tables import calendar_sheet_table, calendar_table, component_list, phase_table, training_table
     tables = {"training": lambda lg: training_table(model, lg), "phases": lambda lg: phase_table(model, lg),
               "components": lambda lg: component_list(model, lg)}
     for w in WHICH:
         tables["calendar" if w == "typical" else f"calendar_{w}"] = (lambda w: lambda lg: calendar_table(
             model, (sessions or {}).get(lg) or first, lg, w))(w)
+    tables["calendar_sheet"] = lambda lg: calendar_sheet_table(model, (sessions or {}).get(lg) or first, lg)
     for name, fn in tables.items():
         out["table." + name] = Value({lg: fn(lg) for lg in langs}, None, path, 1, block=True)
     # generated pictures, on a line of their own: {{ figure.timeline }} (drawn by outputs/figures)
@@ -187,4 +235,4 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + (" og " if lang in ("nb", "nn") else " and ") + items[-1]
 
 
-__all__ = ["planned_dose", "planned_hours", "model_values", "frequency", "number", "Triple", "DOSE_MEASURES", "ACTIVITIES", "WHICH"]
+__all__ = ["planned_dose", "planned_hours", "planned_post", "Post", "FULL_TIME_HOURS_PER_WEEK", "model_values", "frequency", "number", "Triple", "DOSE_MEASURES", "ACTIVITIES", "WHICH"]

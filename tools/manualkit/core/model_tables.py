@@ -1,5 +1,6 @@
 """Tables the text takes from the intervention model (pure): ``{{ table.training }}``,
-``{{ table.phases }}`` and ``{{ table.calendar }}``.
+``{{ table.phases }}``, ``{{ table.calendar }}`` and, for the printed calendar sheet,
+``{{ table.calendar_sheet }}``.
 
 A module writes the variable on a line of its own, and the resolve step fills in a Markdown table
 made here from the variant's model (after its ``set`` changes), so the text can never show other
@@ -27,6 +28,9 @@ _WORDS = {
     "first_goals": ("Første mål og plan er satt", "First goals and plan set"),
     "research": ("Forskningstidspunkt {m} måneder", "Research time point {m} months"),
     "after": ("etter forløpet", "after the course"), "none": ("–", "–"),
+    # the printed calendar sheet (calendar_sheet_table): one row per phase, then its weeks with events
+    "sheet_phase": ("**{title}**: hjemmebesøk {freq}; telefon- eller videokontakter per uke: {calls}",
+                    "**{title}**: home visits {freq}; phone or video contacts per week: {calls}"),
     # the timeline picture's text alternative (timeline_alt)
     "alt_intro": ("Tidslinje over forløpet, laget fra tiltaksmodellen. Et vanlig forløp varer {typical} uker, det korteste {min} og det lengste {max} uker.",
                   "Timeline of the course, made from the intervention model. A typical course lasts {typical} weeks, the shortest {min} and the longest {max} weeks."),
@@ -164,6 +168,37 @@ def calendar_table(model: Intervention, sessions: tuple[SessionPlan, ...], lang:
     return "\n".join(rows)
 
 
+def calendar_sheet_table(model: Intervention, sessions: tuple[SessionPlan, ...], lang: str, which: str = "typical") -> str:
+    """The course on a printed sheet: two columns, so that a typical course fits one A4 sheet front
+    and back in a handout's large type. Each phase is one row with its visits and calls; after it
+    come only the weeks in which something happens (the same events as ``calendar_table``)."""
+    from manualkit.core.figures import frequency
+    events = course_events(model, len(sessions), which)
+    total = int(model.total_weeks(which))
+    # the dashes give the columns' widths (pandoc): the week narrow, what happens the rest of the line
+    rows = [f"| {word('week', lang)} | {word('happens', lang)} |", "| " + "-" * 9 + " | " + "-" * 51 + " |"]
+
+    def what(week: int) -> str:
+        out = []
+        for kind, kw in events.get(week, ()):
+            text = word(kind, lang, **{k: _n(v, lang) if isinstance(v, float) else v for k, v in kw.items()})
+            if kind == "session" and 0 < kw["n"] <= len(sessions):
+                text = _esc(sessions[kw["n"] - 1].title)
+            out.append(text)
+        return "; ".join(out)
+
+    week = 1
+    for i, p in enumerate(model.phases, 1):
+        end = week + int(p.weeks.get(which)) - 1
+        weeks = str(week) if end == week else f"{week}–{end}"
+        title = _esc(f"{i}. {p.title.get(lang, p.id)}")
+        rows.append(f"| {weeks} | {word('sheet_phase', lang, title=title, freq=frequency(p.visits_per_week, lang), calls=_n(p.calls_per_week, lang))} |")
+        rows += [f"| {w} | {what(w)} |" for w in range(week, end + 1) if w in events]
+        week = end + 1
+    rows += [f"| {w} ({word('after', lang)}) | {what(w)} |" for w in sorted(x for x in events if x > total)]
+    return "\n".join(rows)
+
+
 def _and(items: list[str], lang: str) -> str:
     if len(items) < 2:
         return "".join(items)
@@ -210,5 +245,5 @@ def figure_image(name: str, alt: str, lang: str) -> str:
     return f"![{_esc(alt)}]({FIGURE_SCHEME}{name}.{lang}.svg)"
 
 
-__all__ = ["component_list", "training_table", "phase_table", "calendar_table", "course_events", "week_of_month", "word",
+__all__ = ["component_list", "training_table", "phase_table", "calendar_table", "calendar_sheet_table", "course_events", "week_of_month", "word",
            "timeline_alt", "figure_image", "FIGURE_SCHEME"]
