@@ -72,6 +72,13 @@ class Block:
     def text(self) -> str:
         return "\n".join(self.lines)
 
+    def moved(self, lines: int, offset: int) -> "Block":
+        """The same block ``lines`` lines and ``offset`` characters further on."""
+        if not lines and not offset:
+            return self
+        return Block(self.kind, self.first + lines, self.start + offset, self.end + offset, self.lines, self.level,
+                     self.title, self.id, self.core, self.name, self.attrs)
+
     @property
     def line_count(self) -> int:
         return len(self.lines)
@@ -141,8 +148,7 @@ class Tree:
         gap = Block("blank", mine.blocks[-1].first + mine.blocks[-1].line_count, len(mine.text) + 1,
                     len(mine.text) + 1, ("",))
         base, line0 = len(mine.text) + 2, gap.first + 1
-        blocks = mine.blocks + (gap,) + tuple(replace(b, first=b.first + line0, start=b.start + base, end=b.end + base)
-                                              for b in other.blocks)
+        blocks = mine.blocks + (gap,) + tuple(b.moved(line0, base) for b in other.blocks)
         links = mine.links + tuple(_moved(k, base) for k in other.links)
         return Tree(mine.text + "\n\n" + other.text, blocks, links)
 
@@ -160,7 +166,7 @@ class Tree:
         end = chosen[-1].end
         if base == 0 and line0 == 0:  # the start of the text: every offset stays (no copy)
             return Tree(self.text[:end], chosen, tuple(k for k in self.links if k.start < end))
-        blocks = tuple(replace(b, first=b.first - line0, start=b.start - base, end=b.end - base) for b in chosen)
+        blocks = tuple(b.moved(-line0, -base) for b in chosen)
         links = tuple(_moved(k, -base) for k in self.links if base <= k.start < end)
         return Tree(self.text[base:end], blocks, links)
 
@@ -189,7 +195,7 @@ class Tree:
             new_lines = tuple(new.split("\n"))
             if b.kind == "variable" and new != text:  # its value is text the toolkit made (a table,
                 value = parse(new)                     # a picture): read as the blocks it is
-                blocks += [replace(c, first=c.first + line, start=c.start + pos, end=c.end + pos) for c in value.blocks]
+                blocks += [c.moved(line, pos) for c in value.blocks]
                 links += [_moved(found, pos) for found in value.links]
             else:
                 mine = []
@@ -197,8 +203,11 @@ class Tree:
                     mine.append(self.links[k])
                     k += 1
                 links += _moved_links(mine, text, b.start, pos, render) if new != text else [_moved(x, pos - b.start) for x in mine]
-                title = render(b.title) if b.kind == "heading" and "{{" in b.title else b.title
-                blocks.append(replace(b, first=line, start=pos, end=pos + len(new), lines=new_lines, title=title))
+                if new == text:
+                    blocks.append(b.moved(line - b.first, pos - b.start))
+                else:
+                    title = render(b.title) if b.kind == "heading" and "{{" in b.title else b.title
+                    blocks.append(replace(b, first=line, start=pos, end=pos + len(new), lines=new_lines, title=title))
             pos += len(new) + 1
             line += len(new_lines)
         return Tree("\n".join(b.text for b in blocks), tuple(blocks), tuple(links))

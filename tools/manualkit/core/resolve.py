@@ -128,7 +128,7 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
     # each text is read once (core/doctree.py); filling in the variables keeps its tree
     secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change,
                                  source=s.text, line=s.line, deviation=s.deviation,
-                                 tree=tree_of(s.text, s.tree).filled(ctx_render), source_tree=s.tree)
+                                 tree=tree_of(s.text, s.tree).filled(ctx_render) if ctx is not None else s.tree, source_tree=s.tree)
                  for s in text.sections)
     meta = w.meta
     return ResolvedModule(
@@ -138,7 +138,7 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
         lang=lang, text_lang=text.lang, fallback=text.fallback, stale=text.stale, origin=text.origin,
         preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated,
         preamble_source=text.preamble, preamble_line=text.preamble_line,
-        preamble_tree=tree_of(text.preamble, text.preamble_tree).filled(ctx_render),
+        preamble_tree=tree_of(text.preamble, text.preamble_tree).filled(ctx_render) if ctx is not None else text.preamble_tree,
         preamble_source_tree=text.preamble_tree)
 
 
