@@ -228,3 +228,17 @@ def test_in_the_toolkit_repository_the_scaffold_points_to_the_package_copy(tmp_p
     folder = REPO / "adaptations" / "nyby"
     assert schema_ref(REPO, "adaptation", folder) == "../../tools/manualkit/schemas/adaptation.schema.json"
     assert schema_ref(tmp_path, "adaptation", tmp_path / "adaptations/x") == "../../schemas/adaptation.schema.json"
+
+
+def test_every_operation_of_the_schema_is_declared_once_in_the_table_of_operations():
+    """The schema's allowed operations (fields.OPERATIONS, in the JSON Schema and the web editor) and
+    the loader's table (core/operations.py) name the same operations in the same order, and every
+    key the table needs or reserves is a key of a change."""
+    from manualkit.core.fields import CHANGE_FIELDS, OPERATIONS
+    from manualkit.core.operations import OPERATION_TABLE, Need
+
+    assert tuple(OPERATION_TABLE) == OPERATIONS
+    for name, op in OPERATION_TABLE.items():
+        assert op.target in ("section", "module"), name
+        keys = [k for check in op.checks if isinstance(check, Need) for k in check.keys] + list(op.only)
+        assert [k for k in keys if k not in CHANGE_FIELDS] == [], name

@@ -343,13 +343,15 @@ def test_every_scanner_returns_on_a_megabyte_of_adversarial_text():
 
 SVG_SCRIPT = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script><rect width="5" height="5"/></svg>'
 SVG_EVENT = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="5" height="5"/></svg>'
-SVG_EXTERNAL = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><image xlink:href="https://evil.example/x.png"/></svg>'
+SVG_EXTERNAL = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><use xlink:href="https://evil.example/x.svg#a"/></svg>'
+SVG_IFRAME = b'<svg xmlns="http://www.w3.org/2000/svg"><iframe src="https://evil.example/"/></svg>'
 
 
 @pytest.mark.parametrize("data,why", [
     (SVG_SCRIPT, "<script>"),
     (SVG_EVENT, "the event attribute onload"),
-    (SVG_EXTERNAL, "'https://evil.example/x.png'"),
+    (SVG_EXTERNAL, "'https://evil.example/x.svg#a'"),
+    (SVG_IFRAME, "the SVG contains the element <iframe>, which is not on the list of plain drawing elements"),
     (b"<html><body>not an image</body></html>", "not a PNG, JPEG, WebP or SVG image"),
     (b"id: mini\ntitle: x\n", "not a PNG, JPEG, WebP or SVG image"),
 ])
@@ -361,6 +363,97 @@ def test_logo_and_images_are_typed_by_content(tree, data, why):
     assert [(p.path, p.line) for p in hits] == [(NB, 15)]
     said = assert_problem(hits, code="E815", where=f"{NB}:15", says=why)  # the reason, from the file's content
     assert "'images/pic.png'" in said.message
+
+
+_SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 96 96">'
+#: Plain drawing of every kind the allow-list means to let through (what logo tools and matplotlib write).
+SVG_DRAWING = _SVG_OPEN + """
+ <metadata><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/"
+   xmlns:cc="http://creativecommons.org/ns#"><cc:Work><dc:type rdf:resource="http://purl.org/dc/dcmitype/StillImage"/>
+   <dc:title>Eksempel</dc:title></cc:Work></rdf:RDF></metadata>
+ <title>Eksempellogo</title><desc>Et hus og en sol</desc>
+ <style type="text/css">*{stroke-linejoin: round} .sun{fill: url(#glow)}</style>
+ <defs>
+  <linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#1f5f8b"/><stop offset="1" stop-color="#fff"/></linearGradient>
+  <radialGradient id="glow" xlink:href="#sky" cx="0.5" cy="0.5" r="0.5"/>
+  <clipPath id="frame"><rect width="96" height="96" rx="14"/></clipPath>
+  <marker id="tip" viewBox="0 0 10 10" refX="5" refY="5" markerWidth="4" markerHeight="4" orient="auto"><path d="M0 0 L10 5 L0 10 z"/></marker>
+  <pattern id="dots" width="8" height="8" patternUnits="userSpaceOnUse"><circle cx="4" cy="4" r="1" fill="#333"/></pattern>
+  <symbol id="house" viewBox="0 0 10 10"><polygon points="0,5 5,0 10,5 10,10 0,10"/></symbol>
+ </defs>
+ <g clip-path="url(#frame)" transform="translate(0 0)" style="opacity: 0.9">
+  <rect width="96" height="96" fill="url(#sky)"/><rect width="96" height="20" fill="url( '#dots' )"/>
+  <use href="#house" x="10" y="50" width="30" height="30"/><use xlink:href="#house" x="50" y="50" width="30" height="30"/>
+  <ellipse class="sun" cx="70" cy="20" rx="10" ry="9"/><line x1="5" y1="90" x2="90" y2="90" stroke="#000" marker-end="url(#tip)"/>
+  <polyline points="5,5 10,10" fill="none" stroke-width="2"/>
+  <text x="48" y="88" xml:space="preserve" font-size="12" text-anchor="middle">eks<tspan dx="1">empel</tspan></text>
+ </g>
+</svg>"""
+
+
+def test_plain_drawing_passes_the_svg_allow_list():
+    from manualkit.core.assets import image_kind
+    from manualkit.core.svg import svg_problem
+
+    data = ('<?xml version="1.0" encoding="utf-8"?>\n<!-- made by hand -->\n' + SVG_DRAWING).encode("utf-8")
+    assert image_kind(data) == "svg" and svg_problem(data) is None
+
+
+@pytest.mark.parametrize("inside,named", [
+    ("<script>alert(1)</script>", "the element <script>"),
+    ('<foreignObject width="9" height="9"><p xmlns="http://www.w3.org/1999/xhtml">x</p></foreignObject>',
+     "the element <foreignObject>"),
+    ('<rect width="5" height="5" onload="alert(1)"/>', "the event attribute onload"),
+    ('<a href="javascript:alert(1)"><rect width="5" height="5"/></a>', "the element <a>"),
+    ('<iframe src="https://evil.example/"/>', "the element <iframe>"),
+    ('<rect width="5" height="5"><animate attributeName="href" to="javascript:alert(1)"/></rect>', "the element <animate>"),
+    ('<rect width="5" height="5"><set attributeName="fill" to="red"/></rect>', "the element <set>"),
+    ('<image xlink:href="data:image/png;base64,iVBORw0KGgo="/>', "the element <image>"),
+    ("<style>rect{fill: url(https://evil.example/x.png)}</style>", "a style sheet with url(https://evil.example/x.png"),
+    ("<style>@import 'https://evil.example/x.css';</style>", "a style sheet with @import"),
+    (r"<style>rect{fill: \75 rl(https://evil.example/x)}</style>", "a style sheet with \\"),
+    ('<rect width="5" height="5" style="fill: url(\'http://evil.example/x\')"/>',
+     "the attribute style on <rect> with url('http://evil.example/x"),
+    ('<rect width="5" height="5" fill="url(http://evil.example/x#g)"/>', "the attribute fill on <rect> with url(http"),
+    ('<use xlink:href="https://evil.example/x.svg#a"/>', "a reference to 'https://evil.example/x.svg#a' outside the drawing"),
+    ('<use href="#a" xml:base="https://evil.example/"/>', "the attribute xml:base on <use>"),
+    ('<rect width="5" height="5" data-name="x"/>', "the attribute data-name on <rect>"),
+    ('<x:widget xmlns:x="http://evil.example/ns"/>', "the element <widget (namespace 'http://evil.example/ns')>"),
+    ('<rect xmlns:x="http://evil.example/ns" x:href="https://evil.example/"/>',
+     "the attribute href (namespace 'http://evil.example/ns') on <rect>"),
+    ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>', "the element <rdf:RDF> outside <metadata>"),
+    ('<metadata><h:script xmlns:h="http://www.w3.org/1999/xhtml">alert(1)</h:script></metadata>',
+     "the element <script (namespace 'http://www.w3.org/1999/xhtml')>"),
+    ('<?xml-stylesheet href="https://evil.example/x.css"?>', "the processing instruction <?xml-stylesheet?>"),
+])
+def test_everything_else_in_an_svg_is_refused_with_the_thing_named(inside, named):
+    from manualkit.core.svg import svg_problem
+
+    said = svg_problem((_SVG_OPEN + inside + "</svg>").encode("utf-8"))
+    assert said is not None and named in said, said
+
+
+@pytest.mark.parametrize("data,named", [
+    (b'<svg><rect width="5" height="5"/></svg>', 'an <svg> element without xmlns="http://www.w3.org/2000/svg"'),
+    (b'<?xml-stylesheet href="https://evil.example/x.css"?><svg xmlns="http://www.w3.org/2000/svg"/>',
+     "the processing instruction <?xml-stylesheet?>"),
+    (b'<!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg"/>', "a DOCTYPE or ENTITY declaration"),
+    (b'<svg xmlns="http://www.w3.org/2000/svg"><rect></svg>', "text that cannot be read as XML"),
+])
+def test_an_svg_that_is_not_plain_xml_drawing_is_refused(data, named):
+    from manualkit.core.svg import svg_problem
+
+    said = svg_problem(data)
+    assert said is not None and said.startswith(named), said
+
+
+def test_the_svg_allow_list_is_data_in_one_place():
+    """Every element has its attribute list; every drawing the toolkit ships uses only listed names."""
+    from manualkit.core import svg
+
+    assert set(svg.ATTRIBUTES) == svg.ELEMENTS | {"*"}
+    assert not {"script", "foreignObject", "a", "image", "iframe", "animate", "set", "filter"} & svg.ELEMENTS
+    assert not any(a.startswith("on") or a in ("href", "xlink:href") for a in svg.ATTRIBUTES["*"])
 
 
 def test_a_hostile_logo_is_refused_and_never_copied_into_the_site(tmp_path):

@@ -16,17 +16,15 @@ from manualkit.core.body import Body, field_findings, parse_body
 from manualkit.core.colour import AA_TEXT, ratio_text, readable_on_white
 from manualkit.core.links import image_hint, inside
 from manualkit.core.fields import (ADAPTATION_FIELDS, ADAPTATION_STATUSES, ADD_MODULE_ONLY, BRANDING_FIELDS,
-                                   CHANGE_FIELDS, COLOUR_PATTERN, DATE_PATTERN, OPERATIONS, SETTABLE, frame_fields,
-                                   reasons_fields)
+                                   CHANGE_FIELDS, COLOUR_PATTERN, DATE_PATTERN, OPERATIONS, frame_fields, reasons_fields)
 from manualkit.core.frame import FrameRecord
 from manualkit.core.intervention import MODEL_TARGETS
+from manualkit.core.operations import ChangeInput, check_operation
 from manualkit.core.problems import Problem, make
-from manualkit.core.schema import Checker, Field, key_name, suggest
+from manualkit.core.schema import Checker, key_name, suggest
 from manualkit.core.textfile import read_text, read_yaml_file
 from manualkit.core.yamlread import Marks
 
-NEEDS_OVERLAY = ("replace-section", "insert-section", "append", "add-module")
-NEEDS_SECTION = ("replace-section", "insert-section", "remove-section", "move-section")
 DATE_RE = re.compile(DATE_PATTERN)
 STATUSES = ADAPTATION_STATUSES
 COLOUR_RE = re.compile(COLOUR_PATTERN)
@@ -117,10 +115,6 @@ def load_frame_vocab(root: Path) -> tuple[dict[str, dict[str, dict[str, str]]], 
         return {}, [make("E109", rel, 0, 0, what=rel, fix="restore locales/frame.yml from the repository")]
     data, _marks, problems = read_yaml_file(root / rel, rel)
     return (data if isinstance(data, dict) else {}), problems
-
-
-def change_fields() -> dict[str, Field]:
-    return dict(CHANGE_FIELDS)
 
 
 def load_adaptations(root: Path, manual: m.Manual, only: str | None = None) -> tuple[list[Adaptation], list[Problem], list[str]]:
@@ -279,51 +273,40 @@ def _say_if_darkened(c: Checker, key: str, colour: str) -> None:
 
 def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checker, vocab: dict,
                  langs: tuple[str, ...]) -> Change | None:
+    """One change of adaptation.yml: its keys (the schema), what its operation needs and allows
+    (core/operations.py's table), its texts, its FRAME record and its overlays. None when any of
+    that has an error: the problems are reported and the change is kept out of resolve."""
     path = ("changes", i)
-    fields = change_fields()
-    fields["value"] = Field("any", example="45")
     n = len(c.problems)
-    if not c.mapping(raw, path, fields, where=f" in change {i + 1}"):
+    if not c.mapping(raw, path, CHANGE_FIELDS, where=f" in change {i + 1}"):
         return None
     cid = raw.get("id") if isinstance(raw.get("id"), str) else f"#{i + 1}"
-    op = raw.get("operation")
-    target = str(raw.get("target") or "")
-    module, _, section = target.partition("#")
+    module, _, section = str(raw.get("target") or "").partition("#")
+    check_operation(ChangeInput(c, raw, i, cid, module, section, langs))
+    _check_change_texts(c, raw, path)
+    frame = _check_frame(c, raw, path, vocab)
+    overlays = _read_overlays(root, folder, raw, path, c, langs)
+    if any(p.is_error for p in c.problems[n:]):
+        return None
+    desc, why = raw.get("description"), raw.get("justification")
+    return Change(
+        id=cid, index=i, operation=str(raw.get("operation")), module=module, section=section,
+        overlays=overlays, value=raw.get("value"), frame=FrameRecord.from_mapping(frame),
+        new_module={k: raw[k] for k in NEW_MODULE_KEYS if raw.get(k) is not None},
+        description=desc if isinstance(desc, dict) else {lg: str(desc) for lg in langs},
+        justification=m.text_in(why, langs[0] if langs else "") if why else "",
+        justifications={str(k): str(v) for k, v in why.items()} if isinstance(why, dict) else {},
+        line=c.marks.at(path)[0], **{k: str(raw.get(k) or "") for k in TEXT_KEYS},
+    )
 
-    def need(what: str, example: str) -> None:
-        c.add("E1007", path, change=cid, what=what, example=example)
 
-    if op in NEEDS_SECTION and not section:
-        need("a section in 'target' (module-id#section-id)", "target: safety-planning#review-every-visit")
-    if op in ("append", "add-module", "remove-module", "set") and section:
-        need("a module id in 'target', without '#section'", f"target: {module}")
-    if op in ("insert-section", "move-section", "add-module") and raw.get("where") not in ("before", "after", "first", "last"):
-        need("'where: before' or 'where: after'", "where: after")
-    if op in ("move-section", "add-module") and raw.get("where") in ("before", "after") and not raw.get("anchor"):
-        need("an 'anchor' (the section or module it goes before or after)", "anchor: first-visit")
-    if op == "add-module":
-        from manualkit.core.load import reserved
+#: Keys of a change read as plain text ("" when absent), and those that describe a new module.
+TEXT_KEYS = ("where", "anchor", "part", "builds_on", "base_hash", "field", "approved_by", "date")
+NEW_MODULE_KEYS = ("title", "type", "component", "summary") + ADD_MODULE_ONLY
 
-        why = reserved("module", module, langs)
-        if why:
-            c.add("E309", path + ("target",), id=module, why=why, example=f"{module}-local")
-        for key, ex in (("title", "{nb: Lokale rutiner, en: Local routines}"), ("part", "coordination")):
-            if not raw.get(key):
-                need(f"'{key}'", f"{key}: {ex}")
-    if op == "set" and (raw.get("field") is None or raw.get("value") is None):
-        need("'field' and 'value'", "field: duration_minutes\n  value: 45")
-    if op == "set" and module not in MODEL_TARGETS and isinstance(raw.get("field"), str) and raw["field"] not in SETTABLE:
-        hint = suggest(raw["field"], SETTABLE)
-        c.add("E203", path + ("field",), key=key_name(path + ("field",)), value=raw["field"],
-              allowed=", ".join(SETTABLE) + ", or a field of the intervention model with 'target: model'", suggest=f" ({hint})" if hint else "")
-    if op == "set" and raw.get("field") == "duration_minutes" and (not isinstance(raw.get("value"), int) or isinstance(raw.get("value"), bool)):
-        c.add("E202", path + ("value",), key=key_name(path + ("value",)), expected="a whole number", got=repr(raw.get("value")), example="45")
-    for key in ADD_MODULE_ONLY:
-        if op != "add-module" and key in raw:
-            c.add("E205", path + (key,), at_key=True, key=key, where=f" in change {i + 1} (only add-module sets it)",
-                  suggest="a base module's status, audience and core status are set in its source file")
-    if op in NEEDS_OVERLAY and not raw.get("overlay"):
-        need("an 'overlay' with the new text", "overlay: local-routines   # overlays/local-routines.nb.md and .en.md")
+
+def _check_change_texts(c: Checker, raw: dict, path: tuple) -> None:
+    """The texts a reader sees are checked like module text; the date is written 2026-11-01."""
     for key in ("title", "summary", "description", "justification", "approved_by"):
         for sub, code, fmt in field_findings(raw.get(key)):
             c.add(code, path + ((key,) if sub is None else (key, sub)), **fmt)
@@ -331,13 +314,15 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
     if isinstance(date, str) and not DATE_RE.fullmatch(date):
         c.add("E203", path + ("date",), key=key_name(path + ("date",)), value=date, allowed="a date written 2026-11-01", suggest="")
 
+
+def _check_frame(c: Checker, raw: dict, path: tuple, vocab: dict) -> dict:
+    """The change's FRAME record against the vocabularies in locales/frame.yml; the record as written."""
     frame = raw.get("frame") if isinstance(raw.get("frame"), dict) else {}
     if frame:
         c.mapping(frame, path + ("frame",), frame_fields(vocab), where=" in frame")
-        if frame.get("modified") == "content" and not frame.get("nature"):
-            c.add("E201", path + ("frame",), key=key_name(path + ("frame", "nature")), example="nature: tailoring")
-        if frame.get("modified") == "context" and not frame.get("context"):
-            c.add("E201", path + ("frame",), key=key_name(path + ("frame", "context")), example="context: [setting]")
+        for modified, key, example in (("content", "nature", "nature: tailoring"), ("context", "context", "context: [setting]")):
+            if frame.get("modified") == modified and not frame.get(key):
+                c.add("E201", path + ("frame",), key=key_name(path + ("frame", key)), example=example)
         reasons = frame.get("reasons")
         if isinstance(reasons, dict):
             for sub, code, fmt in field_findings(reasons.get("text")):
@@ -345,49 +330,38 @@ def _load_change(root: Path, folder: Path, rel: str, raw: Any, i: int, c: Checke
             c.mapping(reasons, path + ("frame", "reasons"), reasons_fields(vocab), where=" in reasons")
     if frame.get("fidelity") == "inconsistent" and not raw.get("justification"):
         c.add("E201", path, key=key_name(path + ("justification",)), example="justification: Why the change is needed")
+    return frame
 
+
+def _read_overlays(root: Path, folder: Path, raw: dict, path: tuple, c: Checker, langs: tuple[str, ...]) -> dict[str, Overlay]:
+    """The overlay files of a change, one per language, with the same section ids in each."""
     overlays: dict[str, Overlay] = {}
     oname = raw.get("overlay")
-    if isinstance(oname, str) and oname:
-        for lang in langs:
-            opath = folder / "overlays" / f"{oname}.{lang}.md"
-            orel = f"{folder.relative_to(root).as_posix()}/overlays/{oname}.{lang}.md"
-            if "/" in oname or "\\" in oname or ".." in oname or not inside(folder, opath):
-                c.add("E804", path + ("overlay",), target=oname)
-                break
-            if not opath.is_file():
-                c.add("E1006", path + ("overlay",), file=orel)
-                continue
-            text, probs = read_text(opath, orel)
-            c.problems.extend(probs)
-            if text is None:
-                continue
-            body, bprobs = parse_body(text, orel, 1)
-            c.problems.extend(bprobs)
-            overlays[lang] = Overlay(lang, orel, text, body, 1)
-        ids = {lg: [s.id for s in o.body.sections] for lg, o in overlays.items()}
-        if len({tuple(v) for v in ids.values()}) > 1:
-            first = next(iter(overlays.values()))
-            for lg, o in overlays.items():
-                if ids[lg] != ids[first.lang]:
-                    c.problems.append(make("E403", o.path, 1, 1, source=first.path, detail="section ids " + ", ".join(ids[lg]) + " vs " + ", ".join(ids[first.lang])))
-    if len(c.problems) > n and any(p.is_error for p in c.problems[n:]):
-        # keep the change out of resolve: its record is broken and reported
-        return None
-    line = c.marks.at(path)[0]
-    new_module = {k: raw.get(k) for k in ("title", "type", "component", "summary") + ADD_MODULE_ONLY if raw.get(k) is not None}
-    desc = raw.get("description")
-    return Change(
-        id=cid, index=i, operation=str(op), module=module, section=section,
-        where=str(raw.get("where") or ""), anchor=str(raw.get("anchor") or ""), part=str(raw.get("part") or ""),
-        overlays=overlays, builds_on=str(raw.get("builds_on") or ""), base_hash=str(raw.get("base_hash") or ""),
-        field=str(raw.get("field") or ""), value=raw.get("value"), new_module=new_module, frame=FrameRecord.from_mapping(frame),
-        description=desc if isinstance(desc, dict) else {lg: str(desc) for lg in langs},
-        justification=m.text_in(raw.get("justification"), langs[0] if langs else "") if raw.get("justification") else "",
-        justifications={str(k): str(v) for k, v in raw["justification"].items()} if isinstance(raw.get("justification"), dict) else {},
-        approved_by=str(raw.get("approved_by") or ""),
-        date=str(raw.get("date") or ""), line=line,
-    )
+    if not isinstance(oname, str) or not oname:
+        return overlays
+    for lang in langs:
+        opath = folder / "overlays" / f"{oname}.{lang}.md"
+        orel = f"{folder.relative_to(root).as_posix()}/overlays/{oname}.{lang}.md"
+        if "/" in oname or "\\" in oname or ".." in oname or not inside(folder, opath):
+            c.add("E804", path + ("overlay",), target=oname)
+            break
+        if not opath.is_file():
+            c.add("E1006", path + ("overlay",), file=orel)
+            continue
+        text, probs = read_text(opath, orel)
+        c.problems.extend(probs)
+        if text is None:
+            continue
+        body, bprobs = parse_body(text, orel, 1)
+        c.problems.extend(bprobs)
+        overlays[lang] = Overlay(lang, orel, text, body, 1)
+    ids = {lg: [s.id for s in o.body.sections] for lg, o in overlays.items()}
+    if len({tuple(v) for v in ids.values()}) > 1:
+        first = next(iter(overlays.values()))
+        for lg, o in overlays.items():
+            if ids[lg] != ids[first.lang]:
+                c.problems.append(make("E403", o.path, 1, 1, source=first.path, detail="section ids " + ", ".join(ids[lg]) + " vs " + ", ".join(ids[first.lang])))
+    return overlays
 
 
 __all__ = ["Adaptation", "Change", "Overlay", "load_adaptations", "load_frame_vocab", "suggest", "OPERATIONS"]

@@ -2,28 +2,26 @@
 
 An "image" that is really an HTML page, a YAML file or an SVG with a script would otherwise be
 copied into the site as it is (and an SVG opened on its own runs its scripts with the site's
-rights). :func:`image_kind` reads the first bytes; :func:`svg_problem` refuses an SVG that holds
-scripts, event attributes, embedded documents or references to anything outside itself
-(refused, not repaired: the editor learns what to remove). :func:`outside_links` finds symbolic
-links in the content folders that point outside the repository. Pure: reads, never writes.
+rights). :func:`image_kind` reads the first bytes; :func:`svg_problem` (core/svg.py, an allow-list
+of plain drawing) refuses an SVG that holds anything else: scripts, event attributes, embedded
+documents, animation, references to anything outside itself (refused, not repaired: the editor
+learns what to remove). :func:`outside_links` finds symbolic links in the content folders that
+point outside the repository. Pure: reads, never writes.
 """
 from __future__ import annotations
 
 import os
 import re
 from pathlib import Path
-from xml.etree import ElementTree
 
 from manualkit.core.problems import Problem, make
+from manualkit.core.svg import svg_problem
 
 IMAGE_KINDS = ("png", "jpeg", "webp", "svg")
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 CONTENT_FOLDERS = ("manual", "locales", "adaptations")
 
 _SVG_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]{0,200}\?>\s*)?(?:<!--.{0,2000}?-->\s*)*<svg[\s>]", re.S)
-_FORBIDDEN_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video", "handler",
-                       "listener", "animate", "set", "animatemotion", "animatetransform"}
-_URL_IN_STYLE = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import|expression\(|javascript:", re.I)
 
 
 def image_kind(data: bytes) -> str | None:
@@ -36,41 +34,6 @@ def image_kind(data: bytes) -> str | None:
         return "webp"
     if _SVG_START.match(data[:4096]):
         return "svg"
-    return None
-
-
-def _local(name: str) -> str:
-    return name.rsplit("}", 1)[-1].lower()
-
-
-def svg_problem(data: bytes) -> str | None:
-    """What makes an SVG unsafe to publish (None when it is plain drawing)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return "it is not UTF-8 text"
-    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
-        return "a DOCTYPE or ENTITY declaration"
-    try:
-        root = ElementTree.fromstring(text)
-    except ElementTree.ParseError as exc:
-        return f"it cannot be read as XML ({exc})"
-    if _local(root.tag) != "svg":
-        return "its first element is not <svg>"
-    for el in root.iter():
-        tag = _local(el.tag) if isinstance(el.tag, str) else ""
-        if tag in _FORBIDDEN_ELEMENTS:
-            return f"a <{tag}> element"
-        if tag == "style" and _URL_IN_STYLE.search(el.text or ""):
-            return "a style sheet that loads something from outside"
-        for name, value in el.attrib.items():
-            attr = _local(name)
-            if attr.startswith("on"):
-                return f"the event attribute {attr}"
-            if attr in ("href", "src") and not value.strip().startswith("#"):
-                return f"a reference to '{value[:60]}' outside the drawing"
-            if attr == "style" and _URL_IN_STYLE.search(value):
-                return "a style that loads something from outside"
     return None
 
 

@@ -118,7 +118,9 @@ RULES: dict[str, Rule] = {
     "E812": Rule(E, "this paragraph is too long to check ({length} characters, at most {limit})",
                  "split it into paragraphs with blank lines between them"),
     "E815": Rule(E, "the file '{src}' cannot be published as an image: {why}",
-                 "use a PNG, JPEG, WebP or SVG file; an SVG may hold only drawing: no scripts, event attributes or links to other files"),
+                 "use a PNG, JPEG, WebP or SVG file; an SVG may hold only plain drawing (shapes, paths, text, "
+                 "gradients, clip paths, markers, patterns): no scripts, animation, event attributes or links to "
+                 "other files (in Inkscape: save as Plain SVG)"),
     "E814": Rule(E, "{count} more problems in this file are not listed", "fix the problems above, then check again"),
     "E813": Rule(E, "a variable cannot be a link or image target",
                  "link to modules with ref:module-id; write web addresses out in the text"),
