@@ -33,6 +33,7 @@ def counted(monkeypatch):
 
     real = doctree.read
     doctree._memo.cache_clear()
+    doctree._sections.cache_clear()
     body._parse_body.cache_clear()  # its results hold trees read before
 
     def counting(text: str):
@@ -42,6 +43,7 @@ def counted(monkeypatch):
     monkeypatch.setattr(doctree, "read", counting)
     yield read
     doctree._memo.cache_clear()
+    doctree._sections.cache_clear()
 
 
 WRAPPED_EN = """
@@ -160,3 +162,18 @@ def test_the_word_round_reads_no_text_again(fixture_copy, counted):
     proposal = import_review(root, path)
     assert proposal.files == {} and proposal.reports == [] and not proposal.refused
     assert counted[before:] == []
+
+
+def test_a_check_reads_only_the_trees_it_walks(fixture_copy, counted):
+    """`manual check` renders nothing: it reads the tree of a handout or template (the writing
+    prompts rule walks it) and of no other module."""
+    from manualkit.core.project import load_project
+
+    root = _with_wrapped_link(fixture_copy)
+    project = load_project(root, ["base", "testby"], render=False)
+    assert project.errors == []
+    sheets = {_body(p.read_text(encoding="utf-8")) for p in (root / "manual").rglob("handout-*.md")}
+    others = {_body(p.read_text(encoding="utf-8")) for p in (root / "manual").rglob("*.md")} - sheets
+    read = {text.rstrip("\n") for text in counted}
+    assert sheets and sheets <= read
+    assert not others & read

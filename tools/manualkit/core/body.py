@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterator
 
-from manualkit.core import doctree
-from manualkit.core.doctree import Tree
+from manualkit.core.doctree import Cut, Tree, tree_for
 from manualkit.core.emphasis import unbalanced
 from manualkit.core.markdown_scan import MAX_INLINE, Link, links as scan_links, mask_code_spans, source_findings
 from manualkit.core.privacy import find as find_private
@@ -62,7 +61,11 @@ class Section:
     line: int  # line of the heading in the file
     text: str  # the heading line and the content, as written
     origin: str  # the file it comes from (base module or overlay)
-    tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``text`` (core/doctree.py)
+    cut: Cut | None = field(default=None, compare=False, repr=False)  # where in its file (core/doctree.py)
+
+    @property
+    def tree(self) -> Tree:
+        return tree_for(self.text, self.cut)
 
 
 @dataclass(frozen=True)
@@ -72,7 +75,11 @@ class Body:
     headings: tuple[Heading, ...]
     links: tuple[Link, ...]
     callout_kinds: tuple[str, ...]
-    preamble_tree: Tree | None = field(default=None, compare=False, repr=False)
+    preamble_cut: Cut | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def preamble_tree(self) -> Tree:
+        return tree_for(self.preamble, self.preamble_cut)
 
 
 def slugify(title: str) -> str:
@@ -239,14 +246,13 @@ def _parse_body(text: str, rel: str, first_line: int, check: bool) -> tuple[Body
     if hidden[0]:
         problems.append(make("E814", rel, first_line, 1, count=hidden[0]))
 
-    # the text is read into its tree once, here; every later stage walks the section's part of it
-    # (check=False: a chunk of a text already read, looked at again for its ids and links only)
-    pre_tree, sec_trees = doctree.parse(text).sections() if check else (None, ())
-    if len(sec_trees) != len(sections):  # not asked for (or cannot happen: both cut at the same '##' lines)
-        sec_trees = tuple(None for _ in sections)
-    secs = tuple(Section(sid, title, core, line, "\n".join(body_lines), rel, tree)
-                 for (sid, title, core, line, body_lines), tree in zip(sections, sec_trees))
-    body = Body("\n".join(preamble), secs, tuple(headings), tuple(links), tuple(kinds), pre_tree)
+    # each part knows where it was cut from: the whole text is read into its tree once, when a
+    # later stage first walks a part of it (check=False: a chunk of a text already read, looked
+    # at again for its ids and links only)
+    cut = (lambda i: Cut(text, i)) if check else (lambda i: None)
+    secs = tuple(Section(sid, title, core, line, "\n".join(body_lines), rel, cut(i))
+                 for i, (sid, title, core, line, body_lines) in enumerate(sections))
+    body = Body("\n".join(preamble), secs, tuple(headings), tuple(links), tuple(kinds), cut(-1))
     return body, tuple(problems)
 
 

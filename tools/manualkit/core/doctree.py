@@ -234,6 +234,36 @@ def _moved_links(found: list[Link], text: str, start: int, pos: int, render: Cal
                  render(k.text) if "{{" in k.text else k.text, k.target) for k in found]
 
 
+@dataclass(frozen=True)
+class Cut:
+    """Where a text was cut from: the whole body of its file and which part of it (-1: the text
+    before the first '##' heading, else the index of the section). The whole body is read into
+    its tree when a part's tree is first asked for, once for all its parts: a ``manual check``
+    that needs no tree reads none."""
+
+    whole: str
+    index: int
+
+    def tree(self) -> "Tree":
+        preamble, sections = _sections(self.whole)
+        return preamble if self.index < 0 else sections[self.index]
+
+
+@lru_cache(maxsize=4096)
+def _sections(whole: str) -> tuple["Tree", tuple["Tree", ...]]:
+    return parse(whole).sections()
+
+
+def tree_for(text: str, cut: Cut | None) -> "Tree":
+    """The tree of ``text``: its part of the tree of the file it was cut from, when it still is that
+    part, else ``text`` read on its own (a text the toolkit made or changed)."""
+    if cut is not None:
+        found = cut.tree()
+        if found.text == text:
+            return found
+    return parse(text)
+
+
 def tree_of(text: str, tree: "Tree | None") -> Tree:
     """``tree`` when it is the tree of ``text``, else the parse of ``text``."""
     return tree if tree is not None and tree.text == text else parse(text)
@@ -353,4 +383,4 @@ def _links(text: str, block: Block) -> list[Link]:
     return out
 
 
-__all__ = ["Tree", "Block", "Link", "parse", "read", "tree_of", "INLINE_KINDS"]
+__all__ = ["Tree", "Block", "Link", "Cut", "parse", "read", "tree_of", "tree_for", "INLINE_KINDS"]

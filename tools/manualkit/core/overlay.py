@@ -14,7 +14,7 @@ from typing import Any
 from manualkit.core import model as m
 from manualkit.core.adaptation import Adaptation, Change
 from manualkit.core.body import Section
-from manualkit.core.doctree import Tree
+from manualkit.core.doctree import Cut, Tree, tree_for
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
 
@@ -29,7 +29,11 @@ class WSection:
     line: int
     change: str = ""
     deviation: bool = False  # replaces a core section in a fidelity-inconsistent change
-    tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``text`` (core/doctree.py)
+    cut: Cut | None = field(default=None, compare=False, repr=False)  # where in its file (core/doctree.py)
+
+    @property
+    def tree(self) -> Tree:
+        return tree_for(self.text, self.cut)
 
 
 @dataclass
@@ -45,7 +49,11 @@ class WText:
     summary: str
     fallback: bool = False  # the text is in another language than asked for
     stale: bool = False
-    preamble_tree: Tree | None = field(default=None, compare=False, repr=False)
+    preamble_cut: Cut | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def preamble_tree(self) -> Tree:
+        return tree_for(self.preamble, self.preamble_cut)
 
 
 @dataclass
@@ -72,10 +80,10 @@ def working_copy(manual: m.Manual, langs: tuple[str, ...]) -> tuple[dict[str, li
             body = f.body
             texts[lang] = WText(
                 lang=f.lang, preamble=body.preamble if body else "", preamble_line=f.body_line, origin=f.path,
-                sections=[WSection(s.id, s.title, s.core, s.text, s.origin, s.line, tree=s.tree)
+                sections=[WSection(s.id, s.title, s.core, s.text, s.origin, s.line, cut=s.cut)
                           for s in (body.sections if body else ())],
                 title=f.title, summary=f.summary or mod.source.summary, fallback=fallback, stale=stale,
-                preamble_tree=body.preamble_tree if body else None)
+                preamble_cut=body.preamble_cut if body else None)
         meta = {"type": mod.type, "component": mod.component, "core": mod.core, "status": mod.status,
                 "duration_minutes": mod.duration_minutes, "handouts": mod.handouts, "audience": mod.audience}
         mods[mod.id] = WModule(mod.id, mod.part, meta, texts)
@@ -207,7 +215,7 @@ class Applier:
         ov = ch.overlays.get(lang) or ch.overlays.get(text_lang) or next(iter(ch.overlays.values()), None)
         if ov is None:
             return "", []
-        return ov.body.preamble, [WSection(s.id, s.title, s.core, s.text, ov.path, s.line, ch.id, tree=s.tree)
+        return ov.body.preamble, [WSection(s.id, s.title, s.core, s.text, ov.path, s.line, ch.id, cut=s.cut)
                                   for s in ov.body.sections]
 
     def _index(self, text: WText, sid: str) -> int:

@@ -16,7 +16,6 @@ from manualkit.core.adaptation import Adaptation
 from manualkit.core.contacts import contact_rows
 from manualkit.core.generated import about_module, glossary_module
 from manualkit.core import doctree, model_checks
-from manualkit.core.doctree import tree_of
 from manualkit.core.overlay import Applier, WModule, WSection, WText, base_text, working_copy
 from manualkit.core.research import CHECKLIST_SECTION, indicator_table
 from manualkit.core.problems import Problem, make
@@ -109,7 +108,7 @@ def _with_checklist(mod: ResolvedModule, model, mods: dict[str, WModule], lang: 
     titles.update({w.id: w.texts[lang].title for w in mods.values() if lang in w.texts})
     table = indicator_table(model, lang, titles)
     secs = tuple(replace(s, text=s.text.rstrip("\n") + "\n\n" + table,
-                         tree=tree_of(s.text, s.tree).appended(doctree.parse(table)))
+                         filled=s.tree.appended(doctree.parse(table)))
                  if s.id == CHECKLIST_SECTION else s for s in mod.sections)
     return ResolvedModule(**{**mod.__dict__, "sections": secs})
 
@@ -128,7 +127,7 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
     # each text is read once (core/doctree.py); filling in the variables keeps its tree
     secs = tuple(ResolvedSection(s.id, ctx_render(s.title), s.core, ctx_render(s.text), s.origin, s.change,
                                  source=s.text, line=s.line, deviation=s.deviation,
-                                 tree=tree_of(s.text, s.tree).filled(ctx_render) if ctx is not None else s.tree, source_tree=s.tree)
+                                 filled=s.tree.filled(ctx_render) if ctx is not None else None, source_cut=s.cut)
                  for s in text.sections)
     meta = w.meta
     return ResolvedModule(
@@ -138,8 +137,8 @@ def _render_module(w: WModule, lang: str, ctx: dict[str, Any] | None) -> Resolve
         lang=lang, text_lang=text.lang, fallback=text.fallback, stale=text.stale, origin=text.origin,
         preamble=ctx_render(text.preamble), sections=secs, changes=tuple(w.changes), generated=w.generated,
         preamble_source=text.preamble, preamble_line=text.preamble_line,
-        preamble_tree=tree_of(text.preamble, text.preamble_tree).filled(ctx_render) if ctx is not None else text.preamble_tree,
-        preamble_source_tree=text.preamble_tree)
+        preamble_filled=text.preamble_tree.filled(ctx_render) if ctx is not None else None,
+        preamble_source_cut=text.preamble_cut)
 
 
 def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule], lang: str, vocab: dict) -> tuple[ResolvedChange, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from manualkit.core.doctree import Tree, parse
+from manualkit.core.doctree import Cut, Tree, parse, tree_for
 from manualkit.core.frame import FrameRecord, label
 from manualkit.core.problems import Problem
 from manualkit.core.release import ReleaseInfo
@@ -34,17 +34,20 @@ class ResolvedSection:
     source: str = ""  # the text as written in ``origin`` (variables not filled in)
     line: int = 0  # line of the heading in ``origin``
     deviation: bool = False  # a local, fidelity-inconsistent replacement of a core section: not core text
-    tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``text`` (core/doctree.py)
-    source_tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``source``
+    filled: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``text``, given by resolve
+    source_cut: Cut | None = field(default=None, compare=False, repr=False)  # where ``source`` is in its file
 
-    def __post_init__(self) -> None:
-        # the trees are always those of ``text`` and ``source``: given by resolve (the source's
-        # tree as load read it, and filled in), or read here for a text the toolkit made; never
-        # read again by an output
-        if self.tree is None or self.tree.text != self.text:
-            object.__setattr__(self, "tree", parse(self.text))
-        if self.source_tree is None or self.source_tree.text != self.source:
-            object.__setattr__(self, "source_tree", self.tree if self.source == self.text else parse(self.source))
+    # The trees of ``text`` and ``source`` (core/doctree.py): resolve gives the source's tree as
+    # load cut it, filled in; a text the toolkit made is read when its tree is first asked for.
+    @property
+    def tree(self) -> Tree:
+        if self.filled is None or self.filled.text != self.text:
+            object.__setattr__(self, "filled", self.source_tree if self.text == self.source else parse(self.text))
+        return self.filled
+
+    @property
+    def source_tree(self) -> Tree:
+        return tree_for(self.source, self.source_cut)
 
 
 @dataclass(frozen=True)
@@ -71,16 +74,20 @@ class ResolvedModule:
     generated: bool = False
     preamble_source: str = ""  # the preamble as written in ``origin`` (variables not filled in)
     preamble_line: int = 0  # line in ``origin`` where the preamble starts
-    preamble_tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``preamble``
+    preamble_filled: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``preamble``
 
-    preamble_source_tree: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``preamble_source``
+    preamble_source_cut: Cut | None = field(default=None, compare=False, repr=False)  # where ``preamble_source`` is
 
-    def __post_init__(self) -> None:
-        if self.preamble_tree is None or self.preamble_tree.text != self.preamble:
-            object.__setattr__(self, "preamble_tree", parse(self.preamble))
-        if self.preamble_source_tree is None or self.preamble_source_tree.text != self.preamble_source:
-            object.__setattr__(self, "preamble_source_tree", self.preamble_tree if self.preamble_source == self.preamble
-                               else parse(self.preamble_source))
+    @property
+    def preamble_tree(self) -> Tree:
+        if self.preamble_filled is None or self.preamble_filled.text != self.preamble:
+            object.__setattr__(self, "preamble_filled", self.preamble_source_tree if self.preamble == self.preamble_source
+                               else parse(self.preamble))
+        return self.preamble_filled
+
+    @property
+    def preamble_source_tree(self) -> Tree:
+        return tree_for(self.preamble_source, self.preamble_source_cut)
 
     @property
     def adapted(self) -> bool:
