@@ -5,8 +5,9 @@ block, callout fence, a block variable on its own line, blank lines) and finds e
 image with the exact place of its text and target (:class:`Link`). Every line of the text is in
 exactly one block, so the blocks put together give the text back byte for byte.
 
-Everything after it walks this tree instead of reading the Markdown again: the checker's sections
-(core/body.py), the filled-in text of a variant (:meth:`Tree.filled`, in core/resolve.py), the
+Everything after it walks this tree instead of reading the Markdown again: the sections load
+cuts (core/body.py; each knows where in its file it was cut, :class:`Cut`, and the file is read
+when a part is first walked, once for all of them), the filled-in text of a variant (:meth:`Tree.filled`, in core/resolve.py), the
 site's admonitions, badges and link targets, the PDF's scoped links, the Word export's callouts
 and links, and the Word import's paragraphs (editing/projection.py). What one of them calls a
 link, a callout or code, all of them do.
@@ -264,11 +265,6 @@ def tree_for(text: str, cut: Cut | None) -> "Tree":
     return parse(text)
 
 
-def tree_of(text: str, tree: "Tree | None") -> Tree:
-    """``tree`` when it is the tree of ``text``, else the parse of ``text``."""
-    return tree if tree is not None and tree.text == text else parse(text)
-
-
 def parse(text: str) -> Tree:
     """The tree of ``text`` (memoised: the same text is read once per process)."""
     return _memo(text)
@@ -383,4 +379,4 @@ def _links(text: str, block: Block) -> list[Link]:
     return out
 
 
-__all__ = ["Tree", "Block", "Link", "Cut", "parse", "read", "tree_of", "tree_for", "INLINE_KINDS"]
+__all__ = ["Tree", "Block", "Link", "Cut", "parse", "read", "tree_for", "INLINE_KINDS"]
