@@ -17,6 +17,7 @@ links; a link's text may wrap over the lines of its paragraph but never leaves i
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,6 +25,7 @@ from typing import Callable, Iterator
 
 from manualkit.core.markdown_syntax import (CALLOUT_CLOSE_RE, CALLOUT_OPEN_RE, HEADING_RE, LINK_RE, fence_states,
                                             heading_attr_col, is_table_delimiter, parse_heading)
+from manualkit.core.markdown_scan import links as scan_links
 from manualkit.core.markdown_scan import mask_code_spans
 
 _ITEM = re.compile(r"^(\s*)(?:[-*+]|\d+[.)])[ \t]+")
@@ -350,11 +352,24 @@ def read(text: str) -> Tree:
             kind = "para"
         current.append(idx)
     close()
+    starts = _link_starts(lines, offsets, blocks)
     found: list[Link] = []
     for b in blocks:
-        if b.kind in INLINE_KINDS:
-            found += _links(text, b)
+        if b.kind in INLINE_KINDS and "[" in b.text:
+            found += _links(text, b, starts)
     return Tree(text, tuple(blocks), tuple(found))
+
+
+def _link_starts(lines: list[str], offsets: list[int], blocks: list[Block]) -> list[int]:
+    """Where each link and image starts, as markdown-it-py's CommonMark reading finds them (the
+    checker's reading, core/markdown_scan.py: memoised per paragraph and kept between commands),
+    in the order of the text."""
+    shown = list(lines)
+    for b in blocks:
+        if b.kind == "code":  # what the checker's parser sees: fenced code blanked
+            shown[b.first: b.first + b.line_count] = [""] * b.line_count
+    found, _problems = scan_links(shown, 0)
+    return sorted(offsets[k.line] + k.col - 1 for k in found if k.line < len(offsets))
 
 
 def _continues_paragraph(line: str) -> bool:
@@ -364,18 +379,34 @@ def _continues_paragraph(line: str) -> bool:
     return number is not None and number.group(1) != "1"
 
 
-def _links(text: str, block: Block) -> list[Link]:
-    """The links of one block, found outside its inline code (columns kept by the masking)."""
+def _links(text: str, block: Block, starts: list[int]) -> list[Link]:
+    """The links of one block: what markdown-it calls a link, with the exact place of its text and
+    target read at its start (inline code masked, columns kept). A link markdown-it reports at
+    the place of an earlier one (the same words twice on a line) is the next one after it; one
+    inside another (an image inside a link) stays part of the outer link."""
     source = block.text
-    if "[" not in source:
-        return []
     masked = "\n".join(mask_code_spans(line)[0] for line in block.lines) if "`" in source else source
-    out: list[Link] = []
     base = block.start
-    for m in LINK_RE.finditer(masked):
+    out: list[Link] = []
+    seen: set[int] = set()
+    done = 0  # the end of the last link, in the block
+    lo = bisect.bisect_left(starts, base)
+    hi = bisect.bisect_left(starts, block.end)
+    for at in starts[lo:hi]:
+        at -= base
+        if at in seen:
+            m = LINK_RE.search(masked, done)
+        elif at < done:
+            continue
+        else:
+            m = LINK_RE.match(masked, at)
+        seen.add(at)
+        if m is None or m.start() < done:
+            continue
         out.append(Link(bool(m.group(1)), base + m.start(), base + m.start(2), base + m.end(2),
                         base + m.start(3), base + m.end(3), base + m.end(),
                         text[base + m.start(2): base + m.end(2)], text[base + m.start(3): base + m.end(3)]))
+        done = m.end()
     return out
 
 
