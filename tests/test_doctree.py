@@ -177,3 +177,13 @@ def test_a_check_reads_only_the_trees_it_walks(fixture_copy, counted):
     read = {text.rstrip("\n") for text in counted}
     assert sheets and sheets <= read
     assert not others & read
+
+
+def test_a_link_is_what_commonmark_calls_a_link():
+    """The tree's links are markdown-it-py's (the checker's reading), each at its exact place."""
+    tree = doctree.read("Se [planen](ref:a) og [planen](ref:b), [![Kart](kart.png)](ref:c) og\n"
+                        "\\[ikke en lenke](ref:d) eller `[kode](ref:e)`.\n")
+    assert [(k.image, k.text, k.target) for k in tree.links] == [
+        (False, "planen", "ref:a"), (False, "planen", "ref:b"), (False, "![Kart](kart.png)", "ref:c")]
+    for k in tree.links:
+        assert tree.text[k.target_start:k.target_end] == k.target
