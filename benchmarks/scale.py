@@ -111,18 +111,16 @@ import json, sys
 from pathlib import Path
 sys.path.insert(0, {tools!r})
 from manualkit.core.project import load_project
-from manualkit.outputs.site.config import write_config
+from manualkit.outputs.site.config import config_text, variant_config
 from manualkit.outputs.site.stage import stage
 from manualkit.outputs.pdf.markdown_prep import module_markdown
 root, work = Path({root!r}), Path({work!r})
 project = load_project(root)
 for vid, variant in project.resolutions.items():
     staged = stage(variant, work / vid / "docs", root / "build" / vid / "pdf")
-    cfg = write_config(staged, root, work / vid / "mkdocs.yml", work / vid / "site")
-    import yaml
-    data = yaml.safe_load(cfg.read_text(encoding="utf-8"))
+    data = variant_config(staged, variant.site_settings, work / vid / "mkdocs.yml", work / vid / "site")
     data["hooks"] = []  # the bare tool: without the toolkit's sanitiser hook
-    cfg.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (work / vid / "mkdocs.yml").write_text(config_text(data), encoding="utf-8")
     for lang, rm in variant.manuals.items():
         text = "\n\n".join(module_markdown(m) for m in rm.modules())
         (work / vid / f"book.{{lang}}.md").write_text(text, encoding="utf-8")

@@ -57,7 +57,7 @@ def one_run(root: Path, variant: str) -> dict[str, float]:
         staged = stage(project.resolutions[variant], work / "docs", root / "build" / variant / "pdf")
         t["stage"] = time.perf_counter() - started
         started = time.perf_counter()
-        config = write_config(staged, root, work / "mkdocs.yml", work / "site")
+        config = write_config(staged, project.resolutions[variant].site_settings, work / "mkdocs.yml", work / "site")
         t["config"] = time.perf_counter() - started
         t["mkdocs"] = run_mkdocs(config)
         shutil.rmtree(work / "site", ignore_errors=True)
