@@ -23,6 +23,10 @@ ABOUT_ID = "about-this-version"
 GLOSSARY_ID = "glossary"
 
 
+# a tree is made from the text beside it: it never adds to an output's key (outputs/cache.py)
+DERIVED = {"in_key": False}
+
+
 @dataclass(frozen=True)
 class ResolvedSection:
     id: str
@@ -34,8 +38,8 @@ class ResolvedSection:
     source: str = ""  # the text as written in ``origin`` (variables not filled in)
     line: int = 0  # line of the heading in ``origin``
     deviation: bool = False  # a local, fidelity-inconsistent replacement of a core section: not core text
-    filled: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``text``, given by resolve
-    source_cut: Cut | None = field(default=None, compare=False, repr=False)  # where ``source`` is in its file
+    filled: Tree | None = field(default=None, compare=False, repr=False, metadata=DERIVED)  # the tree of ``text``, given by resolve
+    source_cut: Cut | None = field(default=None, compare=False, repr=False, metadata=DERIVED)  # where ``source`` is in its file
 
     # The trees of ``text`` and ``source`` (core/doctree.py): resolve gives the source's tree as
     # load cut it, filled in; a text the toolkit made is read when its tree is first asked for.
@@ -74,9 +78,9 @@ class ResolvedModule:
     generated: bool = False
     preamble_source: str = ""  # the preamble as written in ``origin`` (variables not filled in)
     preamble_line: int = 0  # line in ``origin`` where the preamble starts
-    preamble_filled: Tree | None = field(default=None, compare=False, repr=False)  # the tree of ``preamble``
+    preamble_filled: Tree | None = field(default=None, compare=False, repr=False, metadata=DERIVED)  # the tree of ``preamble``
 
-    preamble_source_cut: Cut | None = field(default=None, compare=False, repr=False)  # where ``preamble_source`` is
+    preamble_source_cut: Cut | None = field(default=None, compare=False, repr=False, metadata=DERIVED)  # where ``preamble_source`` is
 
     @property
     def preamble_tree(self) -> Tree:
