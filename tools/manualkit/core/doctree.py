@@ -247,9 +247,13 @@ class Cut:
     whole: str
     index: int
 
-    def tree(self) -> "Tree":
+    def tree(self) -> "Tree | None":
+        """The part's tree, or None when the whole text has no such part (then the caller reads
+        the part's own text)."""
         preamble, sections = _sections(self.whole)
-        return preamble if self.index < 0 else sections[self.index]
+        if self.index < 0:
+            return preamble
+        return sections[self.index] if self.index < len(sections) else None
 
 
 @lru_cache(maxsize=4096)
@@ -262,7 +266,7 @@ def tree_for(text: str, cut: Cut | None) -> "Tree":
     part, else ``text`` read on its own (a text the toolkit made or changed)."""
     if cut is not None:
         found = cut.tree()
-        if found.text == text:
+        if found is not None and found.text == text:
             return found
     return parse(text)
 
