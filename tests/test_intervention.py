@@ -195,3 +195,64 @@ def test_model_safety_can_be_set_must_be_whole_and_calls_before_the_police(fixtu
                                     "    field: safety.call_after_minutes\n    value: 45\n" + FRAME})
     hit = next(p for p in load_project(root, None).problems if p.code == "E1122")
     assert (hit.path, hit.line) == (ADAPT, 10)  # the value of the change
+
+
+# -- subgroups of families ----------------------------------------------------------------------
+
+SUBGROUP = ("  - id: far-away\n    operation: set\n    target: model\n    field: subgroups.far-away\n    value:\n"
+            "      title: {nb: Familier langt unna, en: Families far away}\n"
+            "      who: {nb: Familier med over en times reisevei, en: Families more than an hour away}\n"
+            "      phases:\n        follow-up: {visits_per_week: 0.5}\n")
+
+
+def test_a_municipality_adds_a_subgroup_whose_families_alone_get_another_dose(fixture_copy):
+    from manualkit.core.dose import planned_dose
+    root = fixture_copy("bilingual")
+    calls = ("  - id: far-away-calls\n    operation: set\n    target: model\n"
+             "    field: subgroups.far-away.phases.follow-up.calls_per_week\n    value: 0.5\n")
+    write_tree(root, {ADAPT: HEAD + SUBGROUP + FRAME + calls + FRAME})
+    project = load_project(root, None)
+    assert project.errors == []
+    variant = project.resolutions["testby"]
+    model = variant.model
+    # every other family follows the base model; the subgroup's phase has its own figures, the rest is the model's
+    assert model.phase("follow-up") == project.resolutions["base"].model.phase("follow-up")
+    far = model.for_subgroup("far-away").phase("follow-up")
+    assert (far.visits_per_week, far.calls_per_week, far.visit_minutes) == (0.5, 0.5, model.phase("follow-up").visit_minutes)
+    assert model.subgroup("far-away").title["en"] == "Families far away"
+    # 36 typical weeks of follow-up with a visit every other week: 18 fewer visits
+    everyone, group = planned_dose(model, ()), planned_dose(model.for_subgroup("far-away"), ())
+    assert everyone["home_visits"].typical - group["home_visits"].typical == 18
+    # the text can say the subgroup's figures, and show its course
+    values = variant.values
+    assert values["model.subgroups.far_away.phases.follow_up.frequency"].texts == {"nb": "hver andre uke", "en": "every second week"}
+    assert values["model.subgroups.far_away.dose.home_visits_typical"].texts["en"] == f"{group['home_visits'].typical:g}"
+    assert "table.subgroups.far_away.calendar" in values
+
+
+def test_a_subgroup_with_mistakes_is_refused_at_the_change_with_every_mistake(fixture_copy):
+    root = fixture_copy("bilingual")
+    bad = SUBGROUP.replace("follow-up: {visits_per_week: 0.5}", "folow-up: {visits_per_week: 0.5}\n        start: {visits_per_weeks: 1}")
+    figure = ("  - id: figure\n    operation: set\n    target: model\n"
+              "    field: subgroups.far-away.phases.follow-up.visit_minute\n    value: 60\n")
+    write_tree(root, {ADAPT: HEAD + bad + FRAME + figure + FRAME})
+    problems = load_project(root, None).problems
+    assert_problem(problems, code="E1123", where=f"{ADAPT}:14", says="phase 'folow-up'", hint="did you mean 'follow-up'?")
+    assert_problem(problems, code="E205", where=f"{ADAPT}:15", says="visits_per_weeks", hint="did you mean 'visits_per_week'?")
+    # the subgroup was not added, so the second change names a subgroup that does not exist
+    assert_problem(problems, code="E1104", where=f"{ADAPT}:32", says="'subgroups.far-away.phases.follow-up.visit_minute'",
+                   hint="the model has no subgroup 'far-away': add it first")
+    assert not any(p.path == "manual/intervention.yml" for p in problems)
+
+
+def test_a_subgroup_figure_must_be_a_figure_of_a_phase(fixture_copy):
+    root = fixture_copy("bilingual")
+    figure = ("  - id: figure\n    operation: set\n    target: model\n"
+              "    field: subgroups.far-away.phases.follow-up.visit_minute\n    value: 60\n")
+    words = ("  - id: words\n    operation: set\n    target: model\n"
+             "    field: subgroups.far-away.phases.follow-up.call_minutes\n    value: lenge\n")
+    write_tree(root, {ADAPT: HEAD + SUBGROUP + FRAME + figure + FRAME + words + FRAME})
+    problems = load_project(root, None).problems
+    assert_problem(problems, code="E1104", where=f"{ADAPT}:31", says="'subgroups.far-away.phases.follow-up.visit_minute'",
+                   hint="did you mean 'visit_minutes'?")
+    assert_problem(problems, code="E1105", where=f"{ADAPT}:50", says="must be a number (0 or more), not 'lenge'")

@@ -210,6 +210,10 @@ CASES = [
                              "    - {id: basics, title: {nb: Grunnlag, en: Basics}, hours: 40}"))}, MODEL, 8),
     # lone working: the family partner is called before the police (here both after 30 minutes)
     ("E1122", {MODEL: model(("phases:", "safety:\n  call_after_minutes: 30\n  police_after_minutes: 30\nphases:"))}, MODEL, 17),
+    # a subgroup of families gives figures for a phase the model does not have (a typo)
+    ("E1123", {MODEL: model(("phases:", "subgroups:\n  - id: far\n    title: {nb: Langt unna, en: Far away}\n"
+                                        "    who: {nb: Familier langt unna, en: Families far away}\n"
+                                        "    phases:\n      folow-up: {visits_per_week: 0.5}\nphases:"))}, MODEL, 20),
     ("W1121", {MODEL: MODEL_YML, NB: nb(body="\nFamiliepartneren får 55 timer opplæring før første familie.\n")}, NB, 15),
     ("W1122", {MODEL: MODEL_YML, NB: nb(body="\nTiltaket har tre kjernekomponenter.\n")}, NB, 15),
     ("W1123", {MODEL: MODEL_YML, NB: nb(body="\n| Fase | Uker |\n| --- | --- |\n| 1. Oppstart | 8 |\n| 2. Kartlegging | 30 |\n")}, NB, 15),
@@ -352,6 +356,7 @@ def model_set(field: str, value: str, extra: str = "") -> str:
 VARIANT_CASES = [
     ("E1104", model_set("phases.folow-up.visits_per_week", "0.5"), ADAPT, 9),
     ("E1105", model_set("phases.follow-up.visits_per_week", "sjelden"), ADAPT, 10),
+    ("E1123", model_set("subgroups.far", "{who: Familier langt unna, phases: {folow-up: {visits_per_week: 0.5}}}"), ADAPT, 10),
     ("W1113", VARIANT_HEAD + "changes:\n  - id: further\n    operation: replace-section\n    target: welcome#further\n"
               "    overlay: local-records\n" + VARIANT_FRAME, ADAPT, 8),
     ("W1114", VARIANT_HEAD + "variables:\n  cost:\n    hourly_rate: mye\n", ADAPT, 7),

@@ -9,6 +9,7 @@ the reports and the site, so they cannot disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from manualkit.core.figures import frequency, number  # noqa: F401  (re-exported for the reports)
 from manualkit.core.intervention import Intervention, SessionPlan
@@ -190,20 +191,31 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
     put("training.days_per_year", model.training["days_per_year"], ("training", "days_per_year"))
     for k in ("individual_every_weeks", "individual_minutes", "group_every_weeks", "group_minutes"):
         put(f"supervision.{k}", model.supervision[k], ("supervision", k))
-    for i, p in enumerate(model.phases):
-        pid = p.id.replace("-", "_")
-        for w in WHICH:
-            put(f"phases.{pid}.weeks_{w}", p.weeks.get(w), ("phases", i, "weeks", w))
-        for k in ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes"):
-            put(f"phases.{pid}.{k}", getattr(p, k), ("phases", i, k))
-        put(f"phases.{pid}.title", dict(p.title), ("phases", i, "title"))
-        put(f"phases.{pid}.session_visit_minutes", p.session_visit, ("phases", i, "session_visit_minutes"))
-        put(f"phases.{pid}.frequency", {lg: frequency(p.visits_per_week, lg) for lg in langs}, ("phases", i, "visits_per_week"))
     first = next(iter(sessions.values()), ()) if sessions else ()
+
+    def phases_and_dose(m: Intervention, prefix: str, key: Callable[[int, str], tuple]) -> None:
+        for i, p in enumerate(m.phases):
+            pid = p.id.replace("-", "_")
+            for w in WHICH:
+                put(f"{prefix}phases.{pid}.weeks_{w}", p.weeks.get(w), ("phases", i, "weeks", w))
+            for k in ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes"):
+                put(f"{prefix}phases.{pid}.{k}", getattr(p, k), key(i, k))
+            put(f"{prefix}phases.{pid}.title", dict(p.title), ("phases", i, "title"))
+            put(f"{prefix}phases.{pid}.session_visit_minutes", p.session_visit, key(i, "session_visit_minutes"))
+            put(f"{prefix}phases.{pid}.frequency", {lg: frequency(p.visits_per_week, lg) for lg in langs}, key(i, "visits_per_week"))
+        d = planned_dose(m, first)
+        for measure in ("home_visits", "contact_hours", "coordination_meetings"):
+            for w in WHICH:
+                put(f"{prefix}dose.{measure}_{w}", d[measure].get(w))
+
+    phases_and_dose(model, "", lambda i, k: ("phases", i, k))
+    # a subgroup's figures: {{ model.subgroups.far_from_office.phases.follow_up.frequency }}, and its dose
+    for g_i, group in enumerate(model.subgroups):
+        prefix = f"subgroups.{group.id.replace('-', '_')}."
+        put(prefix + "title", dict(group.title), ("subgroups", g_i, "title"))
+        put(prefix + "who", dict(group.who), ("subgroups", g_i, "who"))
+        phases_and_dose(model.for_subgroup(group.id), prefix, lambda i, k: ("subgroups", g_i, "phases", model.phases[i].id, k))
     dose = planned_dose(model, first)
-    for measure in ("home_visits", "contact_hours", "coordination_meetings"):
-        for w in WHICH:
-            put(f"dose.{measure}_{w}", dose[measure].get(w))
     post = planned_post(model, first)
     for name, value in (("full_time_hours", post.full_time_hours), ("contact_hours_per_family", post.contact_family),
                         ("contact_hours_caseload", post.contact_caseload), ("contact_percent", round(post.contact_percent)),
@@ -219,6 +231,9 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
     for w in WHICH:
         tables["calendar" if w == "typical" else f"calendar_{w}"] = (lambda w: lambda lg: calendar_table(
             model, (sessions or {}).get(lg) or first, lg, w))(w)
+    for group in model.subgroups:  # {{ table.subgroups.far_from_office.calendar }}: a typical course of the subgroup
+        tables[f"subgroups.{group.id.replace('-', '_')}.calendar"] = (lambda m: lambda lg: calendar_table(
+            m, (sessions or {}).get(lg) or first, lg, "typical"))(model.for_subgroup(group.id))
     tables["calendar_sheet"] = lambda lg: calendar_sheet_table(model, (sessions or {}).get(lg) or first, lg)
     for name, fn in tables.items():
         out["table." + name] = Value({lg: fn(lg) for lg in langs}, None, path, 1, block=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +129,26 @@ class Indicator:
     line: int
 
 
+#: The figures of a phase that a subgroup of families may have on its own (``subgroups``).
+RATES = ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes", "coordination_meetings",
+         "coordination_every_weeks", "session_visit_minutes")
+
+
+@dataclass(frozen=True)
+class Subgroup:
+    """Families who get another planned dose in some phases, e.g. those far from the office.
+
+    ``phases``: phase id -> the figures that differ from the model's (RATES); every other figure,
+    and every other phase, is the model's. Who belongs is decided for each family at the start
+    (``who`` says how), so the delivery report compares each family with its own plan."""
+
+    id: str
+    title: dict[str, str]
+    who: dict[str, str]
+    phases: dict[str, dict[str, float]]
+    line: int = 1
+
+
 @dataclass(frozen=True)
 class Intervention:
     path: str
@@ -152,11 +172,23 @@ class Intervention:
     case_worker_meeting_every_weeks: float = 0
     thresholds: dict[str, float] = field(default_factory=dict)  # when to act (home-visits thresholds)
     safety: dict[str, float] = field(default_factory=dict)  # lone working: minutes after a missed check-out
+    subgroups: tuple[Subgroup, ...] = ()
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     marks: Marks = field(repr=False, compare=False, default_factory=Marks)
 
     def phase(self, pid: str) -> Phase | None:
         return next((p for p in self.phases if p.id == pid), None)
+
+    def subgroup(self, sid: str) -> Subgroup | None:
+        return next((g for g in self.subgroups if g.id == sid), None)
+
+    def for_subgroup(self, sid: str) -> "Intervention":
+        """The model as a family of subgroup ``sid`` gets it: its phases with the subgroup's figures."""
+        group = self.subgroup(sid)
+        if group is None:
+            return self
+        phases = tuple(replace(p, **group.phases[p.id]) if p.id in group.phases else p for p in self.phases)
+        return replace(self, phases=phases, subgroups=())
 
     def component(self, cid: str) -> Component | None:
         return next((c for c in self.components if c.id == cid), None)
@@ -257,6 +289,7 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         "case_worker_meeting_every_weeks": Field("any", example="4"),
         "thresholds": Field("map", example="{child_unseen_weeks: 2, missed_visits_in_row: 2}"),
         "safety": Field("map", example="{call_after_minutes: 15, police_after_minutes: 30}"),
+        "subgroups": Field("seq", example="- id: far-from-office"),
     }
     if not c.mapping(data, (), top, where=f" in {rel}", example="caseload_max: 5"):
         return None, c.problems
@@ -308,8 +341,7 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
     phase_fields = {"id": Field("id", required=True, example="follow-up"), "title": TEXT,
                     "weeks": Field("map", required=True, example="{min: 8, typical: 22, max: 52}"),
                     "described_in": Field("list", example="[follow-up-visits]")}
-    rates = ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes", "coordination_meetings",
-             "coordination_every_weeks", "session_visit_minutes")
+    rates = RATES
     phase_fields.update({k: Field("any") for k in rates})
     for i, raw in enumerate(data.get("phases") if isinstance(data.get("phases"), list) else []):
         path = ("phases", i)
@@ -376,6 +408,14 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         c.add("E1122", ("safety", "police_after_minutes"), call=_fmt(safety["call_after_minutes"]),
               police=_fmt(safety["police_after_minutes"]))
     caseload = data.get("caseload_max") if isinstance(data.get("caseload_max"), int) else 0
+    subgroups: list[Subgroup] = []
+    for i, raw in enumerate(data.get("subgroups") if isinstance(data.get("subgroups"), list) else []):
+        group = read_subgroup(c, raw, ("subgroups", i), tuple(p.id for p in phases), langs)
+        if group is not None:
+            if any(g.id == group.id for g in subgroups):
+                c.add("E303", ("subgroups", i, "id"), id=group.id, other="another subgroup")
+                continue
+            subgroups.append(group)
     return Intervention(
         path=rel, name=_text(data.get("name"), langs), caseload_max=caseload, duration_months=months,
         target_group=_text(data.get("target_group"), langs), deliverer=_text(data.get("deliverer"), langs),
@@ -383,7 +423,34 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
         meeting_minutes=_num(c, data, (), "coordination_meeting_minutes", positive=True, example="90"),
         components=tuple(components), phases=tuple(phases), indicators=tuple(indicators),
         prose=_refs(data.get("prose")), training_blocks=tuple(blocks), reviews=reviews, schedule=schedule,
-        case_worker_meeting_every_weeks=cw, thresholds=thresholds, safety=safety, raw=data, marks=marks), c.problems
+        case_worker_meeting_every_weeks=cw, thresholds=thresholds, safety=safety, subgroups=tuple(subgroups),
+        raw=data, marks=marks), c.problems
+
+
+SUBGROUP_EXAMPLE = "{follow-up: {visits_per_week: 0.5, calls_per_week: 0.5}}"
+
+
+def read_subgroup(c: Checker, raw: Any, path: tuple, phase_ids: tuple[str, ...], langs: tuple[str, ...],
+                  sid: str = "") -> Subgroup | None:
+    """One subgroup (of the model, or the value of a municipality's ``set subgroups.<id>``), checked."""
+    fields = {"id": Field("id", required=not sid, example="far-from-office"), "title": TEXT,
+              "who": Field("text", required=True, example="{nb: Familier med over en times reisevei, en: Families more than an hour away}"),
+              "phases": Field("map", required=True, example=SUBGROUP_EXAMPLE)}
+    if not c.mapping(raw, path, fields, where=" in a subgroup"):
+        return None
+    sid = sid or str(raw.get("id"))
+    phases: dict[str, dict[str, float]] = {}
+    for pid, figures in (raw.get("phases") if isinstance(raw.get("phases"), dict) else {}).items():
+        where = path + ("phases", pid)
+        if str(pid) not in phase_ids:
+            c.add("E1123", where, at_key=True, group=sid, phase=pid,
+                  hint=suggest(str(pid), list(phase_ids)) or f"the model's phases: {', '.join(phase_ids)}")
+            continue
+        if not c.mapping(figures, where, {k: Field("any") for k in RATES}, where=f" in subgroup {sid}'s phase {pid}"):
+            continue
+        phases[str(pid)] = {k: _num(c, figures, where, k, positive=k in ("visits_per_week", "visit_minutes"), example="0.5")
+                            for k in figures if k in RATES}
+    return Subgroup(sid, _text(raw.get("title"), langs), _text(raw.get("who"), langs), phases, c.marks.at(path)[0])
 
 
 def _months(c: Checker, data: dict, path: tuple, key: str) -> tuple[float, ...]:
@@ -543,7 +610,10 @@ def apply_sets(model: Intervention, changes: list, adaptation_path: str, adaptat
         done[ch.field] = ch.id
         container, key, hint = locate(data, ch.field)
         if container is None:
-            problems.append(make("E1104", adaptation_path, line, col, change=ch.id, field=ch.field, hint=hint))
+            more = _grow_subgroup(data, ch, adaptation_path, adaptation_marks, langs)
+            if more is None:
+                problems.append(make("E1104", adaptation_path, line, col, change=ch.id, field=ch.field, hint=hint))
+            problems += more or []
             continue
         old = container[key]
         new = ch.value
@@ -572,11 +642,62 @@ def apply_sets(model: Intervention, changes: list, adaptation_path: str, adaptat
     return variant_model, problems
 
 
+def _grow_subgroup(data: dict, ch: Any, rel: str, marks: Marks, langs: tuple[str, ...]) -> list[Problem] | None:
+    """A municipality adds a subgroup of families with ``set subgroups.<id>`` (its value: title, who
+    and the phases' figures that differ), and may set one figure of a subgroup's phase that the
+    subgroup had left as the model's (``subgroups.<id>.phases.<phase>.<figure>``). Returns the
+    problems (none: applied), or None when the field is not a subgroup's (the caller says E1104)."""
+    parts = ch.field.split(".")
+    groups = data.get("subgroups", [])
+    if parts[0] != "subgroups" or len(parts) < 2 or not isinstance(groups, list):
+        return None
+    phase_ids = tuple(str(p.get("id")) for p in data.get("phases", []) if isinstance(p, dict))
+    line, col = marks.at(("changes", ch.index, "field"))
+    vline, vcol = marks.at(("changes", ch.index, "value"))
+    existing = next((g for g in groups if isinstance(g, dict) and str(g.get("id")) == parts[1]), None)
+    if existing is None and len(parts) > 2:
+        ids = [str(g.get("id")) for g in groups if isinstance(g, dict)]
+        return [make("E1104", rel, line, col, change=ch.id, field=ch.field, hint=suggest(parts[1], ids) or (
+            f"the model has no subgroup '{parts[1]}': add it first, with field: subgroups.{parts[1]} "
+            "and a value with title, who and phases"))]
+    if len(parts) not in (2, 5):
+        return None
+    if len(parts) == 2:
+        if existing is not None:
+            return None
+        if not isinstance(ch.value, dict):
+            return [make("E1105", rel, vline, vcol, change=ch.id, field=ch.field, expected="a subgroup (title, who and phases)",
+                         got=repr(ch.value), example=f"value: {{title: ..., who: ..., phases: {SUBGROUP_EXAMPLE}}}")]
+        c = Checker(rel, marks, langs)
+        read_subgroup(c, ch.value, ("changes", ch.index, "value"), phase_ids, langs, sid=parts[1])
+        if not c.problems:
+            data["subgroups"] = groups + [{**copy.deepcopy(ch.value), "id": parts[1]}]
+        return c.problems
+    _, sid, section, pid, figure = parts
+    if existing is None or section != "phases":
+        return None
+    if pid not in phase_ids:
+        return [make("E1123", rel, line, col, group=sid, phase=pid,
+                     hint=suggest(pid, list(phase_ids)) or f"the model's phases: {', '.join(phase_ids)}")]
+    if figure not in RATES:
+        return [make("E1104", rel, line, col, change=ch.id, field=ch.field,
+                     hint=suggest(figure, list(RATES)) or f"a subgroup's phase has: {', '.join(RATES)}")]
+    value = ch.value
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+        return [make("E1105", rel, vline, vcol, change=ch.id, field=ch.field, expected="a number (0 or more)",
+                     got=repr(value), example="value: 0.5")]
+    phases = existing.setdefault("phases", {})
+    if not isinstance(phases, dict):
+        return None
+    phases.setdefault(pid, {})[figure] = value
+    return []
+
+
 def _refmt(p: Problem, ch: Any) -> dict[str, str]:
     return {"change": ch.id if ch else "", "field": ch.field if ch else "", "expected": "a valid value", "got": p.message,
             "example": p.hint}
 
 
-__all__ = ["Intervention", "Phase", "TrainingBlock", "Reviews", "SessionSchedule", "Component", "Indicator", "Step", "SessionPlan", "Weeks", "load_intervention",
+__all__ = ["Intervention", "Phase", "Subgroup", "RATES", "read_subgroup", "TrainingBlock", "Reviews", "SessionSchedule", "Component", "Indicator", "Step", "SessionPlan", "Weeks", "load_intervention",
            "build", "check_references", "session_steps", "check_plan", "apply_sets", "locate", "MODEL_PATH",
            "MODEL_TARGETS", "WEEKS_PER_MONTH"]

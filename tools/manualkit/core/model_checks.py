@@ -322,16 +322,38 @@ def _set_by_changes(values: dict[str, v.Value], changed: set[str], changes: list
             if a != b:
                 break
             n += 1
-        return n
+        # a change whose whole field leads to the value (it set the value or what holds it: a
+        # subgroup) comes before one that only shares the way there (another figure of the phase)
+        return n if n == len(field) else n - 100
 
     out = dict(values)
     for name, val in values.items():
         if name not in changed:
             continue
         ch = max(changes, key=lambda c: score(name, c))  # first of the best matches
-        line = adaptation.marks.at(("changes", ch.index, "value"))[0]
+        line = adaptation.marks.at(_value_path(name, ch))[0]
         out[name] = replace(val, origin=adaptation.path, line=line)
     return out
+
+
+# a variable made from a figure of another name: {{ model.….frequency }} says visits_per_week in words
+_FIGURE_OF = {"frequency": "visits_per_week"}
+
+
+def _value_path(name: str, ch: Any) -> tuple:
+    """Where in the change's value a model variable comes from: the ``value`` line, or, when the
+    value is a mapping (a subgroup of families), the line of the figure inside it."""
+    path: tuple = ("changes", ch.index, "value")
+    node = ch.value
+    rest = name.split(".")[1 + len(str(ch.field or "").split(".")):]
+    for part in rest:
+        if not isinstance(node, dict):
+            break
+        key = next((k for k in node if str(k).replace("-", "_") in (part, _FIGURE_OF.get(part))), None)
+        if key is None:
+            break
+        path, node = path + (key,), node[key]
+    return path
 
 
 def _cost_checks(adaptation: Any, langs: tuple[str, ...]) -> list[Problem]:

@@ -166,6 +166,8 @@ RULES: dict[str, Rule] = {
                   "remove initial_hours (the sum of the blocks is used), or correct the blocks' hours"),
     "E1122": Rule(E, "safety.police_after_minutes is {police}, but the family partner is only called after {call} minutes (call_after_minutes)",
                   "call the family partner first: make call_after_minutes smaller than police_after_minutes"),
+    "E1123": Rule(E, "subgroup '{group}' gives figures for the phase '{phase}', which the model does not have",
+                  "{hint}"),
     "W1121": Rule(W, "the text says {found} hours of training, but the model's initial training is {model} hours{variant}",
                   "write {{{{ model.training.initial_hours }}}} instead of the number, or show the blocks with {{{{ table.training }}}}"),
     "W1122": Rule(W, "the text says {found} core components, but the model has {model}{variant}",
