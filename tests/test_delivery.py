@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_problem, run_cli, write_tree
+from conftest import assert_problem, frame, run_cli, write_tree
 
 
 # The fixture copy is no git repository, so Testby's pin (base_version 1.0.0) cannot be checked out:
@@ -264,3 +264,51 @@ def test_all_sites_pool_each_site_against_its_own_plan(fixture_copy, tmp_path):
     planned = sum(data[s]["dose"]["planned_home_visits"] * n[s] for s in sites) / sum(n.values())
     assert abs(data["all"]["dose"]["planned_home_visits"] - planned) < 0.1
     assert data["all"]["families"] == sum(n.values())
+
+
+def test_a_family_of_a_subgroup_is_compared_with_the_plan_of_its_own_group(fixture_copy, tmp_path):
+    """Testby's families far away get a home visit every other week in the follow-up phase: the
+    data dictionary asks which group a family is in, and each family's plan is its group's."""
+    root = fixture_copy("bilingual")
+    adaptation = root / "adaptations/testby/adaptation.yml"
+    adaptation.write_text(adaptation.read_text(encoding="utf-8") + (
+        "  - id: far-away\n    operation: set\n    target: model\n    field: subgroups.far-away\n    value:\n"
+        "      title: {nb: Familier langt unna, en: Families far away}\n"
+        "      who: {nb: Familier med over en times reisevei, en: Families more than an hour away}\n"
+        "      phases:\n        follow-up: {visits_per_week: 0.5}\n"
+        "    justification: {nb: Lang reisevei, en: Long distances}\n") + frame(nature="shortening", fidelity="inconsistent"),
+        encoding="utf-8")
+    code, out, err = run_cli("--root", str(root), "report", "fidelity", "--variant", "testby", "--lang", "en", "--format", "redcap")
+    assert code == 0, err
+    group = next(r for r in csv.DictReader(io.StringIO(out)) if r["Variable / Field Name"] == "fp_subgroup")
+    assert (group["Form Name"], group["Field Type"]) == ("family_group", "radio")
+    assert group["Choices, Calculations, OR Slider Labels"] == "0, No subgroup (follows the model) | 1, Families far away"
+    folder = tmp_path / "exports"
+    code, _, err = run_cli("--root", str(root), "report", "delivery", "--variant", "testby", "--demo", str(folder))
+    assert code == 0, err
+    fidelity, visits = folder / "testby-fidelity.csv", folder / "testby-visits.csv"
+    records, log = _rows(fidelity), _rows(visits)
+    far = {r["record_id"] for r in records if r["fp_subgroup"] == "1"}
+    assert 0 < len(far) < len(records)
+    code, out, err = _report(root, fidelity, visits)
+    assert code == 0, err
+    site = json.loads(out)["sites"][0]
+
+    def planned(rec: str, weeks: float) -> float:
+        if rec not in far:
+            return _planned_visits(weeks)
+        return 2 * min(weeks, 4) + 0.5 * max(0, min(weeks, 40) - 4) + 0.5 * max(0, min(weeks, 42) - 40)
+
+    dates: dict[str, list[date]] = {}
+    for r in log:
+        dates.setdefault(r["record_id"], []).append(date.fromisoformat(r["vl_date"]))
+    for r in records:
+        dates.setdefault(r["record_id"], []).extend(date.fromisoformat(v) for k, v in r.items() if k.endswith("_date") and v)
+    cut = max(d for ds in dates.values() for d in ds)
+    want = {rec: planned(rec, min(42, ((cut - min(ds)).days + 1) / 7)) for rec, ds in dates.items()}
+    assert site["dose"]["planned_home_visits"] == round(sum(want.values()) / len(want), 1)
+    # how many families were compared with the subgroup's plan: a count of families, suppressed under five
+    assert site["dose"]["subgroups"] == [{"subgroup": "far-away", "title": {"nb": "Familier langt unna", "en": "Families far away"},
+                                          "families": "<5" if len(far) < 5 else len(far)}]
+    code, out, _ = _report(root, fidelity, visits, fmt="md")
+    assert "In the subgroup ‘Families far away’: <5 families, each compared with the group's own plan" in out

@@ -14,6 +14,10 @@ free-text value; every figure is a count over families, and a cell counting fewe
 :data:`MIN_FAMILIES` families is suppressed (``None``, shown as "<5"). Free-text cells and record
 ids are linted with :mod:`manualkit.core.privacy`, and a hit is an error that never shows the value.
 
+When the variant's model has subgroups of families (core/intervention.Subgroup), the dictionary
+has one more field, :data:`SUBGROUP_FIELD` (0: no subgroup, 1, 2, ...: the model's subgroups in
+order), and each family is compared with the plan of its own group.
+
 The optional visit log (:data:`VISIT_LOG_DICTIONARY`) is a repeating REDCap instrument with one
 row per contact: date, kind (home visit, call, coordination meeting), minutes, and the family
 partner's code (never a name).
@@ -34,6 +38,8 @@ from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
 
 MIN_FAMILIES = 5
+SUBGROUP_FIELD = "fp_subgroup"  # a family's subgroup: "0" none, "1" the model's first subgroup, ...
+SUBGROUP_FORM = "family_group"
 ANSWERS = ("yes", "partly", "no")  # codes 1, 2, 3
 SYSTEM_COLUMNS = ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance",
                   "redcap_data_access_group", "redcap_survey_identifier")
@@ -344,6 +350,10 @@ def pool(sites: list[SiteFigures], name: str = "all") -> SiteFigures:
             want = [v["planned_" + key] for v in per_family.values()]
             dose["planned_" + key] = suppress(n, round(sum(want) / n, 1) if n else None)
             dose[key + "_ratio"] = suppress(n, round(sum(got) / sum(want), 3) if sum(want) else None)
+    titles = {g["subgroup"]: g["title"] for f in sites for g in f.dose.get("subgroups", [])}
+    if titles:
+        dose["subgroups"] = [{"subgroup": sid, "title": title,
+                              "families": sum(1 for v in per_family.values() if v.get("subgroup") == sid)} for sid, title in titles.items()]
     indicators: dict[str, list] = {}
     for f in sites:
         for iid, (comp, codes, fam) in f.raw["indicators"].items():
@@ -385,7 +395,8 @@ def _dose(families, records, contacts, model, plans, as_of) -> dict:
         if r not in dates or cut is None:
             continue
         weeks = min(typical_weeks, ((cut - min(dates[r])).days + 1) / 7)
-        plan = planned_by_week(model, weeks)
+        group = subgroup_of(records.get(r, {}), model)
+        plan = planned_by_week(model.for_subgroup(group) if group else model, weeks)
         mine = [c for c in contacts if c[0] == r]
         held = sum(1 for pl in plans if any(k.startswith(f"s{pl.order}_") and k != f"s{pl.order}_rater"
                                              for k in records.get(r, {})))
@@ -394,10 +405,13 @@ def _dose(families, records, contacts, model, plans, as_of) -> dict:
                          "visit_minutes": sum(c[3] for c in mine if c[2] == "home_visit"),
                          "sessions": held, "planned_home_visits": plan["home_visits"], "planned_calls": plan["calls"],
                          "planned_visit_minutes": plan["visit_minutes"],
-                         "planned_sessions": len(plans) * weeks / typical_weeks if typical_weeks else 0}
+                         "planned_sessions": len(plans) * weeks / typical_weeks if typical_weeks else 0, "subgroup": group}
     n = len(per_family)
     has_log = bool(contacts)
     out: dict = {"families": n, "as_of": cut.isoformat() if cut else None, "visit_log": has_log, "_per_family": per_family}
+    if model.subgroups:  # how many families were compared with a subgroup's plan (a count: suppressed under five)
+        out["subgroups"] = [{"subgroup": g.id, "title": dict(g.title),
+                             "families": sum(1 for f in per_family.values() if f["subgroup"] == g.id)} for g in model.subgroups]
     for key in ("weeks", "home_visits", "calls", "visit_minutes", "sessions"):
         if key != "weeks" and key != "sessions" and not has_log:
             continue
@@ -408,6 +422,14 @@ def _dose(families, records, contacts, model, plans, as_of) -> dict:
             out["planned_" + key] = suppress(n, round(sum(want) / n, 1) if n else None)
             out[key + "_ratio"] = suppress(n, round(sum(got) / sum(want), 3) if sum(want) else None)
     return out
+
+
+def subgroup_of(cells: dict[str, str], model: Intervention) -> str:
+    """The subgroup id of a family's record ('' when none, or when the code names no subgroup)."""
+    code = cells.get(SUBGROUP_FIELD, "")
+    if code.isdigit() and 0 < int(code) <= len(model.subgroups):
+        return model.subgroups[int(code) - 1].id
+    return ""
 
 
 def _partners(contacts, model, per_family) -> list[dict]:
@@ -428,4 +450,4 @@ def _partners(contacts, model, per_family) -> list[dict]:
 
 
 __all__ = ["DictField", "Export", "SiteFigures", "parse_dictionary", "read_export", "aggregate", "pool",
-           "planned_by_week", "suppress", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]
+           "planned_by_week", "suppress", "subgroup_of", "SUBGROUP_FIELD", "SUBGROUP_FORM", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]

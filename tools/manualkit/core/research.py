@@ -133,18 +133,27 @@ def dose_section(rm: ResolvedManual, model, base_model, sessions: tuple, base_se
     def triple(t: tuple) -> str:
         return " / ".join(fig(x) for x in t)
 
-    if rm.is_base:
+    # the columns beside the base: the variant (not for the base itself), and each subgroup of
+    # families of its model, with its own planned dose
+    columns = [] if rm.is_base else [(name_md, name, rows)]
+    for group in getattr(model, "subgroups", ()):
+        title = group.title.get(lang, group.id)
+        columns.append((f"{name_md}: {escape_value(title)}", f"{name}: {title}",
+                        dose_against_base(model.for_subgroup(group.id), base_model, sessions, base_sessions)))
+    if not columns:
         items = "; ".join(_t(lang, "only").format(measure=label[k], base=fig(b[1])) for k, b, _m in rows)
     else:
-        items = "; ".join(_t(lang, "vs").format(measure=label[k], variant=name, mine=fig(m[1]), base=fig(b[1])) for k, b, m in rows)
+        items = "; ".join(_t(lang, "vs").format(measure=label[k], variant=plain, mine=fig(col[i][2][1]), base=fig(b[1]))
+                          for i, (k, b, _m) in enumerate(rows) for _md, plain, col in columns)
     intro = _t(lang, "dose_intro_base") if rm.is_base else _t(lang, "dose_intro").format(variant=name)
     head = [_t(lang, "measure"), f"{_t(lang, 'base')} ({_t(lang, 'range')})"]
-    if not rm.is_base:
-        head += [f"{name_md} ({escape_value(_t(lang, 'range'))})", _t(lang, "difference")]
+    for md, _plain, _col in columns:
+        head += [f"{md} ({escape_value(_t(lang, 'range'))})", _t(lang, "difference")]
     table = ["| " + " | ".join(escape_value(h) if i < 2 else h for i, h in enumerate(head)) + " |", "|" + " --- |" * len(head)]
-    for key, b, m in rows:
+    for i, (key, b, _m) in enumerate(rows):
         cells = [escape_value(label[key]), triple(b)]
-        if not rm.is_base:
+        for _md, _plain, col in columns:
+            m = col[i][2]
             diff = m[1] - b[1]
             cells += [triple(m), ("+" if diff > 0 else "") + fig(diff)]
         table.append("| " + " | ".join(cells) + " |")

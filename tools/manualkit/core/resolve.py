@@ -6,6 +6,7 @@ the renderers to turn into links of their own kind.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -171,11 +172,27 @@ def _resolved_changes(manual: m.Manual, a: Adaptation, mods: dict[str, WModule],
                                           "reviewed" if m.body_hash(base) == ch.base_hash else "drift")
         out.append(ResolvedChange(ch.id, ch.operation, ch.target, v.escape_value(title), m.text_in(ch.description, lang, manual.default_language),
                                   ch.frame, justification, ch.approved_by, ch.date, field=ch.field if ch.operation == "set" else "",
-                                  value="" if ch.operation != "set" else str(m.text_in(ch.value, lang, manual.default_language)),
+                                  value="" if ch.operation != "set" else _set_value(ch.value, lang, manual),
                                   justification_lang=jlang, source_line=ch.line, source_path=a.path, core=core,
                                   component=component, review=review))
     out.sort(key=lambda c: (not c.inconsistent,))
     return tuple(out)
+
+
+def _set_value(value: Any, lang: str, manual: Any) -> str:
+    """A 'set' value as the ledger shows it: a number or a text in ``lang``; a mapping that is not
+    a text in several languages (a subgroup of families: title, who, phases) as compact JSON with
+    its texts in ``lang``."""
+    def local(x: Any) -> Any:
+        if isinstance(x, dict) and x and set(map(str, x)) <= set(manual.languages):
+            return m.text_in(x, lang, manual.default_language)
+        if isinstance(x, dict):
+            return {str(k): local(v) for k, v in x.items()}
+        if isinstance(x, list):
+            return [local(v) for v in x]
+        return x
+    shown = local(value)
+    return json.dumps(shown, ensure_ascii=False, separators=(", ", ": ")) if isinstance(shown, (dict, list)) else str(shown)
 
 
 def _with_generated(rm: ResolvedManual, lang: str, vocab: dict) -> ResolvedManual:

@@ -191,10 +191,15 @@ def dose_rows(variant: ResolvedVariant, lang: str) -> list[tuple[str, list[tuple
     from manualkit.core.dose import DOSE_MEASURES
     from manualkit.core.research import dose_against_base
 
-    rows = dose_against_base(variant.model, variant.base_model, _sessions(variant, lang), _sessions(variant, lang, base=True))
+    mine, theirs = _sessions(variant, lang), _sessions(variant, lang, base=True)
+    rows = dose_against_base(variant.model, variant.base_model, mine, theirs)
+    name = _variant_name(variant, lang)
+    groups = [(f"{name}: {g.title.get(lang, g.id)}", dose_against_base(variant.model.for_subgroup(g.id), variant.base_model, mine, theirs))
+              for g in (variant.model.subgroups if variant.model else ())]  # each subgroup of families: a bar of its own
     out = []
-    for key, base, mine in rows:
-        sites = [(_w("base", lang), base)] + ([] if variant.is_base else [(_variant_name(variant, lang), mine)])
+    for i, (key, base, figures) in enumerate(rows):
+        sites = [(_w("base", lang), base)] + ([] if variant.is_base else [(name, figures)])
+        sites += [(label, group[i][2]) for label, group in groups]
         out.append((DOSE_MEASURES[key][0 if lang in ("nb", "nn") else 1], sites))
     return out
 

@@ -34,6 +34,10 @@ LABELS: dict[str, dict[str, str]] = {
         "based_on_release": "Bygger på utgave {version} av basismanualen{date}.",
         "based_on_version": "Bygger på basismanualen, versjon {version}.",
         "pinned": "Kommunen har valgt denne utgaven (base_version).",
+        "subgroups": "Undergrupper av familier",
+        "subgroup_note": "Familiene i undergruppen får en annen planlagt dose i noen faser; alle andre følger modellen over. "
+                         "Leveranserapporten sammenligner hver familie med planen for sin egen gruppe.",
+        "who": "Hvem", "others": "Andre familier (vanlig)", "difference_others": "Forskjell fra andre familier (vanlig)",
     },
     "en": {
         "planned_note": "All figures are planned values from the intervention model (manual/intervention.yml), not measured use. "
@@ -54,6 +58,10 @@ LABELS: dict[str, dict[str, str]] = {
         "based_on_release": "Based on release {version} of the base manual{date}.",
         "based_on_version": "Based on the base manual, version {version}.",
         "pinned": "The municipality pins this release (base_version).",
+        "subgroups": "Subgroups of families",
+        "subgroup_note": "The families of a subgroup get another planned dose in some phases; every other family follows the model above. "
+                         "The delivery report compares each family with the plan of its own group.",
+        "who": "Who", "others": "Other families (typical)", "difference_others": "Difference from other families (typical)",
     },
 }
 

@@ -61,6 +61,15 @@ def rows(variant: ResolvedVariant, lang: str) -> list[dict]:
                 **{w: per_family[w] if per_family[w] is not None else missing for w in WHICH}})
     out.append({"variant": variant.id, "item": "cost.per_caseload", "label": f"{L(lang, 'cost_per_caseload')} ({model.caseload_max})",
                 "unit": "NOK", **{w: per_family[w] * model.caseload_max if per_family[w] is not None else missing for w in WHICH}})
+    for group in model.subgroups:  # a subgroup of families: its own planned hours and cost per family
+        sub = model.for_subgroup(group.id)
+        g_hours, g_visits = planned_hours(sub, sessions)["total"], planned_dose(sub, sessions)["home_visits"]
+        title = group.title.get(lang, group.id)
+        out.append({"variant": variant.id, "item": f"subgroup.{group.id}.hours.total", "label": f"{title}: {L(lang, 'hours')}",
+                    "unit": "hours", **{w: round(g_hours.get(w), 1) for w in WHICH}})
+        out.append({"variant": variant.id, "item": f"subgroup.{group.id}.cost.per_family", "label": f"{title}: {L(lang, 'cost_per_family')}",
+                    "unit": "NOK", **{w: missing if rate is None or travel is None else round(g_hours.get(w) * rate + g_visits.get(w) * travel)
+                                      for w in WHICH}})
     for r in out:
         r["planned"] = "yes"
     return out
@@ -105,6 +114,10 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     out += [f"## {L(lang, 'unit_costs')}", "", md_table([L(lang, "measure"), "NOK"], [[r["label"], _cell(r["typical"], lang)] for r in units])]
     costs = [r for r in data if r["item"].startswith("cost.")]
     out += [f"## {L(lang, 'cost_per_family')}", "", md_table(head, [[r["label"]] + [_cell(r[w], lang) for w in WHICH] for r in costs])]
+    groups = [r for r in data if r["item"].startswith("subgroup.")]
+    if groups:
+        out += [f"## {L(lang, 'subgroups')}", "", L(lang, "subgroup_note"), "",
+                md_table(head, [[r["label"]] + [_cell(r[w], lang) for w in WHICH] for r in groups])]
     return "\n".join(out)
 
 

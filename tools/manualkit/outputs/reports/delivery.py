@@ -34,6 +34,7 @@ T = {
            "steps": "Stegene i øktene: gjennomført og minutter", "session": "Økt", "step": "Steg",
            "planned_min": "Planlagt min", "used_min": "Brukt min (snitt)", "partners": "Spredning mellom familiepartnere",
            "partner": "Familiepartner", "visits_share": "Hjemmebesøk, andel av planlagt", "no_log": "Ingen besøkslogg lest; dosen for besøk og samtaler mangler.",
+           "subgroup_line": "I undergruppen «{title}»: {n} familier, hver sammenlignet med gruppens egen plan",
            "general": "Rammen for tiltaket", "chart": "Hjemmebesøk og økter: gjennomført mot planlagt"},
     "en": {"title": "Delivered against planned", "families": "Families", "as_of": "Data up to",
            "note": "The figures are sums over families from the REDCap export; no row, family id or free text is included. "
@@ -47,6 +48,7 @@ T = {
            "steps": "The sessions' steps: delivered and minutes", "session": "Session", "step": "Step",
            "planned_min": "Planned min", "used_min": "Used min (mean)", "partners": "Spread across family partners",
            "partner": "Family partner", "visits_share": "Home visits, share of planned", "no_log": "No visit log read; the dose of visits and calls is missing.",
+           "subgroup_line": "In the subgroup ‘{title}’: {n} families, each compared with the group's own plan",
            "general": "The frame of the intervention", "chart": "Home visits and sessions: delivered against planned"},
 }
 
@@ -115,6 +117,9 @@ def sections(lang: str, sites: list[SiteFigures]) -> list[dict]:
     out = []
     for f in sites:
         line = f"{t(lang, 'families')}: {_count(f.families)}" + (f" · {t(lang, 'as_of')} {f.dose['as_of']}" if f.dose.get("as_of") else "")
+        for g in f.dose.get("subgroups", []):
+            line += " · " + t(lang, "subgroup_line").format(title=g["title"].get(lang) or next(iter(g["title"].values()), g["subgroup"]),
+                                                            n=_count(g["families"]))
         tables = []
         rows = [[t(lang, "weeks"), "", _num(f.dose.get("weeks"), lang), ""]]
         for key in ("home_visits", "visit_minutes", "calls", "sessions"):
@@ -206,6 +211,8 @@ def _csv_rows(sites: list[SiteFigures], versions: dict[str, str] | None = None) 
             if "planned_" + key in f.dose:
                 rows.append({"site": f.site, "release": release, "table": "dose", "item": key, "families": _count(f.dose["families"]),
                              "planned": cell(f.dose["planned_" + key]), "delivered": cell(f.dose[key])})
+        for g in f.dose.get("subgroups", []):
+            rows.append({"site": f.site, "release": release, "table": "subgroup", "item": g["subgroup"], "families": _count(g["families"])})
         for c in f.components:
             rows.append({"site": f.site, "release": release, "table": "component", "item": c["component"], "families": _count(c["families"]),
                          **dict(zip(("yes", "partly", "no"), _raw_shares(c["shares"])))})

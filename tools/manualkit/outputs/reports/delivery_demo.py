@@ -11,7 +11,7 @@ import random
 import re
 from datetime import date, timedelta
 
-from manualkit.core.delivery import VISIT_LOG_DICTIONARY, VISIT_LOG_FORM, DictField, planned_by_week
+from manualkit.core.delivery import SUBGROUP_FIELD, VISIT_LOG_DICTIONARY, VISIT_LOG_FORM, DictField, planned_by_week
 from manualkit.core.intervention import Intervention, SessionPlan
 from manualkit.outputs.csv_safe import csv_text
 
@@ -37,7 +37,9 @@ def demo_exports(dictionary: dict[str, DictField], model: Intervention, plans: t
         begin = start + timedelta(days=7 * rng.randint(0, 20))
         weeks = ((cut - begin).days + 1) / 7
         partner = partners[k % len(partners)]
-        plan = planned_by_week(model, weeks)
+        # every third family in the model's first subgroup, if it has one, delivered against its own plan
+        group = "1" if model.subgroups and SUBGROUP_FIELD in dictionary and k % 3 == 2 else "0"
+        plan = planned_by_week(model.for_subgroup(model.subgroups[0].id) if group == "1" else model, weeks)
         keep = 0.55 if under else 0.95
         instance = 0
         day = 0
@@ -52,6 +54,8 @@ def demo_exports(dictionary: dict[str, DictField], model: Intervention, plans: t
                 day += 1
         held_sessions = round(len(plans) * min(1.0, weeks / sum(p.weeks.typical for p in model.phases)) * (0.7 if under else 1))
         row = {"record_id": rec}
+        if SUBGROUP_FIELD in dictionary:
+            row[SUBGROUP_FIELD] = group
         for plan_ in plans[:max(1, held_sessions)]:
             p = f"s{plan_.order}"
             row[f"{p}_date"] = (begin + timedelta(weeks=plan_.order)).isoformat()

@@ -51,10 +51,40 @@ def rows(variant: ResolvedVariant, lang: str) -> list[dict]:
                         "min": value, "typical": value, "max": value,
                         "base_min": bvalue, "base_typical": bvalue, "base_max": bvalue,
                         "difference_typical": None if bvalue is None else round(value - bvalue, 2)})
+    out += _subgroup_rows(variant, lang)
     return out
 
 
-SKIP = ("indicators", "components", "phases", "name", "target_group", "deliverer", "setting", "prose", "training.blocks")
+def _subgroup_rows(variant: ResolvedVariant, lang: str) -> list[dict]:
+    """A subgroup's planned dose (``subgroup.<id>.<measure>``) and the phase figures it has of its own
+    (``subgroup.<id>.phase.<phase>.<field>``), beside the figures of every other family of the
+    variant (``base_*``: the variant's model without the subgroup)."""
+    model = variant.model
+    out: list[dict] = []
+    theirs = planned_dose(model, _sessions(variant, lang))
+    for group in model.subgroups:
+        sub = model.for_subgroup(group.id)
+        mine = planned_dose(sub, _sessions(variant, lang))
+        title = group.title.get(lang, group.id)
+        for key, labels in DOSE_MEASURES.items():
+            a, b = mine[key], theirs[key]
+            out.append({"variant": variant.id, "measure": f"subgroup.{group.id}.{key}", "unit": labels[2],
+                        "label": f"{title}: {labels[0 if lang in ('nb', 'nn') else 1]}",
+                        **{w: round(a.get(w), 2) for w in WHICH}, **{f"base_{w}": round(b.get(w), 2) for w in WHICH},
+                        "difference_typical": round(a.typical - b.typical, 2)})
+        for pid, figures in group.phases.items():
+            phase = model.phase(pid)
+            for f, value in figures.items():
+                bvalue = getattr(phase, f)
+                out.append({"variant": variant.id, "measure": f"subgroup.{group.id}.phase.{pid}.{f}", "unit": PHASE_UNITS.get(f, "minutes"),
+                            "label": f"{title}, {phase.title.get(lang, pid)}: {L(lang, f) if f in PHASE_LABELS else f.replace('_', ' ')}",
+                            "min": value, "typical": value, "max": value, "base_min": bvalue, "base_typical": bvalue, "base_max": bvalue,
+                            "difference_typical": round(value - bvalue, 2)})
+    return out
+
+
+PHASE_LABELS = ("visits_per_week", "visit_minutes", "calls_per_week", "call_minutes")
+SKIP = ("indicators", "components", "phases", "subgroups", "name", "target_group", "deliverer", "setting", "prose", "training.blocks")
 
 
 def model_leaves(node: object, prefix: str = "") -> dict[str, float]:
@@ -127,7 +157,7 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     out = [f"# {L(lang, 'dose_title')}: {name}", "", release_line(variant, lang), "", L(lang, "planned_note"), ""]
     if variant.model is None:
         return "\n".join(out + [L(lang, "no_model")]) + "\n"
-    measures = [r for r in data if not r["measure"].startswith(("phase.", "model."))]
+    measures = [r for r in data if not r["measure"].startswith(("phase.", "model.", "subgroup."))]
     head = [L(lang, "measure"), L(lang, "unit"), L(lang, "min"), L(lang, "typical"), L(lang, "max")]
     if not variant.is_base:
         head += [L(lang, "base"), L(lang, "difference")]
@@ -149,11 +179,35 @@ def report(variant: ResolvedVariant, lang: str, fmt: str) -> str:
     changed = [r for r in data if r["measure"].startswith(("phase.", "model.")) and r["difference_typical"]]
     if changed and not variant.is_base:
         out += ["", "; ".join(f"{r['label']}: {fig(r['base_typical'], lang)} → {fig(r['typical'], lang)}" for r in changed), ""]
+    out += _subgroups_md(variant, data, lang)
     out += ["", f"## {L(lang, 'sessions')}", "", L(lang, "sessions_note"), ""]
     out.append(md_table([L(lang, "session"), L(lang, "minutes"), L(lang, "steps")],
                         [[s.title, fig(s.duration_minutes, lang), " + ".join(fig(st.minutes, lang) for st in s.steps)]
                          for s in _sessions(variant, lang)]))
     return "\n".join(out)
+
+
+def _subgroups_md(variant: ResolvedVariant, data: list[dict], lang: str) -> list[str]:
+    if not variant.model.subgroups:
+        return []
+    out = ["", f"## {L(lang, 'subgroups')}", "", L(lang, "subgroup_note")]
+    head = [L(lang, "measure"), L(lang, "unit"), L(lang, "min"), L(lang, "typical"), L(lang, "max"), L(lang, "others"),
+            L(lang, "difference_others")]
+    for group in variant.model.subgroups:
+        title = group.title.get(lang, group.id)
+        out += ["", f"### {title}", "", f"{L(lang, 'who')}: {group.who.get(lang, '')}", ""]
+        body = []
+        for r in data:
+            if r["measure"].startswith(f"subgroup.{group.id}.") and ".phase." not in r["measure"]:
+                label = r["label"][len(title) + 2:]
+                body.append([label, unit(lang, r["unit"]), fig(r["min"], lang), fig(r["typical"], lang), fig(r["max"], lang),
+                             fig(r["base_typical"], lang), _signed(r["difference_typical"], lang)])
+        out.append(md_table(head, body))
+        own = [r for r in data if r["measure"].startswith(f"subgroup.{group.id}.phase.")]
+        if own:
+            out += ["", "; ".join(f"{r['label'][len(title) + 2:]}: {fig(r['base_typical'], lang)} → {fig(r['typical'], lang)}"
+                                  for r in own)]
+    return out
 
 
 def _meetings(p, lang: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Mapping, TextIO
 
 from manualkit.core import reports as report_table
+from manualkit.core.delivery import SUBGROUP_FIELD, SUBGROUP_FORM
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import csv_text, md_table, release_line, variant_name, words_lang
@@ -43,6 +44,9 @@ T = {
            "frame": "Rammen for tiltaket", "footer": "Forslag til sjekkliste, ikke et validert instrument · {variant}",
            "step_label": "Steg {n}: {title} – gjennomført?", "step_minutes": "Steg {n}: minutter brukt",
            "planned": "Planlagt: {minutes} min", "raters": {"family-partner": "Familiepartner", "supervisor": "Veileder", "family": "Familien"},
+           "subgroup_label": "Familiens gruppe i planen", "subgroup_header": "Undergruppe",
+           "no_subgroup": "Ingen undergruppe (følger modellen)",
+           "subgroup_note": "Avgjøres ved oppstart og står i familieplanen; leveranserapporten sammenligner familien med planen for gruppen.",
            "record_id": "Familie-ID (ingen personopplysninger)", "notes_field": "Merknader (ingen personopplysninger)",
            "codebook": "Kodebok for sjekklistene for programtro", "all_title": "Sjekklister for programtro", "variable": "Variabel", "label": "Spørsmål", "type": "Type",
            "choices": "Svar", "checks": "Sjekker", "instrument": "Skjema",
@@ -60,6 +64,9 @@ T = {
            "frame": "The frame of the intervention", "footer": "Proposed checklist, not a validated instrument · {variant}",
            "step_label": "Step {n}: {title} – delivered?", "step_minutes": "Step {n}: minutes used",
            "planned": "Planned: {minutes} min", "raters": {"family-partner": "Family partner", "supervisor": "Supervisor", "family": "The family"},
+           "subgroup_label": "The family's group in the plan", "subgroup_header": "Subgroup",
+           "no_subgroup": "No subgroup (follows the model)",
+           "subgroup_note": "Decided at the start and written in the family plan; the delivery report compares the family with the plan of its group.",
            "record_id": "Family ID (no personal data)", "notes_field": "Notes (no personal data)",
            "codebook": "Codebook of the fidelity checklists", "all_title": "Fidelity checklists", "variable": "Variable", "label": "Question", "type": "Type",
            "choices": "Answers", "checks": "Checks", "instrument": "Instrument",
@@ -164,7 +171,24 @@ def redcap(variant: ResolvedVariant, lang: str) -> str:
                                  choices=" | ".join(f"{k}, {raters[r]}" for k, r in enumerate(("family-partner", "supervisor", "family"), 1))))
             else:
                 rows.append(_row(it.field, c.form, "notes", it.label))
+    rows += _subgroup_rows(variant, lang)
     return csv_text(REDCAP_COLUMNS, rows, verbatim=REDCAP_GENERATED)
+
+
+def _subgroup_choices(variant: ResolvedVariant, lang: str) -> list[tuple[str, str]]:
+    groups = variant.model.subgroups if variant.model else ()
+    return [("0", t(lang, "no_subgroup"))] + [(str(k), g.title.get(lang, g.id)) for k, g in enumerate(groups, 1)]
+
+
+def _subgroup_rows(variant: ResolvedVariant, lang: str) -> list[dict[str, str]]:
+    """A variant whose model has subgroups of families: which group a family belongs to, one field
+    of its own instrument, so that the delivery report compares each family with its own plan."""
+    if not (variant.model and variant.model.subgroups):
+        return []
+    choices = _subgroup_choices(variant, lang)
+    annotation = "subgroups: " + ", ".join(f"{k}={g.id}" for k, g in enumerate(variant.model.subgroups, 1))
+    return [_row(SUBGROUP_FIELD, SUBGROUP_FORM, "radio", t(lang, "subgroup_label"), header=t(lang, "subgroup_header"),
+                 choices=" | ".join(f"{k}, {v}" for k, v in choices), note=t(lang, "subgroup_note"), annotation=annotation)]
 
 
 def _row(name: str, form: str, ftype: str, label: str, *, header: str = "", choices: str = "", note: str = "",

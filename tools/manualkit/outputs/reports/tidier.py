@@ -42,6 +42,9 @@ W = {
                    "Planlagt per familie: {visits} hjemmebesøk (minst {vmin}, høyst {vmax}), {hours} kontakttimer og {meetings} samarbeidsmøter.",
            "tailoring": "Familien setter sine egne mål, og hyppigheten av besøkene avtales med familien innenfor rammen for fasen. "
                         "Hver økt har et avsnitt om tilpasninger til barnets alder og familiens situasjon ({n} økter).",
+           "subgroup": "{title}: {who} I fasen «{phases}» er det hjemmebesøk {freq}{calls}; "
+                       "{visits} hjemmebesøk i et vanlig forløp (andre familier: {others}).",
+           "subgroup_call": " og en samtale på {minutes} minutter {freq}",
            "no_modifications": "Ingen: dette er basisversjonen av manualen. Kommunenes endringer registreres etter FRAME i deres lokale versjoner.",
            "modifications": "{n} lokale endringer, registrert etter FRAME ({inconsistent} ikke i tråd med programtroskap):",
            "planned": "{n} indikatorer for programtro ({raters}) knyttet til kjernekomponentene og kjernedelene; en sjekkliste per økt "
@@ -63,6 +66,9 @@ W = {
                    "Planned per family: {visits} home visits (at least {vmin}, at most {vmax}), {hours} contact hours and {meetings} coordination meetings.",
            "tailoring": "The family sets its own goals, and the frequency of visits is agreed with the family within the frame of the phase. "
                         "Every session has a section on adapting it to the child's age and the family's situation ({n} sessions).",
+           "subgroup": "{title}: {who} In the phase ‘{phases}’, a home visit {freq}{calls}; "
+                       "{visits} home visits in a typical course (other families: {others}).",
+           "subgroup_call": " and a call of {minutes} minutes {freq}",
            "no_modifications": "None: this is the base version of the manual. The municipalities' changes are recorded with FRAME in their local versions.",
            "modifications": "{n} local changes, recorded with FRAME ({inconsistent} fidelity-inconsistent):",
            "planned": "{n} fidelity indicators ({raters}) linked to the core components and core sections; a checklist per session "
@@ -135,7 +141,18 @@ def items(variant: ResolvedVariant, lang: str) -> list[dict]:
         phase_lines, src("home-visits-overview#frequency", "family-partner-role#caseload", "parent-training-overview",
                          *[r for p in model.phases for r in p.described_in]))
     with_adapt = [s for s in sessions if any(sec.id == "adaptations" for sec in mods[s.module].sections)] if sessions else []
-    add([w(lang, "tailoring").format(n=len(with_adapt))], [], src("family-goals-and-plan", *[s.module for s in with_adapt]))
+    groups = []
+    for group in model.subgroups:  # planned tailoring for a group of families (core/intervention.Subgroup)
+        sub = model.for_subgroup(group.id)
+        for pid in group.phases:
+            p = sub.phase(pid)
+            groups.append(w(lang, "subgroup").format(
+                title=group.title.get(lang, group.id), who=group.who.get(lang, ""), phases=p.title.get(lang, pid),
+                freq=frequency(p.visits_per_week, lang),
+                calls=w(lang, "subgroup_call").format(minutes=fig(p.call_minutes, lang), freq=frequency(p.calls_per_week, lang))
+                if p.calls_per_week else "",
+                visits=fig(planned_dose(sub, sessions)["home_visits"].typical, lang), others=fig(dose["home_visits"].typical, lang)))
+    add([w(lang, "tailoring").format(n=len(with_adapt))], groups, src("family-goals-and-plan", *[s.module for s in with_adapt]))
     vocab = variant.frame_vocab
     if variant.is_base or not rm.changes:
         add([w(lang, "no_modifications")], [], [])
