@@ -122,8 +122,12 @@ def test_course_calendar_in_every_variant_follows_its_model():
             # in Bokmål until it is translated, so its table is in Bokmål too
             research = {"nb": "Forskningstidspunkt", "en": "Research time point"}[mod.text_lang]
             assert typical.count(research) == 4, (variant, lang)
+    # Lillehammer: the typical course is every family's but those far from the office, whose course
+    # is a section of its own, from the subgroup's figures
     lille = section_text(project.resolutions["lillehammer"], "nb", "course-calendar", "typical-course")
-    assert "| 13 | Oppfølging | hver andre uke |" in lille
+    assert "| 13 | Oppfølging | hver uke | 1 |" in lille
+    far = section_text(project.resolutions["lillehammer"], "nb", "course-calendar", "far-from-office")
+    assert "| 13 | Oppfølging | hver andre uke | 0,5 |" in far and "samtale på 30 minutter" in far
     base = section_text(project.resolutions["base"], "en", "course-calendar", "typical-course")
     assert "| 5 | Intensive follow-up, goals and plan | every week | 1 | Session 1:" in base
     assert "| 78 (after the course) | – | – | – | Research time point 18 months |" in base
@@ -138,7 +142,8 @@ def test_dose_csv_has_every_changeable_model_value_and_whole_meetings():
     from manualkit.outputs.reports.dose import report
     project = load_project(REPO, ["base", "lillehammer", "ovre-eiker"])
     rows = {r["measure"]: r for r in csv.DictReader(io.StringIO(report(project.resolutions["lillehammer"], "en", "csv")))}
-    assert (rows["phase.follow-up.call_minutes"]["typical"], rows["phase.follow-up.call_minutes"]["base_typical"]) == ("30", "15")
+    call = rows["subgroup.far-from-office.phase.follow-up.call_minutes"]
+    assert (call["typical"], call["base_typical"], rows["phase.follow-up.call_minutes"]["typical"]) == ("30", "15", "15")
     assert rows["model.supervision.individual_minutes"]["typical"] == "60"
     assert rows["model.training.days_per_year"]["typical"] == "2"
     meetings = rows["coordination_meetings"]

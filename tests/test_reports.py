@@ -13,19 +13,26 @@ def _csv(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_dose_all_shows_lillehammers_lower_follow_up_frequency():
+def test_dose_all_shows_lillehammers_lower_follow_up_frequency_for_its_subgroup_only():
     code, out, err = run_cli("--root", str(REPO), "report", "dose", "--all", "--format", "csv")
     assert code == 0, err
     # until 0.2.0 is tagged, the municipalities pinned to it are reported on from the current manual, as built
     assert all(line.startswith("note: adaptations/") and "from the current manual" in line for line in err.splitlines()), err
     rows = {(r["variant"], r["measure"]): r for r in _csv(out)}
     assert {v for v, _m in rows} == {"base", "lillehammer", "ovre-eiker"}
-    lille = rows[("lillehammer", "phase.follow-up.visits_per_week")]
-    assert (lille["typical"], lille["base_typical"], lille["difference_typical"]) == ("0.5", "1", "-0.5")
-    assert rows[("ovre-eiker", "phase.follow-up.visits_per_week")]["difference_typical"] == "0"
-    visits = rows[("lillehammer", "home_visits")]
+    # the families far from the office are a subgroup: every other family of Lillehammer follows the base model
+    assert rows[("lillehammer", "phase.follow-up.visits_per_week")]["difference_typical"] == "0"
+    assert rows[("lillehammer", "home_visits")]["difference_typical"] == "0"
+    group = rows[("lillehammer", "subgroup.far-from-office.phase.follow-up.visits_per_week")]
+    assert (group["typical"], group["base_typical"], group["difference_typical"]) == ("0.5", "1", "-0.5")
+    calls = rows[("lillehammer", "subgroup.far-from-office.phase.follow-up.calls_per_week")]
+    assert (calls["typical"], calls["base_typical"]) == ("0.5", "1")
+    assert rows[("lillehammer", "subgroup.far-from-office.phase.follow-up.call_minutes")]["typical"] == "30"
+    visits = rows[("lillehammer", "subgroup.far-from-office.home_visits")]
     # 22 typical weeks of follow-up at one visit every other week instead of every week: 11 fewer visits
     assert (visits["typical"], visits["base_typical"], visits["difference_typical"]) == ("33", "44", "-11")
+    assert not any(m.startswith("subgroup.") for v, m in rows if v != "lillehammer")
+    assert rows[("ovre-eiker", "phase.follow-up.visits_per_week")]["difference_typical"] == "0"
     assert rows[("base", "weeks")]["min"] == "26" and rows[("base", "weeks")]["max"] == "78"
 
 
@@ -123,8 +130,13 @@ def test_redcap_dictionary_of_every_variant_follows_the_format():
         for lang in variant.languages:
             rows = check_redcap(redcap(variant, lang), lang)
             forms = list(dict.fromkeys(r["Form Name"] for r in rows))
-            # one instrument per session, one per core component, one for the frame
-            assert len(forms) == 8 + 3 + 1, (vid, lang, forms)
+            # one instrument per session, one per core component, one for the frame, and Lillehammer's
+            # subgroup of families (which group a family is in)
+            assert len(forms) == 8 + 3 + 1 + (vid == "lillehammer"), (vid, lang, forms)
+            group = [r for r in rows if r["Variable / Field Name"] == "fp_subgroup"]
+            assert (group[0]["Choices, Calculations, OR Slider Labels"].split(" | ")[1] if group else "") == (
+                {"nb": "1, Familier med lang reisevei", "nn": "1, Familier med lang reisevei", "en": "1, Families far from the office"}[lang]
+                if vid == "lillehammer" else "")
             steps = [r for r in rows if r["Form Name"] == "session_daily_routines" and r["Field Type"] == "radio"
                      and r["Variable / Field Name"].startswith("s4_step")]
             assert len(steps) == 7
@@ -190,7 +202,11 @@ def test_tidier_pdf_of_every_variant_has_all_twelve_items():
                 assert f"{n}. {title}" in text, (vid, lang, n, title)
             assert reader.metadata.title.startswith({"nb": "TIDieR-beskrivelse: ", "en": "TIDieR description: "}[words])
     lille = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf(project.resolutions["lillehammer"], "en"))).pages)
-    assert "Follow-up: 22 weeks (typical), home visits every second week of 75 minutes" in " ".join(lille.split())
+    lille = " ".join(lille.split())
+    assert "Follow-up: 22 weeks (typical), home visits every week of 75 minutes" in lille
+    assert ("Families far from the office: Families living in the outer parts of the municipality" in lille
+            and "In the phase ‘Follow-up’, a home visit every second week and a call of 30 minutes every second week; "
+                "33 home visits in a typical course (other families: 44)." in lille)
 
 
 def test_tidier_items_cite_their_modules(fixture_copy):
@@ -217,7 +233,8 @@ def test_complete_ledger_has_codes_labels_and_justification_in_the_page_language
     assert rural["source"] == "adaptations/lillehammer/adaptation.yml:36" and rural["review"] == "reviewed"
     assert list(rows)[:2] == ["visit-frequency-rural", "follow-up-visits-every-other-week"]  # inconsistent first
     model_row = rows["follow-up-visits-every-other-week"]
-    assert (model_row["target"], model_row["field"], model_row["value"]) == ("model", "phases.follow-up.visits_per_week", "0.5")
+    assert (model_row["target"], model_row["field"]) == ("model", "subgroups.far-from-office")
+    assert json.loads(model_row["value"])["phases"] == {"follow-up": {"visits_per_week": 0.5, "calls_per_week": 0.5}}
     code, out, _ = run_cli("--root", str(REPO), "report", "ledger", "--all", "--format", "csv", "--lang", "en")
     every = _csv(out)
     assert {r["variant"] for r in every} == {"lillehammer", "ovre-eiker"}
@@ -290,3 +307,15 @@ def test_build_writes_reports_and_the_site_links_them(fixture_copy):
             assert (site / page).parent.joinpath(href).resolve().is_file(), href
         assert f"reports/{lang}/fidelity/fidelity-redcap.csv" in " ".join(hrefs)
     assert "For forskere" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_costs_of_lillehammers_subgroup_are_its_own_hours():
+    code, out, err = run_cli("--root", str(REPO), "report", "costs", "--variant", "lillehammer", "--format", "csv")
+    assert code == 0, err
+    rows = {r["item"]: r for r in _csv(out)}
+    everyone, far = float(rows["hours.total"]["typical"]), float(rows["subgroup.far-from-office.hours.total"]["typical"])
+    # fewer visits (and their travel, preparation and notes): fewer planned hours than the other families'
+    assert 0 < far < everyone
+    # the unit costs are not filled in yet: the cost says so instead of a figure
+    assert rows["subgroup.far-from-office.cost.per_family"]["typical"] == ""
+    assert "cost.hourly_rate" in rows["subgroup.far-from-office.cost.per_family"]["note"]
