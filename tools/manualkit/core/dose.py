@@ -65,10 +65,26 @@ def _meetings(p, weeks: float) -> float:
     return p.coordination_meetings + every
 
 
+def session_visit_extra(model: Intervention, n_sessions: int, which: str = "typical", weeks: float | None = None) -> float:
+    """Minutes that the visits holding a session last beyond (or short of) the phase's usual visit: a visit with a
+    session lasts ``session_visit_minutes`` (the check-in and the session), the others
+    ``visit_minutes``. The sessions fall in the weeks of the model's schedule (none when it has
+    none); ``weeks``: only those in the first ``weeks`` of the course."""
+    extra = 0.0
+    for week in model.session_weeks(n_sessions):
+        phase = model.phase_at(week, which)
+        if phase is None or (weeks is not None and week > weeks) or not phase.visits_per_week:
+            continue
+        extra += phase.session_visit - phase.visit_minutes
+    return extra
+
+
 def planned_dose(model: Intervention, sessions: tuple[SessionPlan, ...]) -> dict[str, Triple]:
     """Per family over the planned duration: measure -> min / typical / max."""
     visits = _phase_sum(model, lambda p, w: p.visits_per_week * w)
+    longer = Triple(*(session_visit_extra(model, len(sessions), which) / 60 for which in WHICH))
     visit_h = _phase_sum(model, lambda p, w: p.visits_per_week * w * p.visit_minutes / 60)
+    visit_h = Triple(*(visit_h.get(w) + longer.get(w) for w in WHICH))
     calls = _phase_sum(model, lambda p, w: p.calls_per_week * w)
     call_h = _phase_sum(model, lambda p, w: p.calls_per_week * w * p.call_minutes / 60)
     meetings = _phase_sum(model, _meetings)
@@ -250,4 +266,4 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + (" og " if lang in ("nb", "nn") else " and ") + items[-1]
 
 
-__all__ = ["planned_dose", "planned_hours", "planned_post", "Post", "FULL_TIME_HOURS_PER_WEEK", "model_values", "frequency", "number", "Triple", "DOSE_MEASURES", "ACTIVITIES", "WHICH"]
+__all__ = ["planned_dose", "session_visit_extra", "planned_hours", "planned_post", "Post", "FULL_TIME_HOURS_PER_WEEK", "model_values", "frequency", "number", "Triple", "DOSE_MEASURES", "ACTIVITIES", "WHICH"]
