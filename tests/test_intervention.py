@@ -256,3 +256,18 @@ def test_a_subgroup_figure_must_be_a_figure_of_a_phase(fixture_copy):
     assert_problem(problems, code="E1104", where=f"{ADAPT}:31", says="'subgroups.far-away.phases.follow-up.visit_minute'",
                    hint="did you mean 'visit_minutes'?")
     assert_problem(problems, code="E1105", where=f"{ADAPT}:50", says="must be a number (0 or more), not 'lenge'")
+
+
+def test_a_session_must_fit_the_visit_of_a_subgroup_too(fixture_copy):
+    root = fixture_copy("bilingual")
+    shorter = SUBGROUP.replace("follow-up: {visits_per_week: 0.5}", "start: {session_visit_minutes: 30}")
+    write_tree(root, {ADAPT: HEAD + shorter + FRAME})
+    model = (root / "manual/intervention.yml").read_text(encoding="utf-8")
+    # the session in week 1, in the start phase, after a check-in of 10 minutes
+    (root / "manual/intervention.yml").write_text(
+        model.replace("phases:", "parent_training: {first_session_week: 1, every_weeks: 2, check_in_minutes: 10}\nphases:", 1),
+        encoding="utf-8")
+    said = assert_problem(load_project(root, None).problems, code="E1120", where="manual/training/session-play.nb.md:22",
+                          says="lasts 30 minutes in variant testby, subgroup far-away",
+                          hint="a 'set' on subgroups.far-away.phases.start.session_visit_minutes")
+    assert "phase 'start'" in said.message

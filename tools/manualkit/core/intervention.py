@@ -448,8 +448,7 @@ def read_subgroup(c: Checker, raw: Any, path: tuple, phase_ids: tuple[str, ...],
             continue
         if not c.mapping(figures, where, {k: Field("any") for k in RATES}, where=f" in subgroup {sid}'s phase {pid}"):
             continue
-        phases[str(pid)] = {k: _num(c, figures, where, k, positive=k in ("visits_per_week", "visit_minutes"), example="0.5")
-                            for k in figures if k in RATES}
+        phases[str(pid)] = {k: _num(c, figures, where, k, example="0.5") for k in figures if k in RATES}
     return Subgroup(sid, _text(raw.get("title"), langs), _text(raw.get("who"), langs), phases, c.marks.at(path)[0])
 
 

@@ -203,8 +203,16 @@ def _titles_in(model: Intervention, items: list[str]) -> list[str]:
 
 
 def session_fit(model: Intervention, sessions: dict[str, tuple[SessionPlan, ...]], variant: str) -> list[Problem]:
-    """A visit that holds a session must be long enough for the check-in and the session (E1120)."""
-    where = f" in variant {variant}" if variant else ""
+    """A visit that holds a session must be long enough for the check-in and the session (E1120),
+    for every family: those of each subgroup too."""
+    out = _session_fit(model, sessions, f" in variant {variant}" if variant else "", "phases")
+    for group in model.subgroups:
+        out += _session_fit(model.for_subgroup(group.id), sessions,
+                            (f" in variant {variant}, " if variant else " in ") + f"subgroup {group.id}", f"subgroups.{group.id}.phases")
+    return out
+
+
+def _session_fit(model: Intervention, sessions: dict[str, tuple[SessionPlan, ...]], where: str, fields: str) -> list[Problem]:
     out: list[Problem] = []
     plans = next(iter(sessions.values()), ()) if sessions else ()
     weeks = model.session_weeks(len(plans))
@@ -218,7 +226,7 @@ def session_fit(model: Intervention, sessions: dict[str, tuple[SessionPlan, ...]
             if phase is not None and total > phase.session_visit:
                 out.append(make("E1120", plan.origin, plan.line, 1, module=plan.module, minutes=plan.duration_minutes,
                                 check_in=_fmt(check_in), total=_fmt(total), phase=phase.id, week=_fmt(week),
-                                visit=_fmt(phase.session_visit), variant=where))
+                                visit=_fmt(phase.session_visit), variant=where, field=f"{fields}.{phase.id}"))
                 break
     return out
 

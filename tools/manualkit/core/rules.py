@@ -161,7 +161,7 @@ RULES: dict[str, Rule] = {
     "W1115": Rule(W, "the justification of change '{change}' is not written in {missing}, so pages in that language show another language",
                   "write the justification per language: justification: {{nb: ..., en: ...}}"),
     "E1120": Rule(E, "session '{module}' ({minutes} min) and the check-in before it ({check_in} min) need {total} minutes, but a visit that holds it in phase '{phase}' (week {week}) lasts {visit} minutes{variant}",
-                  "set the phase's session_visit_minutes to at least {total} (a municipality: a 'set' on phases.{phase}.session_visit_minutes), or shorten the session"),
+                  "set the phase's session_visit_minutes to at least {total} (a municipality: a 'set' on {field}.session_visit_minutes), or shorten the session"),
     "E1121": Rule(E, "training.initial_hours is {given}, but the training blocks add up to {total} hours",
                   "remove initial_hours (the sum of the blocks is used), or correct the blocks' hours"),
     "E1122": Rule(E, "safety.police_after_minutes is {police}, but the family partner is only called after {call} minutes (call_after_minutes)",
