@@ -319,3 +319,14 @@ def test_costs_of_lillehammers_subgroup_are_its_own_hours():
     # the unit costs are not filled in yet: the cost says so instead of a figure
     assert rows["subgroup.far-from-office.cost.per_family"]["typical"] == ""
     assert "cost.hourly_rate" in rows["subgroup.far-from-office.cost.per_family"]["note"]
+
+
+def test_the_codebook_names_the_subgroup_field_where_the_model_has_subgroups():
+    from manualkit.core.project import load_project
+    from manualkit.outputs.reports.fidelity import codebook
+
+    project = load_project(REPO, ["base", "lillehammer"])
+    lille = codebook(project.resolutions["lillehammer"], "en")
+    assert "## Subgroup\n\nInstrument: `family_group`" in lille
+    assert "| `fp_subgroup` | The family's group in the plan | radio | 0, No subgroup (follows the model) \\| 1, Families far from the office |" in lille
+    assert "fp_subgroup" not in codebook(project.resolutions["base"], "en")

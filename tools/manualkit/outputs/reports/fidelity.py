@@ -217,6 +217,11 @@ def codebook(variant: ResolvedVariant, lang: str) -> str:
             body.append([f"`{it.field}`", it.label, kinds[it.kind], choices, it.checks, raters.get(it.rater, "")])
         out.append(md_table([t(lang, "variable"), t(lang, "label"), t(lang, "type"), t(lang, "choices"), t(lang, "checks"),
                              t(lang, "rater")], body))
+    for row in _subgroup_rows(variant, lang):  # which group of the plan a family is in
+        out += [f"## {row['Section Header']}", "", f"{t(lang, 'instrument')}: `{row['Form Name']}`", "", row["Field Note"], ""]
+        out.append(md_table([t(lang, "variable"), t(lang, "label"), t(lang, "type"), t(lang, "choices")],
+                            [[f"`{row['Variable / Field Name']}`", row["Field Label"], "radio",
+                              row["Choices, Calculations, OR Slider Labels"]]]))
     return "\n".join(out)
 
 
