@@ -49,6 +49,18 @@ def _planned_visits(weeks: float) -> float:
     return 2 * min(weeks, 4) + 1 * max(0, min(weeks, 40) - 4) + 0.5 * max(0, min(weeks, 42) - 40)
 
 
+def _weeks_in(records: list[dict], log: list[dict]) -> tuple[dict[str, float], date]:
+    """Each family's weeks in the intervention, from its first recorded date to the last date of the
+    exports (at most the fixture's typical course of 42 weeks), and that last date."""
+    dates: dict[str, list[date]] = {}
+    for r in log:
+        dates.setdefault(r["record_id"], []).append(date.fromisoformat(r["vl_date"]))
+    for r in records:
+        dates.setdefault(r["record_id"], []).extend(date.fromisoformat(v) for k, v in r.items() if k.endswith("_date") and v)
+    cut = max(d for ds in dates.values() for d in ds)
+    return {rec: min(42, ((cut - min(ds)).days + 1) / 7) for rec, ds in dates.items()}, cut
+
+
 def test_report_reproduces_adherence_and_dose_computed_from_the_same_rows(demo):
     root, fidelity, visits = demo
     code, out, err = _report(root, fidelity, visits)
@@ -71,14 +83,9 @@ def test_report_reproduces_adherence_and_dose_computed_from_the_same_rows(demo):
     assert ind["shares"]["yes"] == round(hv.count("1") / len(hv), 3)
 
     # home visits delivered against planned for each family's time in the intervention
-    dates: dict[str, list[date]] = {}
-    for r in log:
-        dates.setdefault(r["record_id"], []).append(date.fromisoformat(r["vl_date"]))
-    for r in records:
-        dates.setdefault(r["record_id"], []).extend(date.fromisoformat(v) for k, v in r.items() if k.endswith("_date") and v)
-    cut = max(d for ds in dates.values() for d in ds)
-    planned = {rec: _planned_visits(min(42, ((cut - min(ds)).days + 1) / 7)) for rec, ds in dates.items()}
-    done = {rec: sum(1 for r in log if r["record_id"] == rec and r["vl_type"] == "1") for rec in dates}
+    weeks, cut = _weeks_in(records, log)
+    planned = {rec: _planned_visits(w) for rec, w in weeks.items()}
+    done = {rec: sum(1 for r in log if r["record_id"] == rec and r["vl_type"] == "1") for rec in weeks}
     assert site["dose"]["planned_home_visits"] == round(sum(planned.values()) / len(planned), 1)
     assert site["dose"]["home_visits"] == round(sum(done.values()) / len(done), 1)
     assert site["dose"]["home_visits_ratio"] == round(sum(done.values()) / sum(planned.values()), 3)
@@ -299,16 +306,30 @@ def test_a_family_of_a_subgroup_is_compared_with_the_plan_of_its_own_group(fixtu
             return _planned_visits(weeks)
         return 2 * min(weeks, 4) + 0.5 * max(0, min(weeks, 40) - 4) + 0.5 * max(0, min(weeks, 42) - 40)
 
-    dates: dict[str, list[date]] = {}
-    for r in log:
-        dates.setdefault(r["record_id"], []).append(date.fromisoformat(r["vl_date"]))
-    for r in records:
-        dates.setdefault(r["record_id"], []).extend(date.fromisoformat(v) for k, v in r.items() if k.endswith("_date") and v)
-    cut = max(d for ds in dates.values() for d in ds)
-    want = {rec: planned(rec, min(42, ((cut - min(ds)).days + 1) / 7)) for rec, ds in dates.items()}
+    weeks, _cut = _weeks_in(records, log)
+    want = {rec: planned(rec, w) for rec, w in weeks.items()}
     assert site["dose"]["planned_home_visits"] == round(sum(want.values()) / len(want), 1)
     # how many families were compared with the subgroup's plan: a count of families, suppressed under five
     assert site["dose"]["subgroups"] == [{"subgroup": "far-away", "title": {"nb": "Familier langt unna", "en": "Families far away"},
                                           "families": "<5" if len(far) < 5 else len(far)}]
     code, out, _ = _report(root, fidelity, visits, fmt="md")
     assert "In the subgroup ‘Families far away’: <5 families, each compared with the group's own plan" in out
+
+
+def test_a_subgroup_answer_is_its_code_or_its_label_never_yes_or_no(fixture_copy, tmp_path):
+    """With two subgroups the group field has three choices, like a yes/partly/no question: "Ja" is
+    still no answer to which group a family is in."""
+    root = fixture_copy("bilingual")
+    group = ("  - id: {id}\n    operation: set\n    target: model\n    field: subgroups.{id}\n    value:\n"
+             "      title: {{nb: {nb}, en: {en}}}\n      who: {{nb: Avgjøres ved oppstart, en: Decided at the start}}\n"
+             "      phases:\n        follow-up: {{visits_per_week: 0.5}}\n")
+    adaptation = root / "adaptations/testby/adaptation.yml"
+    adaptation.write_text(adaptation.read_text(encoding="utf-8")
+                          + group.format(id="far-away", nb="Langt unna", en="Far away") + frame()
+                          + group.format(id="interpreter", nb="Med tolk", en="With an interpreter") + frame(), encoding="utf-8")
+    export = tmp_path / "groups.csv"
+    export.write_text("record_id,fp_subgroup\nD001,Ja\nD002,With an interpreter\nD003,1\n", encoding="utf-8")
+    code, out, err = _report(root, export)
+    assert code == 1, out
+    refused = [line for line in err.splitlines() if "E1402" in line]
+    assert len(refused) == 1 and "groups.csv:2:2" in refused[0] and "'Ja'" in refused[0], err

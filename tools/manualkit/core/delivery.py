@@ -205,6 +205,10 @@ def read_export(text: str, name: str, dictionary: dict[str, DictField], site: st
     return export, problems
 
 
+# the labels of a yes/partly/no answer in a labels export, in either language (codes 1, 2, 3)
+_ANSWER_WORDS = (("ja", "delvis", "nei"), ("yes", "partly", "no"))
+
+
 def _check(f: DictField, value: str, name: str, line: int, col: int) -> tuple[str, Problem | None]:
     if f.name == "record_id" or f.ftype == "notes" or (f.ftype == "text" and not f.validation):
         found = privacy.find(value)
@@ -217,8 +221,9 @@ def _check(f: DictField, value: str, name: str, line: int, col: int) -> tuple[st
             return value, None
         labels = {v.casefold(): k for k, v in f.choices.items()}
         labels.update({v.casefold(): k for k, v in zip(f.choices, f.other_labels)})
-        labels.update({v.casefold(): k for k, v in zip(("1", "2", "3"), ("Ja", "Delvis", "Nei"))} if len(f.choices) == 3 and f.name != "vl_type" and not f.name.endswith("_rater") else {})
-        labels.update({v.casefold(): k for k, v in zip(("1", "2", "3"), ("Yes", "Partly", "No"))} if len(f.choices) == 3 and f.name != "vl_type" and not f.name.endswith("_rater") else {})
+        if tuple(v.casefold() for v in f.choices.values()) in _ANSWER_WORDS:  # a yes/partly/no question:
+            for words in _ANSWER_WORDS:  # its answers in either language
+                labels.update({w: k for k, w in zip(f.choices, words)})
         if value.casefold() in labels:
             return labels[value.casefold()], None
         shown = value if len(value) <= 30 else value[:27] + "..."
