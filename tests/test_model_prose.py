@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, run_cli
 from manualkit.core.project import load_project
 
 
@@ -198,3 +198,31 @@ def test_the_post_size_follows_the_models_visit_minutes(repo_copy):
     # minutes: 68 + 16.5 - 3 hours over 46 weeks
     assert "i gjennomsnitt 1,5 timer direkte kontakt" in before and "7,4 timer direkte kontakt" in before
     assert "i gjennomsnitt 1,8 timer direkte kontakt" in after and "8,9 timer direkte kontakt i uken, omtrent 24 prosent" in after
+
+
+def test_lillehammers_built_site_shows_the_subgroups_dose_and_course(tmp_path):
+    """What a family partner in Lillehammer reads: the frequency table with the subgroup's figures
+    and the other families', and the course calendar of the families far from the office."""
+    import re
+    root = tmp_path / "repo"
+    for folder in ("manual", "locales", "adaptations"):
+        shutil.copytree(REPO / folder, root / folder)
+    shutil.copy2(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    code, out, err = run_cli("--root", str(root), "build", "--variant", "lillehammer", "--only", "site")
+    assert code == 0, err
+
+    def words(rel: str) -> str:
+        html = (root / "build/lillehammer/site" / rel).read_text(encoding="utf-8")
+        article = html[html.index("<article"):html.index("</article>")]
+        return " ".join(re.sub(r"<[^>]+>", " ", article).split())
+
+    overview = words("home-visits/home-visits-overview.html")
+    assert ("Oppfølging, familier med lang reisevei hjemmebesøk hver andre uke, og en planlagt telefon- eller "
+            "videosamtale i ukene uten besøk 75 minutter, samtalen 30 minutter") in overview
+    assert "Oppfølging, andre familier som i basisversjonen: hjemmebesøk hver uke 75 minutter" in overview
+    assert "planlagt 33 hjemmebesøk for en familie med lang reisevei, mot 44 for de andre familiene" in overview
+    calendar = words("en/home-visits/course-calendar.html")
+    far = calendar[calendar.index("Families far from the office in Lillehammer"):]
+    assert "a planned phone or video call of 30 minutes in the weeks without a visit" in far
+    assert "13 Follow-up every second week 0.5 Session 5:" in far
+    assert "13 Follow-up every week 1 Session 5:" in calendar[:calendar.index("Families far from the office in Lillehammer")]
