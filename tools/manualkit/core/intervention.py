@@ -146,7 +146,6 @@ class Subgroup:
     title: dict[str, str]
     who: dict[str, str]
     phases: dict[str, dict[str, float]]
-    line: int = 1
 
 
 @dataclass(frozen=True)
@@ -449,7 +448,7 @@ def read_subgroup(c: Checker, raw: Any, path: tuple, phase_ids: tuple[str, ...],
         if not c.mapping(figures, where, {k: Field("any") for k in RATES}, where=f" in subgroup {sid}'s phase {pid}"):
             continue
         phases[str(pid)] = {k: _num(c, figures, where, k, example="0.5") for k in figures if k in RATES}
-    return Subgroup(sid, _text(raw.get("title"), langs), _text(raw.get("who"), langs), phases, c.marks.at(path)[0])
+    return Subgroup(sid, _text(raw.get("title"), langs), _text(raw.get("who"), langs), phases)
 
 
 def _months(c: Checker, data: dict, path: tuple, key: str) -> tuple[float, ...]:
