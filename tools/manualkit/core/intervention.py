@@ -437,6 +437,8 @@ def read_subgroup(c: Checker, raw: Any, path: tuple, phase_ids: tuple[str, ...],
               "phases": Field("map", required=True, example=SUBGROUP_EXAMPLE)}
     if not c.mapping(raw, path, fields, where=" in a subgroup"):
         return None
+    if sid and "id" in raw and str(raw["id"]) != sid:
+        c.add("E1124", path + ("id",), field_id=sid, given=raw["id"])
     sid = sid or str(raw.get("id"))
     phases: dict[str, dict[str, float]] = {}
     for pid, figures in (raw.get("phases") if isinstance(raw.get("phases"), dict) else {}).items():

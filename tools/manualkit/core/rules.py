@@ -168,6 +168,8 @@ RULES: dict[str, Rule] = {
                   "call the family partner first: make call_after_minutes smaller than police_after_minutes"),
     "E1123": Rule(E, "subgroup '{group}' gives figures for the phase '{phase}', which the model does not have",
                   "{hint}"),
+    "E1124": Rule(E, "the subgroup added as '{field_id}' says id: {given} in its value",
+                  "the field names the subgroup: leave id out of the value, or write field: subgroups.{given}"),
     "W1121": Rule(W, "the text says {found} hours of training, but the model's initial training is {model} hours{variant}",
                   "write {{{{ model.training.initial_hours }}}} instead of the number, or show the blocks with {{{{ table.training }}}}"),
     "W1122": Rule(W, "the text says {found} core components, but the model has {model}{variant}",
