@@ -114,3 +114,31 @@ def test_documented_read_only_command_runs_on_the_repository(cmd: str) -> None:
     # or refuse in plain words (1)
     assert code == 0 if cmd.split()[1:] == ["check"] else code in (0, 1), (cmd, code, err[-2000:])
     assert out.strip() or err.strip(), cmd
+
+
+# A place quoted in the docs: `path:line` "words". Lines move when the text is edited; the words
+# must still stand in the file (a quote may run over a line break of the file).
+_PLACE = re.compile(r'`((?:manual|adaptations|locales|tools|tests)/[^`:]+):(\d+)` "([^"]+)"')
+
+
+def quoted_places() -> list[tuple[str, str, int, str]]:
+    out = []
+    for path in DOCS:
+        text = path.read_text(encoding="utf-8")
+        for m in _PLACE.finditer(" ".join(text.split())):
+            out.append((str(path.relative_to(REPO)), m.group(1), int(m.group(2)), m.group(3)))
+    return out
+
+
+def test_the_docs_quote_places_at_all() -> None:
+    assert len([q for q in quoted_places() if q[0] == "docs/edition-0.3.md"]) > 100
+
+
+def test_every_quoted_place_in_the_docs_says_what_the_docs_quote() -> None:
+    wrong = []
+    for doc, rel, line, words in quoted_places():
+        target = REPO / rel
+        text = " ".join(target.read_text(encoding="utf-8").split()) if target.is_file() else ""
+        if words not in text:
+            wrong.append(f"{doc}: {rel} (line {line}) does not say \"{words}\"" + ("" if text else ": no such file"))
+    assert wrong == []
