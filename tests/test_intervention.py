@@ -164,7 +164,7 @@ def test_repository_lone_working_check_out_comes_from_the_model():
     assert (call, police) == (15, 30)
     nb = base.manual("nb").module("lone-worker-safety").markdown()
     en = base.manual("en").module("lone-worker-safety").markdown()
-    assert f"ringer familiepartneren {call:g} minutter" in nb and f"innen {police:g} minutter etter avtalt tid" in nb
+    assert f"ringer deg {call:g} minutter" in nb and f"innen {police:g} minutter etter avtalt tid" in nb
     assert f"{call:g} minutes after the agreed time" in en and f"within {police:g} minutes of the agreed time" in en
 
 
