@@ -165,6 +165,8 @@ CASES = [
     ("E704", {NB: nb(body="\n{% if service %}ja{% endif %}\n")}, NB, 15),
     ("E801", {NB: nb(body="\n<script>alert(1)</script>\n")}, NB, 15),
     ("E802", {NB: nb(body="\n[Åpne skjemaet](javascript:alert(1))\n")}, NB, 15),
+    # a reference definition on a line of a paragraph: CommonMark reads text, the site's renderer a link
+    ("E802", {NB: nb(body="\nSe [skjemaet][r] i dag.\n[r]: javascript:alert(1)\n")}, NB, 16),
     ("E803", {NB: nb(body="\n```{=typst}\n#pagebreak()\n```\n")}, NB, 15),
     ("E804", {NB: nb(body="\n![Passordfil](../../../etc/passwd)\n")}, NB, 15),
     ("E805", {NB: nb(body=f"\nFødselsnummer {valid_fnr()} i teksten.\n")}, NB, 15),

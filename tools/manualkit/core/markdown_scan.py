@@ -272,11 +272,24 @@ def _parse_chunk_now(text: str) -> tuple[tuple, tuple]:
         children: list = []
         md.inline.parse(tok.content, md, env, children)
         found_links += _links_in(children, lines, row)
+    seen_rows = set()
     for label, ref in (env.get("references") or {}).items():
         row = (ref.get("map") or [0])[0]
+        seen_rows.add(row)
         found.append(("reference", row, 1, ref.get("href", "")))
         found_links.append((False, label, ref.get("href", ""), row, _column(lines[row] if row < len(lines) else "", ["["])))
+    # CommonMark lets no reference definition interrupt a paragraph, but Python-Markdown (the
+    # site's renderer) reads one on any line of it: such a line is a link there, so it is one here
+    for row, line in enumerate(lines):
+        m = _LATE_REFERENCE.match(line)
+        if m and row not in seen_rows:
+            found.append(("reference", row, 1, m.group(2)))
+            found_links.append((False, m.group(1), m.group(2), row, m.start(1)))
     return tuple(found_links), tuple(found)
+
+
+# Python-Markdown's reference definition (markdown/blockprocessors.py, ReferenceProcessor)
+_LATE_REFERENCE = re.compile(r"^ {0,3}\[([^\[\]]*)\] *: *<?([^\s>]+)>?")
 
 
 def _links_in(children: list, lines: list[str], row: int) -> list[tuple]:
