@@ -656,3 +656,23 @@ def test_a_fence_line_the_site_reads_as_text_is_checked_like_text():
         assert code in {p.code for p in problems}, line
     _body, problems = parse_body("```python\nprint(1)\n```\n", "manual/x/m.nb.md", 1)
     assert not problems
+
+
+def test_the_checker_reads_a_reference_definition_where_the_site_s_renderer_does():
+    """Python-Markdown takes '[r]: address' on any line of a paragraph as a reference definition
+    (CommonMark does not): the checker uses the renderer's own pattern, so the two cannot disagree."""
+    from markdown.blockprocessors import ReferenceProcessor
+
+    from manualkit.core.body import parse_body
+    from manualkit.core.markdown_scan import _LATE_REFERENCE
+
+    assert (_LATE_REFERENCE.pattern, _LATE_REFERENCE.flags) == (ReferenceProcessor.RE.pattern, ReferenceProcessor.RE.flags)
+    for text in ("Se [skjemaet][r].\n[r]: javascript:alert(1)\n", "Se [skjemaet][r].\n[r]:\n   javascript:alert(1)\n"):
+        html = MD.reset().convert(text)
+        assert "javascript:" in html and "javascript:" not in clean(html)  # the renderer made it a link
+        body, _ = parse_body(text, "manual/x/m.nb.md", 1)
+        assert [(link.target, link.line) for link in body.links] == [("javascript:alert(1)", 2)], text
+    # a line that only looks like one stays text, in the renderer and in the checker
+    text = "Tekst.\n[Merk]: dette er viktig\n"
+    assert "[Merk]: dette er viktig" in MD.reset().convert(text)
+    assert parse_body(text, "manual/x/m.nb.md", 1)[0].links == ()

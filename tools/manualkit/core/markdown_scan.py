@@ -280,16 +280,20 @@ def _parse_chunk_now(text: str) -> tuple[tuple, tuple]:
         found_links.append((False, label, ref.get("href", ""), row, _column(lines[row] if row < len(lines) else "", ["["])))
     # CommonMark lets no reference definition interrupt a paragraph, but Python-Markdown (the
     # site's renderer) reads one on any line of it: such a line is a link there, so it is one here
-    for row, line in enumerate(lines):
-        m = _LATE_REFERENCE.match(line)
-        if m and row not in seen_rows:
-            found.append(("reference", row, 1, m.group(2)))
-            found_links.append((False, m.group(1), m.group(2), row, m.start(1)))
+    if "]:" in text:
+        for m in _LATE_REFERENCE.finditer(text):
+            row = text.count("\n", 0, m.start())
+            if row not in seen_rows:
+                target = m.group(2).lstrip("<").rstrip(">")
+                found.append(("reference", row, 1, target))
+                found_links.append((False, m.group(1), target, row, _column(lines[row], ["["])))
     return tuple(found_links), tuple(found)
 
 
-# Python-Markdown's reference definition (markdown/blockprocessors.py, ReferenceProcessor)
-_LATE_REFERENCE = re.compile(r"^ {0,3}\[([^\[\]]*)\] *: *<?([^\s>]+)>?")
+# Python-Markdown's reference definition, its own pattern (markdown 3, blockprocessors.py,
+# ReferenceProcessor.RE): the address may stand on the next line, and a title may follow
+_LATE_REFERENCE = re.compile(r"""^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
+                             re.MULTILINE)
 
 
 def _links_in(children: list, lines: list[str], row: int) -> list[tuple]:
