@@ -155,3 +155,95 @@ def test_omsorgssvikt_is_maltreatment_in_english_everywhere():
             assert "serious neglect" not in " ".join(t.split()), path
     chapter = " ".join(text("manual/home-visits/neglect-and-daily-care.en.md").split())
     assert "title: Daily care and maltreatment" in chapter and "Its most common form is neglect" in chapter
+
+
+# Issue 26 point 16: "one way of addressing the reader (du)". about-this-manual states the
+# convention: the manual says «du»/"you" to the family partner; the chapters for supervisors and
+# managers and the sheets for families, children and services speak of the family partner in the
+# third person, and so do the made-up stories in `::: example` blocks.
+THIRD_PERSON_CHAPTERS = {
+    "programme-theory": "describes the model's mechanism: the family partner is a term of the theory",
+}
+THIRD_PERSON_LINES = {
+    "about-this-manual": ("omtaler familiepartneren i tredje person", "the family partner in the third person"),
+    # The sample plan is the family's own document, so it names the family partner.
+    "family-goals-and-plan": ("med støtte fra familiepartneren", "familiepartneren blir med",
+                              "supported by the family partner", "the family partner comes"),
+}
+# The definite form is the third person; "as the family partner", "the family partner role" and
+# "the family partner team" are not.
+DEFINITE = {"nb": r"\b[Ff]amiliepartneren\b",
+            "en": r"(?<![Aa]s )\b[Tt]he family partner\b(?! role| team)"}
+
+
+def split_front_matter(t: str) -> tuple[dict, str]:
+    if not t.startswith("---\n"):
+        return {}, t
+    head, _, body = t[4:].partition("\n---\n")
+    return yaml.safe_load(head) or {}, body
+
+
+def third_person_lines(module_id: str, lang: str, source: str) -> list[str]:
+    """'line: text' for each line of a source file (front matter skipped) that speaks of the
+    family partner in the third person outside a made-up story."""
+    import re
+    found, in_example = [], False
+    body = split_front_matter(source)[1]
+    first = source.count("\n") - body.count("\n") + 1
+    for n, line in enumerate(body.splitlines(), first):
+        if re.match(r"^::: ?example\b", line):
+            in_example = True
+        elif in_example and line.strip() == ":::":
+            in_example = False
+        elif not in_example and re.search(DEFINITE[lang], line):
+            if not any(allowed in line for allowed in THIRD_PERSON_LINES.get(module_id, ())):
+                found.append(f"{n}: {line.strip()}")
+    return found
+
+
+def du_modules() -> dict[str, dict[str, tuple[str, str]]]:
+    """Module id → {lang: (path, source)} for the modules written to the family partner."""
+    modules: dict[str, dict[str, str]] = {}
+    for p in (ROOT / "manual").rglob("*.md"):
+        if ".translations" in p.parts or p.name.count(".") != 2:
+            continue
+        source = p.read_text(encoding="utf-8")
+        meta = split_front_matter(source)[0]
+        audience = meta.get("audience") or []
+        if (meta.get("type") in ("chapter", "session", "appendix") and audience[:1] == ["family-partners"]
+                and meta["id"] not in THIRD_PERSON_CHAPTERS):
+            modules.setdefault(meta["id"], {})[p.name.split(".")[1]] = (str(p.relative_to(ROOT)), source)
+    return modules
+
+
+def test_the_family_partner_is_addressed_as_du_in_the_chapters_written_to_them():
+    modules = du_modules()
+    assert {"assessment", "home-visits-overview", "session-feelings", "forms-and-templates"} <= set(modules)
+    assert not {"supervision", "recruitment-and-training", "template-family-information"} & set(modules)
+    lapses = [f"{path}:{line}" for m, files in sorted(modules.items())
+              for lang, (path, source) in sorted(files.items()) for line in third_person_lines(m, lang, source)]
+    assert not lapses, "say «du»/'you' to the family partner:\n" + "\n".join(lapses)
+
+
+def test_overlays_that_replace_du_text_say_du_too():
+    modules, checked = du_modules(), 0
+    for adaptation in (ROOT / "adaptations").glob("*/adaptation.yml"):
+        for change in yaml.safe_load(adaptation.read_text(encoding="utf-8")).get("changes") or []:
+            if not change.get("overlay"):
+                continue
+            home = change["anchor"] if change["operation"] == "add-module" else change["target"]
+            if home.split("#")[0] not in modules:
+                continue
+            for lang in ("nb", "en"):
+                overlay = adaptation.parent / "overlays" / f"{change['overlay']}.{lang}.md"
+                lapses = third_person_lines(home, lang, overlay.read_text(encoding="utf-8"))
+                assert not lapses, f"{overlay.relative_to(ROOT)}: say «du»/'you':\n" + "\n".join(lapses)
+                checked += 1
+    assert checked >= 10
+
+
+def test_the_du_check_sees_a_lapse_and_spares_a_story():
+    body = "---\nid: x\n---\nDu spør.\n\n::: example\nFamiliepartneren spør.\n:::\n\nFamiliepartneren svarer.\n"
+    assert third_person_lines("assessment", "nb", body) == ["10: Familiepartneren svarer."]
+    assert third_person_lines("assessment", "en", "As the family partner, you ask.\nThe family partner asks.\n") \
+        == ["2: The family partner asks."]
