@@ -331,3 +331,50 @@ def test_deprecated_term_in_overlay_warns_for_that_variant_only(fixture_copy):
     assert [(p.path, p.line) for p in problems if p.code == "W1201"] == [(rel, 5)]
     assert_problem(problems, code="W1201", where=f"{rel}:5", says="'støttetiltak' is a deprecated term", hint="'hjelpetiltak'")
     assert [p for p in load_project(root, ["base"]).problems if p.code == "W1201"] == []
+
+
+SUBGROUP_SESSION = """\
+operation: set
+target: model
+field: subgroups.far
+value:
+  title: {nb: Med tolk, en: With an interpreter}
+  who: {nb: Familier som har økten med tolk, en: Families who have the session with an interpreter}
+  phases: {}
+  sessions: {session-play: 75}
+"""
+FAR_PLAN = ("## Med tolk {#plan-far}\n\n1. Velkommen (15 min)\n2. Lek og samtale (45 min)\n3. Avslutning (15 min)\n",
+            "## With an interpreter {#plan-far}\n\n1. Welcome (15 min)\n2. Play and talk (45 min)\n3. Closing (15 min)\n")
+
+
+def test_a_subgroup_gives_a_session_its_own_length_with_its_own_steps(testby):
+    from manualkit.core.dose import planned_dose
+    root = testby(change("longer", SUBGROUP_SESSION),
+                  change("far-plan", "operation: insert-section\ntarget: session-play#plan\nwhere: after\noverlay: far-plan\n"),
+                  overlays={"far-plan": FAR_PLAN})
+    project = load_project(root, ["base", "testby"])
+    assert project.errors == [], project.errors
+    variant = project.resolutions["testby"]
+    plans = variant.sessions["nb"]
+    assert [p.duration_minutes for p in plans if p.module == "session-play"] == [60]  # every other family: 60
+    mine = planned_dose(variant.model.for_subgroup("far"), plans)["session_minutes"].typical
+    theirs = planned_dose(variant.model, plans)["session_minutes"].typical
+    assert mine - theirs == 15
+
+
+def test_a_subgroup_s_session_steps_must_add_up_and_exist(testby):
+    wrong = (FAR_PLAN[0], FAR_PLAN[1].replace("Closing (15 min)", "Closing (10 min)"))
+    root = testby(change("longer", SUBGROUP_SESSION),
+                  change("far-plan", "operation: insert-section\ntarget: session-play#plan\nwhere: after\noverlay: far-plan\n"),
+                  overlays={"far-plan": wrong})
+    problems = load_project(root, ["base", "testby"]).problems
+    assert_problem(problems, code="E1101", where="adaptations/testby/overlays/far-plan.en.md:3",
+                   says="add up to 70 minutes (15 + 45 + 10), but its duration is 75 minutes in variant testby, subgroup far")
+    assert not [p for p in problems if p.code == "E1101" and p.path.endswith(".nb.md")]
+    root = testby(change("longer", SUBGROUP_SESSION))
+    problems = load_project(root, ["base", "testby"]).problems
+    assert_problem(problems, code="E1125", where="manual/training/session-play.nb.md:22",
+                   says="subgroup 'far' gives session 'session-play' 75 minutes (the session says 60)",
+                   hint="{#plan-far}")
+    assert {p.path for p in problems if p.code == "E1125"} == {"manual/training/session-play.nb.md",
+                                                               "manual/training/session-play.en.md"}

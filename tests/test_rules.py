@@ -360,6 +360,9 @@ VARIANT_CASES = [
     ("E1105", model_set("phases.follow-up.visits_per_week", "sjelden"), ADAPT, 10),
     ("E1123", model_set("subgroups.far", "{who: Familier langt unna, phases: {folow-up: {visits_per_week: 0.5}}}"), ADAPT, 10),
     ("E1124", model_set("subgroups.far", "{id: near, who: Familier langt unna, phases: {follow-up: {visits_per_week: 0.5}}}"), ADAPT, 10),
+    ("E1125", model_set("subgroups.far", "{title: Med tolk, who: Familier med tolk, phases: {}, sessions: {session-play: 75}}"),
+     "manual/training/session-play.nb.md", 22),
+    ("E1126", model_set("subgroups.far", "{title: Med tolk, who: Familier med tolk, phases: {}, sessions: {session-pley: 75}}"), ADAPT, 10),
     ("W1113", VARIANT_HEAD + "changes:\n  - id: further\n    operation: replace-section\n    target: welcome#further\n"
               "    overlay: local-records\n" + VARIANT_FRAME, ADAPT, 8),
     ("W1114", VARIANT_HEAD + "variables:\n  cost:\n    hourly_rate: mye\n", ADAPT, 7),

@@ -256,7 +256,7 @@ def _shares(codes: list[str]) -> dict[str, float]:
     return {a: round(sum(1 for c in codes if c == str(i)) / n, 3) for i, a in enumerate(ANSWERS, 1)} if n else {}
 
 
-def planned_by_week(model: Intervention, weeks: float, n_sessions: int = 0) -> dict[str, float]:
+def planned_by_week(model: Intervention, weeks: float, n_sessions: int | tuple[SessionPlan, ...] = 0) -> dict[str, float]:
     """Planned home visits, calls and contact minutes in the first ``weeks`` of the typical course
     (a visit that holds one of the ``n_sessions`` sessions at its own, longer length)."""
     out = {"home_visits": 0.0, "calls": 0.0, "visit_minutes": session_visit_extra(model, n_sessions, "typical", weeks)}
@@ -403,7 +403,7 @@ def _dose(families, records, contacts, model, plans, as_of) -> dict:
             continue
         weeks = min(typical_weeks, ((cut - min(dates[r])).days + 1) / 7)
         group = subgroup_of(records.get(r, {}), model)
-        plan = planned_by_week(model.for_subgroup(group) if group else model, weeks, len(plans))
+        plan = planned_by_week(model.for_subgroup(group) if group else model, weeks, tuple(plans))
         mine = [c for c in contacts if c[0] == r]
         held = sum(1 for pl in plans if any(k.startswith(f"s{pl.order}_") and k != f"s{pl.order}_rater"
                                              for k in records.get(r, {})))

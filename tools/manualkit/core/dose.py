@@ -65,24 +65,30 @@ def _meetings(p, weeks: float) -> float:
     return p.coordination_meetings + every
 
 
-def session_visit_extra(model: Intervention, n_sessions: int, which: str = "typical", weeks: float | None = None) -> float:
+def session_visit_extra(model: Intervention, sessions: int | tuple[SessionPlan, ...], which: str = "typical",
+                        weeks: float | None = None) -> float:
     """Minutes that the visits holding a session last beyond (or short of) the phase's usual visit: a visit with a
     session lasts ``session_visit_minutes`` (the check-in and the session), the others
-    ``visit_minutes``. The sessions fall in the weeks of the model's schedule (none when it has
+    ``visit_minutes``; a session that is longer for the families of a subgroup (``Subgroup.sessions``)
+    makes the visit that holds it longer by as many minutes. ``sessions``: the session plans (or
+    only their number). The sessions fall in the weeks of the model's schedule (none when it has
     none); ``weeks``: only those in the first ``weeks`` of the course."""
+    plans = () if isinstance(sessions, int) else tuple(sessions)
     extra = 0.0
-    for week in model.session_weeks(n_sessions):
+    for k, week in enumerate(model.session_weeks(len(plans) if not isinstance(sessions, int) else sessions)):
         phase = model.phase_at(week, which)
         if phase is None or (weeks is not None and week > weeks) or not phase.visits_per_week:
             continue
         extra += phase.session_visit - phase.visit_minutes
+        if plans and plans[k].duration_minutes is not None:
+            extra += (model.minutes_of(plans[k]) or 0) - plans[k].duration_minutes
     return extra
 
 
 def planned_dose(model: Intervention, sessions: tuple[SessionPlan, ...]) -> dict[str, Triple]:
     """Per family over the planned duration: measure -> min / typical / max."""
     visits = _phase_sum(model, lambda p, w: p.visits_per_week * w)
-    longer = Triple(*(session_visit_extra(model, len(sessions), which) / 60 for which in WHICH))
+    longer = Triple(*(session_visit_extra(model, sessions, which) / 60 for which in WHICH))
     visit_h = _phase_sum(model, lambda p, w: p.visits_per_week * w * p.visit_minutes / 60)
     visit_h = Triple(*(visit_h.get(w) + longer.get(w) for w in WHICH))
     calls = _phase_sum(model, lambda p, w: p.calls_per_week * w)
@@ -90,7 +96,7 @@ def planned_dose(model: Intervention, sessions: tuple[SessionPlan, ...]) -> dict
     meetings = _phase_sum(model, _meetings)
     meeting_h = Triple(*(meetings.get(w) * model.meeting_minutes / 60 for w in WHICH))
     n = float(len(sessions))
-    minutes = float(sum(s.duration_minutes or 0 for s in sessions))
+    minutes = float(sum(model.minutes_of(s) or 0 for s in sessions))
     return {
         "weeks": Triple(*(model.total_weeks(w) for w in WHICH)),
         "home_visits": visits, "visit_hours": visit_h, "calls": calls, "call_hours": call_h,

@@ -51,6 +51,17 @@ class SessionPlan:
     steps: tuple[Step, ...]
     origin: str  # file of the step list (base module or overlay)
     line: int  # line of the first step (or of the plan heading)
+    # The steps for a subgroup that gives the session another length (Subgroup.sessions): read
+    # from the session's section {#plan-<subgroup id>}, as (subgroup id, steps, line, origin).
+    alternates: tuple[tuple[str, tuple[Step, ...], int, str], ...] = ()
+
+    def for_group(self, group: str, minutes: int) -> "SessionPlan | None":
+        """The session as a family of subgroup ``group`` gets it (``minutes`` long, the steps of its
+        own plan section), or None when the session has no {#plan-<group>} section."""
+        alt = next((a for a in self.alternates if a[0] == group), None)
+        if alt is None:
+            return None
+        return replace(self, duration_minutes=minutes, steps=alt[1], line=alt[2], origin=alt[3], alternates=())
 
     @property
     def step_minutes(self) -> int:
@@ -139,13 +150,16 @@ class Subgroup:
     """Families who get another planned dose in some phases, e.g. those far from the office.
 
     ``phases``: phase id -> the figures that differ from the model's (RATES); every other figure,
-    and every other phase, is the model's. Who belongs is decided for each family at the start
-    (``who`` says how), so the delivery report compares each family with its own plan."""
+    and every other phase, is the model's. ``sessions``: session module id -> its length in minutes
+    for these families (e.g. 90 with an interpreter, where the module says 75); the session then
+    holds the group's steps in a section {#plan-<id>}. Who belongs is decided for each family at
+    the start (``who`` says how), so the delivery report compares each family with its own plan."""
 
     id: str
     title: dict[str, str]
     who: dict[str, str]
     phases: dict[str, dict[str, float]]
+    sessions: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -172,6 +186,8 @@ class Intervention:
     thresholds: dict[str, float] = field(default_factory=dict)  # when to act (home-visits thresholds)
     safety: dict[str, float] = field(default_factory=dict)  # lone working: minutes after a missed check-out
     subgroups: tuple[Subgroup, ...] = ()
+    # A session's length where it is not the module's duration_minutes: set by for_subgroup.
+    session_minutes: dict[str, int] = field(default_factory=dict)
     raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
     marks: Marks = field(repr=False, compare=False, default_factory=Marks)
 
@@ -187,7 +203,11 @@ class Intervention:
         if group is None:
             return self
         phases = tuple(replace(p, **group.phases[p.id]) if p.id in group.phases else p for p in self.phases)
-        return replace(self, phases=phases, subgroups=())
+        return replace(self, phases=phases, subgroups=(), session_minutes=dict(group.sessions))
+
+    def minutes_of(self, plan: SessionPlan) -> int | None:
+        """The length of a session for the families this model is for."""
+        return self.session_minutes.get(plan.module, plan.duration_minutes)
 
     def component(self, cid: str) -> Component | None:
         return next((c for c in self.components if c.id == cid), None)
@@ -427,6 +447,7 @@ def build(data: Any, marks: Marks, rel: str, langs: tuple[str, ...]) -> tuple[In
 
 
 SUBGROUP_EXAMPLE = "{follow-up: {visits_per_week: 0.5, calls_per_week: 0.5}}"
+SESSIONS_EXAMPLE = "{session-stress-and-conflict: 90}"
 
 
 def read_subgroup(c: Checker, raw: Any, path: tuple, phase_ids: tuple[str, ...], langs: tuple[str, ...],
@@ -434,7 +455,8 @@ def read_subgroup(c: Checker, raw: Any, path: tuple, phase_ids: tuple[str, ...],
     """One subgroup (of the model, or the value of a municipality's ``set subgroups.<id>``), checked."""
     fields = {"id": Field("id", required=not sid, example="far-from-office"), "title": TEXT,
               "who": Field("text", required=True, example="{nb: Familier med over en times reisevei, en: Families more than an hour away}"),
-              "phases": Field("map", required=True, example=SUBGROUP_EXAMPLE)}
+              "phases": Field("map", required=True, example=SUBGROUP_EXAMPLE),
+              "sessions": Field("map", example=SESSIONS_EXAMPLE)}
     if not c.mapping(raw, path, fields, where=" in a subgroup"):
         return None
     if sid and "id" in raw and str(raw["id"]) != sid:
@@ -450,7 +472,10 @@ def read_subgroup(c: Checker, raw: Any, path: tuple, phase_ids: tuple[str, ...],
         if not c.mapping(figures, where, {k: Field("any") for k in RATES}, where=f" in subgroup {sid}'s phase {pid}"):
             continue
         phases[str(pid)] = {k: _num(c, figures, where, k, example="0.5") for k in figures if k in RATES}
-    return Subgroup(sid, _text(raw.get("title"), langs), _text(raw.get("who"), langs), phases)
+    sessions = {str(mid): int(_num(c, raw["sessions"], path + ("sessions",), mid, positive=True, whole=True, example="90"))
+                for mid in raw["sessions"]} if isinstance(raw.get("sessions"), dict) else {}
+    return Subgroup(sid, _text(raw.get("title"), langs), _text(raw.get("who"), langs), phases,
+                    {mid: n for mid, n in sessions.items() if n})
 
 
 def _months(c: Checker, data: dict, path: tuple, key: str) -> tuple[float, ...]:
@@ -554,9 +579,9 @@ def session_steps(text: str, origin: str, first_line: int) -> tuple[tuple[Step, 
     return tuple(steps), list_line or first_line
 
 
-def check_plan(plan: SessionPlan, variant: str = "") -> list[Problem]:
+def check_plan(plan: SessionPlan, variant: str = "", where: str | None = None) -> list[Problem]:
     """Every step has minutes, and they add up to the session's duration."""
-    where = f" in variant {variant}" if variant else ""
+    where = where if where is not None else f" in variant {variant}" if variant else ""
     if not plan.steps:
         return [make("E1103", plan.origin, plan.line, 1, module=plan.module)]
     problems = [make("E1102", plan.origin, s.line, 1, number=s.number, module=plan.module) for s in plan.steps if s.minutes is None]
@@ -645,7 +670,8 @@ def apply_sets(model: Intervention, changes: list, adaptation_path: str, adaptat
 def _grow_subgroup(data: dict, ch: Any, rel: str, marks: Marks, langs: tuple[str, ...]) -> list[Problem] | None:
     """A municipality adds a subgroup of families with ``set subgroups.<id>`` (its value: title, who
     and the phases' figures that differ), and may set one figure of a subgroup's phase that the
-    subgroup had left as the model's (``subgroups.<id>.phases.<phase>.<figure>``). Returns the
+    subgroup had left as the model's (``subgroups.<id>.phases.<phase>.<figure>``), or the length of
+    a session for its families (``subgroups.<id>.sessions.<session>``). Returns the
     problems (none: applied), or None when the field is not a subgroup's (the caller says E1104)."""
     parts = ch.field.split(".")
     groups = data.get("subgroups", [])
@@ -660,6 +686,15 @@ def _grow_subgroup(data: dict, ch: Any, rel: str, marks: Marks, langs: tuple[str
         return [make("E1104", rel, line, col, change=ch.id, field=ch.field, hint=suggest(parts[1], ids) or (
             f"the model has no subgroup '{parts[1]}': add it first, with field: subgroups.{parts[1]} "
             "and a value with title, who and phases"))]
+    if len(parts) == 4 and parts[2] == "sessions" and existing is not None:
+        value = ch.value
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            return [make("E1105", rel, vline, vcol, change=ch.id, field=ch.field, expected="a whole number of minutes above 0",
+                         got=repr(value), example="value: 90")]
+        if not isinstance(existing.get("sessions"), (dict, type(None))):
+            return None
+        existing.setdefault("sessions", {})[parts[3]] = value
+        return []
     if len(parts) not in (2, 5):
         return None
     if len(parts) == 2:

@@ -59,8 +59,37 @@ def session_plans(order: dict[str, list[str]], mods: dict[str, WModule], lang: s
             if plan is None:
                 continue  # E406 says so
             steps, line = session_steps(plan.text, plan.origin, plan.line)
-            out.append(SessionPlan(mid, len(out) + 1, text.title, w.meta.get("duration_minutes"), steps, plan.origin, line))
+            alternates = tuple((s.id[len("plan-"):], *session_steps(s.text, s.origin, s.line), s.origin)
+                               for s in text.sections if s.id.startswith("plan-") and len(s.id) > len("plan-"))
+            out.append(SessionPlan(mid, len(out) + 1, text.title, w.meta.get("duration_minutes"), steps, plan.origin, line,
+                                   alternates))
     return tuple(out)
+
+
+def group_plans(model: Intervention, sessions: dict[str, tuple[SessionPlan, ...]], variant: str,
+                locate: Any) -> list[Problem]:
+    """A subgroup that gives a session another length (``sessions``) has the steps for it in the
+    session's section {#plan-<subgroup>}, and they add up to that length (E1125, E1101); it names
+    sessions the manual has (E1126). ``locate(group, session)``: (file, line, col) of the name."""
+    out: list[Problem] = []
+    names = [pl.module for plans in sessions.values() for pl in plans]
+    for group in model.subgroups:
+        where = (f" in variant {variant}, " if variant else " in ") + f"subgroup {group.id}"
+        for mid, minutes in group.sessions.items():
+            if mid not in names:
+                from manualkit.core.schema import suggest
+                out.append(make("E1126", *locate(group.id, mid), group=group.id, module=mid,
+                                hint=suggest(mid, sorted(set(names))) or "name a session module (type: session)"))
+                continue
+            for plans in sessions.values():
+                plan = next(pl for pl in plans if pl.module == mid)
+                own = plan.for_group(group.id, minutes)
+                if own is None:
+                    out.append(make("E1125", plan.origin, plan.line, 1, group=group.id, module=mid, minutes=minutes,
+                                    duration=plan.duration_minutes))
+                else:
+                    out += check_plan(own, where=where)
+    return out
 
 
 @lru_cache(maxsize=8192)
@@ -218,15 +247,20 @@ def _session_fit(model: Intervention, sessions: dict[str, tuple[SessionPlan, ...
     weeks = model.session_weeks(len(plans))
     check_in = model.schedule.check_in_minutes
     for plan, week in zip(plans, weeks):
-        if plan.duration_minutes is None:
+        minutes = model.minutes_of(plan)
+        if minutes is None:
             continue
         for which in ("min", "typical", "max"):
             phase = model.phase_at(week, which)
-            total = plan.duration_minutes + check_in
-            if phase is not None and total > phase.session_visit:
-                out.append(make("E1120", plan.origin, plan.line, 1, module=plan.module, minutes=plan.duration_minutes,
+            total = minutes + check_in
+            if phase is None:
+                continue
+            # a session a subgroup lengthens lengthens the visit that holds it (dose.session_visit_extra)
+            visit = phase.session_visit + minutes - (plan.duration_minutes if plan.duration_minutes is not None else minutes)
+            if total > visit:
+                out.append(make("E1120", plan.origin, plan.line, 1, module=plan.module, minutes=minutes,
                                 check_in=_fmt(check_in), total=_fmt(total), phase=phase.id, week=_fmt(week),
-                                visit=_fmt(phase.session_visit), variant=where, field=f"{fields}.{phase.id}"))
+                                visit=_fmt(visit), variant=where, field=f"{fields}.{phase.id}"))
                 break
     return out
 
@@ -239,6 +273,20 @@ def _core_sections(manual: m.Manual) -> list[tuple[str, str, str, int]]:
             if s.core:
                 out.append((mod.id, s.id, mod.source.path, s.line))
     return out
+
+
+def _change_at(adaptation: Any, base: Intervention) -> Any:
+    """Where a subgroup names a session: the municipality's change that set it, else (a subgroup of
+    the base model) the base model's line."""
+    def locate(group: str, mid: str) -> tuple[str, int, int]:
+        for ch in adaptation.changes:
+            if ch.field == f"subgroups.{group}.sessions.{mid}":
+                return (adaptation.path, *adaptation.marks.at(("changes", ch.index, "field")))
+            if ch.field == f"subgroups.{group}":
+                return (adaptation.path, *adaptation.marks.key_at(("changes", ch.index, "value", "sessions", mid)))
+        i = next((i for i, x in enumerate(base.subgroups) if x.id == group), None)
+        return (base.path, *base.marks.key_at(("subgroups", i, "sessions", mid))) if i is not None else (base.path, 1, 1)
+    return locate
 
 
 def _key(p: Problem) -> tuple:
@@ -264,6 +312,8 @@ def variant_model(manual: m.Manual, adaptation: Any, order: dict[str, list[str]]
                                     [c.id for c in base.components if c.core])
             own += _text_checks(base, mods, "")
             own += session_fit(base, sessions, "")
+            own += group_plans(base, sessions, "", lambda g, mid: (base.path, *base.marks.key_at(
+                ("subgroups", next(i for i, x in enumerate(base.subgroups) if x.id == g), "sessions", mid))))
     else:
         border, bmods = working_copy(manual, manual.languages)
         base_sessions = {lang: session_plans(border, bmods, lang) for lang in manual.languages}
@@ -286,6 +336,8 @@ def variant_model(manual: m.Manual, adaptation: Any, order: dict[str, list[str]]
             own += [p for p in _text_checks(model, mods, adaptation.id) if _key(p) not in known]
             known = {_key(p) for p in session_fit(base, base_sessions, "")}
             own += [p for p in session_fit(model, sessions, adaptation.id) if _key(p) not in known]
+            known = {_key(p) for p in group_plans(base, base_sessions, "", lambda g, mid: (base.path, 1, 1))}
+            own += [p for p in group_plans(model, sessions, adaptation.id, _change_at(adaptation, base)) if _key(p) not in known]
             if not model_changes:
                 for ch in adaptation.changes:
                     if ch.operation == "replace-section" and ch.target in base.prose:

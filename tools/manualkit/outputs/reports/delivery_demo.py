@@ -39,7 +39,7 @@ def demo_exports(dictionary: dict[str, DictField], model: Intervention, plans: t
         partner = partners[k % len(partners)]
         # every third family in the model's first subgroup, if it has one, delivered against its own plan
         group = "1" if model.subgroups and SUBGROUP_FIELD in dictionary and k % 3 == 2 else "0"
-        plan = planned_by_week(model.for_subgroup(model.subgroups[0].id) if group == "1" else model, weeks, len(plans))
+        plan = planned_by_week(model.for_subgroup(model.subgroups[0].id) if group == "1" else model, weeks, tuple(plans))
         keep = 0.55 if under else 0.95
         instance = 0
         day = 0

@@ -80,6 +80,13 @@ def _subgroup_rows(variant: ResolvedVariant, lang: str) -> list[dict]:
                             "label": f"{title}, {phase.title.get(lang, pid)}: {L(lang, f) if f in PHASE_LABELS else f.replace('_', ' ')}",
                             "min": value, "typical": value, "max": value, "base_min": bvalue, "base_typical": bvalue, "base_max": bvalue,
                             "difference_typical": round(value - bvalue, 2)})
+        for plan in _sessions(variant, lang):  # a session of another length for these families
+            if plan.module in group.sessions and plan.duration_minutes is not None:
+                value, bvalue = group.sessions[plan.module], plan.duration_minutes
+                out.append({"variant": variant.id, "measure": f"subgroup.{group.id}.session.{plan.module}", "unit": "minutes",
+                            "label": f"{title}, {plan.title} ({unit(lang, 'minutes')})",
+                            "min": value, "typical": value, "max": value, "base_min": bvalue, "base_typical": bvalue, "base_max": bvalue,
+                            "difference_typical": round(value - bvalue, 2)})
     return out
 
 
@@ -198,12 +205,13 @@ def _subgroups_md(variant: ResolvedVariant, data: list[dict], lang: str) -> list
         out += ["", f"### {title}", "", f"{L(lang, 'who')}: {group.who.get(lang, '')}", ""]
         body = []
         for r in data:
-            if r["measure"].startswith(f"subgroup.{group.id}.") and ".phase." not in r["measure"]:
+            if r["measure"].startswith(f"subgroup.{group.id}.") and not r["measure"].startswith(
+                    (f"subgroup.{group.id}.phase.", f"subgroup.{group.id}.session.")):
                 label = r["label"][len(title) + 2:]
                 body.append([label, unit(lang, r["unit"]), fig(r["min"], lang), fig(r["typical"], lang), fig(r["max"], lang),
                              fig(r["base_typical"], lang), _signed(r["difference_typical"], lang)])
         out.append(md_table(head, body))
-        own = [r for r in data if r["measure"].startswith(f"subgroup.{group.id}.phase.")]
+        own = [r for r in data if r["measure"].startswith((f"subgroup.{group.id}.phase.", f"subgroup.{group.id}.session."))]
         if own:
             out += ["", "; ".join(f"{r['label'][len(title) + 2:]}: {fig(r['base_typical'], lang)} → {fig(r['typical'], lang)}"
                                   for r in own)]
