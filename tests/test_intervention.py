@@ -33,7 +33,16 @@ def test_repository_manual_sessions_add_up_in_every_language_and_variant():
     assert seen == (3 + 2 + 2) * 8
     lille = {p.module: p.duration_minutes for p in project.resolutions["lillehammer"].sessions["nb"]}
     eiker = {p.module: p.duration_minutes for p in project.resolutions["ovre-eiker"].sessions["en"]}
-    assert (lille["session-daily-routines"], eiker["session-stress-and-conflict"]) == (60, 90)
+    assert (lille["session-daily-routines"], eiker["session-stress-and-conflict"]) == (60, 75)
+    # Øvre Eiker's 90 minutes are for the families who have session 7 with an interpreter: a
+    # subgroup, with the steps of its own plan section adding up to them in both languages
+    rv = project.resolutions["ovre-eiker"]
+    assert rv.model.subgroup("with-interpreter").sessions == {"session-stress-and-conflict": 90}
+    for lang, plans in rv.sessions.items():
+        plan = next(p for p in plans if p.module == "session-stress-and-conflict")
+        own = plan.for_group("with-interpreter", 90)
+        assert own is not None and own.step_minutes == 90 and len(own.steps) == len(plan.steps) == 8, lang
+        assert own.origin == f"adaptations/ovre-eiker/overlays/interpreter-stress-plan.{lang}.md"
 
 
 def test_repository_phases_fit_six_to_eighteen_months():

@@ -31,7 +31,15 @@ def test_dose_all_shows_lillehammers_lower_follow_up_frequency_for_its_subgroup_
     visits = rows[("lillehammer", "subgroup.far-from-office.home_visits")]
     # 22 typical weeks of follow-up at one visit every other week instead of every week: 11 fewer visits
     assert (visits["typical"], visits["base_typical"], visits["difference_typical"]) == ("33", "44", "-11")
-    assert not any(m.startswith("subgroup.") for v, m in rows if v != "lillehammer")
+    assert not any(m.startswith("subgroup.") for v, m in rows if v == "base")
+    # Øvre Eiker: session 7 lasts 90 minutes instead of 75 for the families with an interpreter only,
+    # and the visit that holds it is 15 minutes longer for them (a quarter of an hour more home visits)
+    assert rows[("ovre-eiker", "session_minutes")]["difference_typical"] == "0"
+    session = rows[("ovre-eiker", "subgroup.with-interpreter.session.session-stress-and-conflict")]
+    assert (session["typical"], session["base_typical"]) == ("90", "75")
+    assert rows[("ovre-eiker", "subgroup.with-interpreter.session_minutes")]["difference_typical"] == "15"
+    assert rows[("ovre-eiker", "subgroup.with-interpreter.visit_hours")]["difference_typical"] == "0.2"  # rounded to 0.1
+    assert rows[("ovre-eiker", "subgroup.with-interpreter.home_visits")]["difference_typical"] == "0"
     assert rows[("ovre-eiker", "phase.follow-up.visits_per_week")]["difference_typical"] == "0"
     assert rows[("base", "weeks")]["min"] == "26" and rows[("base", "weeks")]["max"] == "78"
 
@@ -130,13 +138,15 @@ def test_redcap_dictionary_of_every_variant_follows_the_format():
         for lang in variant.languages:
             rows = check_redcap(redcap(variant, lang), lang)
             forms = list(dict.fromkeys(r["Form Name"] for r in rows))
-            # one instrument per session, one per core component, one for the frame, and Lillehammer's
-            # subgroup of families (which group a family is in)
-            assert len(forms) == 8 + 3 + 1 + (vid == "lillehammer"), (vid, lang, forms)
+            # one instrument per session, one per core component, one for the frame, and, in the two
+            # municipalities with subgroups of families, which group a family is in
+            assert len(forms) == 8 + 3 + 1 + (vid in ("lillehammer", "ovre-eiker")), (vid, lang, forms)
             group = [r for r in rows if r["Variable / Field Name"] == "fp_subgroup"]
             assert (group[0]["Choices, Calculations, OR Slider Labels"].split(" | ")[1] if group else "") == (
-                {"nb": "1, Familier med lang reisevei", "nn": "1, Familier med lang reisevei", "en": "1, Families far from the office"}[lang]
-                if vid == "lillehammer" else "")
+                {"lillehammer": {"nb": "1, Familier med lang reisevei", "nn": "1, Familier med lang reisevei",
+                                 "en": "1, Families far from the office"},
+                 "ovre-eiker": {"nb": "1, Familier som har økt 7 med tolk", "en": "1, Families who have session 7 with an interpreter"},
+                 }.get(vid, {}).get(lang, ""))
             steps = [r for r in rows if r["Form Name"] == "session_daily_routines" and r["Field Type"] == "radio"
                      and r["Variable / Field Name"].startswith("s4_step")]
             assert len(steps) == 7
