@@ -162,6 +162,14 @@ def test_tidier_why_gives_the_programme_theory_goals():
     assert "- forebygging av omsorgssvikt" in why and "Familiepartner har fire overordnede mål:" in why
 
 
+def test_tidier_tailoring_names_a_session_that_is_longer_for_a_subgroup():
+    from manualkit.outputs.reports.tidier import report
+    text = report(load_project(REPO, ["ovre-eiker"]).resolutions["ovre-eiker"], "en", "md")
+    tailoring = text.split("## 9.", 1)[1].split("## 10.", 1)[0]
+    assert "Families who have session 7 with an interpreter:" in tailoring
+    assert "Session 7: Stress, anger and conflict without violence lasts 90 minutes (other families: 75)." in tailoring
+
+
 def _caseload(rv, lang):
     return " ".join(section_text(rv, lang, "family-partner-role", "caseload").split())
 

@@ -45,6 +45,7 @@ W = {
            "subgroup": "{title}: {who} I fasen «{phases}» er det hjemmebesøk {freq}{calls}; "
                        "{visits} hjemmebesøk i et vanlig forløp (andre familier: {others}).",
            "subgroup_call": " og en samtale på {minutes} minutter {freq}",
+           "subgroup_session": "{title}: {who} {session} varer {minutes} minutter (andre familier: {others}).",
            "no_modifications": "Ingen: dette er basisversjonen av manualen. Kommunenes endringer registreres etter FRAME i deres lokale versjoner.",
            "modifications": "{n} lokale endringer, registrert etter FRAME ({inconsistent} ikke i tråd med programtroskap):",
            "planned": "{n} indikatorer for programtro ({raters}) knyttet til kjernekomponentene og kjernedelene; en sjekkliste per økt "
@@ -69,6 +70,7 @@ W = {
            "subgroup": "{title}: {who} In the phase ‘{phases}’, a home visit {freq}{calls}; "
                        "{visits} home visits in a typical course (other families: {others}).",
            "subgroup_call": " and a call of {minutes} minutes {freq}",
+           "subgroup_session": "{title}: {who} {session} lasts {minutes} minutes (other families: {others}).",
            "no_modifications": "None: this is the base version of the manual. The municipalities' changes are recorded with FRAME in their local versions.",
            "modifications": "{n} local changes, recorded with FRAME ({inconsistent} fidelity-inconsistent):",
            "planned": "{n} fidelity indicators ({raters}) linked to the core components and core sections; a checklist per session "
@@ -152,6 +154,11 @@ def items(variant: ResolvedVariant, lang: str) -> list[dict]:
                 calls=w(lang, "subgroup_call").format(minutes=fig(p.call_minutes, lang), freq=frequency(p.calls_per_week, lang))
                 if p.calls_per_week else "",
                 visits=fig(planned_dose(sub, sessions)["home_visits"].typical, lang), others=fig(dose["home_visits"].typical, lang)))
+        for s in sessions or ():  # a session of its own length for these families
+            if s.module in group.sessions:
+                groups.append(w(lang, "subgroup_session").format(
+                    title=group.title.get(lang, group.id), who=group.who.get(lang, ""), session=s.title,
+                    minutes=fig(group.sessions[s.module], lang), others=fig(s.duration_minutes, lang)))
     add([w(lang, "tailoring").format(n=len(with_adapt))], groups, src("family-goals-and-plan", *[s.module for s in with_adapt]))
     vocab = variant.frame_vocab
     if variant.is_base or not rm.changes:
