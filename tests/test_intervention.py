@@ -43,6 +43,10 @@ def test_repository_manual_sessions_add_up_in_every_language_and_variant():
         own = plan.for_group("with-interpreter", 90)
         assert own is not None and own.step_minutes == 90 and len(own.steps) == len(plan.steps) == 8, lang
         assert own.origin == f"adaptations/ovre-eiker/overlays/interpreter-stress-plan.{lang}.md"
+    # and the text takes the 90 from the model
+    for lang, words in (("nb", "varer da 90 minutter"), ("en", "lasts 90 minutes")):
+        mod = next(m for p in rv.manuals[lang].parts for m in p.modules if m.id == "session-stress-and-conflict")
+        assert words in " ".join(next(s.text for s in mod.sections if s.id == "plan-with-interpreter").split())
 
 
 def test_repository_phases_fit_six_to_eighteen_months():

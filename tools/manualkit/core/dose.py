@@ -237,6 +237,8 @@ def model_values(model: Intervention | None, sessions: dict[str, tuple[SessionPl
         put(prefix + "title", dict(group.title), ("subgroups", g_i, "title"))
         put(prefix + "who", dict(group.who), ("subgroups", g_i, "who"))
         phases_and_dose(model.for_subgroup(group.id), prefix, lambda i, k: ("subgroups", g_i, "phases", model.phases[i].id, k))
+        for mid, minutes in group.sessions.items():  # {{ model.subgroups.with_interpreter.sessions.session_stress_and_conflict }}
+            put(f"{prefix}sessions.{mid.replace('-', '_')}", minutes, ("subgroups", g_i, "sessions", mid))
     dose = planned_dose(model, first)
     post = planned_post(model, first)
     for name, value in (("full_time_hours", post.full_time_hours), ("contact_hours_per_family", post.contact_family),
