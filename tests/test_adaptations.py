@@ -378,3 +378,19 @@ def test_a_subgroup_s_session_steps_must_add_up_and_exist(testby):
                    hint="{#plan-far}")
     assert {p.path for p in problems if p.code == "E1125"} == {"manual/training/session-play.nb.md",
                                                                "manual/training/session-play.en.md"}
+
+
+def test_a_subgroup_s_session_length_set_on_its_own_is_checked_at_that_change(testby):
+    root = testby(change("longer", SUBGROUP_SESSION),
+                  change("far-plan", "operation: insert-section\ntarget: session-play#plan\nwhere: after\noverlay: far-plan\n"),
+                  change("typo", "operation: set\ntarget: model\nfield: subgroups.far.sessions.session-pley\nvalue: 70\n"),
+                  change("whole", "operation: set\ntarget: model\nfield: subgroups.far.sessions\nvalue: 70\n"),
+                  overlays={"far-plan": FAR_PLAN})
+    problems = load_project(root, ["base", "testby"]).problems
+    text = (root / ADAPT).read_text(encoding="utf-8").splitlines()
+    typo = next(i for i, line in enumerate(text, 1) if "field: subgroups.far.sessions.session-pley" in line)
+    whole = next(i for i, line in enumerate(text, 1) if line.strip() == "field: subgroups.far.sessions")
+    assert_problem(problems, code="E1126", where=f"{ADAPT}:{typo}", says="'session-pley', which is not a session",
+                   hint="did you mean 'session-play'?")
+    assert_problem(problems, code="E1105", where=f"{ADAPT}:{whole}", says="must be one of its fields, not 70",
+                   hint="subgroups.far.sessions.session-play")

@@ -82,7 +82,9 @@ def group_plans(model: Intervention, sessions: dict[str, tuple[SessionPlan, ...]
                                 hint=suggest(mid, sorted(set(names))) or "name a session module (type: session)"))
                 continue
             for plans in sessions.values():
-                plan = next(pl for pl in plans if pl.module == mid)
+                plan = next((pl for pl in plans if pl.module == mid), None)
+                if plan is None:
+                    continue  # not written in this language (W502 says so)
                 own = plan.for_group(group.id, minutes)
                 if own is None:
                     out.append(make("E1125", plan.origin, plan.line, 1, group=group.id, module=mid, minutes=minutes,
@@ -279,9 +281,12 @@ def _change_at(adaptation: Any, base: Intervention) -> Any:
     """Where a subgroup names a session: the municipality's change that set it, else (a subgroup of
     the base model) the base model's line."""
     def locate(group: str, mid: str) -> tuple[str, int, int]:
-        for ch in adaptation.changes:
+        # the change that sets this one length wins over the subgroup's value (a later change
+        # overrides it, and it is the line the editor must correct)
+        for ch in reversed(adaptation.changes):
             if ch.field == f"subgroups.{group}.sessions.{mid}":
                 return (adaptation.path, *adaptation.marks.at(("changes", ch.index, "field")))
+        for ch in adaptation.changes:
             if ch.field == f"subgroups.{group}":
                 return (adaptation.path, *adaptation.marks.key_at(("changes", ch.index, "value", "sessions", mid)))
         i = next((i for i, x in enumerate(base.subgroups) if x.id == group), None)
