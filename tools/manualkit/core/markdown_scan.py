@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from markdown.blockprocessors import ReferenceProcessor
+
 MAX_CHUNK_LINES = 200
 MAX_INLINE = 20_000
 MAX_PER_LINE = 10  # findings reported per line: a line of 300 000 tags needs one message, not all
@@ -290,10 +292,10 @@ def _parse_chunk_now(text: str) -> tuple[tuple, tuple]:
     return tuple(found_links), tuple(found)
 
 
-# Python-Markdown's reference definition, its own pattern (markdown 3, blockprocessors.py,
-# ReferenceProcessor.RE): the address may stand on the next line, and a title may follow
-_LATE_REFERENCE = re.compile(r"""^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$""",
-                             re.MULTILINE)
+# Python-Markdown's reference definition, its own pattern (ReferenceProcessor.RE): the address
+# may stand on the next line, and a title may follow. Taken from the renderer, not copied, so the
+# checker cannot drift from what the site makes a link.
+_LATE_REFERENCE = ReferenceProcessor.RE
 
 
 def _links_in(children: list, lines: list[str], row: int) -> list[tuple]:
