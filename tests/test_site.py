@@ -609,6 +609,14 @@ def test_repository_manual_builds_for_every_variant(tmp_path):
             for part in rm.parts:
                 for mod in part.modules:
                     assert (out / f"{prefix}{part.id}/{mod.id}.html").is_file(), (variant, lang, mod.id)
+    # Øvre Eiker's session 7: 75 minutes on the page, and the 90-minute plan for the families with an
+    # interpreter after the base plan, its length taken from the model
+    import re as _re
+    page = (root / "build/ovre-eiker/site/parent-training/session-stress-and-conflict.html").read_text(encoding="utf-8")
+    words = " ".join(_re.sub(r"<[^>]+>", " ", page).split())
+    assert "75 minutter" in words and "Med tolk: steg for steg" in words and "den varer da 90 minutter" in words
+    assert "{{" not in words
+    assert words.index("Gjennomføring steg for steg") < words.index("Med tolk: steg for steg") < words.index("Hjemmeoppgave")
 
 
 
