@@ -256,10 +256,10 @@ def _shares(codes: list[str]) -> dict[str, float]:
     return {a: round(sum(1 for c in codes if c == str(i)) / n, 3) for i, a in enumerate(ANSWERS, 1)} if n else {}
 
 
-def planned_by_week(model: Intervention, weeks: float, n_sessions: int | tuple[SessionPlan, ...] = 0) -> dict[str, float]:
+def planned_by_week(model: Intervention, weeks: float, sessions: tuple[SessionPlan, ...] = ()) -> dict[str, float]:
     """Planned home visits, calls and contact minutes in the first ``weeks`` of the typical course
-    (a visit that holds one of the ``n_sessions`` sessions at its own, longer length)."""
-    out = {"home_visits": 0.0, "calls": 0.0, "visit_minutes": session_visit_extra(model, n_sessions, "typical", weeks)}
+    (a visit that holds one of the ``sessions`` at its own, longer length)."""
+    out = {"home_visits": 0.0, "calls": 0.0, "visit_minutes": session_visit_extra(model, sessions, "typical", weeks)}
     start = 0.0
     for p in model.phases:
         span = max(0.0, min(weeks, start + p.weeks.typical) - start)

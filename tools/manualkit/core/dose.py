@@ -65,23 +65,21 @@ def _meetings(p, weeks: float) -> float:
     return p.coordination_meetings + every
 
 
-def session_visit_extra(model: Intervention, sessions: int | tuple[SessionPlan, ...], which: str = "typical",
+def session_visit_extra(model: Intervention, sessions: tuple[SessionPlan, ...], which: str = "typical",
                         weeks: float | None = None) -> float:
     """Minutes that the visits holding a session last beyond (or short of) the phase's usual visit: a visit with a
     session lasts ``session_visit_minutes`` (the check-in and the session), the others
     ``visit_minutes``; a session that is longer for the families of a subgroup (``Subgroup.sessions``)
-    makes the visit that holds it longer by as many minutes. ``sessions``: the session plans (or
-    only their number). The sessions fall in the weeks of the model's schedule (none when it has
-    none); ``weeks``: only those in the first ``weeks`` of the course."""
-    plans = () if isinstance(sessions, int) else tuple(sessions)
+    makes the visit that holds it longer by as many minutes. The sessions fall in the weeks of the
+    model's schedule (none when it has none); ``weeks``: only those in the first ``weeks`` of the course."""
     extra = 0.0
-    for k, week in enumerate(model.session_weeks(len(plans) if not isinstance(sessions, int) else sessions)):
+    for plan, week in zip(sessions, model.session_weeks(len(sessions))):
         phase = model.phase_at(week, which)
         if phase is None or (weeks is not None and week > weeks) or not phase.visits_per_week:
             continue
         extra += phase.session_visit - phase.visit_minutes
-        if plans and plans[k].duration_minutes is not None:
-            extra += (model.minutes_of(plans[k]) or 0) - plans[k].duration_minutes
+        if plan.duration_minutes is not None:
+            extra += (model.minutes_of(plan) or 0) - plan.duration_minutes
     return extra
 
 

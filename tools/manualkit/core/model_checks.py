@@ -19,6 +19,7 @@ from manualkit.core.dose import model_values
 from manualkit.core.intervention import Intervention, SessionPlan, apply_sets, check_plan, check_references, session_steps
 from manualkit.core.overlay import WModule, working_copy
 from manualkit.core.problems import Problem, make
+from manualkit.core.schema import suggest
 
 NUMBER_WORDS = {"en": 1, "ett": 1, "én": 1, "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "sju": 7, "syv": 7,
                 "åtte": 8, "ni": 9, "ti": 10, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
@@ -77,7 +78,6 @@ def group_plans(model: Intervention, sessions: dict[str, tuple[SessionPlan, ...]
         where = (f" in variant {variant}, " if variant else " in ") + f"subgroup {group.id}"
         for mid, minutes in group.sessions.items():
             if mid not in names:
-                from manualkit.core.schema import suggest
                 out.append(make("E1126", *locate(group.id, mid), group=group.id, module=mid,
                                 hint=suggest(mid, sorted(set(names))) or "name a session module (type: session)"))
                 continue
