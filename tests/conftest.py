@@ -274,3 +274,19 @@ def assert_problem(seen: str | Iterable, *, code: str, where: str, says: str, hi
     wanted = f"{code} at {where} saying {says!r}" + (f" with a hint saying {hint!r}" if hint is not None else "")
     kind = f"{code} problems" if with_code else "problems"
     raise AssertionError(f"no {wanted}; the {kind} seen:\n  {listed}")
+
+
+# A subgroup of the bilingual fixture's families who have session-play at 75 minutes (every other
+# family: 60), as the body of a change, and the steps of its own plan {#plan-far} (nb, en).
+SUBGROUP_SESSION = """\
+operation: set
+target: model
+field: subgroups.far
+value:
+  title: {nb: Med tolk, en: With an interpreter}
+  who: {nb: Familier som har økten med tolk, en: Families who have the session with an interpreter}
+  phases: {}
+  sessions: {session-play: 75}
+"""
+FAR_PLAN = ("## Med tolk {#plan-far}\n\n1. Velkommen (15 min)\n2. Lek og samtale (45 min)\n3. Avslutning (15 min)\n",
+            "## With an interpreter {#plan-far}\n\n1. Welcome (15 min)\n2. Play and talk (45 min)\n3. Closing (15 min)\n")

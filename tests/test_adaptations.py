@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FRAME, assert_problem, run_cli, write_tree
+from conftest import FAR_PLAN, FRAME, SUBGROUP_SESSION, assert_problem, run_cli, write_tree
 from manualkit.core.project import load_project
 
 ADAPT = "adaptations/testby/adaptation.yml"
@@ -331,20 +331,6 @@ def test_deprecated_term_in_overlay_warns_for_that_variant_only(fixture_copy):
     assert [(p.path, p.line) for p in problems if p.code == "W1201"] == [(rel, 5)]
     assert_problem(problems, code="W1201", where=f"{rel}:5", says="'støttetiltak' is a deprecated term", hint="'hjelpetiltak'")
     assert [p for p in load_project(root, ["base"]).problems if p.code == "W1201"] == []
-
-
-SUBGROUP_SESSION = """\
-operation: set
-target: model
-field: subgroups.far
-value:
-  title: {nb: Med tolk, en: With an interpreter}
-  who: {nb: Familier som har økten med tolk, en: Families who have the session with an interpreter}
-  phases: {}
-  sessions: {session-play: 75}
-"""
-FAR_PLAN = ("## Med tolk {#plan-far}\n\n1. Velkommen (15 min)\n2. Lek og samtale (45 min)\n3. Avslutning (15 min)\n",
-            "## With an interpreter {#plan-far}\n\n1. Welcome (15 min)\n2. Play and talk (45 min)\n3. Closing (15 min)\n")
 
 
 def test_a_subgroup_gives_a_session_its_own_length_with_its_own_steps(testby):

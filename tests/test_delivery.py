@@ -9,12 +9,13 @@ import io
 import json
 import re
 import subprocess
+import textwrap
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from conftest import assert_problem, frame, run_cli, write_tree
+from conftest import FAR_PLAN, SUBGROUP_SESSION, assert_problem, frame, run_cli, write_tree
 
 
 # The fixture copy is no git repository, so Testby's pin (base_version 1.0.0) cannot be checked out:
@@ -333,3 +334,78 @@ def test_a_subgroup_answer_is_its_code_or_its_label_never_yes_or_no(fixture_copy
     assert code == 1, out
     refused = [line for line in err.splitlines() if "E1402" in line]
     assert len(refused) == 1 and "groups.csv:2:2" in refused[0] and "'Ja'" in refused[0], err
+
+
+INTERPRETER = ("id: testby\nname: {nb: Testby kommune, en: Testby municipality}\nbase_version: 1.0.0\nlanguages: [nb, en]\n"
+               "changes:\n  - id: interpreter\n" + textwrap.indent(SUBGROUP_SESSION, "    ") + frame(nature="lengthening")
+               + "  - id: interpreter-plan\n    operation: insert-section\n    target: session-play#plan\n    where: after\n"
+               "    overlay: interpreter-plan\n" + frame(nature="adding"))
+
+
+def test_a_group_with_its_own_session_plan_is_asked_and_read_against_its_own_steps(fixture_copy, tmp_path):
+    """Testby's families with an interpreter have session 1 in 75 minutes, with steps of their own
+    (every other family: 60 minutes). The checklist asks for the group's steps only for them, and
+    the delivery report's table of sessions reads them against the group's plan, in a row of its own."""
+    root = fixture_copy("bilingual")
+    write_tree(root, {"adaptations/testby/adaptation.yml": INTERPRETER,
+                      "adaptations/testby/overlays/interpreter-plan.nb.md": FAR_PLAN[0],
+                      "adaptations/testby/overlays/interpreter-plan.en.md": FAR_PLAN[1]})
+    code, out, err = run_cli("--root", str(root), "report", "fidelity", "--variant", "testby", "--lang", "en", "--format", "redcap")
+    assert code == 0, err
+    rows = [r for r in csv.DictReader(io.StringIO(out)) if r["Form Name"] == "session_play"]
+    shown = {r["Variable / Field Name"]: r["Branching Logic (Show field only if...)"] for r in rows}
+    assert [f for f in shown if "step" in f] == [f"s1{g}_step{n}{m}" for g in ("", "g1") for n in (1, 2, 3) for m in ("", "_min")]
+    assert {shown[f"s1_step{n}"] for n in (1, 2, 3)} == {"[fp_subgroup] <> '1'"}
+    assert {shown[f"s1g1_step{n}_min"] for n in (1, 2, 3)} == {"[fp_subgroup] = '1'"}
+    assert shown["s1_date"] == shown["s1_ind1"] == ""  # the date and the indicators are every family's
+    headers = [r["Section Header"] for r in rows if r["Section Header"]]
+    assert headers[:2] == ["Steps of the session for every other family (60 min)",
+                           "Steps of the session for ‘With an interpreter’ (75 min)"]
+    checks = {r["Variable / Field Name"]: r["Field Annotation"].split(";")[0] for r in rows}
+    assert (checks["s1_step1"], checks["s1g1_step1"]) == ("checks: session-play#plan", "checks: session-play#plan-far")
+    notes = {r["Variable / Field Name"]: r["Field Note"] for r in rows}
+    assert (notes["s1_step2"], notes["s1g1_step2"]) == ("Planned: 40 min", "Planned: 45 min")
+    code, out, err = run_cli("--root", str(root), "report", "fidelity", "--variant", "testby", "--lang", "en", "--format", "md")
+    assert code == 0, err
+    pdf = root / "checklists.pdf"
+    code, _, err = run_cli("--root", str(root), "report", "fidelity", "--variant", "testby", "--lang", "en", "--format", "pdf", "-o", str(pdf))
+    assert code == 0, err
+    import pypdf
+    printed = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(str(pdf)).pages)
+    assert "Steps of the session for every other family (60 min) No. Step Yes Partly No Minutes used 1 Welcome Planned: 10 min" in printed
+    assert "Steps of the session for ‘With an interpreter’ (75 min) No. Step Yes Partly No Minutes used 1 Welcome Planned: 15 min" in printed
+    assert "The families in the group ‘With an interpreter’ have the session in 75 minutes, with steps of their own." in printed
+    assert ("Fields `s1g1_step1`–`s1g1_step3_min` are shown only for the families in the group ‘With an interpreter’ "
+            "(`fp_subgroup` = 1); every other family fills in `s1_step1`–`s1_step3_min`.") in out
+
+    # ten families, five of them with an interpreter, each with the steps of its own plan
+    header = ["record_id", "fp_subgroup", "s1_date"] + [f"s1{g}_step{n}{m}" for g in ("", "g1") for n in (1, 2, 3) for m in ("", "_min")]
+    lines = [",".join(header)]
+    used = {"": [], "g1": []}
+    for k in range(10):
+        group = "g1" if k >= 5 else ""
+        minutes = [15 + k % 3, 45 + k % 2, 15] if group else [10 + k % 2, 40 - k % 3, 10]
+        used[group].append(sum(minutes))
+        cells = {"record_id": f"F{k + 1:02d}", "fp_subgroup": "1" if group else "0", "s1_date": f"2026-03-{k + 2:02d}"}
+        for n, m in enumerate(minutes, 1):
+            cells[f"s1{group}_step{n}"], cells[f"s1{group}_step{n}_min"] = ("2" if n == 3 and k % 5 == 0 else "1"), str(m)
+        lines.append(",".join(cells.get(h, "") for h in header))
+    export = tmp_path / "testby-fidelity.csv"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _report(root, export)
+    assert code == 0, err
+    sessions = json.loads(out)["sites"][0]["sessions"]
+    assert [(s["module"], s["subgroup"], s["planned_minutes"], s["families"]) for s in sessions] == [
+        ("session-play", "", 60, 5), ("session-play", "far", 75, 5)]
+    for s, group in zip(sessions, ("", "g1")):
+        assert s["minutes_used"] == round(sum(used[group]) / 5, 1)
+    assert [(st["title"], st["planned_minutes"]) for st in sessions[1]["steps"]] == [("Welcome", 15), ("Play and talk", 45), ("Closing", 15)]
+    assert sessions[1]["steps"][2]["shares"] == {"yes": 0.8, "partly": 0.2, "no": 0.0}
+    code, out, err = _report(root, export, fmt="md")
+    assert code == 0, err
+    assert "| Session 1: Play together |  | 60 | 59.6 | 5 |" in out
+    assert "| Session 1: Play together – With an interpreter |  | 75 | 76.6 | 5 |" in out
+    assert "|  | 1. Welcome | 15 | 16 | 5 | 100 % | 0 % | 0 % |" in out
+    code, out, err = _report(root, export, fmt="csv")
+    assert code == 0, err
+    assert "testby,1.0.0,session_minutes,session-play/far,5,75," in out

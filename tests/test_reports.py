@@ -117,6 +117,12 @@ def check_redcap(text: str, lang: str) -> list[dict]:
             assert all(re.fullmatch(r"\d+, \S.*", c) for c in choices) and len(set(codes)) == len(codes), choices
         else:
             assert r["Choices, Calculations, OR Slider Labels"] == ""
+    choices_of = {r["Variable / Field Name"]: [c.split(", ", 1)[0] for c in r["Choices, Calculations, OR Slider Labels"].split(" | ")]
+                  for r in rows if r["Field Type"] == "radio"}
+    for r in rows:  # branching logic names a radio field of the dictionary and one of its codes
+        for cond in filter(None, re.split(r" and ", r["Branching Logic (Show field only if...)"])):
+            m = re.fullmatch(r"\[([a-z][a-z0-9_]*)\] (=|<>) '(\d+)'", cond)
+            assert m and m.group(1) in choices_of and m.group(3) in choices_of[m.group(1)], (r["Variable / Field Name"], cond)
     forms = [r["Form Name"] for r in rows]
     seen: list[str] = []
     for f in forms:  # the fields of one instrument are contiguous

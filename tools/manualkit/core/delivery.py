@@ -16,7 +16,10 @@ ids are linted with :mod:`manualkit.core.privacy`, and a hit is an error that ne
 
 When the variant's model has subgroups of families (core/intervention.Subgroup), the dictionary
 has one more field, :data:`SUBGROUP_FIELD` (0: no subgroup, 1, 2, ...: the model's subgroups in
-order), and each family is compared with the plan of its own group.
+order), and each family is compared with the plan of its own group. A group that has a session
+at its own length with its own steps (Subgroup.sessions) records those steps in fields of their
+own (:class:`GroupSession`), and the table of sessions has a row for the group beside the row of
+every other family.
 
 The optional visit log (:data:`VISIT_LOG_DICTIONARY`) is a repeating REDCap instrument with one
 row per contact: date, kind (home visit, call, coordination meeting), minutes, and the family
@@ -34,7 +37,7 @@ from typing import Iterable
 
 from manualkit.core import privacy
 from manualkit.core.dose import session_visit_extra
-from manualkit.core.intervention import Intervention, SessionPlan
+from manualkit.core.intervention import Intervention, SessionPlan, Subgroup
 from manualkit.core.problems import Problem, make
 from manualkit.core.schema import suggest
 
@@ -274,7 +277,7 @@ def planned_by_week(model: Intervention, weeks: float, sessions: tuple[SessionPl
 class SiteFigures:
     site: str
     families: int
-    sessions: list[dict]  # per session: planned minutes, families, mean minutes used, steps[...]
+    sessions: list[dict]  # per session (and group with its own plan): planned minutes, families, minutes used, steps[...]
     indicators: list[dict]
     components: list[dict]
     dose: dict
@@ -294,23 +297,14 @@ def aggregate(site: str, exports: Iterable[Export], model: Intervention, plans: 
         contacts += e.contacts
     families = sorted(set(records) | {c[0] for c in contacts})
     n_all = len(families)
+    groups = {r: subgroup_of(cells, model) for r, cells in records.items()}
     sessions = []
     for plan in plans:
-        p = f"s{plan.order}"
-        held = [r for r in records if any(k.startswith(p + "_step") or k == p + "_date" for k in records[r])]
-        steps = []
-        for st in plan.steps:
-            codes = [records[r][f"{p}_step{st.number}"] for r in held if f"{p}_step{st.number}" in records[r]]
-            mins = [int(records[r][f"{p}_step{st.number}_min"]) for r in held if f"{p}_step{st.number}_min" in records[r]]
-            n = len(codes)
-            steps.append({"step": st.number, "title": st.title, "planned_minutes": st.minutes, "families": n,
-                          "shares": suppress(n, _shares(codes)),
-                          "minutes_used": suppress(len(mins), round(mean(mins), 1) if mins else None)})
-        totals = [sum(int(v) for k, v in records[r].items() if re.fullmatch(p + r"_step\d+_min", k)) for r in held]
-        sessions.append({"session": plan.order, "module": plan.module, "title": plan.title,
-                         "planned_minutes": plan.duration_minutes, "planned_step_minutes": plan.step_minutes,
-                         "families": len(held), "minutes_used": suppress(len(held), round(mean(totals), 1) if totals else None),
-                         "steps": steps})
+        own = group_sessions(model, plan)
+        theirs = {gs.group.id for gs in own}
+        sessions.append(_session(plan, f"s{plan.order}", [r for r in records if groups[r] not in theirs], records))
+        for gs in own:  # the families of a group that has this session its own way, against the group's plan
+            sessions.append(_session(gs.plan, gs.prefix, [r for r in records if groups[r] == gs.group.id], records, gs.group))
     by_ind: dict[str, list[str]] = {}
     for f in dictionary.values():
         if f.indicator:
@@ -340,6 +334,27 @@ def aggregate(site: str, exports: Iterable[Export], model: Intervention, plans: 
            "components": {c["component"]: (c["title"], pooled.get(c["component"], []), len(pooled_families.get(c["component"], ())))
                           for c in components}}
     return SiteFigures(site, n_all, sessions, indicators, components, dose, partners, raw)
+
+
+def _session(plan: SessionPlan, p: str, families: list[str], records: dict[str, dict[str, str]],
+             group: Subgroup | None = None) -> dict:
+    """One row of the sessions' table: the ``families`` who had ``plan``, its steps in fields ``p``."""
+    date_field = f"s{plan.order}_date"  # the date and rater of a session are the same fields for every group
+    held = [r for r in families if any(k.startswith(p + "_step") or k == date_field for k in records[r])]
+    steps = []
+    for st in plan.steps:
+        codes = [records[r][f"{p}_step{st.number}"] for r in held if f"{p}_step{st.number}" in records[r]]
+        mins = [int(records[r][f"{p}_step{st.number}_min"]) for r in held if f"{p}_step{st.number}_min" in records[r]]
+        n = len(codes)
+        steps.append({"step": st.number, "title": st.title, "planned_minutes": st.minutes, "families": n,
+                      "shares": suppress(n, _shares(codes)),
+                      "minutes_used": suppress(len(mins), round(mean(mins), 1) if mins else None)})
+    totals = [sum(int(v) for k, v in records[r].items() if re.fullmatch(p + r"_step\d+_min", k)) for r in held]
+    return {"session": plan.order, "module": plan.module, "title": plan.title,
+            "subgroup": group.id if group else "", "subgroup_title": dict(group.title) if group else {},
+            "planned_minutes": plan.duration_minutes, "planned_step_minutes": plan.step_minutes,
+            "families": len(held), "minutes_used": suppress(len(held), round(mean(totals), 1) if totals else None),
+            "steps": steps}
 
 
 def pool(sites: list[SiteFigures], name: str = "all") -> SiteFigures:
@@ -405,8 +420,8 @@ def _dose(families, records, contacts, model, plans, as_of) -> dict:
         group = subgroup_of(records.get(r, {}), model)
         plan = planned_by_week(model.for_subgroup(group) if group else model, weeks, tuple(plans))
         mine = [c for c in contacts if c[0] == r]
-        held = sum(1 for pl in plans if any(k.startswith(f"s{pl.order}_") and k != f"s{pl.order}_rater"
-                                             for k in records.get(r, {})))
+        held = sum(1 for pl in plans if any((k.startswith(f"s{pl.order}_") or k.startswith(f"s{pl.order}g"))
+                                             and k != f"s{pl.order}_rater" for k in records.get(r, {})))
         per_family[r] = {"weeks": weeks, "home_visits": sum(1 for c in mine if c[2] == "home_visit"),
                          "calls": sum(1 for c in mine if c[2] == "call"),
                          "visit_minutes": sum(c[3] for c in mine if c[2] == "home_visit"),
@@ -428,6 +443,27 @@ def _dose(families, records, contacts, model, plans, as_of) -> dict:
             want = [f["planned_" + key] for f in per_family.values()]
             out["planned_" + key] = suppress(n, round(sum(want) / n, 1) if n else None)
             out[key + "_ratio"] = suppress(n, round(sum(got) / sum(want), 3) if sum(want) else None)
+    return out
+
+
+@dataclass(frozen=True)
+class GroupSession:
+    """A session that the families of one subgroup have their own way (Subgroup.sessions): its
+    steps are their own fields in the checklist, ``<prefix>_step<n>`` and ``<prefix>_step<n>_min``."""
+
+    code: str  # the subgroup's code in SUBGROUP_FIELD ("1" for the model's first subgroup)
+    prefix: str  # s<session order>g<code>, e.g. s7g1
+    group: Subgroup
+    plan: SessionPlan  # the group's length and steps
+
+
+def group_sessions(model: Intervention, plan: SessionPlan) -> list[GroupSession]:
+    """Every subgroup of ``model`` that has session ``plan`` at its own length with its own steps."""
+    out = []
+    for k, g in enumerate(model.subgroups, 1):
+        mine = model.plan_for(plan, g.id)
+        if mine is not None:
+            out.append(GroupSession(str(k), f"s{plan.order}g{k}", g, mine))
     return out
 
 
@@ -457,4 +493,4 @@ def _partners(contacts, model, per_family) -> list[dict]:
 
 
 __all__ = ["DictField", "Export", "SiteFigures", "parse_dictionary", "read_export", "aggregate", "pool",
-           "planned_by_week", "suppress", "subgroup_of", "SUBGROUP_FIELD", "SUBGROUP_FORM", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]
+           "planned_by_week", "suppress", "subgroup_of", "group_sessions", "GroupSession", "SUBGROUP_FIELD", "SUBGROUP_FORM", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]

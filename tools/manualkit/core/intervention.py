@@ -205,6 +205,15 @@ class Intervention:
         phases = tuple(replace(p, **group.phases[p.id]) if p.id in group.phases else p for p in self.phases)
         return replace(self, phases=phases, subgroups=(), session_minutes=dict(group.sessions))
 
+    def plan_for(self, plan: SessionPlan, sid: str) -> SessionPlan | None:
+        """Session ``plan`` as the families of subgroup ``sid`` get it: the group's own length and the
+        steps of its section {#plan-<sid>}; None when the group has the session as everyone does
+        (or the section is missing, which the checker reports as E1125)."""
+        group = self.subgroup(sid)
+        if group is None or plan.module not in group.sessions:
+            return None
+        return plan.for_group(group.id, group.sessions[plan.module])
+
     def minutes_of(self, plan: SessionPlan) -> int | None:
         """The length of a session for the families this model is for."""
         return self.session_minutes.get(plan.module, plan.duration_minutes)

@@ -35,6 +35,7 @@ T = {
            "planned_min": "Planlagt min", "used_min": "Brukt min (snitt)", "partners": "Spredning mellom familiepartnere",
            "partner": "Familiepartner", "visits_share": "Hjemmebesøk, andel av planlagt", "no_log": "Ingen besøkslogg lest; dosen for besøk og samtaler mangler.",
            "subgroup_line": "I undergruppen «{title}»: {n} familier, hver sammenlignet med gruppens egen plan",
+           "session_of_group": "{title} – {group}",
            "general": "Rammen for tiltaket", "chart": "Hjemmebesøk og økter: gjennomført mot planlagt"},
     "en": {"title": "Delivered against planned", "families": "Families", "as_of": "Data up to",
            "note": "The figures are sums over families from the REDCap export; no row, family id or free text is included. "
@@ -49,6 +50,7 @@ T = {
            "planned_min": "Planned min", "used_min": "Used min (mean)", "partners": "Spread across family partners",
            "partner": "Family partner", "visits_share": "Home visits, share of planned", "no_log": "No visit log read; the dose of visits and calls is missing.",
            "subgroup_line": "In the subgroup ‘{title}’: {n} families, each compared with the group's own plan",
+           "session_of_group": "{title} – {group}",
            "general": "The frame of the intervention", "chart": "Home visits and sessions: delivered against planned"},
 }
 
@@ -134,7 +136,7 @@ def sections(lang: str, sites: list[SiteFigures]) -> list[dict]:
                        "rows": [[i["indicator"], i["component"], _count(i["families"]), *_shares(i["shares"], lang)] for i in f.indicators], "note": ""})
         rows = []
         for s in f.sessions:
-            rows.append([s["title"], "", _num(s["planned_minutes"], lang), _num(s["minutes_used"], lang) if s["families"] else "",
+            rows.append([_session_title(s, lang), "", _num(s["planned_minutes"], lang), _num(s["minutes_used"], lang) if s["families"] else "",
                          _count(s["families"]), "", "", ""])
             for st in s["steps"]:
                 rows.append(["", f"{st['step']}. {st['title']}", _num(st["planned_minutes"], lang),
@@ -148,6 +150,14 @@ def sections(lang: str, sites: list[SiteFigures]) -> list[dict]:
                            "rows": [[p["partner"], _count(p["families"]), _pct(p["home_visits_ratio"])] for p in f.partners], "note": ""})
         out.append({"title": f.site, "line": line, "tables": tables})
     return out
+
+
+def _session_title(s: dict, lang: str) -> str:
+    """A session's title; the row of a subgroup that has the session its own way names the group."""
+    if not s.get("subgroup"):
+        return s["title"]
+    group = s["subgroup_title"].get(lang) or next(iter(s["subgroup_title"].values()), s["subgroup"])
+    return t(lang, "session_of_group").format(title=s["title"], group=group)
 
 
 def title(variant: ResolvedVariant, lang: str) -> str:
@@ -220,10 +230,11 @@ def _csv_rows(sites: list[SiteFigures], versions: dict[str, str] | None = None) 
             rows.append({"site": f.site, "release": release, "table": "indicator", "item": i["indicator"], "families": _count(i["families"]),
                          **dict(zip(("yes", "partly", "no"), _raw_shares(i["shares"])))})
         for s in f.sessions:
-            rows.append({"site": f.site, "release": release, "table": "session_minutes", "item": s["module"], "families": _count(s["families"]),
+            item = s["module"] + (f"/{s['subgroup']}" if s.get("subgroup") else "")  # a subgroup's own plan: module/group
+            rows.append({"site": f.site, "release": release, "table": "session_minutes", "item": item, "families": _count(s["families"]),
                          "planned": s["planned_minutes"], "delivered": cell(s["minutes_used"])})
             for st in s["steps"]:
-                rows.append({"site": f.site, "release": release, "table": "step", "item": f"{s['module']}#{st['step']}", "families": _count(st["families"]),
+                rows.append({"site": f.site, "release": release, "table": "step", "item": f"{item}#{st['step']}", "families": _count(st["families"]),
                              "planned": st["planned_minutes"], "delivered": cell(st["minutes_used"]),
                              **dict(zip(("yes", "partly", "no"), _raw_shares(st["shares"])))})
         for p in f.partners:

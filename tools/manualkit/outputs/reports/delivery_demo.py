@@ -11,7 +11,8 @@ import random
 import re
 from datetime import date, timedelta
 
-from manualkit.core.delivery import SUBGROUP_FIELD, VISIT_LOG_DICTIONARY, VISIT_LOG_FORM, DictField, planned_by_week
+from manualkit.core.delivery import (SUBGROUP_FIELD, VISIT_LOG_DICTIONARY, VISIT_LOG_FORM, DictField, group_sessions,
+                                     planned_by_week)
 from manualkit.core.intervention import Intervention, SessionPlan
 from manualkit.outputs.csv_safe import csv_text
 
@@ -60,6 +61,10 @@ def demo_exports(dictionary: dict[str, DictField], model: Intervention, plans: t
             p = f"s{plan_.order}"
             row[f"{p}_date"] = (begin + timedelta(weeks=plan_.order)).isoformat()
             row[f"{p}_rater"] = "1"
+            # a family of a group that has this session its own way fills in the group's steps
+            own = next((gs for gs in group_sessions(model, plan_) if gs.code == group), None)
+            if own is not None:
+                p, plan_ = own.prefix, own.plan
             for st in plan_.steps:
                 r = rng.random()
                 row[f"{p}_step{st.number}"] = ("1" if r < 0.85 else "2" if r < 0.95 else "3") if not under else \

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Mapping, TextIO
 
 from manualkit.core import reports as report_table
-from manualkit.core.delivery import SUBGROUP_FIELD, SUBGROUP_FORM
+from manualkit.core.delivery import SUBGROUP_FIELD, SUBGROUP_FORM, group_sessions
+from manualkit.core.intervention import SessionPlan
 from manualkit.core.problems import UsageError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import csv_text, md_table, release_line, variant_name, words_lang
@@ -43,6 +44,11 @@ T = {
            "session_title": "Sjekkliste for programtro – {title}", "component_title": "Sjekkliste for programtro – {title}",
            "frame": "Rammen for tiltaket", "footer": "Forslag til sjekkliste, ikke et validert instrument · {variant}",
            "step_label": "Steg {n}: {title} – gjennomført?", "step_minutes": "Steg {n}: minutter brukt",
+           "steps_others": "Stegene i økten for alle andre familier ({minutes} min)",
+           "steps_group": "Stegene i økten for «{title}» ({minutes} min)",
+           "intro_group": " Familiene i gruppen «{title}» har økten på {minutes} minutter, med egne steg.",
+           "branch_note": "Feltene {fields} vises bare for familiene i gruppen «{title}» ({field} = {code}); "
+                          "alle andre familier fyller ut {base}.",
            "planned": "Planlagt: {minutes} min", "raters": {"family-partner": "Familiepartner", "supervisor": "Veileder", "family": "Familien"},
            "subgroup_label": "Familiens gruppe i planen", "subgroup_header": "Undergruppe",
            "no_subgroup": "Ingen undergruppe (følger modellen)",
@@ -63,6 +69,11 @@ T = {
            "session_title": "Fidelity checklist – {title}", "component_title": "Fidelity checklist – {title}",
            "frame": "The frame of the intervention", "footer": "Proposed checklist, not a validated instrument · {variant}",
            "step_label": "Step {n}: {title} – delivered?", "step_minutes": "Step {n}: minutes used",
+           "steps_others": "Steps of the session for every other family ({minutes} min)",
+           "steps_group": "Steps of the session for ‘{title}’ ({minutes} min)",
+           "intro_group": " The families in the group ‘{title}’ have the session in {minutes} minutes, with steps of their own.",
+           "branch_note": "Fields {fields} are shown only for the families in the group ‘{title}’ ({field} = {code}); "
+                          "every other family fills in {base}.",
            "planned": "Planned: {minutes} min", "raters": {"family-partner": "Family partner", "supervisor": "Supervisor", "family": "The family"},
            "subgroup_label": "The family's group in the plan", "subgroup_header": "Subgroup",
            "no_subgroup": "No subgroup (follows the model)",
@@ -88,6 +99,8 @@ class Item:
     checks: str = ""
     rater: str = ""
     section: str = ""  # steps | indicators
+    heading: str = ""  # the section's heading where it is not the section's own (a subgroup's steps)
+    branch: str = ""  # REDCap branching logic: shown only for the families of one subgroup (or all others)
 
 
 @dataclass(frozen=True)
@@ -112,18 +125,21 @@ def checklists(variant: ResolvedVariant, lang: str) -> list[Checklist]:
     for plan in plans:
         p = f"s{plan.order}"
         items = [Item(f"{p}_date", t(lang, "date"), "date"), Item(f"{p}_rater", t(lang, "rater"), "rater")]
-        for st in plan.steps:
-            items.append(Item(f"{p}_step{st.number}", t(lang, "step_label").format(n=st.number, title=st.title), "radio",
-                              note=t(lang, "planned").format(minutes=st.minutes), checks=f"{plan.module}#plan",
-                              rater="family-partner", section="steps"))
-            items.append(Item(f"{p}_step{st.number}_min", t(lang, "step_minutes").format(n=st.number), "minutes",
-                              checks=f"{plan.module}#plan", rater="family-partner", section="steps"))
+        own = group_sessions(model, plan)
+        others = " and ".join(f"[{SUBGROUP_FIELD}] <> '{gs.code}'" for gs in own)
+        items += _step_items(plan, p, lang, t(lang, "steps_others").format(minutes=plan.duration_minutes) if own else "", others)
+        intro = t(lang, "session_intro").format(minutes=plan.duration_minutes)
+        for gs in own:  # a subgroup that has this session at its own length records its own steps
+            title = gs.group.title.get(lang) or next(iter(gs.group.title.values()), gs.group.id)
+            items += _step_items(gs.plan, gs.prefix, lang, t(lang, "steps_group").format(title=title, minutes=gs.plan.duration_minutes),
+                                 f"[{SUBGROUP_FIELD}] = '{gs.code}'", f"plan-{gs.group.id}")
+            intro += t(lang, "intro_group").format(title=title, minutes=gs.plan.duration_minutes)
         for k, ind in enumerate([i for i in model.indicators if i.checks.split("#")[0] == plan.module], 1):
             items.append(Item(f"{p}_ind{k}", ind.text.get(lang, ""), "radio", checks=ind.checks, rater=ind.rater,
                               note=ind.id, section="indicators"))
         items.append(Item(f"{p}_notes", t(lang, "notes_field"), "notes"))
         out.append(Checklist(plan.module, plan.module.replace("-", "_"), t(lang, "session_title").format(title=plan.title),
-                             t(lang, "session_intro").format(minutes=plan.duration_minutes), tuple(items)))
+                             intro, tuple(items)))
     comps = [(c.id, c.title.get(lang, c.id)) for c in model.components if c.core]
     if any(i.component == "general" for i in model.indicators):
         comps.append(("general", t(lang, "frame")))
@@ -139,6 +155,19 @@ def checklists(variant: ResolvedVariant, lang: str) -> list[Checklist]:
     return out
 
 
+def _step_items(plan: SessionPlan, p: str, lang: str, heading: str = "", branch: str = "", section: str = "plan") -> list[Item]:
+    """Done yes / partly / no and the minutes used, for every step of ``plan`` (in the module's
+    section ``section``), in fields ``p``."""
+    items = []
+    for st in plan.steps:
+        items.append(Item(f"{p}_step{st.number}", t(lang, "step_label").format(n=st.number, title=st.title), "radio",
+                          note=t(lang, "planned").format(minutes=st.minutes), checks=f"{plan.module}#{section}",
+                          rater="family-partner", section="steps", heading=heading, branch=branch))
+        items.append(Item(f"{p}_step{st.number}_min", t(lang, "step_minutes").format(n=st.number), "minutes",
+                          checks=f"{plan.module}#{section}", rater="family-partner", section="steps", heading=heading, branch=branch))
+    return items
+
+
 # -- REDCap data dictionary --------------------------------------------------------------------
 
 def redcap(variant: ResolvedVariant, lang: str) -> str:
@@ -148,22 +177,22 @@ def redcap(variant: ResolvedVariant, lang: str) -> str:
     for n, c in enumerate(checklists(variant, lang)):
         if n == 0:
             rows.append(_row("record_id", c.form, "text", t(lang, "record_id")))
-        last_section = ""
+        last_section: tuple[str, str] = ("", "")
         for it in c.items:
             header = ""
-            if it.section and it.section != last_section:
-                header = t(lang, it.section)
-                last_section = it.section
+            if it.section and (it.section, it.heading) != last_section:
+                header = it.heading or t(lang, it.section)
+                last_section = (it.section, it.heading)
             annotation = "; ".join(x for x in (f"checks: {it.checks}" if it.checks else "",
                                                f"rater: {it.rater}" if it.rater else "",
                                                f"indicator: {it.note}" if it.section == "indicators" else "") if x)
             if it.kind == "radio":
                 note = it.note if it.section == "steps" else ""
                 rows.append(_row(it.field, c.form, "radio", it.label, header=header, choices=_yes_no(lang), note=note,
-                                 annotation=annotation))
+                                 annotation=annotation, branch=it.branch))
             elif it.kind == "minutes":
                 rows.append(_row(it.field, c.form, "text", it.label, header=header, validation="integer", vmin="0", vmax="240",
-                                 annotation=annotation))
+                                 annotation=annotation, branch=it.branch))
             elif it.kind == "date":
                 rows.append(_row(it.field, c.form, "text", it.label, validation="date_dmy"))
             elif it.kind == "rater":
@@ -192,12 +221,12 @@ def _subgroup_rows(variant: ResolvedVariant, lang: str) -> list[dict[str, str]]:
 
 
 def _row(name: str, form: str, ftype: str, label: str, *, header: str = "", choices: str = "", note: str = "",
-         validation: str = "", vmin: str = "", vmax: str = "", annotation: str = "") -> dict[str, str]:
+         validation: str = "", vmin: str = "", vmax: str = "", annotation: str = "", branch: str = "") -> dict[str, str]:
     row = dict.fromkeys(REDCAP_COLUMNS, "")
     row.update({"Variable / Field Name": name, "Form Name": form, "Section Header": header, "Field Type": ftype,
                 "Field Label": label, "Choices, Calculations, OR Slider Labels": choices, "Field Note": note,
                 "Text Validation Type OR Show Slider Number": validation, "Text Validation Min": vmin,
-                "Text Validation Max": vmax, "Field Annotation": annotation})
+                "Text Validation Max": vmax, "Field Annotation": annotation, "Branching Logic (Show field only if...)": branch})
     return row
 
 
@@ -217,6 +246,7 @@ def codebook(variant: ResolvedVariant, lang: str) -> str:
             body.append([f"`{it.field}`", it.label, kinds[it.kind], choices, it.checks, raters.get(it.rater, "")])
         out.append(md_table([t(lang, "variable"), t(lang, "label"), t(lang, "type"), t(lang, "choices"), t(lang, "checks"),
                              t(lang, "rater")], body))
+        out += _branch_notes(variant, lang, c)
     for row in _subgroup_rows(variant, lang):  # which group of the plan a family is in
         out += [f"## {row['Section Header']}", "", f"{t(lang, 'instrument')}: `{row['Form Name']}`", "", row["Field Note"], ""]
         out.append(md_table([t(lang, "variable"), t(lang, "label"), t(lang, "type"), t(lang, "choices")],
@@ -225,15 +255,28 @@ def codebook(variant: ResolvedVariant, lang: str) -> str:
     return "\n".join(out)
 
 
+def _branch_notes(variant: ResolvedVariant, lang: str, c: Checklist) -> list[str]:
+    """Which step fields a subgroup fills in instead of everyone else's (REDCap shows only those)."""
+    out = []
+    groups = {str(k): g for k, g in enumerate(variant.model.subgroups, 1)}
+    base = [it.field for it in c.items if it.section == "steps" and it.branch.startswith(f"[{SUBGROUP_FIELD}] <>")]
+    for code, group in groups.items():
+        mine = [it.field for it in c.items if it.branch == f"[{SUBGROUP_FIELD}] = '{code}'"]
+        if mine and base:
+            out += [t(lang, "branch_note").format(fields=f"`{mine[0]}`–`{mine[-1]}`", field=f"`{SUBGROUP_FIELD}`", code=code,
+                                                  title=group.title.get(lang) or next(iter(group.title.values()), group.id),
+                                                  base=f"`{base[0]}`–`{base[-1]}`"), ""]
+    return out
+
+
 def _pdf_data(variant: ResolvedVariant, lang: str, chosen: list[Checklist]) -> dict:
     name = variant_name(variant, lang)
     out = []
     for c in chosen:
         sections = []
-        for sec in ("steps", "indicators"):
-            items = [it for it in c.items if it.section == sec and it.kind == "radio"]
-            if not items:
-                continue
+        parts = list(dict.fromkeys((it.section, it.heading) for it in c.items if it.section and it.kind == "radio"))
+        for sec, heading in sorted(parts, key=lambda x: x[0] != "steps"):  # the steps (each group's), then the indicators
+            items = [it for it in c.items if (it.section, it.heading) == (sec, heading) and it.kind == "radio"]
             head = [t(lang, "no."), t(lang, "step" if sec == "steps" else "indicator"), t(lang, "yes"), t(lang, "partly"), t(lang, "no")]
             if sec == "steps":
                 head.append(t(lang, "minutes_used"))
@@ -241,7 +284,7 @@ def _pdf_data(variant: ResolvedVariant, lang: str, chosen: list[Checklist]) -> d
             for k, it in enumerate(items, 1):
                 label = it.label.split(": ", 1)[-1].rsplit(" – ", 1)[0] if sec == "steps" else it.label
                 rows.append({"no": str(k), "label": label, "note": it.note if sec == "steps" else ""})
-            sections.append({"title": t(lang, sec), "minutes": sec == "steps", "header": head, "items": rows})
+            sections.append({"title": heading or t(lang, sec), "minutes": sec == "steps", "header": head, "items": rows})
         out.append({"title": c.title, "intro": c.intro, "sections": sections,
                     "head": [t(lang, "family_id"), t(lang, "date"), t(lang, "rater")]})
     keys = ("about_record", "notes", "notes_hint", "signature")
