@@ -409,3 +409,25 @@ def test_a_group_with_its_own_session_plan_is_asked_and_read_against_its_own_ste
     code, out, err = _report(root, export, fmt="csv")
     assert code == 0, err
     assert "testby,1.0.0,session_minutes,session-play/far,5,75," in out
+
+    # steps of the other plan, which REDCap would not have asked for: never left out without a word
+    def edit(line: str, **cells: str) -> str:
+        parts = line.split(",")
+        for name, value in cells.items():
+            parts[header.index(name)] = value
+        return ",".join(parts)
+    wrong = lines[:]
+    wrong[1] = edit(lines[1], s1g1_step3_min="20")  # F01, no group, and a minute count among the group's steps
+    wrong[7] = edit(lines[7], s1_step1_min="5")  # F07, with an interpreter, and one among everyone else's
+    wrong[10] = edit(lines[10], fp_subgroup="")  # F10: the group's steps, but no group
+    export.write_text("\n".join(wrong) + "\n", encoding="utf-8")
+    code, out, err = _report(root, export)
+    assert code == 1 and out == ""
+    assert_problem(err, code="E1411", where=f"testby-fidelity.csv:2:{header.index('s1g1_step3_min') + 1}",
+                   says="'s1g1_step3_min' is filled in, but REDCap asks for it only when [fp_subgroup] = '1'; "
+                        "for this family fp_subgroup is '0'", hint="set fp_subgroup for this family in REDCap, or empty the cell")
+    assert_problem(err, code="E1411", where=f"testby-fidelity.csv:8:{header.index('s1_step1_min') + 1}",
+                   says="'s1_step1_min' is filled in, but REDCap asks for it only when [fp_subgroup] <> '1'; for this family fp_subgroup is '1'")
+    assert_problem(err, code="E1411", where=f"testby-fidelity.csv:11:{header.index('s1g1_step1') + 1}",
+                   says="'s1g1_step1' is filled in, but REDCap asks for it only when [fp_subgroup] = '1'; for this family fp_subgroup is empty")
+    assert re.findall(r"error\[(E\d+)\]", err) == ["E1411"] * 8  # F10's six cells, each at its own column

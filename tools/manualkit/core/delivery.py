@@ -65,6 +65,7 @@ class DictField:
     vmin: str = ""
     vmax: str = ""
     indicator: str = ""  # the model's indicator id (from the annotation)
+    branch: str = ""  # REDCap's branching logic: the field is asked only when it holds
     other_labels: tuple[str, ...] = ()  # the same choices' labels in the other language
 
 
@@ -90,7 +91,7 @@ def parse_dictionary(text: str) -> dict[str, DictField]:
                               _choices(row.get("Choices, Calculations, OR Slider Labels", "")),
                               row.get("Text Validation Type OR Show Slider Number", ""),
                               row.get("Text Validation Min", ""), row.get("Text Validation Max", ""),
-                              m.group(1) if m else "")
+                              m.group(1) if m else "", branch=row.get("Branching Logic (Show field only if...)", ""))
     return out
 
 
@@ -117,6 +118,7 @@ class Export:
     site: str
     records: dict[str, dict[str, str]] = field(default_factory=dict)  # record -> variable -> raw code/value
     contacts: list[tuple[str, date, str, int, str]] = field(default_factory=list)  # record, date, kind, minutes, partner
+    cells: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)  # (record, variable) -> (row, column)
 
 
 def _date(value: str) -> date | None:
@@ -194,6 +196,7 @@ def read_export(text: str, name: str, dictionary: dict[str, DictField], site: st
                 problems.append(problem)
                 continue
             cells[var] = code
+            export.cells[(record, var)] = (line, col)
         if dag is not None and dag < len(row) and row[dag].strip():
             cells["_site"] = row[dag].strip()
         if not record:
@@ -206,6 +209,34 @@ def read_export(text: str, name: str, dictionary: dict[str, DictField], site: st
         else:
             export.records.setdefault(record, {}).update(cells)
     return export, problems
+
+
+_CONDITION = re.compile(r"\[([a-z][a-z0-9_]*)\] (=|<>) '([^']*)'")
+
+
+def check_branching(exports: Iterable[Export], dictionary: dict[str, DictField]) -> list[Problem]:
+    """A value in a field that REDCap would not have asked for this family (its branching logic
+    is false, e.g. a subgroup's own steps for a family of another group): reported at its cell, for
+    the report would otherwise leave it out without a word. The family's cells are read across all
+    its rows and files, as :func:`aggregate` reads them."""
+    exports = list(exports)
+    merged: dict[str, dict[str, str]] = {}
+    for e in exports:
+        for r, cells in e.records.items():
+            merged.setdefault(r, {}).update(cells)
+    out = []
+    for e in exports:
+        for (record, var), (line, col) in e.cells.items():
+            branch = dictionary[var].branch if var in dictionary else ""
+            conditions = [_CONDITION.fullmatch(c.strip()) for c in branch.split(" and ")] if branch else []
+            if not conditions or not all(conditions):  # no branching, or none the toolkit writes
+                continue
+            failed = next((m for m in conditions if (merged[record].get(m.group(1), "") == m.group(3)) != (m.group(2) == "=")), None)
+            if failed is not None:
+                name, value = failed.group(1), merged[record].get(failed.group(1), "")
+                out.append(make("E1411", e.name, line, col, column=var, condition=" and ".join(m.group(0) for m in conditions),
+                                field=name, value=f"'{value}'" if value else "empty"))
+    return out
 
 
 # the labels of a yes/partly/no answer in a labels export, in either language (codes 1, 2, 3)
@@ -493,4 +524,4 @@ def _partners(contacts, model, per_family) -> list[dict]:
 
 
 __all__ = ["DictField", "Export", "SiteFigures", "parse_dictionary", "read_export", "aggregate", "pool",
-           "planned_by_week", "suppress", "subgroup_of", "group_sessions", "GroupSession", "SUBGROUP_FIELD", "SUBGROUP_FORM", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]
+           "planned_by_week", "suppress", "subgroup_of", "group_sessions", "check_branching", "GroupSession", "SUBGROUP_FIELD", "SUBGROUP_FORM", "VISIT_LOG_DICTIONARY", "MIN_FAMILIES", "ANSWERS"]

@@ -230,6 +230,9 @@ RULES: dict[str, Rule] = {
     "E1408": Rule(E, "{file} is not a REDCap CSV export (no header row)", "export the records from REDCap as CSV (raw or labels)"),
     "E1409": Rule(E, "'{column}' must be a family partner's code such as FP01, never a name", "give every family partner a code in REDCap"),
     "E1410": Rule(E, "{what}", "{how}"),
+    "E1411": Rule(E, "'{column}' is filled in, but REDCap asks for it only when {condition}; for this family {field} is {value}",
+                  "set {field} for this family in REDCap, or empty the cell, and export again: each family's steps are read "
+                  "against the plan of its own group"),
     # Editing (web editor, Word round)
     "E1701": Rule(E, "the emphasis marker '{marker}' is not closed (or not opened) in this paragraph, so the page shows a literal '{marker}'",
                   "write both markers around the words (**like this**), remove the lone '{marker}', or write \\{char} for a star or underscore meant as text"),

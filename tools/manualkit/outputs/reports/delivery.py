@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from typing import Iterable
 
-from manualkit.core.delivery import MIN_FAMILIES, SiteFigures, aggregate, parse_dictionary, read_export
+from manualkit.core.delivery import MIN_FAMILIES, SiteFigures, aggregate, check_branching, parse_dictionary, read_export
 from manualkit.core.problems import Problem, UsageError
 from manualkit.core.resolved import ResolvedVariant
 from manualkit.outputs.reports.common import (csv_text, json_text, md_table, release_data, release_line, release_lines,
@@ -83,7 +83,7 @@ def read(variant: ResolvedVariant, lang: str, files: Iterable[tuple[str, str]], 
         e, p = read_export(text, name, d, site)
         exports.append(e)
         problems += p
-    return exports, problems
+    return exports, problems + check_branching(exports, d)
 
 
 def figures(variant: ResolvedVariant, lang: str, exports, site: str | None = None) -> SiteFigures:
